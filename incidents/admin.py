@@ -1,0 +1,120 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from incidents.models import (
+    Attachment,
+    CaseNote,
+    Claim,
+    CodeCorrection,
+    ComplianceClock,
+    CorrectiveAction,
+    Establishment,
+    Incident,
+    Investigation,
+    PrivacyCaseView,
+)
+
+
+class ReadOnlyHistoryAdmin(SimpleHistoryAdmin):
+    """History can be read in the admin but never reverted (SIMPLE_HISTORY_REVERT_DISABLED)."""
+
+
+@admin.register(Establishment)
+class EstablishmentAdmin(admin.ModelAdmin):
+    list_display = ["name", "department", "naics_code", "size", "establishment_type"]
+    list_filter = ["department"]
+    search_fields = ["name"]
+
+
+class AttachmentInline(admin.TabularInline):
+    model = Attachment
+    extra = 0
+    readonly_fields = ["content_type", "size", "sha256", "width", "height", "uploaded_at"]
+
+
+class ActionInline(admin.TabularInline):
+    model = CorrectiveAction
+    extra = 0
+    raw_id_fields = ["owner"]
+
+
+class ClockInline(admin.TabularInline):
+    model = ComplianceClock
+    extra = 0
+    raw_id_fields = ["completed_by"]
+
+
+@admin.register(Incident)
+class IncidentAdmin(ReadOnlyHistoryAdmin):
+    list_display = ["reference", "department", "incident_type", "severity", "status", "occurred_at"]
+    list_filter = ["status", "incident_type", "severity", "department"]
+    search_fields = ["reference", "narrative"]
+    date_hierarchy = "occurred_at"
+    raw_id_fields = [
+        "reporter",
+        "assignee",
+        "state_reported_by",
+        "possible_duplicate_of",
+        "merged_into",
+        "establishment",
+    ]
+    inlines = [ClockInline, ActionInline, AttachmentInline]
+    list_select_related = ["department"]
+
+
+@admin.register(CorrectiveAction)
+class CorrectiveActionAdmin(ReadOnlyHistoryAdmin):
+    list_display = ["incident", "control_level", "owner", "due_on", "status"]
+    list_filter = ["status", "control_level"]
+    raw_id_fields = ["incident", "owner"]
+
+
+@admin.register(Claim)
+class ClaimAdmin(ReadOnlyHistoryAdmin):
+    list_display = ["claim_number", "incident", "status", "paid_to_date", "total_incurred"]
+    list_filter = ["status"]
+    search_fields = ["claim_number"]
+    raw_id_fields = ["incident"]
+
+
+@admin.register(ComplianceClock)
+class ComplianceClockAdmin(ReadOnlyHistoryAdmin):
+    list_display = ["incident", "kind", "due_at", "completed_at"]
+    list_filter = ["kind"]
+    raw_id_fields = ["incident", "completed_by"]
+
+
+@admin.register(Investigation)
+class InvestigationAdmin(ReadOnlyHistoryAdmin):
+    list_display = ["incident", "completed_by", "completed_at"]
+    raw_id_fields = ["incident", "completed_by"]
+
+
+@admin.register(Attachment)
+class AttachmentAdmin(ReadOnlyHistoryAdmin):
+    list_display = ["incident", "content_type", "size", "sha256", "uploaded_at"]
+    raw_id_fields = ["incident"]
+
+
+@admin.register(CaseNote)
+class CaseNoteAdmin(ReadOnlyHistoryAdmin):
+    list_display = ["incident", "author", "created_at"]
+    raw_id_fields = ["incident", "author"]
+
+
+@admin.register(CodeCorrection)
+class CodeCorrectionAdmin(admin.ModelAdmin):
+    list_display = ["incident", "field", "suggested_code", "chosen_code", "officer", "created_at"]
+    raw_id_fields = ["incident", "officer"]
+
+
+@admin.register(PrivacyCaseView)
+class PrivacyCaseViewAdmin(admin.ModelAdmin):
+    list_display = ["incident", "user", "viewed_at", "path"]
+    raw_id_fields = ["incident", "user"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class RiskcabinetConfig(AppConfig):
+    name = "riskcabinet"
+    verbose_name = "Risk cabinet"
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
+        from riskcabinet.roles import roles_ensure_after_migrate
+
+        post_migrate.connect(roles_ensure_after_migrate, sender=self)

@@ -1,0 +1,96 @@
+"""The city's own domain: departments, their monthly exposure, employee profiles and scores."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Department(models.Model):
+    code = models.CharField(max_length=12, unique=True)
+    name = models.CharField(max_length=120, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ExposureMonth(models.Model):
+    """Hours worked and headcount for one department in one month (from payroll)."""
+
+    department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="exposure")
+    month = models.DateField(help_text="The first day of the month.")
+    hours_worked = models.DecimalField(max_digits=12, decimal_places=1)
+    headcount = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["department", "month"]
+        constraints = [
+            models.UniqueConstraint(fields=["department", "month"], name="exposure_one_per_month"),
+            models.CheckConstraint(
+                condition=Q(hours_worked__gte=0), name="exposure_hours_not_negative"
+            ),
+            models.CheckConstraint(condition=Q(month__day=1), name="exposure_month_is_first_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.department.code} {self.month:%Y-%m}"
+
+
+class Language(models.TextChoices):
+    ENGLISH = "en", _("English")
+    SPANISH = "es", _("Spanish")
+
+
+class Person(models.Model):
+    """An employee's profile. Safety officers also carry the departments they cover."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    employee_id = models.CharField(max_length=20, unique=True, null=True, blank=True)
+    department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, null=True, blank=True, related_name="people"
+    )
+    job_title = models.CharField(max_length=120, blank=True)
+    preferred_language = models.CharField(
+        max_length=5, choices=Language.choices, default=Language.ENGLISH
+    )
+    covered_departments = models.ManyToManyField(
+        Department, blank=True, related_name="safety_officers"
+    )
+
+    class Meta:
+        verbose_name_plural = "people"
+
+    def __str__(self) -> str:
+        return self.user.get_full_name() or self.user.get_username()
+
+
+class DepartmentScore(models.Model):
+    """A department's risk ranking for one month, kept so that rank changes can be shown."""
+
+    month = models.DateField(help_text="The first day of the as-of month.")
+    department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="scores")
+    rank = models.PositiveIntegerField()
+    score = models.FloatField()
+    recordable_cases = models.PositiveIntegerField(default=0)
+    trir = models.FloatField()
+    dart = models.FloatField()
+    harm_rate = models.FloatField()
+    shrunk_harm_rate = models.FloatField()
+    trend_pct_per_year = models.FloatField(null=True, blank=True)
+    trend_significant = models.BooleanField(default=False)
+    control_signal = models.CharField(max_length=200, blank=True)
+    reasons = models.JSONField(default=list)
+    hours_worked = models.FloatField(default=0)
+    computed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["month", "rank"]
+        constraints = [
+            models.UniqueConstraint(fields=["month", "department"], name="score_one_per_month"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} #{self.rank} {self.department.code}"

@@ -1,0 +1,22 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from riskcabinet import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("language/", set_language, name="set-language"),
+    path("", include("incidents.urls")),
+    path("triage/", include("incidents.triage_urls")),
+    path("cabinet/", include("riskcabinet.cabinet_urls")),
+    path("cabinet/packets/", include("reports.urls")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,196 @@
+"""The briefing packet PDF: sections, page numbers, determinism and the empty months."""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import re
+from datetime import date
+
+import pytest
+from pypdf import PdfReader
+
+from reports.pdf import PacketData, build_packet_pdf
+from reports.pdf import packet as packet_module
+from reports.pdf.sample import sample_packet_data
+
+
+@pytest.fixture(scope="module")
+def sample() -> PacketData:
+    return sample_packet_data()
+
+
+@pytest.fixture(scope="module")
+def sample_pdf(sample: PacketData) -> bytes:
+    return build_packet_pdf(sample)
+
+
+def _pages_text(pdf: bytes) -> list[str]:
+    return [page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages]
+
+
+def test_it_builds_a_pdf_that_opens(sample_pdf: bytes) -> None:
+    reader = PdfReader(io.BytesIO(sample_pdf))
+
+    assert sample_pdf.startswith(b"%PDF-")
+    assert len(reader.pages) > 8
+
+
+def test_it_is_us_letter(sample_pdf: bytes) -> None:
+    page = PdfReader(io.BytesIO(sample_pdf)).pages[0]
+
+    assert (round(float(page.mediabox.width)), round(float(page.mediabox.height))) == (612, 792)
+
+
+def test_it_has_every_section_heading(sample_pdf: bytes) -> None:
+    text = "\n".join(_pages_text(sample_pdf))
+
+    for heading in (
+        "Risk Reduction Cabinet briefing",
+        "October 2026",
+        "Where the city stands",
+        "Citywide trend and department comparison",
+        "Department ranking",
+        "Department that needs attention".upper(),
+        "Serious cases",
+        "Notes on data and method",
+    ):
+        assert heading in text, heading
+
+
+def test_it_names_each_attention_department_on_its_own_page(sample: PacketData) -> None:
+    pages = _pages_text(build_packet_pdf(sample))
+
+    for focus in sample.attention:
+        kicker_pages = [
+            text for text in pages if "NEEDS ATTENTION" in text and focus.department.name in text
+        ]
+        assert kicker_pages, focus.department.name
+
+
+def test_it_numbers_every_page_out_of_the_total(sample_pdf: bytes) -> None:
+    pages = _pages_text(sample_pdf)
+
+    for number, text in enumerate(pages, start=1):
+        assert f"Page {number} of {len(pages)}" in text
+
+
+def test_it_puts_the_running_header_on_every_page_but_the_cover(sample_pdf: bytes) -> None:
+    pages = _pages_text(sample_pdf)
+
+    assert "City of Los Angeles \u00b7 October 2026" not in pages[0].replace("  ", " ")
+    for text in pages[1:]:
+        assert "Risk Reduction Cabinet briefing" in text
+        assert "October 2026" in text
+
+
+def test_it_lists_the_contents_with_page_numbers_on_the_cover(sample_pdf: bytes) -> None:
+    pages = _pages_text(sample_pdf)
+    notes_page = next(
+        number
+        for number, text in enumerate(pages, start=1)
+        if "NOTES ON DATA" in text.upper() and number > 1
+    )
+    listed = re.search(r"Notes on data and method\s+(\d+)", pages[0])
+
+    assert "In this packet" in pages[0]
+    assert listed is not None
+    assert int(listed.group(1)) == notes_page
+
+
+def test_it_builds_the_same_bytes_twice(sample: PacketData) -> None:
+    assert build_packet_pdf(sample) == build_packet_pdf(sample)
+
+
+def test_it_builds_the_same_bytes_from_an_equal_packet(sample: PacketData) -> None:
+    assert build_packet_pdf(sample_packet_data()) == build_packet_pdf(sample)
+
+
+def test_it_dates_the_pdf_from_the_packet_not_the_clock(sample_pdf: bytes) -> None:
+    created = PdfReader(io.BytesIO(sample_pdf)).metadata.creation_date
+
+    assert created.date() == date(2026, 11, 3)
+
+
+def test_it_splits_a_long_ranking_over_pages_with_the_header_repeated() -> None:
+    data = sample_packet_data(department_count=45)
+    pages = _pages_text(build_packet_pdf(data))
+    ranking_pages = [text for text in pages if "Department and reasons" in text]
+
+    assert len(ranking_pages) >= 2
+    assert data.ranking[0].department.name in ranking_pages[0]
+    assert data.ranking[-1].department.name in ranking_pages[-1]
+
+
+def test_it_says_none_this_month_when_nothing_needs_attention() -> None:
+    data = sample_packet_data(attention_count=0, serious_case_count=0)
+    data = dataclasses.replace(
+        data, summary=dataclasses.replace(data.summary, attention=(), serious_case_count=0)
+    )
+    text = "\n".join(_pages_text(build_packet_pdf(data)))
+
+    assert text.count("None this month") >= 3
+    assert "Departments that need attention" in text
+
+
+def test_it_says_none_this_month_without_serious_cases() -> None:
+    pages = _pages_text(build_packet_pdf(sample_packet_data(serious_case_count=0)))
+    serious_page = next(
+        text for text in pages if "Serious cases\n" in text and "Page 1 " not in text
+    )
+
+    assert "None this month" in serious_page
+
+
+def test_it_builds_a_month_without_hours_worked() -> None:
+    data = sample_packet_data(zero_exposure=True)
+    text = "\n".join(_pages_text(build_packet_pdf(data)))
+
+    assert data.citywide_trend[-1].rate is None
+    assert "Where the city stands" in text
+
+
+def test_it_builds_a_packet_with_no_data_at_all(sample: PacketData) -> None:
+    empty_trend = tuple(
+        dataclasses.replace(point, rate=None, cases=0, hours=0.0) for point in sample.citywide_trend
+    )
+    data = dataclasses.replace(
+        sample,
+        summary=dataclasses.replace(
+            sample.summary,
+            trir_per_200k_hours=None,
+            dart_per_200k_hours=None,
+            hours_worked=0.0,
+            recordable_cases=0,
+            cases_by_severity=(),
+            investigations_required=0,
+            investigations_complete=0,
+            attention=(),
+        ),
+        citywide_trend=empty_trend,
+        funnel=dataclasses.replace(sample.funnel, points=(), limits=()),
+        ranking=(),
+        attention=(),
+        serious_cases=(),
+    )
+    text = "\n".join(_pages_text(build_packet_pdf(data)))
+
+    assert "no hours worked on record" in text
+    assert text.count("None this month") >= 4
+
+
+def test_it_falls_back_to_plain_signs_without_the_symbol_font(
+    sample: PacketData, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(packet_module, "register_symbol_font", lambda: None)
+
+    first, second = build_packet_pdf(sample), build_packet_pdf(sample)
+    text = "\n".join(_pages_text(first))
+
+    assert first == second
+    assert "\u25b2" not in text
+    assert "+0." in text
+
+
+def test_it_stays_small(sample_pdf: bytes) -> None:
+    assert len(sample_pdf) < 2 * 1024 * 1024
