@@ -156,6 +156,7 @@ class Incident(models.Model):
     recordable = models.BooleanField(null=True, blank=True)
     recordability_answers = models.JSONField(default=dict, blank=True)
     privacy_case = models.BooleanField(default=False)
+    privacy_reason = models.CharField(max_length=24, blank=True)
     illness_type = models.CharField(
         max_length=16, choices=IllnessType.choices, default=IllnessType.INJURY
     )
@@ -201,6 +202,9 @@ class Incident(models.Model):
     merged_into = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="merged_cases"
     )
+    # The earliest deadline among the case's running compliance clocks, kept by incidents/clocks.py
+    # so that the triage queue can sort urgent cases first from an index.
+    clock_due_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     history = HistoricalRecords()
 
@@ -215,6 +219,9 @@ class Incident(models.Model):
             models.Index(fields=["department", "occurred_at"]),
             models.Index(fields=["status", "reported_at"]),
             models.Index(fields=["reporter", "reported_at"]),
+            # The triage queue's default order: running clocks first, then the newest reports.
+            models.Index(fields=["clock_due_at", "-reported_at"], name="incident_triage_order"),
+            models.Index(fields=["department", "reported_at"], name="incident_dept_reported"),
         ]
         constraints = [
             _choice_check("status", Status, "incident_status_valid"),

@@ -2,14 +2,22 @@
 
 import secrets
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
+from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 
 from incidents.models import (
+    Attachment,
     Incident,
     IncidentType,
     ReferenceSequence,
@@ -17,6 +25,7 @@ from incidents.models import (
     Source,
     Treatment,
 )
+from incidents.photos import VerifiedPhoto
 from riskcabinet.models import Department
 
 # What the employee said about treatment gives the first guess at severity; the officer decides.
@@ -27,6 +36,18 @@ SEVERITY_FROM_TREATMENT = {
     Treatment.ER: Severity.MEDICAL,
     Treatment.HOSPITAL_STAY: Severity.HOSPITALIZATION,
 }
+
+# The incident types in which someone may have been hurt: only these keep injury details.
+INJURY_DETAIL_TYPES = (
+    IncidentType.INJURY_ILLNESS,
+    IncidentType.VEHICLE,
+    IncidentType.ASSAULT,
+    IncidentType.EXPOSURE,
+)
+
+# Cal/OSHA must hear of a death or serious injury within 8 hours of the employer learning of it.
+CALOSHA_REPORT_WINDOW = timedelta(hours=8)
+CALOSHA_TIME_ZONE = ZoneInfo("America/Los_Angeles")
 
 RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # No 0/O or 1/I to misread.
 
@@ -73,29 +94,38 @@ def incident_create(
     treatment: str = "",
     severity: str | None = None,
     reported_at: datetime | None = None,
+    serious_outcome: bool = False,
+    photos: Sequence[VerifiedPhoto] = (),
 ) -> IncidentCreated:
     """Create an incident once per client UUID, however often the phone sends it.
 
     A retry that arrives after the first request committed finds the incident; two requests
     racing each other both try to insert, the unique constraint lets one win, and the loser
-    returns the winner's incident.
+    returns the winner's incident. Photos are stored in the same transaction as the incident, so
+    a resend never adds them twice.
+
+    `serious_outcome` is the reporter's "someone died, was admitted to hospital or lost a limb or
+    an eye": with a hospital stay, it makes the case reportable to Cal/OSHA and notifies the
+    department's safety officers at once.
     """
     existing = Incident.objects.filter(client_uuid=client_uuid).first()
     if existing is not None:
         return IncidentCreated(incident=existing, created=False)
     now = timezone.now()
     reported_at = reported_at or now
+    if incident_type not in INJURY_DETAIL_TYPES:
+        body_part, injury_kind, treatment, serious_outcome = "", "", "", False
     if severity is None:
         severity = SEVERITY_FROM_TREATMENT.get(treatment, Severity.NONE)
-    if incident_type not in (
-        IncidentType.INJURY_ILLNESS,
-        IncidentType.EXPOSURE,
-        IncidentType.ASSAULT,
-    ):
-        body_part, injury_kind = "", ""
+        if serious_outcome:
+            severity = Severity.HOSPITALIZATION
+    state_reportable = severity in (Severity.FATALITY, Severity.HOSPITALIZATION)
+    # Anonymous reports must not be traceable: the history row names nobody, even when the
+    # person filling in the anonymous form happens to be signed in.
+    history_user = None if source == Source.ANONYMOUS else reporter
     try:
         with transaction.atomic():
-            incident = Incident.objects.create(
+            incident = Incident(
                 reference=reference_next(year=timezone.localtime(reported_at).year),
                 client_uuid=client_uuid,
                 receipt_code=receipt_code_new() if source == Source.ANONYMOUS else None,
@@ -115,10 +145,77 @@ def incident_create(
                 injury_kind=injury_kind,
                 treatment=treatment,
                 severity=severity,
+                state_reportable=state_reportable,
             )
+            incident._history_user = history_user
+            incident.save()
+            for photo in photos:
+                _attachment_add(incident=incident, photo=photo, history_user=history_user)
+            if state_reportable:
+                transaction.on_commit(lambda: _serious_case_notification_queue(incident.pk))
     except IntegrityError:
         existing = Incident.objects.filter(client_uuid=client_uuid).first()
         if existing is None:
             raise
         return IncidentCreated(incident=existing, created=False)
     return IncidentCreated(incident=incident, created=True)
+
+
+def _attachment_add(*, incident: Incident, photo: VerifiedPhoto, history_user) -> Attachment:
+    attachment = Attachment(
+        incident=incident,
+        content_type=photo.content_type,
+        size=photo.size,
+        sha256=photo.sha256,
+        width=photo.width,
+        height=photo.height,
+    )
+    # The stored name says nothing about the phone or the employee: only the content hash.
+    attachment.file.save(
+        f"{photo.sha256[:32]}.{photo.extension}", ContentFile(photo.content), save=False
+    )
+    attachment._history_user = history_user
+    attachment.save()
+    return attachment
+
+
+def _serious_case_notification_queue(incident_id: int) -> None:
+    from incidents.tasks import serious_case_notify
+
+    serious_case_notify.delay(incident_id)
+
+
+def calosha_deadline(incident: Incident) -> datetime:
+    """When the Cal/OSHA report is due, in Los Angeles time."""
+    return timezone.localtime(incident.learned_at + CALOSHA_REPORT_WINDOW, CALOSHA_TIME_ZONE)
+
+
+def serious_case_notify(*, incident_id: int) -> int:
+    """Email the safety officers who cover the incident's department; returns how many."""
+    incident = Incident.objects.select_related("department").get(pk=incident_id)
+    recipients = sorted(
+        get_user_model()
+        .objects.filter(
+            is_active=True,
+            person__covered_departments=incident.department,
+        )
+        .exclude(email="")
+        .values_list("email", flat=True)
+        .distinct()
+    )
+    if not recipients:
+        return 0
+    deadline = calosha_deadline(incident)
+    deadline_text = f"{deadline:%A %d %B %Y, %I:%M %p} {deadline.tzname()}"
+    case_url = settings.SITE_URL.rstrip("/") + reverse("triage:queue")
+    subject = f"Serious case {incident.reference}: report to Cal/OSHA by {deadline:%I:%M %p %Z}"
+    body = (
+        f"{incident.reference} ({incident.get_incident_type_display()}, "
+        f"{incident.department.name}) was reported as a death, in-patient hospitalization, "
+        "amputation or loss of an eye.\n\n"
+        f"Cal/OSHA must be told within 8 hours of when the city learned of it: by {deadline_text} "
+        "(America/Los_Angeles).\n\n"
+        f"Open the triage queue: {case_url}\n"
+    )
+    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
+    return len(recipients)

@@ -1,10 +1,5 @@
-"""riskcabinet: employee-safety incident reporting and the Risk Reduction Cabinet's briefing."""
+"""riskcabinet: employee-safety incident reporting and the Risk Reduction Cabinet's briefing.
 
-# The Celery app is imported here so that shared tasks bind to it when Django starts. The pure
-# packages below (scoring, autocode) do not import Django or Celery themselves.
-try:
-    from .celery import app as celery_app
-except ImportError:  # pragma: no cover - only when Celery is not installed (pure-package use)
-    celery_app = None
-
-__all__ = ["celery_app"]
+This package stays import-light: the pure subpackages (scoring, autocode) are used without
+Django, so the Celery app is loaded from the app config's ready() instead of here.
+"""

@@ -8,6 +8,9 @@ class RiskcabinetConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
+        # Load the Celery app so that shared tasks bind to it whenever Django runs.
+        from riskcabinet.celery import app  # noqa: F401
+
         from riskcabinet.roles import roles_ensure_after_migrate
 
         post_migrate.connect(roles_ensure_after_migrate, sender=self)

@@ -158,12 +158,12 @@ class _Writer:
         return format_signed(difference, digits, suffix)
 
     def heading(
-        self, key: str, title: str | None = None, kicker: str | None = None
+        self, key: str, title: str | None = None, kicker: str | None = None, style: str = "h1"
     ) -> list[Flowable]:
         flowables: list[Flowable] = []
         if kicker:
             flowables.append(self.para(kicker.upper(), "kicker"))
-        title_paragraph = self.para(title or SECTION_TITLES[key], "h1")
+        title_paragraph = self.para(title or SECTION_TITLES[key], style)
         title_paragraph.section_key = key
         flowables.append(title_paragraph)
         return flowables
@@ -195,7 +195,7 @@ class _Writer:
                 page = self.pagination.department_pages.get(focus.department.code)
                 rows.append(
                     [
-                        self.para(f"\u2003{focus.department.name}", "small"),
+                        self.para(focus.department.name, "contents_entry"),
                         self.para(str(page or ""), "cell_right"),
                     ]
                 )
@@ -239,7 +239,7 @@ class _Writer:
             f"{_sentence_case(window)} \u00b7 {format_hours(summary.hours_worked)} hours worked "
             f"\u00b7 {format_count(summary.recordable_cases)} recordable cases"
             if summary.hours_worked > 0
-            else f"{_sentence_case(window)} \u00b7 no hours worked on record, so rates cannot be computed"
+            else f"{_sentence_case(window)} \u00b7 no hours worked on record, so no rates"
         )
         flowables = [*self.heading("summary"), self.para(lede, "lede")]
 
@@ -443,9 +443,15 @@ class _Writer:
         above = [point for point in data.citywide_trend if point.above_limit]
         if above:
             months = ", ".join(month_label(point.month) for point in above)
-            caption = f"Months above the upper control limit: {months}. Such a month is a signal to look into, not noise."
+            caption = (
+                f"Months above the upper control limit: {months}. "
+                "Such a month is a signal to look into, not noise."
+            )
         else:
-            caption = "No month is above the upper control limit: month-to-month changes are within what chance explains."
+            caption = (
+                "No month is above the upper control limit: month-to-month changes are "
+                "within what chance explains."
+            )
         flowables.append(self.para(caption, "caption"))
         flowables.append(Spacer(1, 14))
         flowables.append(
@@ -455,7 +461,8 @@ class _Writer:
             )
         )
         flowables.append(self.chart(charts.funnel_chart, data.funnel, CONTENT_WIDTH, 3.6 * inch))
-        flowables.append(self.para(self._funnel_caption(), "caption"))
+        if any(point.hours > 0 for point in data.funnel.points):
+            flowables.append(self.para(self._funnel_caption(), "caption"))
         return flowables
 
     def _funnel_caption(self) -> str:
@@ -597,9 +604,10 @@ class _Writer:
 
     def attention_pages(self) -> list[Flowable]:
         if not self.data.attention:
+            # Without attention pages the section is a short note under the ranking.
             return [
-                PageBreak(),
-                *self.heading("attention"),
+                Spacer(1, 12),
+                *self.heading("attention", style="h2"),
                 self.none_this_month(
                     "No department stands out from the city by enough to need its own page."
                 ),

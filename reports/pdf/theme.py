@@ -143,6 +143,7 @@ STYLES: dict[str, ParagraphStyle] = {
     "tile_label": _style("tile_label", fontName=BOLD, fontSize=7.5, leading=9.5, textColor=MUTED),
     "tile_value": _style("tile_value", fontName=BOLD, fontSize=22, leading=25, textColor=INK),
     "tile_note": _style("tile_note", fontSize=8, leading=10.5),
+    "contents_entry": _style("contents_entry", fontSize=8, leading=10.5, leftIndent=12),
     "none": _style("none", fontName=ITALIC, fontSize=9.5, leading=13, textColor=MUTED),
 }
 

@@ -1,6 +1,7 @@
 """Production settings: PostgreSQL, Redis, SMTP, gunicorn behind a TLS proxy."""
 
 import sys
+import warnings
 
 import environ
 
@@ -18,10 +19,14 @@ if not _env("SECRET_KEY", default=""):
 if not _env("DATABASE_URL", default=""):
     _stop("DATABASE_URL is not set; set it to postgres://USER:PASSWORD@HOST:5432/NAME.")
 try:
-    _database = _env.db("DATABASE_URL")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        _database = _env.db("DATABASE_URL")
 except Exception:
     _stop("DATABASE_URL is not usable; set it to postgres://USER:PASSWORD@HOST:5432/NAME.")
-if not _database.get("ENGINE") or "postgresql" not in _database["ENGINE"]:
+if not _database.get("ENGINE"):
+    _stop("DATABASE_URL is not usable; set it to postgres://USER:PASSWORD@HOST:5432/NAME.")
+if "postgresql" not in _database["ENGINE"]:
     _stop("DATABASE_URL must point at PostgreSQL, e.g. postgres://USER:PASSWORD@HOST:5432/NAME.")
 
 from .base import *  # noqa: E402, F403

@@ -1,0 +1,11 @@
+"""Celery tasks for incidents. Each takes ids, calls one service, and is queued on commit."""
+
+from celery import shared_task
+
+from incidents import services
+
+
+@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def serious_case_notify(incident_id: int) -> int:
+    """Tell the department's safety officers of a death or serious injury, with the deadline."""
+    return services.serious_case_notify(incident_id=incident_id)

@@ -1,0 +1,1 @@
+"""Narrative auto-coder."""

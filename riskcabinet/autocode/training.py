@@ -1,0 +1,138 @@
+"""Training the coder: features, per-field models, calibration and auto-accept thresholds.
+
+Two fits. The first learns from the training period up to ``VALIDATION_START`` and is judged
+on the rest of the training period (the validation slice): that fixes the softmax
+temperatures and the auto-accept thresholds. The second refits on the whole training period
+with the same settings and keeps them. The held-out period is never read here.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from datetime import UTC, datetime
+
+import numpy as np
+import pandas as pd
+import sklearn
+from joblib import Parallel, delayed
+
+from riskcabinet.autocode.calibration import (
+    choose_threshold,
+    coverage_and_accuracy,
+    reliability,
+)
+from riskcabinet.autocode.coder import NarrativeCoder
+from riskcabinet.autocode.corrections import CORRECTION_WEIGHT, Correction, corrections_frame
+from riskcabinet.autocode.dataset import (
+    HELD_OUT_START,
+    OSHA_CSV,
+    VALIDATION_START,
+    file_sha256,
+    load_reports,
+    training_part,
+)
+from riskcabinet.autocode.features import NarrativeFeatures
+from riskcabinet.autocode.field_model import FieldModel
+from riskcabinet.autocode.labels import FIELDS, group_of
+
+MODEL_VERSION = 1
+# Accepted suggestions must be right at least this often on the validation slice.
+TARGET_ACCURACY = 0.95
+
+
+def _fit_field(features, codes: np.ndarray, weights: np.ndarray) -> FieldModel:
+    return FieldModel().fit(features, codes, weights)
+
+
+def _fit_fields(matrix, frame: pd.DataFrame, weights: np.ndarray) -> dict[str, FieldModel]:
+    jobs = []
+    for field in FIELDS:
+        labelled = frame[field].notna().to_numpy()
+        jobs.append(
+            delayed(_fit_field)(
+                matrix[labelled], frame[field].to_numpy()[labelled], weights[labelled]
+            )
+        )
+    # liblinear releases the GIL, so threads use both cores without copying the matrix.
+    fitted = Parallel(n_jobs=2, prefer="threads")(jobs)
+    return dict(zip(FIELDS, fitted, strict=True))
+
+
+def train_coder(
+    reports: pd.DataFrame | None = None,
+    corrections: list[Correction] | None = None,
+    log=None,
+) -> tuple[NarrativeCoder, dict]:
+    """Train on the training period (plus corrections); return the coder and its metadata."""
+    started = time.perf_counter()
+    say = log or (lambda message: print(message, file=sys.stderr))
+    reports = load_reports() if reports is None else reports
+    training = training_part(reports)
+    extra = corrections_frame(corrections or [])
+    frame = pd.concat([training.drop(columns="event_date"), extra], ignore_index=True)
+    weights = np.concatenate(
+        [np.ones(len(training)), np.full(len(extra), CORRECTION_WEIGHT)]
+    ).astype(float)
+    in_validation = np.concatenate(
+        [(training["event_date"] >= VALIDATION_START).to_numpy(), np.zeros(len(extra), bool)]
+    )
+
+    features = NarrativeFeatures().fit(frame["narrative"].tolist())
+    matrix = features.transform(frame["narrative"].tolist())
+    say(f"features: {matrix.shape[1]} columns from {matrix.shape[0]} narratives")
+
+    early = ~in_validation
+    models = _fit_fields(matrix[early], frame[early].reset_index(drop=True), weights[early])
+    validation = frame[in_validation].reset_index(drop=True)
+    validation_matrix = matrix[in_validation]
+    thresholds, validation_figures = {}, {}
+    for field, model in models.items():
+        labelled = validation[field].notna().to_numpy()
+        codes = validation[field].to_numpy()[labelled]
+        model.calibrate(validation_matrix[labelled], codes)
+        group_p, _ = model.probabilities(validation_matrix[labelled])
+        predicted = model.groups[group_p.argmax(axis=1)]
+        correct = predicted == np.array([group_of(c) for c in codes], dtype=object)
+        confidence = group_p.max(axis=1)
+        thresholds[field] = choose_threshold(confidence, correct, TARGET_ACCURACY)
+        coverage, accepted_accuracy = coverage_and_accuracy(
+            confidence, correct, thresholds[field]
+        )
+        validation_figures[field] = {
+            "reports": int(labelled.sum()),
+            "group_accuracy": round(float(correct.mean()), 4),
+            "group_temperature": round(model.group_temperature, 4),
+            "code_temperature": round(model.code_temperature, 4),
+            "auto_accept_threshold": round(thresholds[field], 4),
+            "auto_accept_coverage": round(coverage, 4),
+            "auto_accept_accuracy": accepted_accuracy,
+            "ece": reliability(confidence, correct)["ece"],
+        }
+        say(f"validation {field}: {validation_figures[field]}")
+
+    final = _fit_fields(matrix, frame, weights)
+    for field, model in final.items():
+        model.group_temperature = models[field].group_temperature
+        model.code_temperature = models[field].code_temperature
+    coder = NarrativeCoder(features=features, models=final, thresholds=thresholds)
+
+    dates = training["event_date"]
+    metadata = {
+        "model_version": MODEL_VERSION,
+        "sklearn_version": sklearn.__version__,
+        "trained_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "training_dates": [dates.min().isoformat(), dates.max().isoformat()],
+        "validation_start": VALIDATION_START.isoformat(),
+        "held_out_start": HELD_OUT_START.isoformat(),
+        "data_file": OSHA_CSV.name,
+        "data_sha256": file_sha256(OSHA_CSV),
+        "training_reports": {f: int(training[f].notna().sum()) for f in FIELDS},
+        "dropped_unmatched_titles": {f: int(training[f].isna().sum()) for f in FIELDS},
+        "corrections": len(extra),
+        "correction_weight": CORRECTION_WEIGHT,
+        "auto_accept_thresholds": {f: round(t, 4) for f, t in thresholds.items()},
+        "validation": validation_figures,
+        "train_seconds": round(time.perf_counter() - started, 1),
+    }
+    return coder, metadata

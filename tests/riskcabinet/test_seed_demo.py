@@ -1,0 +1,94 @@
+"""The demo city is realistic, deterministic for a seed, and large enough to exercise the app."""
+
+import hashlib
+from datetime import date
+
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db.models import Count
+
+from incidents.models import Claim, CorrectiveAction, Incident
+from riskcabinet.demo import demo_city_seed
+from riskcabinet.models import Department, ExposureMonth
+from riskcabinet.roles import Role, role_of
+
+pytestmark = pytest.mark.django_db
+
+TODAY = date(2026, 11, 25)
+
+
+def _digest() -> str:
+    rows = Incident.objects.order_by("reference").values_list(
+        "reference", "department__code", "incident_type", "severity", "occurred_at", "narrative"
+    )
+    return hashlib.sha256(repr(list(rows)).encode()).hexdigest()
+
+
+def test_it_builds_the_same_city_for_the_same_seed(django_db_blocker):
+    demo_city_seed(seed=3, months=2, today=TODAY)
+    first = _digest()
+    for model in (Claim, CorrectiveAction):
+        model.objects.all().delete()
+    Incident.history.all().delete()
+    Incident.objects.all().delete()
+    from django.contrib.auth import get_user_model
+
+    get_user_model().objects.all().delete()
+    from incidents.models import Establishment, ReferenceSequence
+
+    ReferenceSequence.objects.all().delete()
+    Establishment.objects.all().delete()
+    ExposureMonth.objects.all().delete()
+    Department.objects.all().delete()
+    demo_city_seed(seed=3, months=2, today=TODAY)
+    assert _digest() == first
+
+
+def test_it_gives_every_role_a_demo_login():
+    demo_city_seed(seed=1, months=1, today=TODAY)
+    expected = {
+        "employee": Role.EMPLOYEE,
+        "officer": Role.SAFETY_OFFICER,
+        "manager": Role.RISK_MANAGER,
+        "cabinet": Role.CABINET_MEMBER,
+        "admin": Role.ADMINISTRATOR,
+    }
+    for username, role in expected.items():
+        user = authenticate(username=username, password="riskcabinet-demo")
+        assert user is not None, username
+        assert role_of(user) is role
+    officer = authenticate(username="officer", password="riskcabinet-demo")
+    assert officer.person.covered_departments.count() >= 3
+
+
+@pytest.mark.slow
+def test_it_seeds_three_years_of_a_realistic_city():
+    demo_city_seed(seed=7, months=36, today=TODAY)
+    assert Department.objects.count() >= 38
+    assert Incident.objects.count() >= 20_000
+    sizes = ExposureMonth.objects.filter(month=date(2026, 10, 1))
+    headcounts = sorted(sizes.values_list("headcount", flat=True))
+    assert headcounts[0] < 60
+    assert headcounts[-1] > 11_000
+    by_type = dict(
+        Incident.objects.filter(department__code="LAPD")
+        .values_list("incident_type")
+        .annotate(n=Count("id"))
+    )
+    assert by_type["assault"] > by_type.get("property_damage", 0)
+    library = Incident.objects.filter(department__code="LAPL").count()
+    police = Incident.objects.filter(department__code="LAPD").count()
+    assert library * 10 < police
+    assert CorrectiveAction.objects.filter(status="open").exists()
+    assert CorrectiveAction.objects.filter(status="done").exists()
+    assert Claim.objects.filter(total_incurred__gt=0).count() > 1000
+
+
+def test_it_refuses_to_seed_over_existing_data_unless_asked(capsys):
+    demo_city_seed(seed=1, months=1, today=TODAY)
+    with pytest.raises(CommandError, match="already holds departments"):
+        call_command("seed_demo", "--months", "1")
+    call_command("seed_demo", "--if-empty")
+    assert "was not added" in capsys.readouterr().out

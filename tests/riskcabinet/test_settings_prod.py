@@ -1,0 +1,62 @@
+"""A production start without its essentials stops with one line saying what to set."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+GOOD_ENV = {
+    "DJANGO_SETTINGS_MODULE": "riskcabinet.settings.prod",
+    "SECRET_KEY": "x" * 64 + "-production-secret-key-for-the-deploy-check-0123456789",
+    "DATABASE_URL": "postgres://riskcabinet:secret@db.internal:5432/riskcabinet",
+    "ALLOWED_HOSTS": "safety.lacity.example",
+    "CSRF_TRUSTED_ORIGINS": "https://safety.lacity.example",
+    "CELERY_BROKER_URL": "redis://redis.internal:6379/0",
+    "EMAIL_URL": "smtp+tls://mailer:secret@smtp.lacity.example:587",
+}
+
+
+def _manage(*args: str, **env_overrides: str) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k not in GOOD_ENV}
+    env.update(GOOD_ENV)
+    for key, value in env_overrides.items():
+        if value is None:
+            env.pop(key, None)
+        else:
+            env[key] = value
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.mark.parametrize(
+    ("overrides", "expected"),
+    [
+        ({"SECRET_KEY": None}, "SECRET_KEY is not set"),
+        ({"DATABASE_URL": None}, "DATABASE_URL is not set"),
+        ({"DATABASE_URL": "not-a-url"}, "DATABASE_URL is not usable"),
+        ({"DATABASE_URL": "sqlite:///tmp/x.sqlite3"}, "must point at PostgreSQL"),
+    ],
+)
+def test_it_stops_with_one_line_naming_what_to_set(overrides, expected):
+    result = _manage("check", **overrides)
+    assert result.returncode != 0
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, result.stderr
+    assert expected in lines[0]
+    assert "Traceback" not in result.stderr
+
+
+def test_it_passes_the_deploy_check_with_a_realistic_environment():
+    result = _manage("check", "--deploy", "--fail-level", "WARNING")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
