@@ -1,8 +1,11 @@
 """Who may see which incident. Every incident view goes through these functions."""
 
+from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
+from django.http import Http404
 
 from incidents.models import Incident
+from riskcabinet.models import Person
 from riskcabinet.roles import Role, role_of
 
 
@@ -10,16 +13,67 @@ def incidents_visible_to(user) -> QuerySet[Incident]:
     """The incidents a user may open in triage.
 
     Risk managers and administrators see every department; a safety officer sees the departments
-    they cover, except that a privacy case is shown only to officers of its own department (which
-    is the same rule here) and risk managers. Employees and cabinet members see no case in triage.
+    they cover. A privacy case is shown only to the officers covering its department and to risk
+    managers, not to administrators. Employees and cabinet members see no case in triage.
     """
     role = role_of(user)
     incidents = Incident.objects.filter(merged_into__isnull=True)
-    if role in (Role.RISK_MANAGER, Role.ADMINISTRATOR):
+    if role is Role.RISK_MANAGER:
         return incidents
+    if role is Role.ADMINISTRATOR:
+        # Administrators run the system; a privacy case is for the people who triage it.
+        return incidents.filter(privacy_case=False)
     if role is Role.SAFETY_OFFICER:
-        return incidents.filter(department__safety_officers__user=user)
+        # A subquery rather than a join, so the planner can use the department indexes.
+        return incidents.filter(department_id__in=_covered_department_ids(user))
     return incidents.none()
+
+
+def _covered_department_ids(user) -> QuerySet:
+    return Person.covered_departments.through.objects.filter(person__user=user).values(
+        "department_id"
+    )
+
+
+def incident_for_triage(user, reference: str) -> Incident:
+    """The case with this reference if the user may triage it; 404 otherwise.
+
+    A 404 rather than a 403, so that a reference outside the user's scope reveals nothing.
+    """
+    incident = (
+        incidents_visible_to(user)
+        .select_related(
+            "department",
+            "establishment",
+            "reporter",
+            "assignee",
+            "possible_duplicate_of",
+            "investigation",
+            "investigation__completed_by",
+        )
+        .filter(reference=reference)
+        .first()
+    )
+    if incident is None:
+        raise Http404("No such case.")
+    return incident
+
+
+def users_assignable_for(incident: Incident) -> QuerySet:
+    """Who a case may be assigned to: officers covering its department, and risk managers."""
+    return (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .filter(
+            Q(
+                groups__name=Role.SAFETY_OFFICER.value,
+                person__covered_departments=incident.department_id,
+            )
+            | Q(groups__name=Role.RISK_MANAGER.value)
+        )
+        .distinct()
+        .order_by("last_name", "first_name", "username")
+    )
 
 
 def own_reports(user) -> QuerySet[Incident]:
@@ -27,6 +81,16 @@ def own_reports(user) -> QuerySet[Incident]:
     if not user.is_authenticated:
         return Incident.objects.none()
     return Incident.objects.filter(Q(reporter=user))
+
+
+TRIAGE_ROLES = (Role.SAFETY_OFFICER, Role.RISK_MANAGER, Role.ADMINISTRATOR)
+
+
+def can_use_triage(user) -> bool:
+    """Whether the user may open the triage workspace at all (the roles holding
+    incidents.triage_incident). Checked by role, from the cached groups, to save two queries
+    per request over has_perm."""
+    return role_of(user) in TRIAGE_ROLES
 
 
 def can_triage(user, incident: Incident) -> bool:

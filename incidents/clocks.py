@@ -160,15 +160,26 @@ def clocks_start_for(*, incident: Incident) -> list[ComplianceClock]:
     existing = {clock.kind: clock for clock in incident.clocks.all()}
     for kind, due in required.items():
         if kind not in existing:
-            existing[kind] = ComplianceClock.objects.create(
+            clock = ComplianceClock(
                 incident=incident, kind=kind, started_at=incident.learned_at, due_at=due
             )
+            _history_user_copy(incident, clock)
+            clock.save()
+            existing[kind] = clock
     for kind, clock in list(existing.items()):
         if kind not in required and clock.completed_at is None:
+            _history_user_copy(incident, clock)
             clock.delete()
             del existing[kind]
     incident_clock_due_refresh(incident=incident)
     return sorted(existing.values(), key=lambda clock: clock.due_at)
+
+
+def _history_user_copy(incident: Incident, clock: ComplianceClock) -> None:
+    # An anonymous report's history names nobody (incident_create sets that on the incident);
+    # its clocks must not name the signed-in person either.
+    if hasattr(incident, "_history_user"):
+        clock._history_user = incident._history_user
 
 
 @transaction.atomic

@@ -25,7 +25,9 @@ from incidents.models import (
     Source,
     Treatment,
 )
+from incidents.clocks import clocks_start_for
 from incidents.photos import VerifiedPhoto
+from incidents.triage_services import incident_duplicate_flag
 from riskcabinet.models import Department
 
 # What the employee said about treatment gives the first guess at severity; the officer decides.
@@ -151,6 +153,9 @@ def incident_create(
             incident.save()
             for photo in photos:
                 _attachment_add(incident=incident, photo=photo, history_user=history_user)
+            # Triage: start the compliance clocks and flag a likely duplicate report.
+            clocks_start_for(incident=incident)
+            incident_duplicate_flag(incident=incident)
             if state_reportable:
                 transaction.on_commit(lambda: _serious_case_notification_queue(incident.pk))
     except IntegrityError:

@@ -1,14 +1,576 @@
-"""Triage: the safety officer's workspace."""
+"""Triage: the safety officer's workspace.
 
-from django.contrib.auth.decorators import login_required, permission_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+Every view finds its case through incidents/access.py, so a case outside the user's scope is a
+404 everywhere. Every write is a small POST form that calls one service and redirects back to the
+case page (htmx swaps the case in place; without JavaScript the browser follows the redirect).
+"""
 
-from incidents.access import incidents_visible_to
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable, Iterator
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseRedirect,
+    StreamingHttpResponse,
+)
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import HttpResponseClientRedirect
+from django_htmx.middleware import HtmxDetails
+
+from incidents.access import can_use_triage, incident_for_triage, incidents_visible_to
+from incidents.models import ComplianceClock, CorrectiveAction, Incident, Severity
+from incidents.oiics import FAMILIES, FAMILY_LABELS, oiics_search, oiics_title
+from incidents.recordability import (
+    CRITERIA_QUESTIONS,
+    FIRST_AID_ITEMS,
+    GATE_QUESTIONS,
+    recordability_decide,
+)
+from incidents.selectors import case_page_load, incident_timeline, queue_incidents, queue_page_rows
+from incidents.triage_forms import (
+    AcceptCodeForm,
+    ActionForm,
+    ActionStatusForm,
+    AssignForm,
+    ClassifyForm,
+    ClockCompleteForm,
+    CodesForm,
+    InvestigationForm,
+    MergeForm,
+    NoteForm,
+    PrivacyForm,
+    QueueFilterForm,
+    RecordabilityForm,
+    StatusForm,
+)
+from incidents.triage_services import (
+    PRIVACY_REASONS,
+    WorkflowError,
+    case_note_add,
+    clock_complete,
+    corrective_action_add,
+    corrective_action_status_set,
+    incident_assign,
+    incident_classify,
+    incident_codes_set,
+    incident_duplicate_dismiss,
+    incident_merge,
+    incident_privacy_mark,
+    incident_recordability_decide,
+    incident_status_change,
+    investigation_save,
+    privacy_case_view_record,
+)
+from riskcabinet.models import Department
+from riskcabinet.roles import Role, role_of
 
 
-@login_required
-@permission_required("incidents.triage_incident", raise_exception=True)
-def queue(request: HttpRequest) -> HttpResponse:
-    incidents = incidents_visible_to(request.user).select_related("department")[:50]
-    return render(request, "incidents/triage_queue.html", {"incidents": incidents})
+class HtmxHttpRequest(HttpRequest):
+    htmx: HtmxDetails
+
+
+def triage_required(view: Callable) -> Callable:
+    """Signed in, and holding the triage permission (officers, risk managers, administrators)."""
+
+    @login_required
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not can_use_triage(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+# --- Queue ------------------------------------------------------------------------------------
+
+
+def _departments_for(user) -> list[Department]:
+    if role_of(user) is Role.SAFETY_OFFICER:
+        return list(Department.objects.filter(safety_officers__user=user).order_by("name"))
+    return list(Department.objects.order_by("name"))
+
+
+@require_GET
+@triage_required
+def queue(request: HtmxHttpRequest) -> HttpResponse:
+    form = QueueFilterForm(request.GET, departments=_departments_for(request.user))
+    incidents = queue_incidents(user=request.user, filters=form.filters())
+    paginator = Paginator(incidents, form.per_page())
+    page = paginator.get_page(request.GET.get("page"))
+    page.object_list = list(queue_page_rows(page.object_list))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "form": form,
+        "page": page,
+        "querystring": query.urlencode(),
+        "now": timezone.now(),
+    }
+    template = "incidents/triage_queue.html"
+    if request.htmx and not request.htmx.history_restore_request:
+        template += "#rows"
+    return render(request, template, context)
+
+
+class _Echo:
+    """A file-like object that hands back what is written, for streaming CSV."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def _cell(value) -> str:
+    # Spreadsheets run cells that start with these characters as formulas.
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+EXPORT_COLUMNS = (
+    "reference",
+    "department",
+    "type",
+    "severity",
+    "status",
+    "occurred_at",
+    "reported_at",
+    "location",
+    "recordable",
+    "privacy_case",
+    "assignee",
+    "next_deadline",
+    "possible_duplicate_of",
+    "narrative",
+)
+
+
+@require_GET
+@triage_required
+def export_csv(request: HttpRequest) -> StreamingHttpResponse:
+    form = QueueFilterForm(request.GET, departments=_departments_for(request.user))
+    incidents = queue_incidents(user=request.user, filters=form.filters()).values_list(
+        "reference",
+        "department__name",
+        "incident_type",
+        "severity",
+        "status",
+        "occurred_at",
+        "reported_at",
+        "location_text",
+        "recordable",
+        "privacy_case",
+        "assignee__username",
+        "clock_due_at",
+        "possible_duplicate_of__reference",
+        "narrative",
+    )
+
+    def rows() -> Iterator[str]:
+        writer = csv.writer(_Echo())
+        yield writer.writerow(EXPORT_COLUMNS)
+        for row in incidents.iterator(chunk_size=2000):
+            row = list(row)
+            for index in (5, 6, 11):
+                if row[index] is not None:
+                    row[index] = timezone.localtime(row[index]).isoformat(timespec="minutes")
+            if row[9]:
+                row[13] = "Privacy case"  # A privacy case's story stays on its case page.
+            yield writer.writerow([_cell(value) for value in row])
+
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="triage-{stamp}.csv"'
+    return response
+
+
+@require_GET
+@triage_required
+def actions_overdue(request: HttpRequest) -> HttpResponse:
+    from incidents.selectors import overdue_actions_by_department
+
+    groups = overdue_actions_by_department(user=request.user)
+    return render(
+        request,
+        "incidents/triage_actions_overdue.html",
+        {"groups": groups, "total": sum(len(actions) for _, actions in groups)},
+    )
+
+
+@require_GET
+@triage_required
+def oiics_lookup(request: HttpRequest, family: str) -> HttpResponse:
+    if family not in FAMILIES:
+        raise Http404
+    # The picker's own input sends its value under its form name ("codes-event").
+    query = request.GET.get(f"codes-{family}") or request.GET.get("q") or ""
+    return render(
+        request,
+        "incidents/triage_case.html#oiics-results",
+        {"family": family, "results": oiics_search(family, query), "query": query},
+    )
+
+
+# --- Case page --------------------------------------------------------------------------------
+
+
+def _code_suggestions(narrative: str) -> dict:
+    """The coder's suggestions for a narrative, or nothing when no trained model is installed."""
+    try:
+        from riskcabinet.autocode import suggest  # noqa: PLC0415 - optional, may not exist.
+
+        suggestions = suggest(narrative)
+    except Exception:  # noqa: BLE001 - a missing or broken model must never break the page.
+        return {}
+    return suggestions if isinstance(suggestions, dict) else {}
+
+
+def _case_context(request: HttpRequest, incident: Incident, forms: dict | None = None) -> dict:
+    page = case_page_load(user=request.user, incident=incident)
+    suggestions = _code_suggestions(incident.narrative)
+    answers = incident.recordability_answers or {}
+    investigation = page.investigation
+    initial_investigation = {}
+    if investigation is not None:
+        initial_investigation = {
+            "root_cause": investigation.root_cause,
+            "contributing_factors": investigation.contributing_factors,
+            "complete": investigation.completed_at is not None,
+        }
+        for number, why in enumerate(investigation.whys[:5], start=1):
+            initial_investigation[f"why_{number}"] = why
+    forms = forms or {}
+    codes_initial = {family: getattr(incident, f"oiics_{family}") for family in FAMILIES}
+    pickers = []
+    codes_form = forms.get("codes") or CodesForm(initial=codes_initial, prefix="codes")
+    for family in FAMILIES:
+        suggestion = suggestions.get(family) or {}
+        pickers.append(
+            {
+                "family": family,
+                "label": FAMILY_LABELS[family],
+                "field": codes_form[family],
+                "current": codes_initial[family],
+                "current_title": oiics_title(family, codes_initial[family]),
+                "top": (suggestion.get("top") or [])[:3],
+                "auto_accept": bool(suggestion.get("auto_accept")),
+            }
+        )
+    clock_forms = {
+        clock.pk: forms.get(f"clock-{clock.pk}") or ClockCompleteForm(prefix=f"clock-{clock.pk}")
+        for clock in page.clocks
+        if clock.completed_at is None
+    }
+    return {
+        "case": page,
+        "incident": incident,
+        "now": timezone.now(),
+        "is_serious": incident.is_serious or incident.state_reportable,
+        "classify_form": forms.get("classify")
+        or ClassifyForm(
+            initial={
+                "severity": incident.severity,
+                "illness_type": incident.illness_type,
+                "state_reportable": incident.state_reportable,
+                "days_away": incident.days_away,
+                "days_restricted": incident.days_restricted,
+            },
+            prefix="classify",
+        ),
+        "recordability_form": forms.get("recordability")
+        or RecordabilityForm(initial=answers, prefix="rec"),
+        "recordability": recordability_decide(answers),
+        "gate_questions": GATE_QUESTIONS,
+        "criteria_questions": CRITERIA_QUESTIONS,
+        "first_aid_items": FIRST_AID_ITEMS,
+        "privacy_form": forms.get("privacy")
+        or PrivacyForm(
+            initial={"privacy_case": incident.privacy_case, "privacy_reason": incident.privacy_reason},
+            prefix="privacy",
+        ),
+        "privacy_reason_label": dict(PRIVACY_REASONS).get(incident.privacy_reason, ""),
+        "codes_form": codes_form,
+        "pickers": pickers,
+        "assign_form": forms.get("assign")
+        or AssignForm(
+            initial={"assignee": incident.assignee_id},
+            assignable=page.assignable,
+            prefix="assign",
+        ),
+        "status_form": forms.get("status")
+        or StatusForm(initial={"status": incident.status}, prefix="status"),
+        "status_next": _status_next(incident),
+        "note_form": forms.get("note") or NoteForm(prefix="note"),
+        "investigation_form": forms.get("investigation")
+        or InvestigationForm(initial=initial_investigation, prefix="inv"),
+        "action_form": forms.get("action") or ActionForm(prefix="action"),
+        "action_status_choices": CorrectiveAction._meta.get_field("status").choices,
+        "clock_forms": clock_forms,
+        "merge_form": forms.get("merge") or MergeForm(prefix="merge"),
+        "severity_choices": Severity.choices,
+    }
+
+
+def _status_next(incident: Incident) -> list[tuple[str, str]]:
+    from incidents.models import Status
+    from incidents.triage_services import STATUS_NEXT
+
+    return [(status, Status(status).label) for status in STATUS_NEXT.get(incident.status, ())]
+
+
+def _case_url(incident: Incident, anchor: str = "") -> str:
+    url = reverse("triage:case", args=[incident.reference])
+    return f"{url}#{anchor}" if anchor else url
+
+
+def _render_case(
+    request: HttpRequest, incident: Incident, forms: dict | None = None, status: int = 200
+) -> HttpResponse:
+    return render(
+        request, "incidents/triage_case.html", _case_context(request, incident, forms), status=status
+    )
+
+
+@require_GET
+@triage_required
+def case(request: HtmxHttpRequest, reference: str) -> HttpResponse:
+    try:
+        incident = incident_for_triage(request.user, reference)
+    except Http404:
+        # A report merged into another case opens the surviving case.
+        merged = Incident.objects.filter(reference=reference, merged_into__isnull=False).first()
+        if merged is not None:
+            target = incidents_visible_to(request.user).filter(pk=merged.merged_into_id).first()
+            if target is not None:
+                return redirect(_case_url(target))
+        raise
+    privacy_case_view_record(incident=incident, user=request.user, path=request.path)
+    return _render_case(request, incident)
+
+
+@require_GET
+@triage_required
+def case_history(request: HtmxHttpRequest, reference: str) -> HttpResponse:
+    incident = incident_for_triage(request.user, reference)
+    privacy_case_view_record(incident=incident, user=request.user, path=request.path)
+    template = "incidents/triage_history.html"
+    if request.htmx and not request.htmx.history_restore_request:
+        template += "#timeline"
+    return render(
+        request, template, {"incident": incident, "entries": incident_timeline(incident)}
+    )
+
+
+def case_action(form_key: str, anchor: str):
+    """Wrap a case POST: find the case in scope, run the handler, redirect or re-render."""
+
+    def decorator(handler: Callable) -> Callable:
+        @require_POST
+        @triage_required
+        @wraps(handler)
+        def view(request: HttpRequest, reference: str, **kwargs) -> HttpResponse:
+            incident = incident_for_triage(request.user, reference)
+            try:
+                result = handler(request, incident, **kwargs)
+            except WorkflowError as error:
+                messages.error(request, str(error))
+                return redirect(_case_url(incident, anchor))
+            if isinstance(result, HttpResponse):
+                return result
+            if result is not None and not result.is_valid():
+                # The form goes back with its errors, in place.
+                return _render_case(request, incident, {form_key: result})
+            return redirect(_case_url(incident, anchor))
+
+        return view
+
+    return decorator
+
+
+@case_action("classify", "classify")
+def classify(request: HttpRequest, incident: Incident):
+    form = ClassifyForm(request.POST, prefix="classify")
+    if form.is_valid():
+        incident_classify(incident=incident, **form.cleaned_data)
+        messages.success(request, "Classification saved; compliance clocks updated.")
+    return form
+
+
+@case_action("recordability", "recordability")
+def recordability(request: HttpRequest, incident: Incident):
+    form = RecordabilityForm(request.POST, prefix="rec")
+    if form.is_valid():
+        decision = incident_recordability_decide(incident=incident, answers=form.answers())
+        messages.success(request, decision.reason)
+    return form
+
+
+@case_action("privacy", "privacy")
+def privacy(request: HttpRequest, incident: Incident):
+    form = PrivacyForm(request.POST, prefix="privacy")
+    if form.is_valid():
+        incident_privacy_mark(
+            incident=incident,
+            privacy_case=form.cleaned_data["privacy_case"],
+            reason=form.cleaned_data["privacy_reason"],
+        )
+        messages.success(request, "Privacy setting saved.")
+    return form
+
+
+@case_action("codes", "codes")
+def codes(request: HttpRequest, incident: Incident):
+    form = CodesForm(request.POST, prefix="codes")
+    if form.is_valid():
+        incident_codes_set(
+            incident=incident,
+            officer=request.user,
+            codes={family: form.cleaned_data[family] for family in FAMILIES},
+            suggestions=_code_suggestions(incident.narrative),
+        )
+        messages.success(request, "Injury codes saved.")
+    return form
+
+
+@case_action("codes", "codes")
+def code_accept(request: HttpRequest, incident: Incident):
+    # The accept buttons sit inside the codes form: their value is "family:code".
+    family, _, code = (request.POST.get("accept") or "").partition(":")
+    form = AcceptCodeForm({"family": family, "code": code})
+    if not form.is_valid():
+        raise WorkflowError("That code is not in the OIICS list.")
+    family, code = form.cleaned_data["family"], form.cleaned_data["code"]
+    incident_codes_set(
+        incident=incident,
+        officer=request.user,
+        codes={family: code},
+        suggestions=_code_suggestions(incident.narrative),
+    )
+    messages.success(request, f"{FAMILY_LABELS[family]}: {code} {oiics_title(family, code)}.")
+    return None
+
+
+@case_action("assign", "assign")
+def assign(request: HttpRequest, incident: Incident):
+    page = case_page_load(user=request.user, incident=incident)
+    form = AssignForm(request.POST, assignable=page.assignable, prefix="assign")
+    if form.is_valid():
+        incident_assign(incident=incident, assignee=form.cleaned_data["assignee"])
+        messages.success(request, "Assignment saved.")
+    return form
+
+
+@case_action("status", "status")
+def status_change(request: HttpRequest, incident: Incident):
+    form = StatusForm(request.POST, prefix="status")
+    if form.is_valid():
+        incident_status_change(
+            incident=incident,
+            status=form.cleaned_data["status"],
+            close_reason=form.cleaned_data["close_reason"],
+        )
+        messages.success(request, f"Status: {incident.get_status_display()}.")
+    return form
+
+
+@case_action("note", "notes")
+def note_add(request: HttpRequest, incident: Incident):
+    form = NoteForm(request.POST, prefix="note")
+    if form.is_valid():
+        case_note_add(incident=incident, author=request.user, body=form.cleaned_data["body"])
+        messages.success(request, "Note added.")
+    return form
+
+
+@case_action("investigation", "investigation")
+def investigation(request: HttpRequest, incident: Incident):
+    form = InvestigationForm(request.POST, prefix="inv")
+    if form.is_valid():
+        investigation_save(
+            incident=incident,
+            user=request.user,
+            whys=form.whys(),
+            root_cause=form.cleaned_data["root_cause"],
+            contributing_factors=form.cleaned_data["contributing_factors"],
+            complete=form.cleaned_data["complete"],
+        )
+        messages.success(request, "Investigation saved.")
+    return form
+
+
+@case_action("action", "actions")
+def action_add(request: HttpRequest, incident: Incident):
+    form = ActionForm(request.POST, prefix="action")
+    if form.is_valid():
+        corrective_action_add(incident=incident, **form.cleaned_data)
+        messages.success(request, "Corrective action added.")
+    return form
+
+
+@case_action("action-status", "actions")
+def action_status(request: HttpRequest, incident: Incident, pk: int):
+    action = get_object_or_404(CorrectiveAction, pk=pk, incident=incident)
+    form = ActionStatusForm(request.POST)
+    if not form.is_valid():
+        raise WorkflowError("Choose a valid status for the action.")
+    corrective_action_status_set(action=action, status=form.cleaned_data["status"])
+    messages.success(request, f"Action is now {action.get_status_display().lower()}.")
+    return None
+
+
+@case_action("clock", "clocks")
+def clock_done(request: HttpRequest, incident: Incident, pk: int):
+    clock = get_object_or_404(ComplianceClock, pk=pk, incident=incident)
+    if clock.completed_at is not None:
+        raise WorkflowError("That deadline was already met.")
+    form = ClockCompleteForm(request.POST, prefix=f"clock-{clock.pk}")
+    if form.is_valid():
+        clock.incident = incident
+        clock_complete(
+            clock=clock,
+            user=request.user,
+            confirmation=form.cleaned_data["confirmation"],
+            completed_at=form.cleaned_data["completed_at"],
+        )
+        messages.success(request, f"{clock.get_kind_display()}: done.")
+        return None
+    return _render_case(request, incident, {f"clock-{clock.pk}": form})
+
+
+@case_action("merge", "duplicates")
+def merge(request: HttpRequest, incident: Incident):
+    form = MergeForm(request.POST, prefix="merge")
+    if not form.is_valid():
+        return form
+    target = (
+        incidents_visible_to(request.user)
+        .filter(reference=form.cleaned_data["into"].strip().upper())
+        .first()
+    )
+    if target is None:
+        form.add_error("into", "No case you can triage has that reference.")
+        return form
+    incident_merge(source=incident, target=target)
+    messages.success(request, f"{incident.reference} was merged into {target.reference}.")
+    url = _case_url(target, "duplicates")
+    if getattr(request, "htmx", False):
+        return HttpResponseClientRedirect(url)
+    return HttpResponseRedirect(url)
+
+
+@case_action("duplicate", "duplicates")
+def duplicate_dismiss(request: HttpRequest, incident: Incident):
+    incident_duplicate_dismiss(incident=incident)
+    messages.success(request, "Marked as not a duplicate.")
+    return None

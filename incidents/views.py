@@ -1,18 +1,306 @@
-"""Intake: the employee's report form and their list of reports."""
+"""Intake: the report form (signed in and anonymous), its confirmation, "My reports", photos.
 
+A report arrives in one of three ways and gets the answer it can use: a plain form POST (no
+JavaScript) gets a whole page, an htmx POST gets the fragment to swap in, and a resend from the
+phone's offline queue (Accept: application/json) gets JSON. All three go through the same form
+and the same idempotent `incident_create`, so a report is stored once whatever the retries.
+"""
+
+import hmac
+import uuid
+from dataclasses import dataclass
+
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.contrib.staticfiles import finders
+from django.contrib.staticfiles.storage import staticfiles_storage
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    JsonResponse,
+)
 from django.shortcuts import render
+from django.templatetags.static import static
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+from django_htmx.http import push_url
 
-from incidents.access import own_reports
+from incidents.access import incidents_visible_to, own_reports
+from incidents.forms import AnonymousReportForm, ReceiptLookupForm, ReportForm
+from incidents.models import Attachment, Incident, IncidentType, Source, Treatment
+from incidents.photos import PhotoRefused, VerifiedPhoto, photo_verify
+from incidents.services import INJURY_DETAIL_TYPES, incident_create
+
+
+@dataclass(frozen=True)
+class RefusedPhoto:
+    name: str
+    reason: str
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def report_create(request: HttpRequest) -> HttpResponse:
-    return render(request, "incidents/report_form.html", {})
+    person = getattr(request.user, "person", None)
+    home_department = getattr(person, "department", None)
+    if request.method != "POST":
+        form = ReportForm(department_known=home_department is not None)
+        return _form_page(request, form, "incidents/report_form.html")
+
+    already = _already_received(request, reporter=request.user)
+    if already is not None:
+        return _report_received(request, already, refused=[], created=False)
+    uploads = request.FILES.getlist("photos")
+    form = ReportForm(
+        request.POST,
+        department_known=home_department is not None,
+        photo_count=len(uploads),
+    )
+    if not form.is_valid():
+        return _form_invalid(request, form, "incidents/report_form.html")
+    verified, refused = _photos_verify(uploads)
+    data = form.cleaned_data
+    result = incident_create(
+        client_uuid=data["client_uuid"],
+        reporter=request.user,
+        source=Source.INTAKE,
+        department=home_department or data["department"],
+        incident_type=data["incident_type"],
+        occurred_at=data["occurred_at"],
+        location_text=data["location_text"],
+        latitude=data["latitude"],
+        longitude=data["longitude"],
+        narrative=data["narrative"],
+        involved_people=data["involved_people"],
+        body_part=data["body_part"],
+        injury_kind=data["injury_kind"],
+        treatment=data["treatment"],
+        serious_outcome=data["serious_outcome"],
+        photos=verified,
+    )
+    if result.incident.reporter_id != request.user.pk:
+        # Someone else's report already holds this number: say nothing about it.
+        return HttpResponse(status=409)
+    return _report_received(request, result.incident, refused=refused, created=result.created)
 
 
 @login_required
+@require_GET
+def report_done(request: HttpRequest, reference: str) -> HttpResponse:
+    incident = _own_incident(request.user, reference)
+    return render(
+        request, "incidents/report_done.html", {"incident": incident, "refused": [], "fresh": False}
+    )
+
+
+@login_required
+@require_GET
 def my_reports(request: HttpRequest) -> HttpResponse:
     reports = own_reports(request.user).select_related("department")[:100]
     return render(request, "incidents/my_reports.html", {"reports": reports})
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def anonymous_report_create(request: HttpRequest) -> HttpResponse:
+    """A near miss with no name. Nothing here reads or writes the session or logs the sender."""
+    if request.method != "POST":
+        return _form_page(request, AnonymousReportForm(), "incidents/anonymous_form.html")
+    already = _already_received(request, reporter=None)
+    if already is not None:
+        return _anonymous_received(request, already, refused=[])
+    uploads = request.FILES.getlist("photos")
+    form = AnonymousReportForm(request.POST, photo_count=len(uploads))
+    if not form.is_valid():
+        return _form_invalid(request, form, "incidents/anonymous_form.html")
+    verified, refused = _photos_verify(uploads)
+    data = form.cleaned_data
+    result = incident_create(
+        client_uuid=data["client_uuid"],
+        reporter=None,
+        source=Source.ANONYMOUS,
+        department=data["department"],
+        incident_type=IncidentType.NEAR_MISS,
+        occurred_at=data["occurred_at"],
+        location_text=data["location_text"],
+        latitude=data["latitude"],
+        longitude=data["longitude"],
+        narrative=data["narrative"],
+        photos=verified,
+    )
+    if result.incident.source != Source.ANONYMOUS:
+        return HttpResponse(status=409)
+    return _anonymous_received(request, result.incident, refused=refused)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def anonymous_status(request: HttpRequest) -> HttpResponse:
+    """Look up an anonymous report's status by its receipt code (POST, so it stays out of URLs)."""
+    incident = None
+    not_found = False
+    form = ReceiptLookupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        code = form.cleaned_data["receipt_code"]
+        candidate = (
+            Incident.objects.filter(source=Source.ANONYMOUS, receipt_code=code)
+            .only("reference", "status", "reported_at", "receipt_code", "incident_type")
+            .first()
+        )
+        if candidate is not None and hmac.compare_digest(candidate.receipt_code, code):
+            incident = candidate
+        else:
+            not_found = True
+    return render(
+        request,
+        "incidents/anonymous_status.html",
+        {"form": form, "incident": incident, "not_found": not_found},
+    )
+
+
+@login_required
+@require_GET
+def photo(request: HttpRequest, pk: int) -> FileResponse:
+    """A report's photo, for its reporter, the officers covering it and risk managers only."""
+    attachment = _attachment_for(request.user, pk)
+    response = FileResponse(attachment.file.open("rb"), content_type=attachment.content_type)
+    response["Content-Length"] = str(attachment.size)
+    response["Cache-Control"] = "private, max-age=3600"
+    response["Content-Disposition"] = f'inline; filename="{attachment.incident.reference}.jpg"'
+    return response
+
+
+@require_GET
+def service_worker(request: HttpRequest) -> HttpResponse:
+    """The offline worker, served from the root so that its scope covers /report/."""
+    path = finders.find("js/sw.js") or staticfiles_storage.path("js/sw.js")
+    with open(path, encoding="utf-8") as handle:
+        script = handle.read()
+    static_prefix = settings.STATIC_URL if settings.STATIC_URL.startswith("/") else "/" + settings.STATIC_URL
+    script = script.replace("__INTAKE_QUEUE_URL__", static("js/intake-queue.js")).replace(
+        "__STATIC_URL__", static_prefix
+    )
+    response = HttpResponse(script, content_type="text/javascript; charset=utf-8")
+    response["Service-Worker-Allowed"] = "/"
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+# --- helpers ----------------------------------------------------------------------------------
+
+
+def _form_page(request: HttpRequest, form: ReportForm, template: str) -> HttpResponse:
+    return render(request, template, _form_context(form))
+
+
+def _form_context(form: ReportForm) -> dict:
+    return {
+        "form": form,
+        "injury_types": " ".join(INJURY_DETAIL_TYPES),
+        "incident_types": IncidentType.choices,
+        "treatments": Treatment.choices,
+        "photo_limit": 5,
+        "sw_url": reverse("incidents:service-worker"),
+    }
+
+
+def _form_invalid(request: HttpRequest, form: ReportForm, template: str) -> HttpResponse:
+    if _wants_json(request):
+        return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
+    context = _form_context(form)
+    # Browsers cannot refill a file input, so say so when photos were chosen.
+    context["photos_dropped"] = bool(request.FILES.getlist("photos"))
+    if request.htmx:
+        # htmx swaps only successful responses by default: the fragment with errors is a 200.
+        return render(request, f"{template}#intake", context)
+    return render(request, template, context, status=422)
+
+
+def _report_received(
+    request: HttpRequest, incident: Incident, *, refused: list[RefusedPhoto], created: bool
+) -> HttpResponse:
+    done_url = reverse("incidents:report-done", args=[incident.reference])
+    if _wants_json(request):
+        return JsonResponse(
+            {
+                "reference": incident.reference,
+                "url": done_url,
+                "created": created,
+                "refused": [{"name": r.name, "reason": r.reason} for r in refused],
+            },
+            status=201 if created else 200,
+        )
+    context = {"incident": incident, "refused": refused, "fresh": True}
+    if request.htmx:
+        return push_url(render(request, "incidents/report_done.html#done", context), done_url)
+    return render(request, "incidents/report_done.html", context)
+
+
+def _anonymous_received(
+    request: HttpRequest, incident: Incident, *, refused: list[RefusedPhoto]
+) -> HttpResponse:
+    if _wants_json(request):
+        return JsonResponse(
+            {
+                "reference": incident.reference,
+                "receipt_code": incident.receipt_code,
+                "refused": [{"name": r.name, "reason": r.reason} for r in refused],
+            }
+        )
+    context = {"incident": incident, "refused": refused}
+    if request.htmx:
+        return render(request, "incidents/anonymous_done.html#done", context)
+    return render(request, "incidents/anonymous_done.html", context)
+
+
+def _already_received(request: HttpRequest, *, reporter) -> Incident | None:
+    """The incident a resend of the same client UUID already created, if it is the sender's."""
+    try:
+        client_uuid = uuid.UUID(request.POST.get("client_uuid", ""))
+    except ValueError:
+        return None
+    incident = Incident.objects.filter(client_uuid=client_uuid).first()
+    if incident is None:
+        return None
+    if reporter is None:
+        return incident if incident.source == Source.ANONYMOUS else None
+    return incident if incident.reporter_id == reporter.pk else None
+
+
+def _photos_verify(uploads) -> tuple[list[VerifiedPhoto], list[RefusedPhoto]]:
+    verified: list[VerifiedPhoto] = []
+    refused: list[RefusedPhoto] = []
+    for upload in uploads:
+        try:
+            verified.append(photo_verify(upload))
+        except PhotoRefused as refusal:
+            refused.append(RefusedPhoto(name=refusal.name, reason=str(refusal.reason)))
+    return verified, refused
+
+
+def _own_incident(user, reference: str) -> Incident:
+    incident = own_reports(user).filter(reference=reference).first()
+    if incident is None:
+        raise Http404
+    return incident
+
+
+def _attachment_for(user, pk: int) -> Attachment:
+    # 404 rather than 403: a photo's existence is not disclosed to someone who may not see it.
+    attachment = Attachment.objects.select_related("incident").filter(pk=pk).first()
+    if attachment is None:
+        raise Http404
+    incident = attachment.incident
+    if incident.reporter_id is not None and incident.reporter_id == user.pk:
+        return attachment
+    if incidents_visible_to(user).filter(pk=incident.pk).exists():
+        return attachment
+    raise Http404
+
+
+def _wants_json(request: HttpRequest) -> bool:
+    return request.headers.get("Accept", "").startswith("application/json")
+

@@ -19,10 +19,13 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from incidents.clocks import clocks_build_for
 from incidents.models import (
     ActionStatus,
     Claim,
     ClaimStatus,
+    ClockKind,
+    ComplianceClock,
     ControlLevel,
     CorrectiveAction,
     Establishment,
@@ -281,6 +284,7 @@ def demo_city_seed(*, seed: int = 7, months: int = 36, today: date | None = None
     CorrectiveAction.objects.bulk_create(actions, batch_size=1000)
     Claim.objects.bulk_create(claims, batch_size=1000)
     Investigation.objects.bulk_create(investigations, batch_size=1000)
+    _clocks_create(incidents=incidents, officer=users["officer"], rng=random.Random(seed + 1))
     return SeedSummary(
         departments=len(departments),
         exposure_months=len(exposure_rows),
@@ -599,6 +603,35 @@ def _incidents_build(
             )
         )
     return incidents
+
+
+def _clocks_create(*, incidents, officer, rng: random.Random) -> None:
+    """Compliance clocks for the demo cases: met (mostly on time) once triaged, running if new."""
+    clocks = []
+    running_due: dict[int, datetime] = {}
+    for incident in incidents:
+        for clock in clocks_build_for(incident):
+            if incident.status == Status.NEW:
+                running_due[incident.pk] = min(running_due.get(incident.pk, clock.due_at), clock.due_at)
+            else:
+                span = (clock.due_at - clock.started_at).total_seconds()
+                clock.completed_at = clock.started_at + timedelta(
+                    seconds=span * rng.uniform(0.1, 1.15)
+                )
+                clock.completed_by = officer
+                clock.confirmation = (
+                    incident.state_report_confirmation
+                    if clock.kind == ClockKind.CALOSHA_REPORT and incident.state_report_confirmation
+                    else f"{clock.kind.upper()}-{rng.randint(10000, 99999)}"
+                )
+            clocks.append(clock)
+    ComplianceClock.objects.bulk_create(clocks, batch_size=2000)
+    for incident in incidents:
+        if incident.pk in running_due:
+            incident.clock_due_at = running_due[incident.pk]
+    Incident.objects.bulk_update(
+        [i for i in incidents if i.pk in running_due], ["clock_due_at"], batch_size=1000
+    )
 
 
 def _status_for_age(age_days: int, rng: random.Random) -> str:

@@ -16,6 +16,7 @@ urlpatterns = [
     path("language/", set_language, name="set-language"),
     path("", include("incidents.urls")),
     path("triage/", include("incidents.triage_urls")),
+    path("osha/", include("incidents.osha.urls")),
     path("cabinet/", include("riskcabinet.cabinet_urls")),
     path("cabinet/packets/", include("reports.urls")),
     path("admin/", admin.site.urls),

@@ -1,1 +1,1 @@
-"""OSHA recordkeeping: the 300 log, the 300A summary, the 301 report and the ITA submission files."""
+"""OSHA recordkeeping: the 300 log, the 300A summary, the 301 report and the ITA files."""

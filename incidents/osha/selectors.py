@@ -75,7 +75,10 @@ CASE_TYPE_BY_ILLNESS = {
 }
 
 CASE_TYPE_EXPRESSION = Case(
-    *(When(illness_type=value, then=Value(int(kind))) for value, kind in CASE_TYPE_BY_ILLNESS.items()),
+    *(
+        When(illness_type=value, then=Value(int(kind)))
+        for value, kind in CASE_TYPE_BY_ILLNESS.items()
+    ),
     default=Value(int(CaseType.INJURY)),
     output_field=IntegerField(),
 )
@@ -86,8 +89,8 @@ _CAPPED_AWAY = Least("days_away", Value(DAY_COUNT_CAP))
 def year_bounds(year: int) -> tuple[datetime, datetime]:
     tz = timezone.get_current_timezone()
     return (
-        timezone.make_aware(datetime(year, 1, 1), tz),
-        timezone.make_aware(datetime(year + 1, 1, 1), tz),
+        datetime(year, 1, 1, tzinfo=tz),
+        datetime(year + 1, 1, 1, tzinfo=tz),
     )
 
 
@@ -168,8 +171,9 @@ def _person_of(incident: Incident):
     return getattr(user, "person", None) if user is not None else None
 
 
-def _employee_name(incident: Incident) -> str:
-    if incident.privacy_case:
+def _employee_name(incident: Incident, *, for_log: bool = True) -> str:
+    # The log shows "Privacy case"; the 301 keeps the name, as OSHA's confidential list does.
+    if incident.privacy_case and for_log:
         return PRIVACY_CASE_NAME
     user = incident.reporter
     if user is None:
@@ -314,7 +318,7 @@ def case_report(incident: Incident) -> CaseReport | None:
         establishment=establishment_info(establishment),
         case_number=incident.reference,
         year=occurred.year,
-        employee_name=_employee_name(incident),
+        employee_name=_employee_name(incident, for_log=False),
         job_title=_job_title(incident),
         date_of_injury=occurred.date(),
         time_began_work=incident.time_began_work,
@@ -351,7 +355,9 @@ def case_reports(*, establishment: Establishment, year: int) -> list[CaseReport]
     return reports
 
 
-def establishment_years(establishments: QuerySet[Establishment]) -> list[tuple[Establishment, list[int]]]:
+def establishment_years(
+    establishments: QuerySet[Establishment],
+) -> list[tuple[Establishment, list[int]]]:
     """Each establishment with the years that have cases on its log, newest first."""
     establishments = list(establishments.select_related("department"))
     first_by_department: dict[int, int] = {}
@@ -381,7 +387,9 @@ def claim_totals_by_department(year: int | None = None) -> list[dict]:
     if year is not None:
         claims = claims.filter(opened_on__year=year)
     rows = (
-        claims.values("incident__department_id", "incident__department__code", "incident__department__name")
+        claims.values(
+            "incident__department_id", "incident__department__code", "incident__department__name"
+        )
         .annotate(
             claims=Count("pk"),
             paid_to_date=Sum("paid_to_date"),

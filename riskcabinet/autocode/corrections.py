@@ -2,7 +2,7 @@
 
 One object per line::
 
-    {"narrative": "Employee slipped on ice ...", "event": "4211", "nature": "1233", "part": "5212"}
+    {"narrative": "Slipped on ice, broke finger", "event": "422", "nature": "111", "part": "4420"}
 
 ``narrative`` is required and non-empty. ``event``, ``nature`` and ``part`` are optional OIICS
 2.01 codes (strings of digits, any level); a field that is missing or null was not corrected

@@ -49,4 +49,3 @@ class NarrativeFeatures:
         return sp.hstack(
             [self.words.transform(cleaned), self.chars.transform(cleaned)], format="csr"
         )
-

@@ -49,7 +49,12 @@ class CodeBook:
     levels: dict[str, int]
 
     def title(self, code: str) -> str:
-        return self.titles.get(code, "")
+        """The code's title; for a 2-digit group OIICS does not list (such as part "99"), the
+        title of the shallowest code inside it."""
+        if code in self.titles:
+            return self.titles[code]
+        inside = [c for c in self.titles if c.startswith(code)]
+        return self.titles[min(inside, key=lambda c: (len(c), c))] if inside else ""
 
     def is_code(self, code: str) -> bool:
         return code in self.titles

@@ -96,9 +96,7 @@ def train_coder(
         correct = predicted == np.array([group_of(c) for c in codes], dtype=object)
         confidence = group_p.max(axis=1)
         thresholds[field] = choose_threshold(confidence, correct, TARGET_ACCURACY)
-        coverage, accepted_accuracy = coverage_and_accuracy(
-            confidence, correct, thresholds[field]
-        )
+        coverage, accepted_accuracy = coverage_and_accuracy(confidence, correct, thresholds[field])
         validation_figures[field] = {
             "reports": int(labelled.sum()),
             "group_accuracy": round(float(correct.mean()), 4),

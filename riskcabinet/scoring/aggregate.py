@@ -52,6 +52,11 @@ class DepartmentMonthPanel:
         weights = np.array([settings.severity_weights[name] for name in SEVERITIES])
         return self.by_severity @ weights
 
+    def harm_cases(self, settings: ScoringSettings) -> np.ndarray:
+        """Cases whose severity carries harm (every case except near misses and the like)."""
+        weights = np.array([settings.severity_weights[name] for name in SEVERITIES])
+        return self.by_severity[..., weights > 0].sum(axis=-1)
+
     def harm_squared(self, settings: ScoringSettings) -> np.ndarray:
         """Sum of squared case weights, for the dispersion of harm points."""
         weights = np.array([settings.severity_weights[name] for name in SEVERITIES])

@@ -115,7 +115,8 @@ def backtest_panel(
         if keep.sum() < 3:
             continue
         realised = future_harm[keep] / future_units[keep]
-        dispersion = scores.harm_dispersion
+        squared = panel.harm_squared(settings)[scores.included, future].sum()
+        dispersion = squared / future_harm.sum() if future_harm.sum() > 0 else 1.0
         realised_prior = fit_gamma_prior(future_harm[keep] / dispersion, future_units[keep])
         realised_shrunk = realised_prior.posterior_mean(
             future_harm[keep] / dispersion, future_units[keep]
@@ -124,7 +125,7 @@ def backtest_panel(
             "engine": scores.score,
             "raw_count": panel.recordable[scores.included][:, scores.window_columns].sum(axis=1),
             "raw_rate": scores.harm_rate,
-            "eb_rate": scores.shrunk_harm_rate,
+            "eb_rate": scores.eb_harm_rate,
         }
         top_realised = _top_k(realised_shrunk, k)
         top_realised_raw = _top_k(realised, k)

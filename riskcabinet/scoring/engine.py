@@ -27,7 +27,8 @@ _SEASONAL_HISTORY_MONTHS = 36
 class DepartmentScores:
     """Engine output for the departments with hours in the window (arrays in panel order).
 
-    Rates are harm points per 200,000 hours unless named otherwise. `window_columns` and
+    Harm rates are harm points per 200,000 hours; case rates (`prior`, `city_case_rate`,
+    `recent_case_rate`, the control limits) count cases with harm per 200,000 hours. `window_columns` and
     `trend_columns` index the panel's months.
     """
 
@@ -35,18 +36,21 @@ class DepartmentScores:
     included: np.ndarray
     window_columns: np.ndarray
     trend_columns: np.ndarray
-    harm_dispersion: float
     prior: GammaPrior
     seasonal_factor: np.ndarray
     hours: np.ndarray
     harm: np.ndarray
+    harm_cases: np.ndarray
+    harm_per_case: np.ndarray
     harm_rate: np.ndarray
+    eb_harm_rate: np.ndarray
     shrunk_harm_rate: np.ndarray
     city_harm_rate: float
+    city_case_rate: float
     trend: TrendEstimates
     limits: ControlLimits
     control_signal: np.ndarray
-    recent_harm_rate: np.ndarray
+    recent_case_rate: np.ndarray
     score: np.ndarray
 
 
@@ -106,88 +110,110 @@ def score_as_of(
     end = columns[-1]
     units_all = panel.hours / HOURS_BASE
     harm_all = panel.harm(settings)
-    harm_squared_all = panel.harm_squared(settings)
+    cases_all = panel.harm_cases(settings)
 
     included = np.flatnonzero(panel.hours[:, columns].sum(axis=1) > 0)
     if len(included) == 0:
         raise ScoringInputError(
             f"no department has hours worked in the window to {month_label(as_of)}"
         )
-
-    # Harm points are a weighted sum of Poisson counts, so their variance is the mean times
-    # sum(w^2)/sum(w). Dividing by that dispersion gives "effective cases" that behave like
-    # Poisson counts, which the gamma-Poisson and Poisson-regression machinery expects.
-    window_harm = harm_all[:, columns].sum()
-    dispersion = float(harm_squared_all[:, columns].sum() / window_harm) if window_harm > 0 else 1.0
-    effective_all = harm_all / dispersion
-    seasonal = seasonal_factors(effective_all, units_all, end, settings, panel.first_month)
-
     units = units_all[included][:, columns]
-    effective = effective_all[included][:, columns]
     units_total = units.sum(axis=1)
-    effective_total = effective.sum(axis=1)
-    prior = fit_gamma_prior(effective_total, units_total)
-    shrunk = prior.posterior_mean(effective_total, units_total)
-    city_rate = effective_total.sum() / units_total.sum()
+    harm_total = harm_all[included][:, columns].sum(axis=1)
+    cases = cases_all[included][:, columns]
+    cases_total = cases.sum(axis=1)
+
+    # The plain empirical-Bayes harm rate (the `eb_rate` baseline). Harm points are a weighted
+    # sum of Poisson counts, so their variance is the mean times sum(w^2)/sum(w); dividing by
+    # that dispersion gives "effective cases" that behave like Poisson counts.
+    window_harm = harm_total.sum()
+    dispersion = (
+        float(panel.harm_squared(settings)[included][:, columns].sum() / window_harm)
+        if window_harm > 0
+        else 1.0
+    )
+    harm_prior = fit_gamma_prior(harm_total / dispersion, units_total)
+    eb_harm_rate = harm_prior.posterior_mean(harm_total / dispersion, units_total) * dispersion
+
+    # The engine's level splits the harm rate into how often people are hurt (every case with
+    # harm, shrunk by the gamma-Poisson prior) and how badly (harm points per case, shrunk toward
+    # the city's mix). Frequency rests on every case and severity on the city's experience, so a
+    # single serious case moves a small department less than it moves the plain harm rate.
+    prior = fit_gamma_prior(cases_total, units_total)
+    frequency = prior.posterior_mean(cases_total, units_total)
+    city_harm_per_case = window_harm / cases_total.sum() if cases_total.sum() > 0 else 0.0
+    harm_per_case = (harm_total + settings.severity_prior_cases * city_harm_per_case) / (
+        cases_total + settings.severity_prior_cases
+    )
+    shrunk_harm_rate = frequency * harm_per_case
+    city_case_rate = cases_total.sum() / units_total.sum()
+
+    seasonal = seasonal_factors(cases_all, units_all, end, settings, panel.first_month)
 
     # Trend over a longer span, with exposure and seasonality as the offset.
     trend_start = max(0, end - settings.trend_window_months + 1)
     trend_columns = np.arange(trend_start, end + 1)
-    trend_units = units_all[included][:, trend_columns]
-    trend_cases = effective_all[included][:, trend_columns]
     if len(trend_columns) >= settings.trend_min_months:
         years = (trend_columns - trend_columns.mean()) / 12.0
-        expected = trend_units * seasonal[trend_columns] * max(city_rate, 1e-12)
-        trend = fit_trends(trend_cases, expected, years)
+        expected = (
+            units_all[included][:, trend_columns]
+            * seasonal[trend_columns]
+            * max(city_case_rate, 1e-12)
+        )
+        trend = fit_trends(cases_all[included][:, trend_columns], expected, years)
     else:
         zeros = np.zeros(len(included))
         trend = TrendEstimates(zeros, np.full(len(included), np.inf), zeros.copy(), 0.0, 0.0)
 
-    # Control charts over the window: the centre is the department's shrunk rate from the
-    # months before the latest few, times the seasonal factor, so a recent shift stands out.
+    # Control charts of monthly case rates over the window: the centre is the department's
+    # shrunk rate from the months before the latest few, times the seasonal factor, so that a
+    # recent shift stands out against what came before.
     lookback = min(settings.signal_lookback_months, len(columns) - 1)
     adjusted_units = units * seasonal[columns]
-    base_cases = effective[:, : len(columns) - lookback].sum(axis=1)
-    base_units = adjusted_units[:, : len(columns) - lookback].sum(axis=1)
-    baseline = prior.posterior_mean(base_cases, base_units) if lookback > 0 else shrunk
+    split = len(columns) - max(lookback, 1)
+    baseline = (
+        prior.posterior_mean(cases[:, :split].sum(axis=1), adjusted_units[:, :split].sum(axis=1))
+        if lookback > 0
+        else frequency
+    )
     centre = baseline[:, None] * seasonal[columns][None, :]
-    limits = control_limits(effective, units, centre, settings)
+    limits = control_limits(cases, units, centre, settings)
     signal = (
-        limits.above[:, len(columns) - lookback :].any(axis=1)
+        limits.above[:, split:].any(axis=1)
         if lookback > 0
         else np.zeros(len(included), dtype=bool)
     )
-    recent_cases = effective[:, len(columns) - max(lookback, 1) :].sum(axis=1)
-    recent_units = adjusted_units[:, len(columns) - max(lookback, 1) :].sum(axis=1)
-    recent = prior.posterior_mean(recent_cases, recent_units)
-
+    recent = prior.posterior_mean(cases[:, split:].sum(axis=1), adjusted_units[:, split:].sum(axis=1))
     level = np.where(
         signal,
-        (1 - settings.signal_recent_weight) * shrunk + settings.signal_recent_weight * recent,
-        shrunk,
+        (1 - settings.signal_recent_weight) * frequency + settings.signal_recent_weight * recent,
+        frequency,
     )
     # The level describes the middle of the window; project it to the quarter ahead.
     years_ahead = ((len(columns) - 1) / 2 + settings.projection_months_ahead) / 12.0
-    score = level * np.exp(trend.shrunk_slope * years_ahead)
+    score = level * np.exp(trend.shrunk_slope * years_ahead) * harm_per_case
 
     with np.errstate(divide="ignore", invalid="ignore"):
-        raw_rate = np.where(units_total > 0, effective_total / units_total, 0.0)
+        raw_rate = np.where(units_total > 0, harm_total / units_total, 0.0)
     return DepartmentScores(
         as_of=as_of,
         included=included,
         window_columns=columns,
         trend_columns=trend_columns,
-        harm_dispersion=dispersion,
         prior=prior,
         seasonal_factor=seasonal,
         hours=units_total * HOURS_BASE,
-        harm=effective_total * dispersion,
-        harm_rate=raw_rate * dispersion,
-        shrunk_harm_rate=shrunk * dispersion,
-        city_harm_rate=city_rate * dispersion,
+        harm=harm_total,
+        harm_cases=cases_total,
+        harm_per_case=harm_per_case,
+        harm_rate=raw_rate,
+        eb_harm_rate=eb_harm_rate,
+        shrunk_harm_rate=shrunk_harm_rate,
+        city_harm_rate=window_harm / units_total.sum(),
+        city_case_rate=city_case_rate,
         trend=trend,
         limits=limits,
         control_signal=signal,
-        recent_harm_rate=recent * dispersion,
-        score=score * dispersion,
+        recent_case_rate=recent,
+        score=score,
     )

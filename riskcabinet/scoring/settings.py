@@ -49,6 +49,10 @@ class ScoringSettings:
     # Harm points per case, by the worst outcome on the severity ladder.
     severity_weights: dict[str, float] = field(default_factory=_default_severity_weights)
 
+    # Harm per case is shrunk toward the city's as if the department had this many more cases
+    # with the city's severity mix.
+    severity_prior_cases: float = 30.0
+
     # Trend: the Poisson regression is fitted on up to this many months ending at the as-of month
     # (a longer span than the level window, because a slope needs more data than a mean).
     trend_window_months: int = 24

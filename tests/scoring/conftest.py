@@ -21,7 +21,8 @@ def simulate_city(
     n_months: int = 60,
     start: str = "2021-01",
     city_rate_per_200k: float = 14.0,
-) -> tuple[pd.DataFrame, pd.DataFrame]:
+    severity_weights: dict[str, float] | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame] | tuple[pd.DataFrame, pd.DataFrame, np.ndarray]:
     """A city with known latent rates: incidents and exposure frames in the scoring format.
 
     Departments range from a dozen people to ten thousand. Each has its own level, severity mix
@@ -90,7 +91,12 @@ def simulate_city(
             "incident_type": np.array(INCIDENT_TYPES)[incident_type],
         }
     )
-    return incidents, exposure
+    if severity_weights is None:
+        return incidents, exposure
+    # The latent harm rate per 200,000 hours of each department-month, for checking the engine.
+    weights = np.array([severity_weights[name] for name in SEVERITIES])
+    latent_harm_rate = level[:, None] * multiplier * (severity_mix @ weights)[:, None]
+    return incidents, exposure, latent_harm_rate
 
 
 @pytest.fixture

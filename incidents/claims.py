@@ -1,0 +1,179 @@
+"""Import of the claims administrator's workers' compensation file.
+
+File format (CSV, UTF-8, header row, one claim per row):
+
+| column              | required | meaning                                                        |
+|---------------------|----------|----------------------------------------------------------------|
+| claim_number        | yes      | the administrator's claim number; re-imports update this claim |
+| incident_reference  | either   | riskcabinet reference, e.g. INC-2025-000123                    |
+| employee_id         | or both  | the injured employee's id (Person.employee_id) ...             |
+| date_of_injury      |          | ... and the date of injury (YYYY-MM-DD or MM/DD/YYYY)          |
+| opened_on           | yes      | date the claim was opened                                      |
+| status              | yes      | open, reopened, closed or denied                               |
+| paid_to_date        | yes      | dollars, e.g. 1234.56 (a "$" and thousands commas are allowed)  |
+| total_incurred      | yes      | dollars: paid plus reserves                                    |
+| lost_days           | no       | whole days lost (blank means 0)                                |
+
+A claim is linked to its incident by reference when one is given, otherwise by the employee's
+reports on the date of injury. Claims that cannot be linked are still stored (without an
+incident) and listed; rows that cannot be read are listed with their line number and skipped.
+"""
+
+import csv
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from django.db import transaction
+from django.utils import timezone
+
+from incidents.models import Claim, ClaimStatus, Incident
+
+REQUIRED_COLUMNS = ("claim_number", "opened_on", "status", "paid_to_date", "total_incurred")
+_FIELDS = ("incident_id", "opened_on", "status", "paid_to_date", "total_incurred", "lost_days")
+
+
+class ClaimFileError(ValueError):
+    """The file as a whole cannot be read (missing columns, not a CSV)."""
+
+
+@dataclass
+class ClaimImportResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    unlinked: list[tuple[int, str, str]] = field(default_factory=list)  # line, claim, reason
+    bad_rows: list[tuple[int, str]] = field(default_factory=list)  # line, reason
+
+
+def _parse_date(value: str) -> date:
+    value = value.strip()
+    try:
+        if "/" in value:
+            month, day, year = (int(part) for part in value.split("/"))
+            return date(year, month, day)
+        return date.fromisoformat(value)
+    except ValueError:
+        pass
+    raise ValueError(f"'{value}' is not a date (YYYY-MM-DD or MM/DD/YYYY)")
+
+
+def _parse_money(value: str, column: str) -> Decimal:
+    cleaned = value.strip().replace("$", "").replace(",", "")
+    try:
+        amount = Decimal(cleaned)
+    except InvalidOperation:
+        raise ValueError(f"{column} '{value}' is not an amount") from None
+    if amount < 0:
+        raise ValueError(f"{column} is negative")
+    return amount.quantize(Decimal("0.01"))
+
+
+def _incident_for(row: dict) -> tuple[Incident | None, str]:
+    reference = (row.get("incident_reference") or "").strip()
+    if reference:
+        incident = Incident.objects.filter(reference=reference).first()
+        if incident is None:
+            return None, f"no incident with reference {reference}"
+        if incident.merged_into_id:
+            incident = incident.merged_into
+        return incident, ""
+    employee_id = (row.get("employee_id") or "").strip()
+    injured_on = (row.get("date_of_injury") or "").strip()
+    if not employee_id or not injured_on:
+        return None, "neither incident_reference nor employee_id and date_of_injury given"
+    day = _parse_date(injured_on)
+    tz = timezone.get_current_timezone()
+    start = timezone.make_aware(datetime.combine(day, datetime.min.time()), tz)
+    end = timezone.make_aware(datetime.combine(day, datetime.max.time()), tz)
+    matches = list(
+        Incident.objects.filter(
+            reporter__person__employee_id=employee_id,
+            occurred_at__range=(start, end),
+            merged_into__isnull=True,
+        ).order_by("pk")[:2]
+    )
+    if not matches:
+        return None, f"no report by employee {employee_id} on {day.isoformat()}"
+    if len(matches) > 1:
+        return None, f"several reports by employee {employee_id} on {day.isoformat()}"
+    return matches[0], ""
+
+
+def _row_values(row: dict) -> dict:
+    status = (row.get("status") or "").strip().lower()
+    if status not in ClaimStatus.values:
+        raise ValueError(
+            f"status '{row.get('status', '')}' is not one of {', '.join(ClaimStatus.values)}"
+        )
+    lost = (row.get("lost_days") or "").strip() or "0"
+    if not lost.isdigit():
+        raise ValueError(f"lost_days '{lost}' is not a whole number of days")
+    return {
+        "opened_on": _parse_date(row.get("opened_on") or ""),
+        "status": status,
+        "paid_to_date": _parse_money(row.get("paid_to_date") or "", "paid_to_date"),
+        "total_incurred": _parse_money(row.get("total_incurred") or "", "total_incurred"),
+        "lost_days": int(lost),
+    }
+
+
+@transaction.atomic
+def claims_import(*, path: Path, change_reason: str = "Claims file import") -> ClaimImportResult:
+    """Create or update one Claim per row, keyed on claim_number; history records each change."""
+    result = ClaimImportResult()
+    with open(path, newline="", encoding="utf-8-sig") as handle:
+        reader = csv.DictReader(handle)
+        columns = [c.strip() for c in reader.fieldnames or ()]
+        missing = [c for c in REQUIRED_COLUMNS if c not in columns]
+        if missing:
+            raise ClaimFileError(f"{path.name}: missing column(s) {', '.join(missing)}")
+        reader.fieldnames = columns
+        seen: set[str] = set()
+        while True:
+            line = reader.line_num + 1
+            try:
+                row = next(reader)
+            except StopIteration:
+                break
+            claim_number = (row.get("claim_number") or "").strip()
+            if not claim_number:
+                result.bad_rows.append((line, "claim_number is empty"))
+                continue
+            if claim_number in seen:
+                result.bad_rows.append((line, f"claim {claim_number} appears twice in the file"))
+                continue
+            seen.add(claim_number)
+            try:
+                values = _row_values(row)
+                incident, reason = _incident_for(row)
+            except ValueError as error:
+                result.bad_rows.append((line, str(error)))
+                continue
+            values["incident_id"] = incident.pk if incident else None
+            if incident is None:
+                result.unlinked.append((line, claim_number, reason))
+            _claim_save(claim_number, values, result, change_reason)
+    return result
+
+
+def _claim_save(claim_number: str, values: dict, result: ClaimImportResult, reason: str) -> None:
+    claim = Claim.objects.filter(claim_number=claim_number).first()
+    if claim is None:
+        claim = Claim(claim_number=claim_number, **values)
+        claim._change_reason = reason
+        claim.save()
+        result.created += 1
+        return
+    if values["incident_id"] is None and claim.incident_id is not None:
+        # A later file that cannot be matched keeps the link made earlier (or by hand).
+        values["incident_id"] = claim.incident_id
+    if all(getattr(claim, name) == values[name] for name in _FIELDS):
+        result.unchanged += 1
+        return
+    for name in _FIELDS:
+        setattr(claim, name, values[name])
+    claim._change_reason = reason
+    claim.save()
+    result.updated += 1

@@ -1,0 +1,254 @@
+"""Intake forms: the employee's report and the anonymous near-miss report.
+
+Every rule is checked here on the server; the browser's own checks only save a round trip.
+"""
+
+import uuid
+from datetime import datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from incidents.models import IncidentType, Treatment
+from incidents.photos import MAX_PHOTOS_PER_REPORT
+from incidents.services import INJURY_DETAIL_TYPES
+from riskcabinet.models import Department
+
+NARRATIVE_MAX = 4000
+LOCATION_MAX = 300
+INVOLVED_MAX = 1000
+# A phone's clock may run a little fast; more than this in the future is a mistake.
+FUTURE_TOLERANCE = timedelta(minutes=5)
+OLDEST_REPORTABLE = timedelta(days=366)
+COORDINATE_PLACES = Decimal("0.000001")
+
+
+class ReportForm(forms.Form):
+    """What happened, where, when, who was hurt and how. Photos are checked separately."""
+
+    client_uuid = forms.UUIDField(widget=forms.HiddenInput)
+    incident_type = forms.ChoiceField(
+        label=_("What kind of incident?"),
+        choices=IncidentType.choices,
+        error_messages={"required": _("Choose what kind of incident it was.")},
+    )
+    narrative = forms.CharField(
+        label=_("What happened?"),
+        max_length=NARRATIVE_MAX,
+        error_messages={
+            "required": _("Tell us what happened."),
+            "max_length": _("Keep it under %(limit_value)d characters (you typed %(show_value)d)."),
+        },
+    )
+    location_text = forms.CharField(
+        label=_("Where did it happen?"),
+        max_length=LOCATION_MAX,
+        error_messages={
+            "required": _("Tell us where it happened."),
+            "max_length": _("Keep it under %(limit_value)d characters (you typed %(show_value)d)."),
+        },
+    )
+    latitude = forms.DecimalField(
+        label=_("Latitude"),
+        required=False,
+        error_messages={"invalid": _("Latitude must be a number between -90 and 90.")},
+    )
+    longitude = forms.DecimalField(
+        label=_("Longitude"),
+        required=False,
+        error_messages={"invalid": _("Longitude must be a number between -180 and 180.")},
+    )
+    occurred_date = forms.DateField(
+        label=_("Date"),
+        error_messages={
+            "required": _("Enter the date it happened."),
+            "invalid": _("Enter the date as YYYY-MM-DD."),
+        },
+    )
+    occurred_time = forms.TimeField(
+        label=_("Time"),
+        error_messages={
+            "required": _("Enter the time it happened."),
+            "invalid": _("Enter the time as HH:MM."),
+        },
+    )
+    department = forms.ModelChoiceField(
+        label=_("Your department"),
+        queryset=Department.objects.all(),
+        required=False,
+        empty_label=_("Choose your department"),
+        error_messages={"invalid_choice": _("Choose a department from the list.")},
+    )
+    body_part = forms.CharField(label=_("Part of the body hurt"), max_length=60, required=False)
+    injury_kind = forms.CharField(label=_("What kind of injury?"), max_length=60, required=False)
+    treatment = forms.ChoiceField(
+        label=_("Treatment so far"),
+        choices=Treatment.choices,
+        required=False,
+    )
+    serious_outcome = forms.BooleanField(
+        label=_("Someone died, was admitted to hospital, or lost a limb or an eye"),
+        required=False,
+    )
+    involved_people = forms.CharField(
+        label=_("Who else was involved or saw it?"),
+        max_length=INVOLVED_MAX,
+        required=False,
+    )
+
+    def __init__(self, *args, department_known: bool = True, photo_count: int = 0, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.department_known = department_known
+        self.photo_count = photo_count
+        if department_known:
+            del self.fields["department"]
+        if not self.is_bound:
+            now = timezone.localtime()
+            self.initial.setdefault("client_uuid", uuid.uuid4())
+            self.initial.setdefault("occurred_date", now.date().isoformat())
+            self.initial.setdefault("occurred_time", now.strftime("%H:%M"))
+
+    def clean_latitude(self) -> Decimal | None:
+        return _coordinate(self.cleaned_data.get("latitude"), 90, "latitude")
+
+    def clean_longitude(self) -> Decimal | None:
+        return _coordinate(self.cleaned_data.get("longitude"), 180, "longitude")
+
+    def clean_department(self) -> Department | None:
+        department = self.cleaned_data.get("department")
+        if not self.department_known and department is None:
+            raise forms.ValidationError(_("Choose your department."), code="required")
+        return department
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        day, moment = cleaned.get("occurred_date"), cleaned.get("occurred_time")
+        if day is not None and moment is not None:
+            occurred_at = timezone.make_aware(datetime.combine(day, moment))
+            now = timezone.now()
+            if occurred_at > now + FUTURE_TOLERANCE:
+                self.add_error(
+                    "occurred_date", _("The date and time can't be in the future.")
+                )
+            elif occurred_at < now - OLDEST_REPORTABLE:
+                self.add_error(
+                    "occurred_date",
+                    _("That is more than a year ago: please tell your supervisor directly."),
+                )
+            else:
+                cleaned["occurred_at"] = occurred_at
+        if (cleaned.get("latitude") is None) != (cleaned.get("longitude") is None) and not (
+            self.has_error("latitude") or self.has_error("longitude")
+        ):
+            self.add_error(
+                "latitude", _("Give both latitude and longitude, or leave both empty.")
+            )
+        if cleaned.get("incident_type") not in INJURY_DETAIL_TYPES:
+            # Injury details belong to injury types only; with JavaScript off the fields are
+            # still on the page, so whatever was typed there is ignored for other types.
+            for name in ("body_part", "injury_kind", "treatment"):
+                cleaned[name] = ""
+            cleaned["serious_outcome"] = False
+        if self.photo_count > MAX_PHOTOS_PER_REPORT:
+            self.add_error(
+                None,
+                forms.ValidationError(
+                    _("You can attach at most %(limit)d photos; you chose %(count)d."),
+                    code="too_many_photos",
+                    params={"limit": MAX_PHOTOS_PER_REPORT, "count": self.photo_count},
+                ),
+            )
+        return cleaned
+
+    @property
+    def photo_errors(self) -> list[str]:
+        return [
+            message
+            for error in self.non_field_errors().as_data()
+            if error.code == "too_many_photos"
+            for message in error.messages
+        ]
+
+    def error_summary(self) -> list[tuple[str, str]]:
+        """(field id, message) for the summary at the top, in the order of the page."""
+        summary = [("id_photos", message) for message in self.photo_errors]
+        for name, field in self.fields.items():
+            for message in self.errors.get(name, ()):
+                anchor = f"id_{name}_0" if name == "incident_type" else f"id_{name}"
+                summary.append((anchor, f"{field.label}: {message}"))
+        summary.sort(key=lambda item: _FIELD_ORDER.index(item[0]) if item[0] in _FIELD_ORDER else 99)
+        return summary
+
+
+_FIELD_ORDER = [
+    "id_incident_type_0",
+    "id_narrative",
+    "id_location_text",
+    "id_latitude",
+    "id_longitude",
+    "id_occurred_date",
+    "id_occurred_time",
+    "id_department",
+    "id_body_part",
+    "id_injury_kind",
+    "id_treatment_0",
+    "id_involved_people",
+    "id_photos",
+]
+
+
+class AnonymousReportForm(ReportForm):
+    """A near miss, with no name: only what happened, where, when and in which department."""
+
+    def __init__(self, *args, photo_count: int = 0, **kwargs):
+        super().__init__(*args, department_known=False, photo_count=photo_count, **kwargs)
+        for name in (
+            "incident_type",
+            "body_part",
+            "injury_kind",
+            "treatment",
+            "serious_outcome",
+            "involved_people",
+        ):
+            del self.fields[name]
+        self.fields["department"].label = _("Which department's work was it?")
+        self.fields["department"].empty_label = _("Choose a department")
+        self.fields["narrative"].label = _("What nearly happened?")
+
+    def clean_department(self) -> Department | None:
+        department = self.cleaned_data.get("department")
+        if department is None:
+            raise forms.ValidationError(_("Choose a department."), code="required")
+        return department
+
+    def clean(self) -> dict:
+        self.cleaned_data["incident_type"] = IncidentType.NEAR_MISS
+        return super().clean()
+
+
+class ReceiptLookupForm(forms.Form):
+    receipt_code = forms.CharField(
+        label=_("Your receipt code"),
+        max_length=20,
+        error_messages={"required": _("Enter the receipt code you were given.")},
+    )
+
+    def clean_receipt_code(self) -> str:
+        raw = "".join(ch for ch in self.cleaned_data["receipt_code"].upper() if ch.isalnum())
+        if len(raw) != 12:
+            raise forms.ValidationError(
+                _("A receipt code has 12 letters and digits, like ABCD-EFGH-JKLM.")
+            )
+        return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
+
+
+def _coordinate(value: Decimal | None, bound: int, which: str) -> Decimal | None:
+    if value is None:
+        return None
+    if not value.is_finite() or not -bound <= value <= bound:
+        if which == "latitude":
+            raise forms.ValidationError(_("Latitude must be a number between -90 and 90."))
+        raise forms.ValidationError(_("Longitude must be a number between -180 and 180."))
+    return value.quantize(COORDINATE_PLACES, rounding=ROUND_HALF_UP)

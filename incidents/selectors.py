@@ -1,0 +1,346 @@
+"""Reads for triage: the queue, the case page, overdue actions and the audit timeline.
+
+Each selector issues a fixed number of queries, whatever the number of rows it returns.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db.models import (
+    Case,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.utils import timezone
+
+from incidents.access import incidents_visible_to, users_assignable_for
+from incidents.models import (
+    OPEN_ACTION_STATUSES,
+    Attachment,
+    CaseNote,
+    Claim,
+    ComplianceClock,
+    CorrectiveAction,
+    Incident,
+    Investigation,
+    Severity,
+    Status,
+)
+
+SEVERITY_RANK = {value: rank for rank, value in enumerate(Severity.values)}
+
+QUEUE_SORTS: dict[str, tuple[str, ...]] = {
+    # Running clocks first, the most urgent deadline first, then the newest reports.
+    "urgent": ("clock_due_at", "-reported_at"),
+    "newest": ("-reported_at",),
+    "oldest": ("reported_at",),
+    "occurred": ("-occurred_at",),
+    "severity": ("severity_rank", "-reported_at"),
+    "department": ("department__name", "-reported_at"),
+    "status": ("status_rank", "-reported_at"),
+}
+QUEUE_SORT_LABELS = {
+    "urgent": "Most urgent",
+    "newest": "Newest report",
+    "oldest": "Oldest report",
+    "occurred": "Date of incident",
+    "severity": "Severity",
+    "department": "Department",
+    "status": "Status",
+}
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    q: str = ""
+    department: int | None = None
+    incident_type: str = ""
+    severity: str = ""
+    status: str = "open"  # A status, "open" (all but closed) or "" (all).
+    reported_from: date | None = None
+    reported_to: date | None = None
+    overdue: bool = False
+    clocks_running: bool = False
+    sort: str = "urgent"
+
+
+def _open_overdue_actions(today: date) -> QuerySet:
+    return CorrectiveAction.objects.filter(
+        incident=OuterRef("pk"), status__in=OPEN_ACTION_STATUSES, due_on__lt=today
+    )
+
+
+def queue_incidents(*, user, filters: QueueFilters) -> QuerySet[Incident]:
+    """The cases a user may triage, filtered and sorted; rows carry their running clocks."""
+    now = timezone.now()
+    incidents = incidents_visible_to(user)
+    if filters.q:
+        term = filters.q.strip()
+        incidents = incidents.filter(
+            Q(reference__icontains=term)
+            | Q(narrative__icontains=term)
+            | Q(location_text__icontains=term)
+        )
+    if filters.department:
+        incidents = incidents.filter(department_id=filters.department)
+    if filters.incident_type:
+        incidents = incidents.filter(incident_type=filters.incident_type)
+    if filters.severity:
+        incidents = incidents.filter(severity=filters.severity)
+    if filters.status == "open":
+        incidents = incidents.exclude(status=Status.CLOSED)
+    elif filters.status:
+        incidents = incidents.filter(status=filters.status)
+    if filters.reported_from:
+        incidents = incidents.filter(reported_at__date__gte=filters.reported_from)
+    if filters.reported_to:
+        incidents = incidents.filter(reported_at__date__lte=filters.reported_to)
+    if filters.overdue:
+        incidents = incidents.filter(
+            Q(clock_due_at__lt=now) | Exists(_open_overdue_actions(timezone.localdate(now)))
+        )
+    if filters.clocks_running:
+        incidents = incidents.filter(clock_due_at__isnull=False)
+    order = QUEUE_SORTS.get(filters.sort, QUEUE_SORTS["urgent"])
+    if "severity_rank" in order:
+        incidents = incidents.annotate(
+            severity_rank=Case(
+                *(When(severity=value, then=Value(rank)) for value, rank in SEVERITY_RANK.items()),
+                output_field=IntegerField(),
+            )
+        )
+    if "status_rank" in order:
+        incidents = incidents.annotate(
+            status_rank=Case(
+                *(
+                    When(status=value, then=Value(rank))
+                    for rank, value in enumerate(Status.values)
+                ),
+                output_field=IntegerField(),
+            )
+        )
+    ordering = [
+        F(name).asc(nulls_last=True) if name == "clock_due_at" else name for name in order
+    ]
+    return incidents.order_by(*ordering)
+
+
+def queue_page_rows(incidents: QuerySet[Incident]) -> QuerySet[Incident]:
+    """What a queue row shows, in two queries for any page size."""
+    return incidents.select_related("department", "assignee", "possible_duplicate_of").prefetch_related(
+        Prefetch(
+            "clocks",
+            queryset=ComplianceClock.objects.filter(completed_at__isnull=True).order_by("due_at"),
+            to_attr="running_clocks",
+        )
+    )
+
+
+@dataclass
+class CasePage:
+    incident: Incident
+    attachments: list[Attachment]
+    clocks: list[ComplianceClock]
+    actions: list[CorrectiveAction]
+    notes: list[CaseNote]
+    merged_cases: list[Incident]
+    possible_duplicates: list[Incident]
+    assignable: list
+    investigation: Investigation | None
+    open_actions: int = 0
+    now: datetime = field(default_factory=timezone.now)
+
+
+def case_page_load(*, user, incident: Incident) -> CasePage:
+    """Everything the case page shows, in a fixed number of queries."""
+    related = list(
+        Incident.objects.filter(
+            Q(merged_into=incident)
+            | Q(pk__in=incidents_visible_to(user).filter(possible_duplicate_of=incident).values("pk"))
+        ).order_by("reported_at")
+    )
+    actions = list(incident.actions.select_related("owner").order_by("due_on", "pk"))
+    try:
+        investigation = incident.investigation
+    except Investigation.DoesNotExist:
+        investigation = None
+    return CasePage(
+        incident=incident,
+        attachments=list(incident.attachments.all()),
+        clocks=list(incident.clocks.select_related("completed_by").order_by("due_at")),
+        actions=actions,
+        notes=list(incident.notes.select_related("author").order_by("-created_at", "-pk")),
+        merged_cases=[other for other in related if other.merged_into_id == incident.pk],
+        possible_duplicates=[other for other in related if other.merged_into_id is None],
+        assignable=list(users_assignable_for(incident)),
+        investigation=investigation,
+        open_actions=sum(1 for action in actions if action.is_open),
+    )
+
+
+def overdue_actions_by_department(*, user, today: date | None = None) -> list[tuple[Any, list]]:
+    """Open corrective actions past their due date, grouped by department, within scope."""
+    today = today or timezone.localdate()
+    actions = (
+        CorrectiveAction.objects.filter(
+            status__in=OPEN_ACTION_STATUSES,
+            due_on__lt=today,
+            incident__in=incidents_visible_to(user).values("pk"),
+        )
+        .select_related("incident", "incident__department", "owner")
+        .order_by("incident__department__name", "due_on", "pk")
+    )
+    grouped: dict[Any, list] = {}
+    for action in actions:
+        action.days_overdue = (today - action.due_on).days
+        grouped.setdefault(action.incident.department, []).append(action)
+    return list(grouped.items())
+
+
+# --- Audit timeline ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TimelineChange:
+    field: str
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    when: datetime
+    who: str
+    what: str  # "Case", "Corrective action", ...
+    label: str  # Which one: "Report to Cal/OSHA (8 hours)", "Fit a lift gate...".
+    kind: str  # "created", "changed", "deleted"
+    changes: tuple[TimelineChange, ...]
+
+
+_TIMELINE_SOURCES: tuple[tuple[str, type, str], ...] = (
+    ("Photo", Attachment, "incident_id"),
+    ("Compliance clock", ComplianceClock, "incident_id"),
+    ("Investigation", Investigation, "incident_id"),
+    ("Corrective action", CorrectiveAction, "incident_id"),
+    ("Claim", Claim, "incident_id"),
+    ("Note", CaseNote, "incident_id"),
+)
+_USER_FIELDS = {
+    "reporter",
+    "assignee",
+    "state_reported_by",
+    "owner",
+    "completed_by",
+    "author",
+}
+_VALUE_LIMIT = 160
+
+
+def _display(record, field_name: str, value, users: dict[int, str]) -> str:
+    if value is None or value == "":
+        return "—"
+    if field_name in _USER_FIELDS:
+        return users.get(value, f"user #{value}")
+    model_field = record.instance_type._meta.get_field(field_name)
+    if model_field.choices:
+        return str(dict(model_field.flatchoices).get(value, value))
+    if isinstance(value, datetime):
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    text = str(value)
+    return text if len(text) <= _VALUE_LIMIT else text[: _VALUE_LIMIT - 1] + "…"
+
+
+def _label_for(what: str, record) -> str:
+    if what == "Case":
+        return record.reference
+    if what == "Compliance clock":
+        return record.get_kind_display()
+    if what == "Corrective action":
+        return record.description[:60]
+    if what == "Claim":
+        return record.claim_number
+    return ""
+
+
+def incident_timeline(incident: Incident) -> list[TimelineEntry]:
+    """Every recorded change to the case and what hangs off it, newest first.
+
+    One query per history table and one for the names of the users mentioned; the diffs between
+    consecutive versions are computed in memory.
+    """
+    histories: list[tuple[str, list]] = [
+        ("Case", list(incident.history.select_related("history_user").order_by("history_id")))
+    ]
+    for what, model, key in _TIMELINE_SOURCES:
+        records = model.history.filter(**{key: incident.pk}).select_related("history_user")
+        histories.append((what, list(records.order_by("history_id"))))
+
+    user_ids: set[int] = set()
+    for _what, records in histories:
+        for record in records:
+            for name in _USER_FIELDS:
+                value = getattr(record, f"{name}_id", None)
+                if value:
+                    user_ids.add(value)
+    users = {
+        user.pk: user.get_full_name() or user.get_username()
+        for user in get_user_model().objects.filter(pk__in=user_ids)
+    }
+
+    entries: list[TimelineEntry] = []
+    for what, records in histories:
+        previous_by_object: dict[int, Any] = {}
+        for record in records:
+            who = "system"
+            if record.history_user is not None:
+                who = record.history_user.get_full_name() or record.history_user.get_username()
+            previous = previous_by_object.get(record.id)
+            changes: list[TimelineChange] = []
+            if record.history_type == "~" and previous is not None:
+                delta = record.diff_against(previous)
+                for change in delta.changes:
+                    changes.append(
+                        TimelineChange(
+                            field=_field_label(record, change.field),
+                            old=_display(record, change.field, change.old, users),
+                            new=_display(record, change.field, change.new, users),
+                        )
+                    )
+                if not changes:
+                    previous_by_object[record.id] = record
+                    continue
+            kind = {"+": "created", "~": "changed", "-": "deleted"}[record.history_type]
+            entries.append(
+                TimelineEntry(
+                    when=record.history_date,
+                    who=who,
+                    what=what,
+                    label=_label_for(what, record),
+                    kind=kind,
+                    changes=tuple(changes),
+                )
+            )
+            previous_by_object[record.id] = record
+    entries.sort(key=lambda entry: entry.when, reverse=True)
+    return entries
+
+
+def _field_label(record, field_name: str) -> str:
+    try:
+        return str(record.instance_type._meta.get_field(field_name).verbose_name)
+    except Exception:  # noqa: BLE001 - a field removed since the record was written.
+        return field_name
+

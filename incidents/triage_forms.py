@@ -1,0 +1,285 @@
+"""Forms of the triage workspace. Each case action is one small form."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+from django.utils import timezone
+
+from incidents.models import (
+    ActionStatus,
+    ControlLevel,
+    IllnessType,
+    IncidentType,
+    Severity,
+    Status,
+)
+from incidents.oiics import FAMILIES, FAMILY_LABELS, oiics_get
+from incidents.recordability import QUESTIONS
+from incidents.selectors import QUEUE_SORT_LABELS, QueueFilters
+from incidents.triage_services import PRIVACY_REASONS
+
+PAGE_SIZES = (10, 25, 50, 100)
+YES_NO = (("yes", "Yes"), ("no", "No"))
+
+
+class QueueFilterForm(forms.Form):
+    q = forms.CharField(required=False, label="Search", max_length=100)
+    department = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
+    incident_type = forms.ChoiceField(
+        required=False, label="Type", choices=[("", "Any type"), *IncidentType.choices]
+    )
+    severity = forms.ChoiceField(
+        required=False, choices=[("", "Any severity"), *Severity.choices]
+    )
+    status = forms.ChoiceField(
+        required=False,
+        choices=[("open", "Open (not closed)"), ("", "Any status"), *Status.choices],
+    )
+    reported_from = forms.DateField(
+        required=False, label="Reported from", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    reported_to = forms.DateField(
+        required=False, label="to", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    overdue = forms.BooleanField(required=False, label="Overdue only")
+    clocks = forms.BooleanField(required=False, label="Clocks running")
+    sort = forms.ChoiceField(required=False, choices=list(QUEUE_SORT_LABELS.items()))
+    per_page = forms.TypedChoiceField(
+        required=False,
+        label="Rows",
+        coerce=int,
+        empty_value=25,
+        choices=[(size, str(size)) for size in PAGE_SIZES],
+    )
+
+    def __init__(self, data, *, departments, **kwargs):
+        # "status" defaults to open cases: an empty query string is the officer's working view.
+        data = data.copy()
+        data.setdefault("status", "open")
+        super().__init__(data, **kwargs)
+        self.fields["department"].choices = [("", "All my departments")] + [
+            (department.pk, department.name) for department in departments
+        ]
+
+    def filters(self) -> QueueFilters:
+        data = self.cleaned_data if self.is_valid() else {"status": "open"}
+        return QueueFilters(
+            q=data.get("q") or "",
+            department=data.get("department"),
+            incident_type=data.get("incident_type") or "",
+            severity=data.get("severity") or "",
+            status=data.get("status") or "",
+            reported_from=data.get("reported_from"),
+            reported_to=data.get("reported_to"),
+            overdue=bool(data.get("overdue")),
+            clocks_running=bool(data.get("clocks")),
+            sort=data.get("sort") or "urgent",
+        )
+
+    def per_page(self) -> int:
+        if self.is_valid():
+            return self.cleaned_data.get("per_page") or 25
+        return 25
+
+
+class ClassifyForm(forms.Form):
+    severity = forms.ChoiceField(choices=Severity.choices)
+    illness_type = forms.ChoiceField(label="Injury or illness type", choices=IllnessType.choices)
+    state_reportable = forms.BooleanField(
+        required=False,
+        label="Serious: report to Cal/OSHA",
+        help_text="Death, in-patient hospitalization (not for observation), amputation, loss of "
+        "an eye, or serious permanent disfigurement.",
+    )
+    days_away = forms.IntegerField(min_value=0, max_value=180, label="Days away from work")
+    days_restricted = forms.IntegerField(
+        min_value=0, max_value=180, label="Days of restriction or transfer"
+    )
+
+
+class RecordabilityForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for key, question, help_text in QUESTIONS:
+            self.fields[key] = forms.ChoiceField(
+                required=False,
+                label=question,
+                help_text=help_text,
+                choices=YES_NO,
+                widget=forms.RadioSelect,
+            )
+
+    def answers(self) -> dict:
+        return {key: self.cleaned_data.get(key) or "" for key, _, _ in QUESTIONS}
+
+
+class PrivacyForm(forms.Form):
+    privacy_case = forms.BooleanField(required=False, label="This is a privacy case")
+    privacy_reason = forms.ChoiceField(
+        required=False,
+        label="Reason",
+        choices=[("", "Choose a reason"), *PRIVACY_REASONS],
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("privacy_case") and not data.get("privacy_reason"):
+            self.add_error("privacy_reason", "Choose the reason this is a privacy case.")
+        return data
+
+
+class CodesForm(forms.Form):
+    """Four text inputs, each checked against the full OIICS list (works without JavaScript)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for family in FAMILIES:
+            self.fields[family] = forms.CharField(
+                required=False,
+                max_length=6,
+                label=FAMILY_LABELS[family],
+                widget=forms.TextInput(
+                    attrs={"autocomplete": "off", "inputmode": "numeric", "class": "oiics-input"}
+                ),
+            )
+
+    def _clean_code(self, family: str) -> str:
+        code = (self.cleaned_data.get(family) or "").strip()
+        if code and oiics_get(family, code) is None:
+            raise forms.ValidationError(f"{code} is not an OIICS {FAMILY_LABELS[family]} code.")
+        return code
+
+    def clean_nature(self):
+        return self._clean_code("nature")
+
+    def clean_part(self):
+        return self._clean_code("part")
+
+    def clean_event(self):
+        return self._clean_code("event")
+
+    def clean_source(self):
+        return self._clean_code("source")
+
+
+class AcceptCodeForm(forms.Form):
+    family = forms.ChoiceField(choices=[(family, family) for family in FAMILIES])
+    code = forms.CharField(max_length=6)
+
+    def clean(self):
+        data = super().clean()
+        family, code = data.get("family"), data.get("code")
+        if family and code and oiics_get(family, code) is None:
+            raise forms.ValidationError("That code is not in the OIICS list.")
+        return data
+
+
+class AssignForm(forms.Form):
+    assignee = forms.ModelChoiceField(
+        queryset=get_user_model().objects.none(), required=False, empty_label="Unassigned"
+    )
+
+    def __init__(self, *args, assignable=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        ids = [user.pk for user in assignable]
+        self.fields["assignee"].queryset = get_user_model().objects.filter(pk__in=ids)
+        self.fields["assignee"].label_from_instance = (
+            lambda user: user.get_full_name() or user.get_username()
+        )
+        # Avoid a query when rendering: the choices are the users already loaded.
+        self.fields["assignee"].choices = [("", "Unassigned")] + [
+            (user.pk, user.get_full_name() or user.get_username()) for user in assignable
+        ]
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(choices=Status.choices)
+    close_reason = forms.CharField(
+        required=False,
+        label="Reason for closing with open actions",
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class NoteForm(forms.Form):
+    body = forms.CharField(label="Add a note", widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class InvestigationForm(forms.Form):
+    why_1 = forms.CharField(required=False, label="Why? 1")
+    why_2 = forms.CharField(required=False, label="Why? 2")
+    why_3 = forms.CharField(required=False, label="Why? 3")
+    why_4 = forms.CharField(required=False, label="Why? 4")
+    why_5 = forms.CharField(required=False, label="Why? 5")
+    root_cause = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    contributing_factors = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    complete = forms.BooleanField(required=False, label="The investigation is complete")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("complete") and not (data.get("root_cause") or "").strip():
+            self.add_error("root_cause", "Give the root cause before marking it complete.")
+        return data
+
+    def whys(self) -> list[str]:
+        return [self.cleaned_data.get(f"why_{n}") or "" for n in range(1, 6)]
+
+
+class ActionForm(forms.Form):
+    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}))
+    control_level = forms.ChoiceField(
+        label="Control (hierarchy of controls)", choices=ControlLevel.choices
+    )
+    owner = forms.CharField(
+        label="Owner",
+        help_text="Username or employee ID.",
+        widget=forms.TextInput(attrs={"list": "action-owners", "autocomplete": "off"}),
+    )
+    due_on = forms.DateField(label="Due", widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean_owner(self):
+        value = self.cleaned_data["owner"].strip()
+        user = (
+            get_user_model()
+            .objects.filter(is_active=True)
+            .filter(Q(username__iexact=value) | Q(person__employee_id__iexact=value))
+            .first()
+        )
+        if user is None:
+            raise forms.ValidationError("No active user has that username or employee ID.")
+        return user
+
+    def clean_due_on(self):
+        due_on = self.cleaned_data["due_on"]
+        if due_on < timezone.localdate():
+            raise forms.ValidationError("The due date cannot be in the past.")
+        return due_on
+
+
+class ActionStatusForm(forms.Form):
+    status = forms.ChoiceField(choices=ActionStatus.choices)
+
+
+class ClockCompleteForm(forms.Form):
+    confirmation = forms.CharField(
+        max_length=80, label="Confirmation or reference number", strip=True
+    )
+    completed_at = forms.DateTimeField(
+        required=False,
+        label="Done at (leave empty for now)",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+
+    def clean_completed_at(self):
+        value = self.cleaned_data.get("completed_at")
+        if value and value > timezone.now():
+            raise forms.ValidationError("This cannot be in the future.")
+        return value
+
+
+class MergeForm(forms.Form):
+    into = forms.CharField(label="Merge this report into case", max_length=20)

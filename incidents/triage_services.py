@@ -1,0 +1,407 @@
+"""Writes made in triage. Each runs in a transaction; simple_history records who made it."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import defaultdict
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from incidents.clocks import clock_complete, clocks_start_for
+from incidents.models import (
+    OPEN_ACTION_STATUSES,
+    ActionStatus,
+    CaseNote,
+    CodeCorrection,
+    CorrectiveAction,
+    Incident,
+    Investigation,
+    PrivacyCaseView,
+    Severity,
+    Status,
+)
+from incidents.recordability import RecordabilityDecision, recordability_decide
+
+__all__ = ["clock_complete"]  # Clock completion lives with the clock rules; re-exported here.
+
+
+class WorkflowError(Exception):
+    """A change the case's workflow does not allow; the message is shown to the officer."""
+
+
+# --- Classification ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def incident_classify(
+    *,
+    incident: Incident,
+    severity: str,
+    illness_type: str,
+    state_reportable: bool,
+    days_away: int,
+    days_restricted: int,
+) -> Incident:
+    """Record the officer's classification; a new case becomes triaged; clocks follow."""
+    incident.severity = severity
+    incident.illness_type = illness_type
+    incident.state_reportable = state_reportable or severity in (
+        Severity.FATALITY,
+        Severity.HOSPITALIZATION,
+    )
+    incident.days_away = days_away
+    incident.days_restricted = days_restricted
+    if incident.status == Status.NEW:
+        incident.status = Status.TRIAGED
+    incident.save()
+    clocks_start_for(incident=incident)
+    return incident
+
+
+@transaction.atomic
+def incident_recordability_decide(*, incident: Incident, answers: dict) -> RecordabilityDecision:
+    """Record the helper's answers and the decision they lead to; the 300-log clock follows."""
+    decision = recordability_decide(answers)
+    incident.recordability_answers = {key: value for key, value in answers.items() if value}
+    incident.recordable = decision.recordable
+    incident.save()
+    clocks_start_for(incident=incident)
+    return decision
+
+
+PRIVACY_REASONS: tuple[tuple[str, str], ...] = (
+    ("intimate_body_part", "Injury or illness to an intimate body part or the reproductive system"),
+    ("sexual_assault", "Injury or illness resulting from a sexual assault"),
+    ("mental_illness", "Mental illness"),
+    ("infectious_disease", "HIV infection, hepatitis or tuberculosis"),
+    ("sharps", "Needlestick or cut from a sharp object contaminated with blood or body fluids"),
+    ("employee_request", "Other illness, at the employee's request"),
+)
+
+
+@transaction.atomic
+def incident_privacy_mark(*, incident: Incident, privacy_case: bool, reason: str) -> Incident:
+    if privacy_case and reason not in dict(PRIVACY_REASONS):
+        raise WorkflowError("Choose the reason this is a privacy case.")
+    incident.privacy_case = privacy_case
+    incident.privacy_reason = reason if privacy_case else ""
+    incident.save()
+    return incident
+
+
+OIICS_FIELDS = {
+    "nature": "oiics_nature",
+    "part": "oiics_part",
+    "event": "oiics_event",
+    "source": "oiics_source",
+}
+
+
+@transaction.atomic
+def incident_codes_set(
+    *, incident: Incident, officer, codes: dict[str, str], suggestions: dict
+) -> Incident:
+    """Save OIICS codes. Where the coder had suggested one, keep the officer's choice beside it.
+
+    `codes` maps a family ("nature", "part", "event", "source") to a validated code or "";
+    families not in `codes` are left as they are.
+    """
+    for family, code in codes.items():
+        attribute = OIICS_FIELDS[family]
+        if getattr(incident, attribute) == code:
+            continue
+        setattr(incident, attribute, code)
+        suggestion = suggestions.get(family) or {}
+        top = (suggestion.get("top") or [None])[0]
+        if code and top:
+            CodeCorrection.objects.create(
+                incident=incident,
+                field=family,
+                suggested_code=str(top.get("code", ""))[:6],
+                suggested_probability=top.get("probability"),
+                chosen_code=code,
+                officer=officer,
+            )
+    incident.save()
+    return incident
+
+
+# --- Assignment and workflow ------------------------------------------------------------------
+
+
+@transaction.atomic
+def incident_assign(*, incident: Incident, assignee) -> Incident:
+    incident.assignee = assignee
+    incident.save()
+    return incident
+
+
+# Where a case may go next from each status. Closing is also allowed from "investigating" (nothing
+# to act on), and a closed case can be reopened for more investigation.
+STATUS_NEXT: dict[str, tuple[str, ...]] = {
+    Status.NEW: (Status.TRIAGED,),
+    Status.TRIAGED: (Status.INVESTIGATING, Status.NEW),
+    Status.INVESTIGATING: (Status.ACTIONS_PENDING, Status.CLOSED, Status.TRIAGED),
+    Status.ACTIONS_PENDING: (Status.CLOSED, Status.INVESTIGATING),
+    Status.CLOSED: (Status.INVESTIGATING,),
+}
+
+
+@transaction.atomic
+def incident_status_change(*, incident: Incident, status: str, close_reason: str = "") -> Incident:
+    if status not in STATUS_NEXT.get(incident.status, ()):
+        raise WorkflowError(
+            f"A case cannot go from {Status(incident.status).label} to {Status(status).label}."
+        )
+    close_reason = close_reason.strip()
+    if status == Status.CLOSED:
+        open_actions = incident.actions.filter(status__in=OPEN_ACTION_STATUSES).count()
+        if open_actions and not close_reason:
+            raise WorkflowError(
+                f"{open_actions} corrective action(s) are still open: finish them, or give the "
+                "reason for closing anyway."
+            )
+        incident.closed_at = timezone.now()
+        incident.close_reason = close_reason
+    else:
+        incident.closed_at = None
+    incident.status = status
+    incident.save()
+    return incident
+
+
+@transaction.atomic
+def case_note_add(*, incident: Incident, author, body: str) -> CaseNote:
+    return CaseNote.objects.create(incident=incident, author=author, body=body.strip())
+
+
+@transaction.atomic
+def investigation_save(
+    *,
+    incident: Incident,
+    user,
+    whys: list[str],
+    root_cause: str,
+    contributing_factors: str,
+    complete: bool,
+) -> Investigation:
+    investigation, _ = Investigation.objects.get_or_create(incident=incident)
+    investigation.whys = [why.strip() for why in whys if why.strip()][:5]
+    investigation.root_cause = root_cause.strip()
+    investigation.contributing_factors = contributing_factors.strip()
+    if complete and investigation.completed_at is None:
+        investigation.completed_by = user
+        investigation.completed_at = timezone.now()
+    elif not complete:
+        investigation.completed_by = None
+        investigation.completed_at = None
+    investigation.save()
+    return investigation
+
+
+# --- Corrective actions -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def corrective_action_add(
+    *, incident: Incident, description: str, control_level: str, owner, due_on: date
+) -> CorrectiveAction:
+    return CorrectiveAction.objects.create(
+        incident=incident,
+        description=description.strip(),
+        control_level=control_level,
+        owner=owner,
+        due_on=due_on,
+    )
+
+
+@transaction.atomic
+def corrective_action_status_set(*, action: CorrectiveAction, status: str) -> CorrectiveAction:
+    action.status = status
+    action.completed_at = timezone.now() if status == ActionStatus.DONE else None
+    action.save()
+    return action
+
+
+REMINDER_LOOKAHEAD_DAYS = 3
+
+
+@transaction.atomic
+def corrective_action_reminders_send(*, today: date | None = None) -> int:
+    """Email each owner once a day the open actions that are overdue or due within 3 days.
+
+    Returns the number of emails sent. An owner already reminded today gets nothing more.
+    """
+    today = today or timezone.localdate()
+    actions = (
+        CorrectiveAction.objects.select_for_update(of=("self",))
+        .filter(
+            status__in=OPEN_ACTION_STATUSES,
+            due_on__lte=today + timedelta(days=REMINDER_LOOKAHEAD_DAYS),
+            incident__merged_into__isnull=True,
+        )
+        .exclude(last_reminded_on=today)
+        .exclude(owner__email="")
+        .select_related("owner", "incident")
+        .order_by("owner_id", "due_on", "pk")
+    )
+    by_owner: dict[int, list[CorrectiveAction]] = defaultdict(list)
+    for action in actions:
+        by_owner[action.owner_id].append(action)
+    site_url = settings.SITE_URL.rstrip("/")
+    sent = 0
+    for owner_actions in by_owner.values():
+        owner = owner_actions[0].owner
+        overdue = [action for action in owner_actions if action.due_on < today]
+        context = {
+            "owner": owner,
+            "overdue": overdue,
+            "due_soon": [action for action in owner_actions if action.due_on >= today],
+            "today": today,
+        }
+        for action in owner_actions:
+            action.case_url = site_url + reverse("triage:case", args=[action.incident.reference])
+        subject = (
+            f"{len(overdue)} overdue corrective action(s)"
+            if overdue
+            else f"{len(owner_actions)} corrective action(s) due soon"
+        )
+        send_mail(
+            subject=f"[riskcabinet] {subject}",
+            message=render_to_string("incidents/triage_reminder_email.txt", context),
+            from_email=None,
+            recipient_list=[owner.email],
+        )
+        # Bookkeeping only: an update, so the reminder does not fill the audit timeline.
+        CorrectiveAction.objects.filter(pk__in=[action.pk for action in owner_actions]).update(
+            last_reminded_on=today
+        )
+        sent += 1
+    return sent
+
+
+# --- Duplicates and merging -------------------------------------------------------------------
+
+DUPLICATE_WINDOW = timedelta(hours=2)
+DUPLICATE_RADIUS_M = 200.0
+_ABBREVIATIONS = {
+    "street": "st",
+    "avenue": "ave",
+    "boulevard": "blvd",
+    "road": "rd",
+    "drive": "dr",
+    "place": "pl",
+    "and": "&",
+    "north": "n",
+    "south": "s",
+    "east": "e",
+    "west": "w",
+}
+
+
+def location_normalise(text: str) -> str:
+    words = re.sub(r"[^a-z0-9&]+", " ", (text or "").lower()).split()
+    return " ".join(_ABBREVIATIONS.get(word, word) for word in words)
+
+
+def distance_m(lat1, lon1, lat2, lon2) -> float:
+    """Great-circle distance in metres (haversine)."""
+    lat1, lon1, lat2, lon2 = (math.radians(float(v)) for v in (lat1, lon1, lat2, lon2))
+    a = (
+        math.sin((lat2 - lat1) / 2) ** 2
+        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    )
+    return 2 * 6_371_000 * math.asin(math.sqrt(a))
+
+
+def _same_place(a: Incident, b: Incident) -> bool:
+    if None not in (a.latitude, a.longitude, b.latitude, b.longitude):
+        if distance_m(a.latitude, a.longitude, b.latitude, b.longitude) <= DUPLICATE_RADIUS_M:
+            return True
+    normalised = location_normalise(a.location_text)
+    return bool(normalised) and normalised == location_normalise(b.location_text)
+
+
+def incident_duplicate_find(incident: Incident) -> Incident | None:
+    """An earlier report of the same department, within 2 hours and 200 m (or the same place)."""
+    candidates = (
+        Incident.objects.filter(
+            department_id=incident.department_id,
+            merged_into__isnull=True,
+            occurred_at__gte=incident.occurred_at - DUPLICATE_WINDOW,
+            occurred_at__lte=incident.occurred_at + DUPLICATE_WINDOW,
+        )
+        .exclude(pk=incident.pk)
+        .order_by("reported_at", "pk")
+    )
+    for candidate in candidates[:50]:
+        if _same_place(incident, candidate):
+            return candidate
+    return None
+
+
+@transaction.atomic
+def incident_duplicate_flag(*, incident: Incident) -> Incident | None:
+    """Flag a new report as a possible duplicate of an earlier one; called on creation."""
+    original = incident_duplicate_find(incident)
+    if original is not None:
+        # The earlier report may itself be a duplicate: point at the first of the chain.
+        incident.possible_duplicate_of = original.possible_duplicate_of or original
+        incident.save(update_fields=["possible_duplicate_of"])
+    return original
+
+
+@transaction.atomic
+def incident_duplicate_dismiss(*, incident: Incident) -> Incident:
+    incident.possible_duplicate_of = None
+    incident.save()
+    return incident
+
+
+@transaction.atomic
+def incident_merge(*, source: Incident, target: Incident) -> Incident:
+    """Merge `source` into `target`: photos and open work move, both narratives are kept.
+
+    The merged case keeps its own narrative and reference; the case page of `target` shows it
+    under "merged reports". It leaves the queue, closed with the reason.
+    """
+    if source.pk == target.pk:
+        raise WorkflowError("A case cannot be merged into itself.")
+    if target.merged_into_id is not None:
+        raise WorkflowError(f"{target.reference} was itself merged; merge into the surviving case.")
+    for attachment in source.attachments.all():
+        attachment.incident = target
+        attachment.save()
+    for action in source.actions.all():
+        action.incident = target
+        action.save()
+    for merged in source.merged_cases.all():
+        merged.merged_into = target
+        merged.save()
+    source.merged_into = target
+    source.possible_duplicate_of = None
+    source.status = Status.CLOSED
+    source.closed_at = source.closed_at or timezone.now()
+    source.close_reason = f"Merged into {target.reference}."
+    source.save()
+    if target.possible_duplicate_of_id == source.pk:
+        target.possible_duplicate_of = None
+        target.save()
+    return target
+
+
+# --- Privacy ----------------------------------------------------------------------------------
+
+
+def privacy_case_view_record(*, incident: Incident, user, path: str) -> None:
+    """Write who opened a privacy case (never edited afterwards)."""
+    if incident.privacy_case:
+        PrivacyCaseView.objects.create(incident=incident, user=user, path=path[:200])
+

@@ -1,0 +1,11 @@
+"""Celery tasks of the triage workspace. Found by autodiscovery through incidents/tasks.py."""
+
+from celery import shared_task
+
+from incidents import triage_services
+
+
+@shared_task(name="incidents.tasks.corrective_action_reminders_send", acks_late=True)
+def corrective_action_reminders_send() -> int:
+    """Daily (beat, 07:00): email owners their overdue and due-soon corrective actions."""
+    return triage_services.corrective_action_reminders_send()

@@ -1,0 +1,41 @@
+"""The Python API the incident app calls: ``suggest(narrative)`` and the thresholds."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+
+from riskcabinet.autocode.labels import FIELDS
+from riskcabinet.autocode.store import load_model
+
+
+def suggest(narrative: str) -> dict:
+    """Suggested OIICS event, nature and part-of-body codes for one narrative.
+
+    Returns ``{field: {"group": {...}, "top": [...], "auto_accept": bool}}`` for each field, the
+    same shape as one line of ``python -m riskcabinet.autocode predict``. The model is read
+    from disk on the first call and kept for the life of the process.
+    """
+    coder, _ = load_model()
+    return coder.suggest_many([narrative])[0]
+
+
+class _Thresholds(Mapping):
+    """Auto-accept threshold per field, read from the trained model when first needed."""
+
+    def __getitem__(self, field: str) -> float:
+        if field not in FIELDS:
+            raise KeyError(field)
+        coder, _ = load_model()
+        return coder.thresholds[field]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(FIELDS)
+
+    def __len__(self) -> int:
+        return len(FIELDS)
+
+    def __repr__(self) -> str:
+        return f"AUTO_ACCEPT_THRESHOLD({dict(self)!r})"
+
+
+AUTO_ACCEPT_THRESHOLD: Mapping[str, float] = _Thresholds()

@@ -1,0 +1,66 @@
+"""Saving and loading the versioned model file, and the once-per-process cache."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import joblib
+import sklearn
+
+from riskcabinet.autocode.coder import NarrativeCoder
+from riskcabinet.autocode.dataset import OSHA_CSV, file_sha256
+from riskcabinet.autocode.training import MODEL_VERSION
+
+MODELS_DIR = Path(__file__).resolve().parent / "models"
+MODEL_PATH = MODELS_DIR / f"autocode-v{MODEL_VERSION}.joblib"
+
+_lock = threading.Lock()
+_cached: dict[Path, tuple[NarrativeCoder, dict]] = {}
+
+
+class ModelMissingError(RuntimeError):
+    pass
+
+
+def save_model(coder: NarrativeCoder, metadata: dict, path: Path = MODEL_PATH) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(".joblib.partial")
+    joblib.dump({"metadata": metadata, "coder": coder}, partial, compress=3)
+    # Replace atomically so a running process never reads a half-written file.
+    partial.replace(path)
+    with _lock:
+        _cached.pop(path, None)
+    return path
+
+
+def read_model(path: Path = MODEL_PATH) -> tuple[NarrativeCoder, dict]:
+    if not path.exists():
+        raise ModelMissingError(
+            f"No narrative coder at {path}; run `python -m riskcabinet.autocode train`."
+        )
+    bundle = joblib.load(path)
+    return bundle["coder"], bundle["metadata"]
+
+
+def load_model(path: Path = MODEL_PATH) -> tuple[NarrativeCoder, dict]:
+    """The model at ``path``, read from disk once per process."""
+    with _lock:
+        if path not in _cached:
+            _cached[path] = read_model(path)
+        return _cached[path]
+
+
+def model_is_current(path: Path = MODEL_PATH) -> bool:
+    """True when ``path`` holds a model of this version, scikit-learn and training data."""
+    if not path.exists():
+        return False
+    try:
+        _, metadata = read_model(path)
+    except Exception:  # noqa: BLE001 - any unreadable file means "train again"
+        return False
+    return (
+        metadata.get("model_version") == MODEL_VERSION
+        and metadata.get("sklearn_version") == sklearn.__version__
+        and metadata.get("data_sha256") == file_sha256(OSHA_CSV)
+    )

@@ -1,0 +1,128 @@
+/* The offline queue: reports kept in IndexedDB until the server has acknowledged them.
+   Loaded by the intake pages and by the service worker (importScripts), so it uses only what
+   both have: IndexedDB, fetch, FormData and promises. A report leaves the queue only after the
+   server answered that it holds it; the server stores one incident per client UUID, so sending
+   the same entry twice (page and worker at once, or a lost answer) is harmless. */
+(function (scope) {
+  "use strict";
+
+  var DB_NAME = "riskcabinet-intake";
+  var STORE = "reports";
+  var flushing = null;
+
+  function openDb() {
+    return new Promise(function (resolve, reject) {
+      var request = indexedDB.open(DB_NAME, 1);
+      request.onupgradeneeded = function () {
+        request.result.createObjectStore(STORE, { keyPath: "client_uuid" });
+      };
+      request.onsuccess = function () { resolve(request.result); };
+      request.onerror = function () { reject(request.error); };
+    });
+  }
+
+  function withStore(mode, work) {
+    return openDb().then(function (db) {
+      return new Promise(function (resolve, reject) {
+        var tx = db.transaction(STORE, mode);
+        var request = work(tx.objectStore(STORE));
+        tx.oncomplete = function () { db.close(); resolve(request ? request.result : undefined); };
+        tx.onerror = tx.onabort = function () { db.close(); reject(tx.error); };
+      });
+    });
+  }
+
+  function put(entry) { return withStore("readwrite", function (s) { return s.put(entry); }); }
+  function all() { return withStore("readonly", function (s) { return s.getAll(); }); }
+  function get(key) { return withStore("readonly", function (s) { return s.get(key); }); }
+  function remove(key) { return withStore("readwrite", function (s) { return s.delete(key); }); }
+
+  /* A form's fields and photos, as an entry for the queue. */
+  function entryFromForm(form) {
+    var data = new FormData(form);
+    var fields = [];
+    var files = [];
+    data.forEach(function (value, name) {
+      if (typeof value === "string") {
+        if (name !== "csrfmiddlewaretoken") fields.push([name, value]);
+      } else if (value && value.size > 0) {
+        files.push({ name: name, blob: value, filename: value.name || "photo.jpg" });
+      }
+    });
+    return {
+      client_uuid: String(data.get("client_uuid")),
+      action: form.action,
+      csrf: String(data.get("csrfmiddlewaretoken") || ""),
+      fields: fields,
+      files: files,
+      saved_at: Date.now(),
+      state: "waiting",
+      errors: null,
+    };
+  }
+
+  /* Send one entry; resolves to {outcome, entry, reply}, never rejects. */
+  function send(entry, csrfToken) {
+    var body = new FormData();
+    entry.fields.forEach(function (field) { body.append(field[0], field[1]); });
+    entry.files.forEach(function (file) { body.append(file.name, file.blob, file.filename); });
+    return fetch(entry.action, {
+      method: "POST",
+      body: body,
+      credentials: "same-origin",
+      redirect: "manual",
+      headers: { "Accept": "application/json", "X-CSRFToken": csrfToken || entry.csrf },
+    }).then(function (response) {
+      if (response.status === 200 || response.status === 201) {
+        return response.json().then(function (reply) {
+          return { outcome: "sent", entry: entry, reply: reply };
+        });
+      }
+      if (response.status === 400) {
+        return response.json().then(function (reply) {
+          return { outcome: "rejected", entry: entry, reply: reply };
+        });
+      }
+      if (response.type === "opaqueredirect" || response.status === 403) {
+        return { outcome: "signin", entry: entry };
+      }
+      return { outcome: "later", entry: entry };
+    }, function () {
+      return { outcome: "offline", entry: entry };
+    });
+  }
+
+  /* Send every waiting entry, one at a time. Concurrent calls share one run. */
+  function flush(csrfToken) {
+    if (flushing) return flushing;
+    var results = [];
+    flushing = all().then(function (entries) {
+      var waiting = entries.filter(function (e) { return e.state === "waiting"; });
+      return waiting.reduce(function (chain, entry) {
+        return chain.then(function (stop) {
+          if (stop) return true;
+          return send(entry, csrfToken).then(function (result) {
+            results.push(result);
+            if (result.outcome === "sent") return remove(entry.client_uuid).then(function () { return false; });
+            if (result.outcome === "rejected") {
+              entry.state = "rejected";
+              entry.errors = result.reply && result.reply.errors;
+              return put(entry).then(function () { return false; });
+            }
+            return true;  // Offline, signed out or a server hiccup: try again later.
+          });
+        });
+      }, Promise.resolve(false));
+    }).then(function () {
+      return results;
+    }, function () {
+      return results;
+    }).then(function (done) {
+      flushing = null;
+      return done;
+    });
+    return flushing;
+  }
+
+  scope.IntakeQueue = { put: put, all: all, get: get, remove: remove, entryFromForm: entryFromForm, flush: flush };
+})(self);

@@ -1,0 +1,257 @@
+/* The intake form, enhanced: injury questions only when they apply, "use my location", photos
+   kept across a validation error, and the offline queue (see intake-queue.js and /sw.js).
+   Without this file the form still works as a plain multipart POST. */
+(function () {
+  "use strict";
+
+  var script = document.getElementById("intake-script");
+  var queueBox = document.getElementById("intake-queue");
+  var stashedFiles = null;
+
+  function newUuid() {
+    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
+    var bytes = crypto.getRandomValues(new Uint8Array(16));
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    var hex = Array.prototype.map.call(bytes, function (b) { return (b + 0x100).toString(16).slice(1); }).join("");
+    return hex.slice(0, 8) + "-" + hex.slice(8, 12) + "-" + hex.slice(12, 16) + "-" + hex.slice(16, 20) + "-" + hex.slice(20);
+  }
+
+  function intakeForm() { return document.querySelector("form[data-intake-form]"); }
+
+  function csrfToken() {
+    var match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+    if (match) return decodeURIComponent(match[1]);
+    var input = document.querySelector("input[name=csrfmiddlewaretoken]");
+    return input ? input.value : "";
+  }
+
+  /* --- the form ------------------------------------------------------------------------- */
+
+  function setUp(root, freshReport) {
+    root.querySelectorAll(".js-only").forEach(function (el) { el.classList.remove("hidden"); });
+    var form = root.querySelector("form.intake-form");
+    if (form && freshReport) {
+      // A new report gets a new number here too: the page may come from the offline cache.
+      var field = form.querySelector("input[name=client_uuid]");
+      if (field && !root.querySelector("#error-summary")) field.value = newUuid();
+    }
+    toggleInjury();
+  }
+
+  function toggleInjury() {
+    var box = document.getElementById("injury-details");
+    if (!box) return;
+    var types = (box.getAttribute("data-injury-types") || "").split(" ");
+    var chosen = document.querySelector("input[name=incident_type]:checked");
+    box.classList.toggle("hidden", !chosen || types.indexOf(chosen.value) === -1);
+  }
+
+  document.addEventListener("change", function (event) {
+    if (event.target.name === "incident_type") toggleInjury();
+  });
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("#use-location");
+    if (!button) return;
+    var status = document.getElementById("location-status");
+    if (!navigator.geolocation) {
+      status.textContent = button.getAttribute("data-msg-failed");
+      return;
+    }
+    status.textContent = button.getAttribute("data-msg-busy");
+    navigator.geolocation.getCurrentPosition(function (position) {
+      document.getElementById("id_latitude").value = position.coords.latitude.toFixed(6);
+      document.getElementById("id_longitude").value = position.coords.longitude.toFixed(6);
+      document.getElementById("coords").open = true;
+      status.textContent = button.getAttribute("data-msg-done");
+    }, function () {
+      status.textContent = button.getAttribute("data-msg-failed");
+    }, { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 });
+  });
+
+  /* --- htmx: keep photos across an error, focus what changed, queue when offline -------- */
+
+  function isIntake(elt) { return elt && elt.matches && elt.matches("form[data-intake-form]"); }
+
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    if (isIntake(event.detail.elt) && navigator.onLine === false) {
+      event.preventDefault();
+      keepOnPhone(event.detail.elt);
+    }
+  });
+  ["htmx:sendError", "htmx:timeout"].forEach(function (name) {
+    document.addEventListener(name, function (event) {
+      if (isIntake(event.detail.elt)) keepOnPhone(event.detail.elt);
+    });
+  });
+
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    if (!event.detail.target || event.detail.target.id !== "intake") return;
+    stashedFiles = [];
+    event.detail.target.querySelectorAll("input[type=file]").forEach(function (input) {
+      if (input.files && input.files.length) stashedFiles.push([input.id, input.files]);
+    });
+  });
+
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var root = document.getElementById("intake");
+    if (!root || event.detail.target !== root && !root.contains(event.detail.target)) {
+      root = document.getElementById("intake");
+    }
+    if (!root) return;
+    setUp(root, false);
+    var summary = root.querySelector("#error-summary");
+    if (summary) {
+      (stashedFiles || []).forEach(function (pair) {
+        var input = document.getElementById(pair[0]);
+        if (!input || typeof DataTransfer === "undefined") return;
+        var transfer = new DataTransfer();
+        Array.prototype.forEach.call(pair[1], function (file) { transfer.items.add(file); });
+        input.files = transfer.files;
+      });
+      var dropped = summary.querySelector("p");
+      if (dropped && stashedFiles && stashedFiles.length) dropped.remove();
+      summary.focus();
+    } else if (root.hasAttribute("data-confirmation")) {
+      root.focus();
+    }
+    stashedFiles = null;
+  });
+
+  /* --- the offline queue ---------------------------------------------------------------- */
+
+  function say(text, extra) {
+    if (!queueBox) return;
+    queueBox.classList.remove("hidden");
+    var p = document.createElement("p");
+    p.textContent = text;
+    if (extra) p.appendChild(extra);
+    queueBox.appendChild(p);
+  }
+
+  function keepOnPhone(form) {
+    if (!window.IntakeQueue) return;
+    var entry = IntakeQueue.entryFromForm(form);
+    IntakeQueue.put(entry).then(function () {
+      say(queueBox.getAttribute("data-msg-saved"));
+      form.reset();
+      form.querySelector("input[name=client_uuid]").value = newUuid();
+      toggleInjury();
+      askForSync();
+      showWaiting();
+    });
+  }
+
+  function askForSync() {
+    if (!("serviceWorker" in navigator)) return;
+    navigator.serviceWorker.ready.then(function (registration) {
+      if (registration.sync) return registration.sync.register("intake-queue");
+    }).catch(function () {});
+  }
+
+  function showWaiting() {
+    if (!window.IntakeQueue || !queueBox) return;
+    IntakeQueue.all().then(function (entries) {
+      var old = queueBox.querySelector("[data-waiting]");
+      if (old) old.remove();
+      var waiting = entries.filter(function (e) { return e.state === "waiting"; }).length;
+      if (!waiting) return;
+      var p = document.createElement("p");
+      p.setAttribute("data-waiting", "");
+      p.textContent = queueBox.getAttribute("data-msg-pending") + " " + waiting;
+      queueBox.classList.remove("hidden");
+      queueBox.appendChild(p);
+      entries.filter(function (e) { return e.state === "rejected"; }).forEach(showRejected);
+    });
+  }
+
+  function showRejected(entry) {
+    if (queueBox.querySelector('[data-rejected="' + entry.client_uuid + '"]')) return;
+    var wrap = document.createElement("span");
+    wrap.setAttribute("data-rejected", entry.client_uuid);
+    if (intakeForm()) {
+      var open = document.createElement("button");
+      open.type = "button";
+      open.className = "button button--small";
+      open.textContent = queueBox.getAttribute("data-msg-open");
+      open.addEventListener("click", function () { restore(entry); wrap.parentNode.remove(); });
+      wrap.appendChild(document.createTextNode(" "));
+      wrap.appendChild(open);
+    }
+    var discard = document.createElement("button");
+    discard.type = "button";
+    discard.className = "button button--small";
+    discard.textContent = queueBox.getAttribute("data-msg-discard");
+    discard.addEventListener("click", function () {
+      IntakeQueue.remove(entry.client_uuid).then(function () { wrap.parentNode.remove(); });
+    });
+    wrap.appendChild(document.createTextNode(" "));
+    wrap.appendChild(discard);
+    say(queueBox.getAttribute("data-msg-rejected"), wrap);
+  }
+
+  /* Put a refused entry back into the form so the employee can fix and resend it. */
+  function restore(entry) {
+    var form = intakeForm();
+    entry.fields.forEach(function (field) {
+      var inputs = form.querySelectorAll('[name="' + field[0] + '"]');
+      inputs.forEach(function (input) {
+        if (input.type === "radio" || input.type === "checkbox") input.checked = input.value === field[1];
+        else input.value = field[1];
+      });
+    });
+    var photos = form.querySelector("#id_photos_library");
+    if (photos && entry.files.length && typeof DataTransfer !== "undefined") {
+      var transfer = new DataTransfer();
+      entry.files.forEach(function (f) { transfer.items.add(new File([f.blob], f.filename, { type: f.blob.type })); });
+      photos.files = transfer.files;
+    }
+    toggleInjury();
+    IntakeQueue.remove(entry.client_uuid);
+    form.querySelector("#id_narrative").focus();
+  }
+
+  function report(results) {
+    results.forEach(function (result) {
+      if (result.outcome === "sent" && result.reply) {
+        var link = document.createElement("a");
+        link.href = result.reply.url;
+        link.textContent = " " + result.reply.reference;
+        link.setAttribute("data-sent-reference", result.reply.reference);
+        say(queueBox.getAttribute("data-msg-sent"), link);
+      } else if (result.outcome === "signin") {
+        say(queueBox.getAttribute("data-msg-signin"));
+      }
+    });
+    showWaiting();
+  }
+
+  function flushNow() {
+    if (!window.IntakeQueue || !queueBox || navigator.onLine === false) return;
+    IntakeQueue.flush(csrfToken()).then(report);
+  }
+
+  function registerWorker() {
+    if (!("serviceWorker" in navigator) || !script || !queueBox) return;
+    navigator.serviceWorker.register(script.getAttribute("data-sw-url"), { scope: "/" }).then(function () {
+      return navigator.serviceWorker.ready;
+    }).then(function (registration) {
+      var urls = [script.getAttribute("data-report-url")];
+      document.querySelectorAll("script[src]").forEach(function (s) { urls.push(s.src); });
+      document.querySelectorAll("link[rel=stylesheet], link[rel=manifest]").forEach(function (l) { urls.push(l.href); });
+      if (registration.active) registration.active.postMessage({ type: "precache", urls: urls });
+    }).catch(function () {});
+    navigator.serviceWorker.addEventListener("message", function (event) {
+      if (event.data && event.data.type === "intake-flushed") report(event.data.results);
+    });
+  }
+
+  window.addEventListener("online", flushNow);
+
+  var root = document.getElementById("intake") || document.body;
+  setUp(root, true);
+  registerWorker();
+  showWaiting();
+  flushNow();
+})();

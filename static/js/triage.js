@@ -1,0 +1,82 @@
+// Triage workspace enhancements. Every form works without this file; it only saves clicks.
+(function () {
+  "use strict";
+
+  // --- OIICS pickers: a click on a search result fills the code input. ---
+  document.addEventListener("click", function (event) {
+    var pick = event.target.closest(".oiics-pick");
+    if (!pick) return;
+    var results = pick.closest(".oiics-results");
+    var input = results && document.getElementById(results.dataset.input);
+    if (!input) return;
+    input.value = pick.dataset.code;
+    var current = document.getElementById("oiics-current-" + pick.dataset.family);
+    if (current) current.textContent = pick.dataset.code + " · " + pick.dataset.title + " (not saved yet)";
+    results.innerHTML = "";
+    input.focus();
+  });
+
+  // Escape closes an open list of results.
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape" && event.target.classList.contains("oiics-input")) {
+      var results = document.querySelector('.oiics-results[data-input="' + event.target.id + '"]');
+      if (results) results.innerHTML = "";
+    }
+    // "/" jumps to the queue search, as in most web tools.
+    if (event.key === "/" && !/INPUT|TEXTAREA|SELECT/.test(event.target.tagName)) {
+      var search = document.getElementById("id_q");
+      if (search) { event.preventDefault(); search.focus(); }
+    }
+  });
+
+  // --- Recordability guide: show one question at a time, stop when the rule is settled. ---
+  var GATES = ["work_related", "new_case"];
+  function answerOf(step) {
+    var checked = step.querySelector("input[type=radio]:checked");
+    return checked ? checked.value : "";
+  }
+  function guide(form) {
+    var steps = Array.prototype.slice.call(form.querySelectorAll(".guide__step"));
+    var outcome = document.getElementById("recordability-outcome");
+    var settled = null, reason = "Not decided yet.";
+    steps.forEach(function (step) {
+      var key = step.dataset.question;
+      if (settled !== null) { step.classList.add("hidden"); return; }
+      step.classList.remove("hidden");
+      var answer = answerOf(step);
+      if (!answer) { settled = "open"; return; }
+      if (GATES.indexOf(key) >= 0 && answer === "no") {
+        settled = "no";
+        reason = key === "work_related" ? "Not recordable: not work-related."
+          : "Not recordable as a new case: update the existing case on the log instead.";
+      } else if (GATES.indexOf(key) < 0 && answer === "yes") {
+        settled = "yes";
+        reason = "Recordable: " + step.querySelector("legend").textContent.trim();
+      }
+    });
+    if (settled === null) { settled = "no"; reason = "Not recordable: no general recording criterion is met (first aid only)."; }
+    if (outcome && settled !== "open") {
+      outcome.textContent = reason + " Record the decision to save it.";
+      outcome.className = "decision decision--" + settled;
+    }
+  }
+  function initGuides(root) {
+    (root || document).querySelectorAll("form[data-guide]").forEach(function (form) {
+      guide(form);
+      if (form.dataset.guideReady) return;
+      form.dataset.guideReady = "1";
+      form.addEventListener("change", function () { guide(form); });
+    });
+  }
+
+  // --- Queue: keep the CSV link on the same filters as the rows. ---
+  function syncExport() {
+    var link = document.getElementById("export-link");
+    if (link) link.href = link.href.split("?")[0] + window.location.search;
+  }
+
+  document.addEventListener("DOMContentLoaded", function () { initGuides(document); });
+  document.addEventListener("htmx:afterSettle", function () { initGuides(document); });
+  document.addEventListener("htmx:pushedIntoHistory", syncExport);
+  document.addEventListener("htmx:historyRestore", syncExport);
+})();

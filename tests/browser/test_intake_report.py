@@ -1,0 +1,138 @@
+"""A new employee on a phone files a report, with a photo, in English or Spanish, with the
+network switched off and on again, and exactly one incident appears."""
+
+import io
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from PIL import Image
+
+from incidents.models import Incident
+from riskcabinet.roles import Role
+from tests.browser.conftest import sign_in
+from tests.factories import DepartmentFactory, user_with_role
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def photo_path(tmp_path):
+    path = tmp_path / "IMG_2041.jpg"
+    buffer = io.BytesIO()
+    Image.new("RGB", (640, 480), (180, 120, 40)).save(buffer, format="JPEG")
+    path.write_bytes(buffer.getvalue())
+    return path
+
+
+def _employee(language: str = "en"):
+    return user_with_role(
+        Role.EMPLOYEE,
+        department=DepartmentFactory(name="Sanitation"),
+        username=f"worker-{language}",
+        language=language,
+    )
+
+
+def _fill_report(page, photo_path, narrative="Slipped on hydraulic oil by truck 12, hurt my wrist."):
+    page.check("input[name=incident_type][value=injury_illness]")
+    page.fill("#id_narrative", narrative)
+    page.fill("#id_location_text", "Lopez Canyon yard, bay 3")
+    page.fill("#id_body_part", "Left wrist")
+    page.check("input[name=treatment][value=first_aid]")
+    page.set_input_files("#id_photos_library", str(photo_path))
+
+
+def test_it_files_a_report_with_a_photo(phone, base_url, photo_path, axe_check):
+    user = _employee()
+    page = phone().new_page()
+    sign_in(page, base_url, user.username)
+    assert axe_check(page) == []
+    # The injury questions appear only for a type where someone may be hurt.
+    page.check("input[name=incident_type][value=near_miss]")
+    assert page.locator("#injury-details").is_hidden()
+    _fill_report(page, photo_path)
+    assert page.locator("#injury-details").is_visible()
+    page.click("button.button--send")
+    reference = page.locator("[data-reference]").inner_text()
+    assert reference.startswith("INC-")
+    assert axe_check(page) == []
+    incident = Incident.objects.get()
+    assert incident.reference == reference
+    assert incident.reporter == user
+    assert incident.attachments.count() == 1
+
+
+def test_it_shows_a_mistake_and_recovers(phone, base_url, photo_path, axe_check):
+    user = _employee()
+    page = phone().new_page()
+    sign_in(page, base_url, user.username)
+    _fill_report(page, photo_path, narrative="A cone fell off the truck onto my foot.")
+    tomorrow = (timezone.localdate() + timedelta(days=2)).isoformat()
+    page.fill("#id_occurred_date", tomorrow)
+    page.click("button.button--send")
+    summary = page.locator("#error-summary")
+    summary.wait_for()
+    assert "future" in summary.inner_text()
+    assert page.locator("#id_occurred_date").get_attribute("aria-invalid") == "true"
+    # What was typed, chosen and attached is all still there.
+    assert page.input_value("#id_narrative") == "A cone fell off the truck onto my foot."
+    assert page.is_checked("input[name=incident_type][value=injury_illness]")
+    assert page.evaluate("document.getElementById('id_photos_library').files.length") == 1
+    assert axe_check(page) == []
+    summary.locator("a").first.click()
+    page.fill("#id_occurred_date", timezone.localdate().isoformat())
+    page.fill("#id_occurred_time", "00:01")
+    page.click("button.button--send")
+    page.locator("[data-reference]").wait_for()
+    incident = Incident.objects.get()
+    assert incident.attachments.count() == 1
+
+
+def test_it_keeps_the_report_on_the_phone_while_offline(phone, base_url, photo_path):
+    user = _employee()
+    context = phone()
+    page = context.new_page()
+    sign_in(page, base_url, user.username)
+    page.evaluate("async () => { await navigator.serviceWorker.ready; }")
+    page.reload()  # Now controlled by the service worker, with the form cached.
+    page.wait_for_function("navigator.serviceWorker.controller !== null")
+
+    context.set_offline(True)
+    _fill_report(page, photo_path)
+    page.click("button.button--send")
+    queue = page.locator("#intake-queue")
+    queue.get_by_text("Saved on this phone — it will be sent when you have signal.").wait_for()
+    assert Incident.objects.count() == 0
+    # The form is ready for the next report, and the saved one survives a reload offline.
+    assert page.input_value("#id_narrative") == ""
+    page.reload()
+    queue.get_by_text("Reports waiting on this phone to be sent: 1").wait_for()
+
+    context.set_offline(False)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    sent = page.locator("[data-sent-reference]")
+    sent.first.wait_for()
+    assert Incident.objects.count() == 1
+    incident = Incident.objects.get()
+    assert sent.first.get_attribute("data-sent-reference") == incident.reference
+    assert incident.attachments.count() == 1
+    # Nothing is left waiting: another flush sends nothing more.
+    page.reload()
+    page.wait_for_timeout(1000)
+    assert page.evaluate("IntakeQueue.all().then(e => e.length)") == 0
+    assert Incident.objects.count() == 1
+
+
+def test_it_files_a_report_in_spanish(phone, base_url, photo_path, axe_check):
+    user = _employee(language="es")
+    page = phone(locale="es-MX").new_page()
+    sign_in(page, base_url, user.username)
+    assert page.locator("html").get_attribute("lang") == "es"
+    assert page.get_by_text("¿Qué tipo de incidente?").is_visible()
+    _fill_report(page, photo_path, narrative="Me resbalé con aceite junto al camión 12.")
+    page.click("button.button--send")
+    page.get_by_text("Gracias: recibimos su reporte").wait_for()
+    assert page.get_by_text("Qué pasa ahora").is_visible()
+    assert axe_check(page) == []
+    assert Incident.objects.get().narrative.startswith("Me resbalé")

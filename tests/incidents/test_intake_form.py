@@ -1,0 +1,241 @@
+"""The employee's report form: works without JavaScript, validates on the server, keeps input."""
+
+import json
+import uuid
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from incidents.models import Attachment, Incident, Source, Status
+from riskcabinet.roles import Role
+from tests.factories import DepartmentFactory, IncidentFactory, user_with_role
+from tests.incidents.intake_helpers import photo_file, report_data
+
+pytestmark = pytest.mark.django_db
+REPORT_URL = "/report/"
+
+
+@pytest.fixture
+def employee(client):
+    user = user_with_role(Role.EMPLOYEE, department=DepartmentFactory(name="Sanitation"))
+    client.force_login(user)
+    return user
+
+
+def test_it_asks_anonymous_visitors_to_sign_in(client):
+    response = client.get(REPORT_URL)
+    assert response.status_code == 302
+    assert reverse("login") in response["Location"]
+
+
+@pytest.mark.parametrize(
+    "role", [Role.EMPLOYEE, Role.SAFETY_OFFICER, Role.RISK_MANAGER, Role.CABINET_MEMBER]
+)
+def test_it_lets_every_role_report(client, role):
+    client.force_login(user_with_role(role))
+    response = client.get(REPORT_URL)
+    assert response.status_code == 200
+    assert b'name="client_uuid"' in response.content
+
+
+def test_it_shows_a_mobile_form_with_camera_capture_and_defaults_to_now(client, employee):
+    page = client.get(REPORT_URL).content.decode()
+    assert 'accept="image/*" capture="environment"' in page
+    assert 'type="date"' in page and 'type="time"' in page
+    assert f'value="{timezone.localdate().isoformat()}"' in page
+    # The department comes from the profile, so it is not asked.
+    assert 'name="department"' not in page
+
+
+def test_it_files_a_report_with_javascript_off(client, employee):
+    data = report_data()
+    response = client.post(REPORT_URL, data)
+    assert response.status_code == 200
+    incident = Incident.objects.get(client_uuid=data["client_uuid"])
+    assert incident.reporter == employee
+    assert incident.department.name == "Sanitation"
+    assert incident.source == Source.INTAKE
+    assert incident.body_part == "Lower back"
+    assert incident.reference.startswith("INC-")
+    assert incident.reference in response.content.decode()
+    assert "What happens next" in response.content.decode()
+
+
+def test_it_asks_for_the_department_when_the_profile_has_none(client):
+    user = user_with_role(Role.EMPLOYEE)
+    user.person.department = None
+    user.person.save()
+    client.force_login(user)
+    assert 'name="department"' in client.get(REPORT_URL).content.decode()
+    response = client.post(REPORT_URL, report_data())
+    assert "Choose your department." in response.content.decode()
+    parks = DepartmentFactory(name="Recreation and Parks")
+    client.post(REPORT_URL, report_data(department=parks.pk))
+    assert Incident.objects.get().department == parks
+
+
+def test_it_refuses_a_date_in_the_future_and_keeps_what_was_typed(client, employee):
+    tomorrow = (timezone.localdate() + timedelta(days=1)).isoformat()
+    data = report_data(occurred_date=tomorrow, narrative="Ladder slipped on wet tiles.")
+    response = client.post(REPORT_URL, data)
+    page = response.content.decode()
+    assert response.status_code == 422
+    assert not Incident.objects.exists()
+    assert "can&#x27;t be in the future" in page
+    assert "Ladder slipped on wet tiles." in page
+    assert 'value="injury_illness" id="id_incident_type_0" required checked' in page
+    assert f'value="{tomorrow}"' in page
+    # The summary at the top links to the field, and the field is marked invalid for readers.
+    assert 'href="#id_occurred_date"' in page
+    assert 'id="id_occurred_date" required' in page and 'aria-invalid="true"' in page
+    assert 'role="alert"' in page
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"narrative": ""}, "Tell us what happened."),
+        ({"narrative": "x" * 4001}, "Keep it under 4000 characters"),
+        ({"location_text": ""}, "Tell us where it happened."),
+        ({"latitude": "123.5", "longitude": "-118.2"}, "Latitude must be a number between -90"),
+        ({"latitude": "34.05", "longitude": "east"}, "Longitude must be a number between -180"),
+        ({"latitude": "34.05"}, "Give both latitude and longitude"),
+        ({"incident_type": ""}, "Choose what kind of incident it was."),
+        ({"occurred_time": "25:99"}, "Enter the time as HH:MM."),
+    ],
+)
+def test_it_explains_each_mistake_next_to_its_field(client, employee, overrides, message):
+    response = client.post(REPORT_URL, report_data(**overrides))
+    assert response.status_code == 422
+    assert message in response.content.decode()
+    assert not Incident.objects.exists()
+
+
+def test_it_refuses_more_than_five_photos(client, employee):
+    data = report_data()
+    data["photos"] = [photo_file(f"p{n}.jpg") for n in range(6)]
+    response = client.post(REPORT_URL, data)
+    page = response.content.decode()
+    assert "at most 5 photos; you chose 6" in page
+    assert 'href="#id_photos"' in page
+    assert "please add them again" in page
+    assert not Incident.objects.exists()
+
+
+def test_it_ignores_injury_details_for_a_near_miss(client, employee):
+    data = report_data(incident_type="near_miss", treatment="hospital_stay", serious_outcome="on")
+    client.post(REPORT_URL, data)
+    incident = Incident.objects.get()
+    assert (incident.body_part, incident.injury_kind, incident.treatment) == ("", "", "")
+    assert incident.state_reportable is False
+
+
+def test_it_stores_rounded_coordinates(client, employee):
+    client.post(REPORT_URL, report_data(latitude="34.0522349876", longitude="-118.2436849"))
+    incident = Incident.objects.get()
+    assert str(incident.latitude) == "34.052235"
+    assert str(incident.longitude) == "-118.243685"
+
+
+def test_it_swaps_in_errors_and_the_confirmation_for_htmx(client, employee):
+    bad = client.post(REPORT_URL, report_data(narrative=""), headers={"HX-Request": "true"})
+    assert bad.status_code == 200
+    assert "<html" not in bad.content.decode()
+    assert 'id="error-summary"' in bad.content.decode()
+    good = client.post(REPORT_URL, report_data(), headers={"HX-Request": "true"})
+    incident = Incident.objects.get()
+    assert incident.reference in good.content.decode()
+    assert good["HX-Push-Url"] == reverse("incidents:report-done", args=[incident.reference])
+
+
+def test_it_answers_the_offline_queue_in_json_and_only_once(client, employee):
+    data = report_data()
+    data["photos"] = [photo_file()]
+    first = client.post(REPORT_URL, data, headers={"Accept": "application/json"})
+    data["photos"] = [photo_file()]
+    again = client.post(REPORT_URL, data, headers={"Accept": "application/json"})
+    assert first.status_code == 201
+    assert again.status_code == 200
+    assert json.loads(first.content)["reference"] == json.loads(again.content)["reference"]
+    assert Incident.objects.count() == 1
+    assert Attachment.objects.count() == 1
+
+
+def test_it_reports_queue_validation_errors_as_json(client, employee):
+    response = client.post(
+        REPORT_URL, report_data(narrative=""), headers={"Accept": "application/json"}
+    )
+    assert response.status_code == 400
+    assert "narrative" in json.loads(response.content)["errors"]
+
+
+def test_it_shows_a_resent_report_the_same_confirmation(client, employee):
+    data = report_data()
+    first = client.post(REPORT_URL, data)
+    second = client.post(REPORT_URL, data)
+    reference = Incident.objects.get().reference
+    assert reference in first.content.decode() and reference in second.content.decode()
+
+
+def test_it_never_reveals_another_reporters_report_through_its_uuid(client, employee):
+    other = IncidentFactory(source=Source.INTAKE, reporter=user_with_role(Role.EMPLOYEE))
+    response = client.post(REPORT_URL, report_data(client_uuid=str(other.client_uuid)))
+    assert response.status_code == 409
+    assert other.reference not in response.content.decode()
+
+
+def test_it_shows_the_confirmation_page_only_to_the_reporter(client, employee):
+    client.post(REPORT_URL, report_data())
+    incident = Incident.objects.get()
+    url = reverse("incidents:report-done", args=[incident.reference])
+    assert client.get(url).status_code == 200
+    client.force_login(user_with_role(Role.EMPLOYEE))
+    assert client.get(url).status_code == 404
+
+
+def test_it_lists_my_reports_with_their_status(client, employee):
+    mine = IncidentFactory(reporter=employee, status=Status.INVESTIGATING)
+    theirs = IncidentFactory(reporter=user_with_role(Role.EMPLOYEE))
+    page = client.get("/my-reports/").content.decode()
+    assert mine.reference in page and "Investigating" in page
+    assert theirs.reference not in page
+
+
+def test_it_speaks_spanish_from_the_browser_language(client):
+    # Without a profile (the anonymous form), the browser's Accept-Language decides.
+    page = client.get("/report/anonymous/", headers={"Accept-Language": "es"}).content.decode()
+    assert "Reportar un casi accidente de forma anónima" in page
+    assert "¿Qué estuvo a punto de pasar?" in page
+
+
+def test_it_speaks_spanish_from_the_profile(client):
+    user = user_with_role(Role.EMPLOYEE, language="es")
+    client.force_login(user)
+    IncidentFactory(reporter=user, status=Status.INVESTIGATING)
+    form = client.get(REPORT_URL, headers={"Accept-Language": "en"}).content.decode()
+    assert "¿Qué tipo de incidente?" in form
+    assert "Lesión o enfermedad" in form and "Enviar reporte" in form
+    reports = client.get("/my-reports/").content.decode()
+    assert "Mis reportes" in reports and "En investigación" in reports
+
+
+def test_it_serves_the_service_worker_from_the_root(client):
+    response = client.get("/sw.js")
+    assert response.status_code == 200
+    assert response["Service-Worker-Allowed"] == "/"
+    body = response.content.decode()
+    assert "__INTAKE_QUEUE_URL__" not in body and "intake-queue.js" in body
+
+
+def test_it_gives_each_form_a_new_client_uuid(client, employee):
+    first = client.get(REPORT_URL).content.decode()
+    second = client.get(REPORT_URL).content.decode()
+
+    def uuid_in(page: str) -> uuid.UUID:
+        marker = 'name="client_uuid" value="'
+        start = page.index(marker) + len(marker)
+        return uuid.UUID(page[start : start + 36])
+
+    assert uuid_in(first) != uuid_in(second)

@@ -1,0 +1,263 @@
+"""OSHA Forms 300, 300A and 301: the selectors they share, the PDFs and who may download them."""
+
+import ast
+import csv
+import io
+from datetime import date, datetime, time
+from decimal import Decimal
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.urls import reverse
+from pypdf import PdfReader
+
+from incidents.models import IllnessType, PrivacyCaseView, Severity
+from incidents.osha import forms_pdf, selectors
+from incidents.osha.records import CaseType, Outcome
+from riskcabinet.roles import Role
+from tests.factories import (
+    DepartmentFactory,
+    EstablishmentFactory,
+    ExposureMonthFactory,
+    IncidentFactory,
+    user_with_role,
+)
+
+LA = ZoneInfo("America/Los_Angeles")
+
+
+def _at(day: date) -> datetime:
+    return datetime.combine(day, time(9, 30), tzinfo=LA)
+
+
+def _case(establishment, day=date(2025, 3, 1), **fields):
+    fields.setdefault("recordable", True)
+    return IncidentFactory(
+        department=establishment.department,
+        establishment=establishment,
+        occurred_at=_at(day),
+        reported_at=_at(day),
+        learned_at=_at(day),
+        **fields,
+    )
+
+
+def _pdf_text(content: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+
+
+@pytest.mark.django_db
+def test_it_classifies_each_case_by_its_worst_outcome():
+    site = EstablishmentFactory()
+    _case(site, severity=Severity.FATALITY, days_away=10)
+    _case(site, severity=Severity.HOSPITALIZATION)
+    _case(site, severity=Severity.MEDICAL, days_away=2, days_restricted=5)
+    _case(site, severity=Severity.MEDICAL, days_restricted=4)
+    _case(site, severity=Severity.MEDICAL)
+
+    outcomes = [row.outcome for row in selectors.log_rows(establishment=site, year=2025)]
+
+    assert outcomes == [
+        Outcome.DEATH,
+        Outcome.DAYS_AWAY,
+        Outcome.DAYS_AWAY,
+        Outcome.JOB_TRANSFER_OR_RESTRICTION,
+        Outcome.OTHER_RECORDABLE,
+    ]
+
+
+@pytest.mark.django_db
+def test_it_caps_days_away_and_restricted_together_at_180():
+    site = EstablishmentFactory()
+    _case(site, severity=Severity.DAYS_AWAY, days_away=150, days_restricted=90)
+    _case(site, severity=Severity.DAYS_AWAY, days_away=400, days_restricted=20)
+
+    rows = selectors.log_rows(establishment=site, year=2025)
+    summary = selectors.summary_for(establishment=site, year=2025)
+
+    assert [(r.days_away, r.days_restricted) for r in rows] == [(150, 30), (180, 0)]
+    assert (summary.days_away, summary.days_restricted) == (330, 30)
+
+
+@pytest.mark.django_db
+def test_it_leaves_off_merged_unrecordable_and_other_year_cases():
+    site = EstablishmentFactory()
+    kept = _case(site)
+    _case(site, recordable=False)
+    _case(site, recordable=None)
+    _case(site, merged_into=kept)
+    _case(site, day=date(2024, 12, 31))
+    _case(EstablishmentFactory(department=site.department))
+
+    rows = selectors.log_rows(establishment=site, year=2025)
+
+    assert [row.case_number for row in rows] == [kept.reference]
+
+
+@pytest.mark.django_db
+def test_it_logs_a_case_without_establishment_at_the_first_one_and_warns():
+    first = EstablishmentFactory()
+    second = EstablishmentFactory(department=first.department)
+    orphan = IncidentFactory(
+        department=first.department, recordable=True, occurred_at=_at(date(2025, 5, 5))
+    )
+
+    first_rows = selectors.log_rows(establishment=first, year=2025)
+    second_rows = selectors.log_rows(establishment=second, year=2025)
+
+    assert [row.case_number for row in first_rows] == [orphan.reference]
+    assert second_rows == []
+    assert orphan.reference in selectors.log_warnings(first_rows)[0]
+
+
+@pytest.mark.django_db
+def test_it_shows_privacy_case_instead_of_the_name_in_column_b():
+    site = EstablishmentFactory()
+    reporter = user_with_role(Role.EMPLOYEE, department=site.department)
+    _case(site, reporter=reporter, privacy_case=True)
+
+    row = selectors.log_rows(establishment=site, year=2025)[0]
+
+    assert row.employee_name == "Privacy case"
+    assert reporter.last_name not in row.employee_name
+
+
+@pytest.mark.django_db
+def test_it_counts_300a_types_and_shares_hours_between_establishments():
+    site = EstablishmentFactory()
+    EstablishmentFactory(department=site.department)
+    for month in range(1, 13):
+        ExposureMonthFactory(
+            department=site.department,
+            month=date(2025, month, 1),
+            hours_worked=Decimal("20000.0"),
+            headcount=120,
+        )
+    _case(site, illness_type=IllnessType.HEARING_LOSS)
+    _case(site, illness_type=IllnessType.SKIN)
+    _case(site)
+
+    summary = selectors.summary_for(establishment=site, year=2025)
+
+    assert summary.by_type[CaseType.HEARING_LOSS] == 1
+    assert summary.by_type[CaseType.SKIN_DISORDER] == 1
+    assert summary.by_type[CaseType.INJURY] == 1
+    assert summary.total_hours_worked == 120_000
+    assert summary.annual_average_employees == 60
+
+
+def _log_row(**overrides):
+    from incidents.osha.records import LogRow
+
+    values = {
+        "case_number": "INC-2025-000001",
+        "employee_name": "Rosa Delgado",
+        "job_title": "Truck Operator",
+        "date_of_injury": date(2025, 3, 1),
+        "where_occurred": "Central yard",
+        "description": "Sprain, lower back; bin",
+        "outcome": Outcome.DAYS_AWAY,
+        "days_away": 4,
+        "days_restricted": 2,
+        "case_type": CaseType.INJURY,
+    }
+    values.update(overrides)
+    return LogRow(**values)
+
+
+def test_it_prints_page_totals_on_every_page_of_the_300():
+    rows = [_log_row(case_number=f"INC-2025-{n:06d}") for n in range(1, 16)]
+
+    content = forms_pdf.form_300_pdf(
+        establishment_name="Sanitation Yard", city="Los Angeles", state="CA", year=2025, rows=rows
+    )
+    reader = PdfReader(io.BytesIO(content))
+
+    assert len(reader.pages) == 2
+    assert "Page totals" in reader.pages[0].extract_text()
+    assert "Totals for 2025" in reader.pages[1].extract_text()
+    assert "Sanitation Yard" in reader.pages[1].extract_text()
+
+
+def test_it_keeps_forms_pdf_free_of_django():
+    source = Path(forms_pdf.__file__).read_text()
+    imported = {
+        node.module.split(".")[0]
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.ImportFrom) and node.module
+    }
+    assert "django" not in imported
+
+
+@pytest.fixture
+def logs(db):
+    site = EstablishmentFactory(name="Sanitation Yard")
+    other = EstablishmentFactory(name="Fire Station 27")
+    reporter = user_with_role(Role.EMPLOYEE, department=site.department)
+    case = _case(site, reporter=reporter, severity=Severity.DAYS_AWAY, days_away=3)
+    private = _case(site, reporter=reporter, privacy_case=True)
+    return {"site": site, "other": other, "case": case, "private": private, "reporter": reporter}
+
+
+@pytest.mark.parametrize("role", [Role.EMPLOYEE, Role.CABINET_MEMBER])
+def test_it_refuses_the_osha_pages_to_employees_and_cabinet(client, logs, role):
+    client.force_login(user_with_role(role))
+
+    index = client.get(reverse("osha:index"))
+    log = client.get(reverse("osha:log-pdf", args=[logs["site"].pk, 2025]))
+
+    assert (index.status_code, log.status_code) == (403, 403)
+
+
+def test_it_lists_only_covered_establishments_for_an_officer(client, logs):
+    officer = user_with_role(Role.SAFETY_OFFICER, covers=(logs["site"].department,))
+    client.force_login(officer)
+
+    page = client.get(reverse("osha:index")).content.decode()
+
+    assert "Sanitation Yard" in page
+    assert "Fire Station 27" not in page
+    assert client.get(reverse("osha:log-pdf", args=[logs["other"].pk, 2025])).status_code == 403
+
+
+def test_it_lets_a_risk_manager_download_every_form(client, logs):
+    client.force_login(user_with_role(Role.RISK_MANAGER))
+    site = logs["site"].pk
+
+    responses = [
+        client.get(reverse(name, args=[site, 2025]))
+        for name in (
+            "osha:log-pdf",
+            "osha:log-csv",
+            "osha:summary-pdf",
+            "osha:ita-summary-csv",
+            "osha:ita-cases-csv",
+        )
+    ] + [client.get(reverse("osha:case-pdf", args=[logs["case"].reference]))]
+
+    assert [r.status_code for r in responses] == [200] * 6
+    assert responses[0].content.startswith(b"%PDF")
+    assert "Sanitation Yard" in _pdf_text(responses[2].content)
+
+
+def test_it_writes_privacy_case_in_the_300_csv(client, logs):
+    client.force_login(user_with_role(Role.SAFETY_OFFICER, covers=(logs["site"].department,)))
+
+    response = client.get(reverse("osha:log-csv", args=[logs["site"].pk, 2025]))
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+
+    names = {row["case_number"]: row["employee_name"] for row in rows}
+    assert names[logs["private"].reference] == "Privacy case"
+    assert names[logs["case"].reference] == logs["reporter"].get_full_name()
+
+
+def test_it_records_who_opened_a_privacy_case_301(client, logs):
+    officer = user_with_role(Role.SAFETY_OFFICER, covers=(logs["site"].department,))
+    client.force_login(officer)
+
+    response = client.get(reverse("osha:case-pdf", args=[logs["private"].reference]))
+
+    assert response.status_code == 200
+    assert "What happened?" in _pdf_text(response.content)
+    assert PrivacyCaseView.objects.filter(incident=logs["private"], user=officer).exists()
