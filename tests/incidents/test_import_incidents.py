@@ -181,7 +181,8 @@ def test_it_imports_a_generic_csv(tmp_path):
     burned = Incident.objects.get(source_key="generic:A-1")
     assert (burned.recordable, burned.days_away) == (True, 4)
     assert Incident.objects.get(source_key="generic:A-2").recordable is None
-    assert first.created == 2 and second.created == 0
+    assert first.created == 2
+    assert second.created == 0
     assert [line for line, _ in first.bad_rows] == [4, 5]
 
 

@@ -164,7 +164,8 @@ def test_it_writes_one_case_row_per_logged_case_without_names(yard, tmp_path):
     assert rows[3]["time_started_work"] == "06:00"
     assert rows[3]["time_of_incident"] == "10:15"
     assert rows[3]["job_title"] == "Refuse Truck Operator"
-    assert worker.last_name not in text and worker.first_name not in text
+    assert worker.last_name not in text
+    assert worker.first_name not in text
 
 
 def test_it_refuses_an_unknown_establishment(yard, tmp_path):

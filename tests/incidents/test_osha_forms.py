@@ -17,7 +17,6 @@ from incidents.osha import forms_pdf, selectors
 from incidents.osha.records import CaseType, Outcome
 from riskcabinet.roles import Role
 from tests.factories import (
-    DepartmentFactory,
     EstablishmentFactory,
     ExposureMonthFactory,
     IncidentFactory,

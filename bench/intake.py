@@ -1,0 +1,320 @@
+"""Benchmark the mobile intake: page weight on first load, and form POSTs under load.
+
+Run with ``python bench/intake.py``. It prints:
+- the report form's transferred weight on a first visit (HTML as served with gzip; CSS and JS
+  gzip-compressed here, as whitenoise serves them compressed in production);
+- POSTs per second, median and p95 latency with 20 concurrent clients against gunicorn, first
+  on a temporary SQLite database, then on PostgreSQL (rc_intake_bench), with the number of
+  incidents created against the number of distinct reports sent (duplicates are resends of an
+  already-sent client UUID, as the offline queue does).
+Targets on a 2-core machine: page <= 60 KB compressed, p95 <= 150 ms, zero lost, zero doubled.
+"""
+
+from __future__ import annotations
+
+import gzip
+import http.cookiejar
+import os
+import re
+import socket
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+import urllib.request
+import uuid
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PYTHON = sys.executable
+CLIENTS = 20
+POSTS_PER_CLIENT = 25
+RESEND_EVERY = 5  # Every fifth POST resends the previous report's UUID.
+WORKERS = 5
+PASSWORD = "bench-intake-password"
+POSTGRES_ADMIN_URL = os.environ.get(
+    "BENCH_POSTGRES_ADMIN_URL", "postgresql://riskcabinet:riskcabinet@127.0.0.1:5432/postgres"
+)
+POSTGRES_BENCH_URL = os.environ.get(
+    "BENCH_POSTGRES_URL", "postgres://riskcabinet:riskcabinet@127.0.0.1:5432/rc_intake_bench"
+)
+
+SETUP_SCRIPT = f"""
+import django
+django.setup()
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from riskcabinet.models import Department, Person
+from riskcabinet.roles import Role
+department, _ = Department.objects.get_or_create(code="SAN", defaults={{"name": "Sanitation"}})
+group = Group.objects.get(name=Role.EMPLOYEE.value)
+User = get_user_model()
+for n in range({CLIENTS}):
+    user, created = User.objects.get_or_create(username=f"bench{{n}}")
+    if created:
+        user.set_password("{PASSWORD}")
+        user.save()
+        user.groups.add(group)
+        Person.objects.create(user=user, department=department)
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def environment(database_url: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        DJANGO_SETTINGS_MODULE="riskcabinet.settings.dev",
+        DEBUG="false",
+        DATABASE_URL=database_url,
+        CELERY_BROKER_URL="",
+        AXES_FAILURE_LIMIT="1000",
+        MEDIA_ROOT=tempfile.mkdtemp(prefix="rc-intake-bench-media-"),
+        LOG_LEVEL="WARNING",
+    )
+    return env
+
+
+def prepare(database_url: str) -> dict[str, str]:
+    env = environment(database_url)
+    subprocess.run(
+        [PYTHON, "manage.py", "migrate", "--no-input", "-v", "0"], cwd=ROOT, env=env, check=True
+    )
+    subprocess.run([PYTHON, "-c", SETUP_SCRIPT], cwd=ROOT, env=env, check=True)
+    return env
+
+
+class Server:
+    def __init__(self, env: dict[str, str]) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        # WhiteNoise serves static files from the finders since nothing is collected here.
+        env = {**env, "WHITENOISE_USE_FINDERS": "true"}
+        self.process = subprocess.Popen(
+            [
+                PYTHON,
+                "-m",
+                "gunicorn",
+                "riskcabinet.wsgi:application",
+                f"--bind=127.0.0.1:{self.port}",
+                f"--workers={WORKERS}",
+                "--log-level=warning",
+            ],
+            cwd=ROOT,
+            env=env,
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(self.url + "/accounts/login/", timeout=2)
+                return
+            except OSError:
+                time.sleep(0.2)
+        self.stop()
+        raise RuntimeError("gunicorn did not start")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=20)
+
+
+class Phone:
+    """One signed-in employee with their own cookies."""
+
+    def __init__(self, base: str, username: str) -> None:
+        self.base = base
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
+        self.get("/accounts/login/")
+        self.post_form(
+            "/accounts/login/",
+            {"username": username, "password": PASSWORD, "csrfmiddlewaretoken": self.csrf()},
+        )
+
+    def csrf(self) -> str:
+        return next(c.value for c in self.jar if c.name == "csrftoken")
+
+    def get(self, path: str, headers: dict | None = None):
+        request = urllib.request.Request(self.base + path, headers=headers or {})
+        return self.opener.open(request, timeout=30)
+
+    def post_form(self, path: str, fields: dict):
+        body = urllib.parse.urlencode(fields).encode()
+        request = urllib.request.Request(self.base + path, data=body)
+        request.add_header("Referer", self.base + path)
+        return self.opener.open(request, timeout=30)
+
+    def post_report(self, fields: dict) -> tuple[int, float]:
+        boundary = uuid.uuid4().hex
+        parts = []
+        for name, value in fields.items():
+            parts.append(
+                f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'
+            )
+        parts.append(f"--{boundary}--\r\n")
+        request = urllib.request.Request(
+            self.base + "/report/",
+            data="".join(parts).encode(),
+            headers={
+                "Content-Type": f"multipart/form-data; boundary={boundary}",
+                "Accept": "application/json",
+                "X-CSRFToken": self.csrf(),
+                "Referer": self.base + "/report/",
+            },
+        )
+        started = time.perf_counter()
+        with self.opener.open(request, timeout=30) as response:
+            response.read()
+            status = response.status
+        return status, time.perf_counter() - started
+
+
+def report_fields(client_uuid: str) -> dict[str, str]:
+    from datetime import datetime
+
+    occurred = datetime.now() - timedelta(hours=1)  # noqa: DTZ005 - the server's local time.
+    return {
+        "client_uuid": client_uuid,
+        "incident_type": "injury_illness",
+        "narrative": "Lifting a full bin onto the truck, felt a pain in the lower back.",
+        "location_text": "Lopez Canyon yard, bay 3",
+        "occurred_date": occurred.date().isoformat(),
+        "occurred_time": occurred.strftime("%H:%M"),
+        "body_part": "Lower back",
+        "injury_kind": "Strain",
+        "treatment": "first_aid",
+    }
+
+
+def page_weight(base: str) -> None:
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "riskcabinet.settings.dev")
+    sys.path.insert(0, str(ROOT))
+    django.setup()
+    from django.conf import settings
+    from django.contrib.staticfiles import finders
+
+    phone = Phone(base, "bench0")
+    with phone.get("/report/", {"Accept-Encoding": "gzip"}) as response:
+        html_wire = response.read()
+        encoding = response.headers.get("Content-Encoding", "identity")
+    html = gzip.decompress(html_wire).decode() if encoding == "gzip" else html_wire.decode()
+    static_prefix = "/" + settings.STATIC_URL.lstrip("/")
+    assets = re.findall(r'<link rel="stylesheet" href="([^"]+)"', html)
+    assets += re.findall(r'<script src="([^"]+)"', html)
+    print(f"Report form, first load ({base}/report/):")
+    print(f"  HTML  {len(html):>7,} B raw  {len(html_wire):>7,} B on the wire ({encoding})")
+    total = len(html_wire)
+    for url in assets:
+        path = finders.find(url.removeprefix(static_prefix))
+        raw = Path(path).read_bytes()
+        compressed = len(gzip.compress(raw, compresslevel=9))
+        total += compressed
+        print(f"  {url:<40} {len(raw):>7,} B raw  {compressed:>7,} B gzip")
+    verdict = "ok" if total <= 60 * 1024 else "OVER TARGET"
+    print(f"  total {total / 1024:.1f} KB compressed (target <= 60 KB: {verdict})")
+    print("  (the service worker and the IndexedDB queue add nothing to this first load)")
+
+
+def load(base: str, label: str, count_incidents) -> None:
+    phones = [Phone(base, f"bench{n}") for n in range(CLIENTS)]
+    latencies: list[float] = []
+    failures: list[str] = []
+    sent_uuids: set[str] = set()
+    lock = threading.Lock()
+    before = count_incidents()
+
+    def run(phone: Phone) -> None:
+        previous = None
+        for n in range(POSTS_PER_CLIENT):
+            if previous and n % RESEND_EVERY == 0:
+                client_uuid = previous
+            else:
+                client_uuid = str(uuid.uuid4())
+            try:
+                status, seconds = phone.post_report(report_fields(client_uuid))
+            except Exception as error:
+                with lock:
+                    failures.append(repr(error))
+                continue
+            with lock:
+                latencies.append(seconds)
+                sent_uuids.add(client_uuid)
+                if status not in (200, 201):
+                    failures.append(f"HTTP {status}")
+            previous = client_uuid
+
+    threads = [threading.Thread(target=run, args=(phone,)) for phone in phones]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    wall = time.perf_counter() - started
+    created = count_incidents() - before
+    posts = len(latencies)
+    p95 = statistics.quantiles(latencies, n=20)[-1] * 1000
+    median = statistics.median(latencies) * 1000
+    lost = max(0, len(sent_uuids) - created)
+    doubled = max(0, created - len(sent_uuids))
+    print(f"{label}: {CLIENTS} clients, {posts} POSTs ({posts - len(sent_uuids)} resends)")
+    print(f"  {posts / wall:.0f} POSTs/s   median {median:.0f} ms   p95 {p95:.0f} ms")
+    print(f"  distinct reports sent {len(sent_uuids)}, incidents created {created}")
+    print(f"  lost {lost}, doubled {doubled}, failed requests {len(failures)}")
+    if failures:
+        print(f"  first failure: {failures[0]}")
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory(prefix="rc-intake-bench-") as tmp:
+        sqlite_path = Path(tmp) / "bench.sqlite3"
+        env = prepare(f"sqlite:///{sqlite_path}")
+        server = Server(env)
+        try:
+            page_weight(server.url)
+            print()
+
+            def count_sqlite() -> int:
+                with sqlite3.connect(sqlite_path) as db:
+                    return db.execute("select count(*) from incidents_incident").fetchone()[0]
+
+            load(server.url, "SQLite (temporary file)", count_sqlite)
+        finally:
+            server.stop()
+
+    try:
+        import psycopg
+
+        with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True, connect_timeout=3) as admin:
+            admin.execute("DROP DATABASE IF EXISTS rc_intake_bench")
+            admin.execute("CREATE DATABASE rc_intake_bench")
+    except Exception as error:
+        print(f"\nPostgreSQL: not run ({error.__class__.__name__}: {error})")
+        return
+    print()
+    env = prepare(POSTGRES_BENCH_URL)
+    server = Server(env)
+    try:
+
+        def count_postgres() -> int:
+            url = POSTGRES_BENCH_URL.replace("postgres://", "postgresql://")
+            with psycopg.connect(url) as db:
+                return db.execute("select count(*) from incidents_incident").fetchone()[0]
+
+        load(server.url, "PostgreSQL (rc_intake_bench)", count_postgres)
+    finally:
+        server.stop()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,257 @@
+"""Writes for the cabinet: department scores from the engine, and payroll exposure imports.
+
+Every function here runs in a transaction and takes keyword arguments.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+
+from riskcabinet import selectors
+from riskcabinet.models import Department, DepartmentScore, ExposureMonth
+
+# --- Department scores ---------------------------------------------------------------------
+
+
+class ScoringUnavailable(Exception):
+    """The month cannot be scored (no exposure for it, too little history, ...); says why."""
+
+
+def department_scores_compute(*, month: date) -> list[DepartmentScore]:
+    """Rank every department as of `month` and keep the ranking in DepartmentScore.
+
+    Running it again for the same month replaces that month's rows, so a recomputation after
+    late reports or corrected payroll hours leaves one row per department. A department that
+    dropped out of the ranking (no hours in the window) loses its row for the month.
+    """
+    month = month.replace(day=1)
+    result = selectors.scoring_result_compute(month=month)
+    departments = {d.code: d for d in Department.objects.filter(code__in=result.codes())}
+    kept: list[DepartmentScore] = []
+    with transaction.atomic():
+        for row in result.rows:
+            department = departments.get(row["department"])
+            if department is None:
+                continue
+            score, _ = DepartmentScore.objects.update_or_create(
+                month=month,
+                department=department,
+                defaults={key: value for key, value in row.items() if key != "department"},
+            )
+            kept.append(score)
+        DepartmentScore.objects.filter(month=month).exclude(
+            pk__in=[score.pk for score in kept]
+        ).delete()
+    selectors.scoring_charts_remember(month=month, result=result)
+    return kept
+
+
+# --- Exposure import -----------------------------------------------------------------------
+
+EXPOSURE_IMPORT_COLUMNS = ("department", "month", "hours_worked", "headcount")
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+# ExposureMonth.hours_worked holds 12 digits with one decimal place.
+_MAX_HOURS = Decimal("99999999999.9")
+
+
+class ExposureFileError(ValueError):
+    """The file as a whole cannot be read (not UTF-8, not CSV, a column missing)."""
+
+
+@dataclass(frozen=True)
+class ExposureRowProblem:
+    line: int
+    reason: str
+
+
+@dataclass
+class ExposureImportReport:
+    rows_read: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    problems: list[ExposureRowProblem] = field(default_factory=list)
+    unknown_departments: list[str] = field(default_factory=list)
+
+    @property
+    def imported(self) -> int:
+        return self.created + self.updated + self.unchanged
+
+
+@dataclass(frozen=True)
+class _ExposureRow:
+    line: int
+    department: Department
+    month: date
+    hours_worked: Decimal
+    headcount: int
+
+
+def exposure_import(*, data: bytes, source_name: str = "the file") -> ExposureImportReport:
+    """Load payroll hours (`department, month, hours_worked, headcount`) from CSV bytes.
+
+    Each department-month is inserted or updated in place, so importing the same file twice
+    changes nothing the second time. Bad rows are reported with their line number and reason
+    and skipped; the good rows are imported. A problem with the whole file (not UTF-8, a column
+    missing) raises ExposureFileError and imports nothing.
+    """
+    reader, rows_start = _exposure_reader(data, source_name)
+    by_code = {d.code.upper(): d for d in Department.objects.all()}
+    by_name = {d.name.casefold(): d for d in by_code.values()}
+    report = ExposureImportReport()
+    good: dict[tuple[int, date], _ExposureRow] = {}
+    unknown: dict[str, None] = {}
+    for record in reader:
+        line = rows_start + reader.line_num - 1
+        if not any((value or "").strip() for value in record.values()):
+            continue  # A blank line is not a row.
+        report.rows_read += 1
+        row, reason = _exposure_row_parse(record, line, by_code, by_name)
+        if row is None:
+            report.problems.append(ExposureRowProblem(line=line, reason=reason))
+            if reason.startswith("unknown department"):
+                unknown[(record.get("department") or "").strip()] = None
+            continue
+        key = (row.department.pk, row.month)
+        if key in good:
+            report.problems.append(
+                ExposureRowProblem(
+                    line=line,
+                    reason=f"{row.department.code} {row.month:%Y-%m} repeats line "
+                    f"{good[key].line}; the first is kept",
+                )
+            )
+            continue
+        good[key] = row
+    report.unknown_departments = list(unknown)
+    _exposure_rows_save(list(good.values()), report)
+    return report
+
+
+def _exposure_reader(data: bytes, source_name: str) -> tuple[csv.DictReader, int]:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise ExposureFileError(
+            f"{source_name}, line {line}: the file is not UTF-8 text "
+            f"(byte 0x{data[error.start]:02x}); save it as UTF-8 CSV"
+        ) from None
+    if not text.strip():
+        raise ExposureFileError(f"{source_name}: the file is empty")
+    reader = csv.DictReader(io.StringIO(text, newline=""), skipinitialspace=True)
+    header = [(name or "").strip().lower() for name in (reader.fieldnames or [])]
+    missing = [column for column in EXPOSURE_IMPORT_COLUMNS if column not in header]
+    if missing:
+        raise ExposureFileError(
+            f"{source_name}, line 1: missing column(s) {', '.join(missing)}; the header must be "
+            f"{', '.join(EXPOSURE_IMPORT_COLUMNS)}"
+        )
+    reader.fieldnames = header
+    # reader.line_num counts physical lines read so far, header included.
+    return reader, 1
+
+
+def _exposure_row_parse(
+    record: dict, line: int, by_code: dict, by_name: dict
+) -> tuple[_ExposureRow | None, str]:
+    department_text = (record.get("department") or "").strip()
+    month_text = (record.get("month") or "").strip()
+    hours_text = (record.get("hours_worked") or "").strip().replace(",", "")
+    headcount_text = (record.get("headcount") or "").strip().replace(",", "")
+
+    if not department_text:
+        return None, "department is empty"
+    department = by_code.get(department_text.upper()) or by_name.get(department_text.casefold())
+    if department is None:
+        return None, f"unknown department '{department_text}'"
+
+    matched = _MONTH.match(month_text)
+    if not matched or not 1 <= int(matched.group(2)) <= 12:
+        return None, f"month '{month_text}' is not a month written YYYY-MM (e.g. 2026-10)"
+    month = date(int(matched.group(1)), int(matched.group(2)), 1)
+
+    try:
+        hours = Decimal(hours_text)
+    except InvalidOperation:
+        return None, f"hours_worked '{hours_text}' is not a number"
+    if not hours.is_finite():
+        return None, f"hours_worked '{hours_text}' is not a number"
+    if hours < 0:
+        return None, f"hours_worked {hours_text} is negative"
+    if hours > _MAX_HOURS:
+        return None, f"hours_worked {hours_text} is too large"
+
+    if not headcount_text.isdigit():
+        return None, f"headcount '{headcount_text}' is not a whole number of people, 0 or more"
+    headcount = int(headcount_text)
+    if headcount == 0 and hours > 0:
+        return None, "headcount is 0 but hours were worked"
+
+    return (
+        _ExposureRow(
+            line=line,
+            department=department,
+            month=month,
+            hours_worked=hours.quantize(Decimal("0.1")),
+            headcount=headcount,
+        ),
+        "",
+    )
+
+
+def _exposure_rows_save(rows: list[_ExposureRow], report: ExposureImportReport) -> None:
+    if not rows:
+        return
+    with transaction.atomic():
+        existing = {
+            (item.department_id, item.month): item
+            for item in ExposureMonth.objects.select_for_update().filter(
+                department__in={row.department for row in rows},
+                month__in={row.month for row in rows},
+            )
+        }
+        to_create, to_update = [], []
+        for row in rows:
+            current = existing.get((row.department.pk, row.month))
+            if current is None:
+                to_create.append(
+                    ExposureMonth(
+                        department=row.department,
+                        month=row.month,
+                        hours_worked=row.hours_worked,
+                        headcount=row.headcount,
+                    )
+                )
+            elif current.hours_worked != row.hours_worked or current.headcount != row.headcount:
+                current.hours_worked = row.hours_worked
+                current.headcount = row.headcount
+                to_update.append(current)
+            else:
+                report.unchanged += 1
+        ExposureMonth.objects.bulk_create(to_create, batch_size=500)
+        ExposureMonth.objects.bulk_update(
+            to_update, ["hours_worked", "headcount"], batch_size=500
+        )
+        report.created = len(to_create)
+        report.updated = len(to_update)
+
+
+def month_parse(text: str) -> date:
+    """'2026-10' as date(2026, 10, 1); ValueError with a plain message otherwise."""
+    matched = _MONTH.match((text or "").strip())
+    if not matched or not 1 <= int(matched.group(2)) <= 12:
+        raise ValueError(f"'{text}' is not a month written YYYY-MM (for example 2026-10)")
+    return date(int(matched.group(1)), int(matched.group(2)), 1)
+
+
+def _finite(value: float | None) -> float | None:
+    return None if value is None or not math.isfinite(value) else float(value)
