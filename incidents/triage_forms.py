@@ -78,7 +78,7 @@ class QueueFilterForm(forms.Form):
             sort=data.get("sort") or "urgent",
         )
 
-    def per_page(self) -> int:
+    def page_size(self) -> int:
         if self.is_valid():
             return self.cleaned_data.get("per_page") or 25
         return 25

@@ -108,7 +108,7 @@ def _departments_for(user) -> list[Department]:
 def queue(request: HtmxHttpRequest) -> HttpResponse:
     form = QueueFilterForm(request.GET, departments=_departments_for(request.user))
     incidents = queue_incidents(user=request.user, filters=form.filters())
-    paginator = Paginator(incidents, form.per_page())
+    paginator = Paginator(incidents, form.page_size())
     page = paginator.get_page(request.GET.get("page"))
     page.object_list = list(queue_page_rows(page.object_list))
     query = request.GET.copy()

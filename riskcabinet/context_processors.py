@@ -11,5 +11,6 @@ def navigation(request: HttpRequest) -> dict:
         "current_role": role,
         "can_report": role is not None,
         "can_triage": role in (Role.SAFETY_OFFICER, Role.RISK_MANAGER, Role.ADMINISTRATOR),
+        "can_keep_osha_logs": role in (Role.SAFETY_OFFICER, Role.RISK_MANAGER, Role.ADMINISTRATOR),
         "can_read_cabinet": role in (Role.CABINET_MEMBER, Role.RISK_MANAGER, Role.ADMINISTRATOR),
     }

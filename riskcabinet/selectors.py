@@ -1,11 +1,36 @@
 """Reads for the cabinet: the database as the plain frames the scoring engine takes."""
 
-from datetime import date
+import math
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
 
+import numpy as np
 import pandas as pd
+from django.core.cache import cache
+from django.db.models import Count, DecimalField, Max, Min, Q, Sum
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 
-from incidents.models import Incident, Severity
-from riskcabinet.models import ExposureMonth
+from incidents.models import (
+    ActionStatus,
+    Claim,
+    ControlLevel,
+    CorrectiveAction,
+    Incident,
+    IncidentType,
+    Severity,
+)
+from riskcabinet import charts
+from riskcabinet.models import Department, DepartmentScore, ExposureMonth
+from riskcabinet.scoring.funnel import funnel_limits, poisson_rate_limit
+from riskcabinet.scoring.settings import HOURS_BASE
+
+LOCAL_TIME_ZONE = ZoneInfo("America/Los_Angeles")
+# Two-sided coverage of the funnel plot's inner and outer limits.
+FUNNEL_COVERAGES = (0.95, 0.998)
 
 # An untriaged case counts as recordable by its reported severity until an officer decides.
 RECORDABLE_BY_SEVERITY = {
@@ -67,3 +92,401 @@ def exposure_frame() -> pd.DataFrame:
     frame["month"] = pd.to_datetime(frame["month"]).dt.strftime("%Y-%m")
     frame["hours_worked"] = frame["hours_worked"].astype(float)
     return frame
+
+
+# --- Months --------------------------------------------------------------------------------
+
+_MONTH_TEXT = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+def month_parse(text: str) -> date:
+    """'2026-10' as date(2026, 10, 1); ValueError with a plain message otherwise."""
+    matched = _MONTH_TEXT.match((text or "").strip())
+    if not matched or not 1 <= int(matched.group(2)) <= 12 or int(matched.group(1)) < 1900:
+        raise ValueError(f"'{text}' is not a month written YYYY-MM (for example 2026-10)")
+    return date(int(matched.group(1)), int(matched.group(2)), 1)
+
+
+def month_shift(month: date, months: int) -> date:
+    index = month.year * 12 + month.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def month_end(month: date) -> date:
+    return month_shift(month, 1) - timedelta(days=1)
+
+
+def last_complete_month(*, today: date | None = None) -> date:
+    """The month before this one: the latest month whose reports and payroll are closed."""
+    today = today or timezone.localdate()
+    return month_shift(today.replace(day=1), -1)
+
+
+def scoring_months_available() -> list[date]:
+    """Months the ranking can be shown for, newest first.
+
+    A month qualifies when payroll hours exist for it and for the whole window before it, and
+    it has ended; months already stored are always offered.
+    """
+    bounds = ExposureMonth.objects.aggregate(first=Min("month"), last=Max("month"))
+    months: set[date] = set(DepartmentScore.objects.values_list("month", flat=True).distinct())
+    if bounds["first"] is not None:
+        first = month_shift(bounds["first"], SCORING_WINDOW_MONTHS - 1)
+        last = min(bounds["last"], last_complete_month())
+        month = first
+        while month <= last:
+            months.add(month)
+            month = month_shift(month, 1)
+    return sorted(months, reverse=True)
+
+
+# --- Stored rankings -----------------------------------------------------------------------
+
+SCORING_WINDOW_MONTHS = 12
+
+
+def department_scores_for(*, month: date) -> list[DepartmentScore]:
+    return list(
+        DepartmentScore.objects.filter(month=month).select_related("department").order_by("rank")
+    )
+
+
+def previous_ranks_for(*, month: date) -> dict[int, int]:
+    """Department id -> rank in the previous month's stored ranking (empty if none stored)."""
+    return dict(
+        DepartmentScore.objects.filter(month=month_shift(month, -1)).values_list(
+            "department_id", "rank"
+        )
+    )
+
+
+@dataclass(frozen=True)
+class FunnelData:
+    points: list[charts.FunnelPoint]
+    statuses: dict[str, str]
+    city_rate: float
+    curves: list[charts.FunnelCurve]
+
+
+def funnel_data(scores: list[DepartmentScore]) -> FunnelData | None:
+    """TRIR against hours worked for the stored ranking, with Poisson funnel limits.
+
+    Recordable cases are counts, so the limits are exact Poisson limits around the city's TRIR
+    (the engine's funnel module), drawn smoothly across the range of exposures.
+    """
+    points = [
+        charts.FunnelPoint(
+            code=s.department.code,
+            name=s.department.name,
+            exposure=s.hours_worked,
+            rate=s.trir,
+            cases=s.recordable_cases,
+        )
+        for s in scores
+        if s.hours_worked > 0
+    ]
+    if not points:
+        return None
+    total_hours = sum(p.exposure for p in points)
+    total_cases = sum(p.cases for p in points)
+    city_rate = total_cases * HOURS_BASE / total_hours
+    low = min(p.exposure for p in points) * 0.5
+    high = max(p.exposure for p in points) * 2
+    grid = np.geomspace(low, high, 120)
+    units = grid / HOURS_BASE
+    limits = funnel_limits(city_rate / 1.0, units, FUNNEL_COVERAGES)
+
+    curves = []
+    for key, values in limits.items():
+        curves.append(
+            charts.FunnelCurve(
+                label=key,
+                exposures=[float(v) for v in grid],
+                rates=[float(v) for v in values],
+                outer=key.endswith("99.8"),
+            )
+        )
+
+    def limit_at(name: str, exposure: float) -> float | None:
+        side, which = name.split("_")
+        coverage = FUNNEL_COVERAGES[1] if which == "outer" else FUNNEL_COVERAGES[0]
+        tail = (1 - coverage) / 2
+        probability = tail if side == "lower" else 1 - tail
+        value = float(
+            poisson_rate_limit(city_rate, np.array([exposure / HOURS_BASE]), probability)[0]
+        )
+        return value if math.isfinite(value) else None
+
+    statuses = {p.code: charts.funnel_classify(p, limit_at) for p in points}
+    return FunnelData(points=points, statuses=statuses, city_rate=city_rate, curves=curves)
+
+
+# --- One department ------------------------------------------------------------------------
+
+# Every incident in which someone was or could have been hurt needs an investigation.
+INVESTIGATED_TYPES = (
+    IncidentType.INJURY_ILLNESS,
+    IncidentType.ASSAULT,
+    IncidentType.VEHICLE,
+    IncidentType.EXPOSURE,
+    IncidentType.NEAR_MISS,
+)
+OPEN_ACTION_STATUSES = (ActionStatus.OPEN, ActionStatus.IN_PROGRESS)
+SEVERITY_SHORT = {
+    Severity.FATALITY: "Fatality",
+    Severity.HOSPITALIZATION: "Hospitalization",
+    Severity.DAYS_AWAY: "Days away",
+    Severity.RESTRICTED: "Restricted duty",
+    Severity.MEDICAL: "Medical treatment",
+    Severity.FIRST_AID: "First aid",
+    Severity.NONE: "No injury",
+}
+TYPE_SHORT = {
+    IncidentType.INJURY_ILLNESS: "Injury or illness",
+    IncidentType.NEAR_MISS: "Near miss",
+    IncidentType.VEHICLE: "Vehicle collision",
+    IncidentType.ASSAULT: "Assault or threat",
+    IncidentType.EXPOSURE: "Exposure",
+    IncidentType.PROPERTY_DAMAGE: "Property damage",
+}
+
+
+@dataclass(frozen=True)
+class OpenAction:
+    """A corrective action as the cabinet sees it: what, how strong a control, and when."""
+
+    description: str
+    control_level: str
+    due_on: date
+    overdue: bool
+
+
+@dataclass(frozen=True)
+class DepartmentProfile:
+    window_start: date
+    window_end: date
+    incidents: int
+    by_severity: list[tuple[str, int]]
+    by_type: list[tuple[str, int]]
+    investigations_needed: int
+    investigations_completed: int
+    actions_open: int
+    actions_overdue: int
+    actions: list[OpenAction]
+    claims: int
+    claims_incurred: Decimal
+    claims_paid: Decimal
+
+    @property
+    def investigation_share(self) -> float | None:
+        if not self.investigations_needed:
+            return None
+        return self.investigations_completed / self.investigations_needed
+
+
+def department_profile(
+    *,
+    department: Department,
+    month: date,
+    window: int = SCORING_WINDOW_MONTHS,
+    actions_shown: int = 25,
+) -> DepartmentProfile:
+    """Aggregates for one department over the window ending with `month`: no person, no text
+    written about a person, only counts, sums and the corrective actions' own descriptions."""
+    start = month_shift(month, -(window - 1))
+    end = month_end(month)
+    incidents = Incident.objects.filter(
+        department=department,
+        merged_into__isnull=True,
+        occurred_at__gte=_local_midnight(start),
+        occurred_at__lt=_local_midnight(end + timedelta(days=1)),
+    )
+    severity_counts = dict(
+        incidents.values_list("severity").annotate(n=Count("pk")).values_list("severity", "n")
+    )
+    type_counts = dict(
+        incidents.values_list("incident_type")
+        .annotate(n=Count("pk"))
+        .values_list("incident_type", "n")
+    )
+    needing = incidents.filter(incident_type__in=INVESTIGATED_TYPES)
+    investigation_counts = needing.aggregate(
+        needed=Count("pk"),
+        completed=Count("pk", filter=Q(investigation__completed_at__isnull=False)),
+    )
+
+    today = timezone.localdate()
+    open_actions = CorrectiveAction.objects.filter(
+        incident__department=department,
+        incident__merged_into__isnull=True,
+        status__in=OPEN_ACTION_STATUSES,
+    )
+    action_counts = open_actions.aggregate(
+        open=Count("pk"), overdue=Count("pk", filter=Q(due_on__lt=today))
+    )
+    levels = dict(ControlLevel.choices)
+    actions = [
+        OpenAction(
+            description=description,
+            control_level=str(levels.get(level, level)),
+            due_on=due_on,
+            overdue=due_on < today,
+        )
+        for description, level, due_on in open_actions.order_by("due_on", "pk").values_list(
+            "description", "control_level", "due_on"
+        )[:actions_shown]
+    ]
+
+    claims = Claim.objects.filter(
+        incident__department=department, opened_on__gte=start, opened_on__lte=end
+    ).aggregate(
+        count=Count("pk"),
+        incurred=Coalesce(Sum("total_incurred"), Decimal(0), output_field=DecimalField()),
+        paid=Coalesce(Sum("paid_to_date"), Decimal(0), output_field=DecimalField()),
+    )
+    return DepartmentProfile(
+        window_start=start,
+        window_end=end,
+        incidents=sum(severity_counts.values()),
+        by_severity=[(SEVERITY_SHORT[s], severity_counts.get(s.value, 0)) for s in Severity],
+        by_type=[(TYPE_SHORT[t], type_counts.get(t.value, 0)) for t in IncidentType],
+        investigations_needed=investigation_counts["needed"],
+        investigations_completed=investigation_counts["completed"],
+        actions_open=action_counts["open"],
+        actions_overdue=action_counts["overdue"],
+        actions=actions,
+        claims=claims["count"],
+        claims_incurred=claims["incurred"],
+        claims_paid=claims["paid"],
+    )
+
+
+def _local_midnight(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min), LOCAL_TIME_ZONE)
+
+
+# --- The scoring engine's output -----------------------------------------------------------
+
+
+class ScoringUnavailable(Exception):
+    """The month cannot be scored (no payroll hours for it, too little history, ...)."""
+
+
+@dataclass(frozen=True)
+class ScoringResult:
+    """The engine's ranking for one month, as DepartmentScore field values and chart series.
+
+    `series` maps a department code (and "city") to its monthly points: plain dicts with
+    month, rate, centre, upper, lower and signal, so they can be cached as they are.
+    """
+
+    month: date
+    rows: list[dict]
+    series: dict[str, list[dict]]
+    rate_name: str = "Cases with harm per 200,000 hours"
+
+    def codes(self) -> list[str]:
+        return [row["department"] for row in self.rows]
+
+
+def scoring_result_compute(*, month: date, window: int = SCORING_WINDOW_MONTHS) -> ScoringResult:
+    """Run the engine on the database as it stands, as of `month`. Writes nothing."""
+    from riskcabinet import scoring
+
+    incidents = incident_frame(until=month_end(month))
+    exposure = exposure_frame()
+    if exposure.empty:
+        raise ScoringUnavailable("No payroll hours have been imported yet.")
+    exposure = exposure[exposure["month"] <= f"{month:%Y-%m}"]
+    try:
+        ranking = scoring.rank_departments(
+            incidents, exposure, as_of=f"{month:%Y-%m}", window=window
+        )
+    except scoring.ScoringInputError as error:
+        raise ScoringUnavailable(str(error)) from error
+    return _scoring_result_from(ranking, month=month, exposure=exposure, window=window)
+
+
+def _scoring_result_from(ranking, *, month: date, exposure: pd.DataFrame, window: int):
+    first = f"{month_shift(month, -(window - 1)):%Y-%m}"
+    in_window = exposure[(exposure["month"] >= first) & (exposure["month"] <= f"{month:%Y-%m}")]
+    hours = in_window.groupby("department")["hours_worked"].sum().to_dict()
+    rows = []
+    for record in ranking.departments.to_dict("records"):
+        code = str(record["department"])
+        rows.append(
+            {
+                "department": code,
+                "rank": int(record["rank"]),
+                "score": _number(record["score"]),
+                "recordable_cases": int(record["recordable_cases"]),
+                "trir": _number(record["trir"]),
+                "dart": _number(record["dart"]),
+                "harm_rate": _number(record["harm_rate"]),
+                "shrunk_harm_rate": _number(record["shrunk_harm_rate"]),
+                "trend_pct_per_year": _optional_number(record.get("trend_pct_per_year")),
+                "trend_significant": bool(record.get("trend_significant", False)),
+                "control_signal": _signal_text(record.get("control_signal")),
+                "reasons": _reasons(record.get("reasons")),
+                "hours_worked": float(hours.get(code, 0.0)),
+            }
+        )
+    return ScoringResult(month=month, rows=rows, series=_series_from(ranking))
+
+
+def _series_from(ranking) -> dict[str, list[dict]]:
+    return {}
+
+
+def _number(value) -> float:
+    value = float(value)
+    return value if math.isfinite(value) else 0.0
+
+
+def _optional_number(value) -> float | None:
+    if value is None:
+        return None
+    value = float(value)
+    return value if math.isfinite(value) else None
+
+
+def _signal_text(value) -> str:
+    if value is None or value is False or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if value is True:
+        return "Recent month above the control limit"
+    return str(value)[:200]
+
+
+def _reasons(value) -> list[str]:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return []
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(";") if part.strip()]
+    return [str(part) for part in value]
+
+
+def _series_cache_key(month: date) -> str:
+    stamp = DepartmentScore.objects.filter(month=month).aggregate(at=Max("computed_at"))["at"]
+    return f"riskcabinet:scoring-series:{month:%Y-%m}:{stamp.timestamp() if stamp else 'none'}"
+
+
+def scoring_charts_remember(*, month: date, result: ScoringResult) -> None:
+    """Keep the month's chart series next to its stored ranking (a day in the cache)."""
+    cache.set(_series_cache_key(month), result.series, SERIES_CACHE_SECONDS)
+
+
+def scoring_series_for(*, month: date) -> dict[str, list[dict]]:
+    """The monthly series behind the stored ranking, from the cache or the engine again."""
+    key = _series_cache_key(month)
+    series = cache.get(key)
+    if series is None:
+        try:
+            series = scoring_result_compute(month=month).series
+        except ScoringUnavailable:
+            series = {}
+        cache.set(key, series, SERIES_CACHE_SECONDS)
+    return series
+
+
+SERIES_CACHE_SECONDS = 24 * 60 * 60

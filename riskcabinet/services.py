@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import csv
 import io
-import math
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -19,10 +18,6 @@ from riskcabinet import selectors
 from riskcabinet.models import Department, DepartmentScore, ExposureMonth
 
 # --- Department scores ---------------------------------------------------------------------
-
-
-class ScoringUnavailable(Exception):
-    """The month cannot be scored (no exposure for it, too little history, ...); says why."""
 
 
 def department_scores_compute(*, month: date) -> list[DepartmentScore]:
@@ -238,20 +233,6 @@ def _exposure_rows_save(rows: list[_ExposureRow], report: ExposureImportReport) 
             else:
                 report.unchanged += 1
         ExposureMonth.objects.bulk_create(to_create, batch_size=500)
-        ExposureMonth.objects.bulk_update(
-            to_update, ["hours_worked", "headcount"], batch_size=500
-        )
+        ExposureMonth.objects.bulk_update(to_update, ["hours_worked", "headcount"], batch_size=500)
         report.created = len(to_create)
         report.updated = len(to_update)
-
-
-def month_parse(text: str) -> date:
-    """'2026-10' as date(2026, 10, 1); ValueError with a plain message otherwise."""
-    matched = _MONTH.match((text or "").strip())
-    if not matched or not 1 <= int(matched.group(2)) <= 12:
-        raise ValueError(f"'{text}' is not a month written YYYY-MM (for example 2026-10)")
-    return date(int(matched.group(1)), int(matched.group(2)), 1)
-
-
-def _finite(value: float | None) -> float | None:
-    return None if value is None or not math.isfinite(value) else float(value)

@@ -1,0 +1,762 @@
+"""Reads for the briefing packet: the database and the scoring engine as one ``PacketData``.
+
+Everything here is an aggregate, a case reference, a department, a type, a date or a status.
+No employee name or id, narrative, free-text location or medical detail is read into the
+packet, and corrective actions name the owner's role, never the person.
+
+Every figure is computed "as of" the packet's cut-off, the start of its ``generated_on`` day (the
+2nd of the following month), and nothing reads the wall clock, so building the same month from
+the same data gives byte-identical PDFs.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import numpy as np
+import pandas as pd
+from django.conf import settings
+from django.db.models import Count, Q, Sum
+from scipy.stats import poisson
+
+from incidents.models import (
+    ActionStatus,
+    Claim,
+    ClockKind,
+    ComplianceClock,
+    CorrectiveAction,
+    Incident,
+    IncidentType,
+    Investigation,
+    Severity,
+    Status,
+)
+from reports.pdf.packet_data import (
+    DEFAULT_METHOD_NOTES,
+    AttentionItem,
+    CitySummary,
+    ClockState,
+    Department,
+    DepartmentFocus,
+    Funnel,
+    FunnelLimit,
+    FunnelPoint,
+    LabelCount,
+    MonthPoint,
+    OiicsEvent,
+    PacketData,
+    RankingRow,
+    SeriousCase,
+)
+from reports.pdf.packet_data import ComplianceClock as PacketClock
+from reports.pdf.packet_data import CorrectiveAction as PacketAction
+from riskcabinet import models as cabinet_models
+from riskcabinet import selectors as cabinet_selectors
+
+HOURS_BASE = 200_000.0
+WINDOW_MONTHS = 12
+TREND_MONTHS = 24
+ATTENTION_COUNT = 5
+LEADING_EVENT_COUNT = 5
+OPEN_ACTION_LIMIT = 6
+EXPOSURE_SOURCE = "Payroll hours by department-month (ExposureMonth)"
+SERIOUS_SEVERITIES = (Severity.FATALITY, Severity.HOSPITALIZATION)
+RECORDABLE_SEVERITIES = (
+    Severity.FATALITY,
+    Severity.HOSPITALIZATION,
+    Severity.DAYS_AWAY,
+    Severity.RESTRICTED,
+    Severity.MEDICAL,
+)
+DART_SEVERITIES = (Severity.DAYS_AWAY, Severity.RESTRICTED)
+
+# Short labels for the packet: the PDF's severity table and clock columns are narrow.
+SEVERITY_LABELS = {
+    Severity.FATALITY: "Fatality",
+    Severity.HOSPITALIZATION: "Hospitalization, amputation or eye loss",
+    Severity.DAYS_AWAY: "Days away from work",
+    Severity.RESTRICTED: "Job restriction or transfer",
+    Severity.MEDICAL: "Medical treatment",
+    Severity.FIRST_AID: "First aid only",
+    Severity.NONE: "No injury (near miss, property)",
+}
+TYPE_LABELS = {
+    IncidentType.INJURY_ILLNESS: "Injury or illness",
+    IncidentType.ASSAULT: "Assault or threat",
+    IncidentType.VEHICLE: "Vehicle collision",
+    IncidentType.EXPOSURE: "Exposure",
+    IncidentType.NEAR_MISS: "Near miss",
+    IncidentType.PROPERTY_DAMAGE: "Property damage",
+}
+CLOCK_LABELS = {
+    ClockKind.CALOSHA_REPORT: "Report to Cal/OSHA (8 hours)",
+    ClockKind.CLAIM_FORM: "Claim form to employee (1 working day)",
+    ClockKind.EMPLOYER_REPORT: "Employer's report, Form 5020 (5 days)",
+    ClockKind.LOG_300: "Entry on the 300 log (7 days)",
+}
+CONTROL_LABELS = {
+    "elimination": "Elimination",
+    "substitution": "Substitution",
+    "engineering": "Engineering",
+    "administrative": "Administrative",
+    "ppe": "PPE",
+}
+
+# An action owner is shown by role. A job title is used only when it is plainly a role held by
+# many people (a supervisor, a manager, a safety officer); anything else, including a title that
+# could single out one person, becomes the generic role.
+GENERIC_OWNER_ROLE = "Department supervisor"
+_ROLE_TITLE = re.compile(
+    r"^[A-Za-z][A-Za-z ,&/-]{2,60}\b(Supervisor|Manager|Superintendent|Safety Officer|"
+    r"Coordinator|Chief)$"
+)
+_OIICS_EVENT_CSV = (
+    Path(settings.BASE_DIR) / "riskcabinet" / "data" / "oiics" / "oiics_2.01_event.csv"
+)
+
+
+# --- Months and cut-off -------------------------------------------------------------------------
+
+
+class PacketMonthError(ValueError):
+    """The month cannot have a packet (no hours worked on record for its window); says why."""
+
+
+def month_start(value: date) -> date:
+    return value.replace(day=1)
+
+
+def month_shift(value: date, months: int) -> date:
+    index = value.year * 12 + value.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def month_label(value: date) -> str:
+    return f"{value.year:04d}-{value.month:02d}"
+
+
+def packet_generated_on(month: date) -> date:
+    """The packet's date: the 2nd of the following month, when the beat schedule builds it."""
+    return month_shift(month_start(month), 1) + timedelta(days=1)
+
+
+def _cutoff(month: date) -> datetime:
+    zone = ZoneInfo(settings.TIME_ZONE)
+    return datetime.combine(packet_generated_on(month), time(0, 0), tzinfo=zone)
+
+
+def _month_bounds(first: date, last: date) -> tuple[datetime, datetime]:
+    """Aware datetimes from the start of `first` to the start of the month after `last`."""
+    zone = ZoneInfo(settings.TIME_ZONE)
+    return (
+        datetime.combine(first, time(0, 0), tzinfo=zone),
+        datetime.combine(month_shift(last, 1), time(0, 0), tzinfo=zone),
+    )
+
+
+def _rate(cases: float, hours: float) -> float | None:
+    return None if hours <= 0 else cases * HOURS_BASE / hours
+
+
+# --- Frames -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Frames:
+    """Department-month counts and hours: the raw material of every rate in the packet."""
+
+    months: list[date]  # every month from the trend start to the packet month
+    departments: dict[str, Department]
+    hours: pd.DataFrame  # index department code, columns months
+    recordable: pd.DataFrame
+    dart: pd.DataFrame
+
+
+def _frames(month: date) -> _Frames:
+    first = month_shift(month, -(TREND_MONTHS - 1 + WINDOW_MONTHS))
+    months = [month_shift(first, step) for step in range(TREND_MONTHS + WINDOW_MONTHS)]
+    departments = {
+        code: Department(code=code, name=name)
+        for code, name in cabinet_models.Department.objects.order_by("code").values_list(
+            "code", "name"
+        )
+    }
+    codes = sorted(departments)
+    exposure = pd.DataFrame.from_records(
+        list(
+            cabinet_models.ExposureMonth.objects.filter(
+                month__gte=first, month__lte=month
+            ).values_list("department__code", "month", "hours_worked")
+        ),
+        columns=["department", "month", "hours"],
+    )
+    hours = _pivot(exposure, "hours", codes, months)
+
+    start, end = _month_bounds(first, month)
+    incidents = (
+        Incident.objects.filter(
+            merged_into__isnull=True, occurred_at__gte=start, occurred_at__lt=end
+        )
+        .filter(_recordable_q())
+        .values_list("department__code", "occurred_at", "severity", "days_away", "days_restricted")
+    )
+    zone = ZoneInfo(settings.TIME_ZONE)
+    rows = []
+    for code, occurred, severity, days_away, days_restricted in incidents.iterator(chunk_size=5000):
+        local = occurred.astimezone(zone)
+        dart = severity in DART_SEVERITIES or days_away > 0 or days_restricted > 0
+        rows.append((code, date(local.year, local.month, 1), 1, int(dart)))
+    cases = pd.DataFrame.from_records(rows, columns=["department", "month", "cases", "dart"])
+    return _Frames(
+        months=months,
+        departments=departments,
+        hours=hours,
+        recordable=_pivot(cases, "cases", codes, months),
+        dart=_pivot(cases, "dart", codes, months),
+    )
+
+
+def _pivot(frame: pd.DataFrame, value: str, codes: list[str], months: list[date]) -> pd.DataFrame:
+    if frame.empty:
+        return pd.DataFrame(0.0, index=codes, columns=months)
+    frame = frame.assign(**{value: frame[value].astype(float)})
+    table = frame.pivot_table(index="department", columns="month", values=value, aggfunc="sum")
+    return table.reindex(index=codes, columns=months, fill_value=0.0).fillna(0.0)
+
+
+def _recordable_q() -> Q:
+    # An untriaged case counts by its reported severity until an officer decides.
+    return Q(recordable=True) | Q(recordable__isnull=True, severity__in=RECORDABLE_SEVERITIES)
+
+
+def _window(frames: _Frames, end: date, length: int = WINDOW_MONTHS) -> list[date]:
+    return [month_shift(end, -step) for step in range(length - 1, -1, -1)]
+
+
+def _city_rate(frames: _Frames, table: pd.DataFrame, end: date) -> float | None:
+    window = _window(frames, end)
+    return _rate(
+        float(table[window].to_numpy().sum()), float(frames.hours[window].to_numpy().sum())
+    )
+
+
+# --- Charts -------------------------------------------------------------------------------------
+
+
+def _u_chart(cases: pd.Series, hours: pd.Series) -> tuple[MonthPoint, ...]:
+    """A u-chart of the monthly case rate with 3-sigma limits around the period's rate."""
+    total_hours = float(hours.sum())
+    centre = _rate(float(cases.sum()), total_hours) or 0.0
+    points = []
+    for month in cases.index:
+        worked = float(hours[month])
+        count = int(cases[month])
+        sigma = math.sqrt(centre * HOURS_BASE / worked) if worked > 0 else 0.0
+        points.append(
+            MonthPoint(
+                month=month_label(month),
+                rate=_rate(count, worked),
+                centre=centre,
+                ucl=centre + 3 * sigma,
+                lcl=max(0.0, centre - 3 * sigma),
+                cases=count,
+                hours=worked,
+            )
+        )
+    return tuple(points)
+
+
+def _funnel(frames: _Frames, month: date) -> Funnel:
+    window = _window(frames, month)
+    hours = frames.hours[window].sum(axis=1)
+    cases = frames.recordable[window].sum(axis=1)
+    centre = _rate(float(cases.sum()), float(hours.sum())) or 0.0
+    points = tuple(
+        FunnelPoint(
+            department=frames.departments[code],
+            hours=float(hours[code]),
+            rate=float(cases[code]) * HOURS_BASE / float(hours[code]),
+            cases=int(cases[code]),
+        )
+        for code in hours.index
+        if hours[code] > 0
+    )
+    limits: list[FunnelLimit] = []
+    if points:
+        low = max(1_000.0, min(point.hours for point in points) * 0.8)
+        high = max(point.hours for point in points) * 1.25
+        worked = np.array([low * (high / low) ** (step / 60) for step in range(61)])
+        units = worked / HOURS_BASE
+        bounds = {
+            name: _poisson_rate_limit(centre, units, probability)
+            for name, probability in (
+                ("lower95", 0.025),
+                ("upper95", 0.975),
+                ("lower998", 0.001),
+                ("upper998", 0.999),
+            )
+        }
+        limits = [
+            FunnelLimit(
+                hours=float(worked[index]),
+                lower95=float(bounds["lower95"][index]),
+                upper95=float(bounds["upper95"][index]),
+                lower998=float(bounds["lower998"][index]),
+                upper998=float(bounds["upper998"][index]),
+            )
+            for index in range(len(worked))
+        ]
+    return Funnel(centre_rate=centre, points=points, limits=tuple(limits), measure="TRIR")
+
+
+def _poisson_rate_limit(rate: float, units: np.ndarray, probability: float) -> np.ndarray:
+    """Exact Poisson limits, interpolated to be smooth in exposure (Spiegelhalter, 2005)."""
+    mean = rate * units
+    quantile = poisson.ppf(probability, mean)
+    at = poisson.cdf(quantile, mean)
+    below = poisson.cdf(quantile - 1, mean)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        step = np.where(at > below, (at - probability) / (at - below), 0.0)
+        return np.maximum(quantile - step, 0.0) / units
+
+
+# --- The ranking --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DepartmentRank:
+    """One department's place in the engine's ranking, in the packet's terms."""
+
+    code: str
+    rank: int
+    score: float
+    harm_rate: float | None
+    shrunk_harm_rate: float | None
+    trend_pct_per_year: float | None
+    trend_significant: bool
+    control_signal: str
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ScoringView:
+    ranking: tuple[DepartmentRank, ...]
+    previous_ranks: dict[str, int]
+
+
+def _engine_rows(month: date) -> list[dict] | None:
+    """The engine's ranking rows for `month` through the cabinet's selector, if it has one."""
+    compute = getattr(cabinet_selectors, "scoring_result_compute", None)
+    if compute is None:
+        return None
+    return list(compute(month=month).rows)
+
+
+def _rank_from_row(row: dict) -> DepartmentRank:
+    def number(key: str) -> float | None:
+        value = row.get(key)
+        return None if value is None or not math.isfinite(float(value)) else float(value)
+
+    return DepartmentRank(
+        code=str(row["department"]),
+        rank=int(row["rank"]),
+        score=float(row.get("score") or 0.0),
+        harm_rate=number("harm_rate"),
+        shrunk_harm_rate=number("shrunk_harm_rate"),
+        trend_pct_per_year=number("trend_pct_per_year"),
+        trend_significant=bool(row.get("trend_significant")),
+        control_signal=str(row.get("control_signal") or ""),
+        reasons=tuple(str(reason) for reason in row.get("reasons") or ()),
+    )
+
+
+def scoring_view_for(*, month: date, frames: _Frames) -> ScoringView:
+    """The ranking as of `month` and each department's rank a month earlier."""
+    rows = _engine_rows(month)
+    if rows is None:
+        return _interim_scoring(frames, month)
+    ranking = tuple(sorted((_rank_from_row(row) for row in rows), key=lambda item: item.rank))
+    previous: dict[str, int] = {}
+    if not cabinet_models.DepartmentScore.objects.filter(month=month_shift(month, -1)).exists():
+        try:
+            previous = {
+                item.code: item.rank
+                for item in map(_rank_from_row, _engine_rows(month_shift(month, -1)) or [])
+            }
+        except Exception:  # noqa: BLE001 - no history a month earlier: no previous rank.
+            previous = {}
+    return ScoringView(ranking=ranking, previous_ranks=previous)
+
+
+_HARM_WEIGHTS = {
+    Severity.FATALITY: 60.0,
+    Severity.HOSPITALIZATION: 20.0,
+    Severity.DAYS_AWAY: 8.0,
+    Severity.RESTRICTED: 4.0,
+    Severity.MEDICAL: 2.0,
+}
+# Hours of citywide experience each department's rate is pulled toward the city's with.
+_INTERIM_PRIOR_HOURS = 400_000.0
+
+
+def _interim_scoring(frames: _Frames, month: date) -> ScoringView:
+    """A plain stand-in for the scoring engine when its selector is not installed.
+
+    Shrunk recordable rate against the city's, times the trend over two years; it is used only
+    until ``riskcabinet.selectors.scoring_result_compute`` exists.
+    """
+
+    def rank_as_of(end: date) -> list[DepartmentRank]:
+        window = _window(frames, end)
+        earlier = _window(frames, month_shift(end, -WINDOW_MONTHS))
+        hours = frames.hours[window].sum(axis=1)
+        cases = frames.recordable[window].sum(axis=1)
+        before_hours = frames.hours[earlier].sum(axis=1)
+        before_cases = frames.recordable[earlier].sum(axis=1)
+        city = (_rate(float(cases.sum()), float(hours.sum())) or 0.0) / HOURS_BASE
+        ranks = []
+        for code in hours.index:
+            worked = float(hours[code])
+            if worked <= 0:
+                continue
+            count = float(cases[code])
+            shrunk = (count + city * _INTERIM_PRIOR_HOURS) / (worked + _INTERIM_PRIOR_HOURS)
+            trend = None
+            significant = False
+            if before_hours[code] > 0 and before_cases[code] + count > 0:
+                before = (float(before_cases[code]) + 0.5) / float(before_hours[code])
+                now = (count + 0.5) / worked
+                trend = 100.0 * (now / before - 1.0)
+                spread = math.sqrt(1 / (count + 0.5) + 1 / (float(before_cases[code]) + 0.5))
+                significant = abs(math.log(now / before)) > 1.96 * spread
+            rising = trend if significant and trend is not None and trend > 0 else 0.0
+            score = shrunk * HOURS_BASE * (1 + min(rising, 100.0) / 200.0)
+            reasons = []
+            if city > 0 and shrunk / city >= 1.2:
+                reasons.append(f"rate {shrunk / city:.1f}\u00d7 the city's")
+            if significant and trend is not None and trend > 0:
+                reasons.append(f"cases up {trend:.0f}% on the year before")
+            ranks.append((score, code, shrunk * HOURS_BASE, trend, significant, tuple(reasons)))
+        ranks.sort(key=lambda item: (-item[0], item[1]))
+        return [
+            DepartmentRank(
+                code=code,
+                rank=position,
+                score=score,
+                harm_rate=None,
+                shrunk_harm_rate=shrunk,
+                trend_pct_per_year=trend,
+                trend_significant=significant,
+                control_signal="",
+                reasons=reasons,
+            )
+            for position, (score, code, shrunk, trend, significant, reasons) in enumerate(
+                ranks, start=1
+            )
+        ]
+
+    ranking = rank_as_of(month)
+    top = max((item.score for item in ranking), default=1.0) or 1.0
+    ranking = [
+        DepartmentRank(**{**item.__dict__, "score": 100.0 * item.score / top}) for item in ranking
+    ]
+    previous = {item.code: item.rank for item in rank_as_of(month_shift(month, -1))}
+    return ScoringView(ranking=tuple(ranking), previous_ranks=previous)
+
+
+def _previous_ranks(month: date, view: ScoringView) -> dict[str, int]:
+    """Last month's ranks: the stored scores when present, else the engine as of last month."""
+    previous = month_shift(month, -1)
+    stored = dict(
+        cabinet_models.DepartmentScore.objects.filter(month=previous).values_list(
+            "department__code", "rank"
+        )
+    )
+    if stored:
+        return stored
+    return view.previous_ranks
+
+
+def _ranking(frames: _Frames, month: date, view: ScoringView) -> tuple[RankingRow, ...]:
+    window = _window(frames, month)
+    hours = frames.hours[window].sum(axis=1)
+    recordable = frames.recordable[window].sum(axis=1)
+    dart = frames.dart[window].sum(axis=1)
+    previous = _previous_ranks(month, view)
+    rows = []
+    for item in view.ranking:
+        worked = float(hours.get(item.code, 0.0))
+        rows.append(
+            RankingRow(
+                rank=item.rank,
+                previous_rank=previous.get(item.code),
+                department=frames.departments[item.code],
+                trir=_rate(float(recordable.get(item.code, 0.0)), worked),
+                dart=_rate(float(dart.get(item.code, 0.0)), worked),
+                harm_rate=item.harm_rate,
+                shrunk_rate=item.shrunk_harm_rate,
+                trend_pct_per_year=item.trend_pct_per_year,
+                trend_significant=item.trend_significant,
+                control_signal=item.control_signal,
+                score=round(item.score, 1),
+                reasons=tuple(item.reasons),
+            )
+        )
+    return tuple(rows)
+
+
+# --- Serious cases and their clocks ---------------------------------------------------------------
+
+
+def _clock_state(clock: ComplianceClock, cutoff: datetime) -> ClockState:
+    if clock.completed_at is not None and clock.completed_at <= cutoff:
+        return ClockState.MET if clock.completed_at <= clock.due_at else ClockState.MISSED
+    return ClockState.RUNNING if clock.due_at > cutoff else ClockState.MISSED
+
+
+def _serious_cases(month: date, departments: dict[str, Department]) -> tuple[SeriousCase, ...]:
+    start, end = _month_bounds(month, month)
+    cutoff = _cutoff(month)
+    zone = ZoneInfo(settings.TIME_ZONE)
+    incidents = (
+        Incident.objects.filter(
+            merged_into__isnull=True,
+            severity__in=SERIOUS_SEVERITIES,
+            occurred_at__gte=start,
+            occurred_at__lt=end,
+        )
+        .only("reference", "department__code", "incident_type", "occurred_at", "status")
+        .select_related("department")
+        .order_by("occurred_at", "reference")
+    )
+    clocks_by_incident: dict[int, list[ComplianceClock]] = {}
+    for clock in ComplianceClock.objects.filter(incident__in=incidents).only(
+        "incident_id", "kind", "due_at", "completed_at"
+    ):
+        clocks_by_incident.setdefault(clock.incident_id, []).append(clock)
+    order = list(ClockKind.values)
+    cases = []
+    for incident in incidents:
+        clocks = sorted(clocks_by_incident.get(incident.pk, []), key=lambda c: order.index(c.kind))
+        cases.append(
+            SeriousCase(
+                reference=incident.reference,
+                department=departments[incident.department.code],
+                incident_type=TYPE_LABELS.get(incident.incident_type, incident.incident_type),
+                occurred_on=incident.occurred_at.astimezone(zone).date(),
+                status=Status(incident.status).label,
+                clocks=tuple(
+                    PacketClock(
+                        name=CLOCK_LABELS[ClockKind(clock.kind)],
+                        deadline=clock.due_at.astimezone(zone),
+                        state=_clock_state(clock, cutoff),
+                    )
+                    for clock in clocks
+                ),
+            )
+        )
+    return tuple(cases)
+
+
+# --- Actions, claims, investigations -------------------------------------------------------------
+
+
+def _actions_open_at(cutoff: datetime):
+    """Corrective actions that existed and were not finished at the cut-off."""
+    return (
+        CorrectiveAction.objects.filter(created_at__lt=cutoff)
+        .exclude(status=ActionStatus.CANCELLED)
+        .filter(
+            Q(completed_at__isnull=True, status__in=(ActionStatus.OPEN, ActionStatus.IN_PROGRESS))
+            | Q(completed_at__gte=cutoff)
+        )
+        .filter(incident__merged_into__isnull=True)
+    )
+
+
+def owner_role_for(job_title: str) -> str:
+    title = " ".join((job_title or "").split())
+    return title if _ROLE_TITLE.match(title) else GENERIC_OWNER_ROLE
+
+
+def _open_actions(code: str, cutoff: datetime) -> tuple[PacketAction, ...]:
+    today = cutoff.date()
+    actions = (
+        _actions_open_at(cutoff)
+        .filter(incident__department__code=code)
+        .values_list("description", "control_level", "due_on", "owner__person__job_title")
+        .order_by("due_on", "pk")
+    )
+    rows = [
+        PacketAction(
+            # Action texts describe controls, not people; the first line keeps the table tidy.
+            description=_first_line(description),
+            control_level=CONTROL_LABELS.get(level, level),
+            due_date=due_on,
+            overdue=due_on < today,
+            owner_role=owner_role_for(job_title or ""),
+        )
+        for description, level, due_on, job_title in actions
+    ]
+    # Overdue ones first (oldest first), then the next ones due.
+    rows.sort(key=lambda action: (not action.overdue, action.due_date or today))
+    return tuple(rows[:OPEN_ACTION_LIMIT])
+
+
+def _first_line(text: str, limit: int = 140) -> str:
+    line = " ".join((text or "").split())
+    return line if len(line) <= limit else line[: limit - 1].rstrip() + "\u2026"
+
+
+@cache
+def oiics_event_titles() -> dict[str, str]:
+    titles = {}
+    with _OIICS_EVENT_CSV.open(newline="", encoding="utf-8-sig") as handle:
+        for row in csv.DictReader(handle):
+            title = row["CASE_CODE_TITLE"].strip()
+            if title.isupper():
+                title = title.capitalize()
+            titles[row["CASE_CODE"].strip()] = title
+    return titles
+
+
+def _focus(row: RankingRow, frames: _Frames, month: date, cutoff: datetime) -> DepartmentFocus:
+    code = row.department.code
+    trend_months = _window(frames, month, TREND_MONTHS)
+    trend = _u_chart(
+        frames.recordable.loc[code, trend_months], frames.hours.loc[code, trend_months]
+    )
+    start, end = _month_bounds(month_shift(month, -(WINDOW_MONTHS - 1)), month)
+    in_window = Incident.objects.filter(
+        merged_into__isnull=True,
+        department__code=code,
+        occurred_at__gte=start,
+        occurred_at__lt=end,
+    )
+    type_mix = tuple(
+        LabelCount(TYPE_LABELS.get(kind, kind), count)
+        for kind, count in in_window.values_list("incident_type")
+        .annotate(count=Count("pk"))
+        .order_by("-count", "incident_type")
+    )
+    titles = oiics_event_titles()
+    leading = tuple(
+        OiicsEvent(code=event, title=titles.get(event, "Title not in OIICS 2.01"), count=count)
+        for event, count in in_window.exclude(oiics_event="")
+        .values_list("oiics_event")
+        .annotate(count=Count("pk"))
+        .order_by("-count", "oiics_event")[:LEADING_EVENT_COUNT]
+    )
+    return DepartmentFocus(
+        department=row.department,
+        reasons=row.reasons,
+        trend=trend,
+        type_mix=type_mix,
+        leading_events=leading,
+        open_actions=_open_actions(code, cutoff),
+    )
+
+
+def _summary(
+    frames: _Frames, month: date, cutoff: datetime, attention: tuple[AttentionItem, ...]
+) -> tuple[CitySummary, int]:
+    window = _window(frames, month)
+    first = window[0]
+    start, end = _month_bounds(first, month)
+    in_window = Incident.objects.filter(
+        merged_into__isnull=True, occurred_at__gte=start, occurred_at__lt=end
+    )
+    by_severity = dict(in_window.values_list("severity").annotate(count=Count("pk")))
+    cases_by_severity = tuple(
+        LabelCount(SEVERITY_LABELS[severity], int(by_severity.get(severity.value, 0)))
+        for severity in Severity
+    )
+    serious_in_month = Incident.objects.filter(
+        merged_into__isnull=True,
+        severity__in=SERIOUS_SEVERITIES,
+        occurred_at__gte=_month_bounds(month, month)[0],
+        occurred_at__lt=end,
+    ).count()
+    claims = Claim.objects.filter(opened_on__gte=first, opened_on__lt=month_shift(month, 1))
+    claim_totals = claims.aggregate(
+        count=Count("pk"), incurred=Sum("total_incurred"), paid=Sum("paid_to_date")
+    )
+    # Every injury, incident and near miss is to be investigated (the directive); a property-
+    # damage report is not. A case still new at the cut-off has not been triaged yet.
+    required = in_window.exclude(incident_type=IncidentType.PROPERTY_DAMAGE).exclude(
+        status=Status.NEW
+    )
+    complete = Investigation.objects.filter(
+        incident__in=required, completed_at__isnull=False, completed_at__lt=cutoff
+    ).count()
+    open_actions = _actions_open_at(cutoff)
+    summary = CitySummary(
+        trir_per_200k_hours=_city_rate(frames, frames.recordable, month),
+        trir_last_month=_city_rate(frames, frames.recordable, month_shift(month, -1)),
+        trir_last_year=_city_rate(frames, frames.recordable, month_shift(month, -12)),
+        dart_per_200k_hours=_city_rate(frames, frames.dart, month),
+        dart_last_month=_city_rate(frames, frames.dart, month_shift(month, -1)),
+        dart_last_year=_city_rate(frames, frames.dart, month_shift(month, -12)),
+        hours_worked=float(frames.hours[window].to_numpy().sum()),
+        recordable_cases=int(frames.recordable[window].to_numpy().sum()),
+        cases_by_severity=cases_by_severity,
+        serious_case_count=serious_in_month,
+        claims_count=int(claim_totals["count"] or 0),
+        claims_incurred_usd=Decimal(claim_totals["incurred"] or 0).quantize(Decimal("0.01")),
+        claims_paid_usd=Decimal(claim_totals["paid"] or 0).quantize(Decimal("0.01")),
+        investigations_required=required.count(),
+        investigations_complete=complete,
+        overdue_actions_count=open_actions.filter(due_on__lt=cutoff.date()).count(),
+        open_actions_count=open_actions.count(),
+        attention=attention,
+        window_months=WINDOW_MONTHS,
+    )
+    return summary, serious_in_month
+
+
+# --- The packet ---------------------------------------------------------------------------------
+
+
+def packet_data_for_month(*, month: date) -> PacketData:
+    """Everything the briefing packet for `month` shows, from the database and the engine."""
+    month = month_start(month)
+    cutoff = _cutoff(month)
+    frames = _frames(month)
+    if frames.hours[_window(frames, month)].to_numpy().sum() <= 0:
+        raise PacketMonthError(
+            f"No hours worked are on record for the twelve months to {month:%B %Y}; "
+            "load the payroll exposure for them before building its packet."
+        )
+    view = scoring_view_for(month=month, frames=frames)
+    ranking = _ranking(frames, month, view)
+    attention_rows = ranking[:ATTENTION_COUNT]
+    attention = tuple(_focus(row, frames, month, cutoff) for row in attention_rows)
+    summary, _ = _summary(
+        frames,
+        month,
+        cutoff,
+        tuple(AttentionItem(row.department, row.reasons) for row in attention_rows),
+    )
+    trend_months = _window(frames, month, TREND_MONTHS)
+    citywide = _u_chart(frames.recordable[trend_months].sum(), frames.hours[trend_months].sum())
+    return PacketData(
+        city_name=settings.CITY_NAME,
+        month=month_label(month),
+        generated_on=packet_generated_on(month),
+        summary=summary,
+        citywide_trend=citywide,
+        funnel=_funnel(frames, month),
+        ranking=ranking,
+        attention=attention,
+        serious_cases=_serious_cases(month, frames.departments),
+        exposure_source=EXPOSURE_SOURCE,
+        method_notes=DEFAULT_METHOD_NOTES,
+    )

@@ -1,0 +1,207 @@
+"""Writes for briefing packets: queue a build, build and publish, tell the cabinet.
+
+A build is idempotent. Every step that changes the packet's row holds a row lock on the month's
+one ``BriefingPacket`` (``select_for_update``), and the PDF is deterministic for the same data,
+so a retried, duplicated or re-delivered build leaves exactly one published packet, and a build
+that finds the same content already published changes nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import logging
+import os
+import time
+from datetime import date
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.mail import EmailMessage, get_connection
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from pypdf import PdfReader
+
+from reports.models import BriefingPacket, PacketStatus
+from reports.pdf import build_packet_pdf
+from reports.selectors import month_label, month_start, packet_data_for_month
+from riskcabinet.roles import Role
+
+logger = logging.getLogger(__name__)
+
+# Set only in tests of a worker killed mid-build: seconds to pause while the packet is building.
+BUILD_DELAY_ENV = "RISKCABINET_PACKET_BUILD_DELAY"
+ERROR_LIMIT = 2000
+
+
+def packet_file_name(month: date) -> str:
+    return f"packets/briefing-{month:%Y-%m}.pdf"
+
+
+def _packet_locked(month: date) -> BriefingPacket:
+    """The month's packet row, created if missing, locked until the transaction ends."""
+    try:
+        with transaction.atomic():
+            BriefingPacket.objects.get_or_create(month=month)
+    except IntegrityError:
+        # Another build created the row between our look and our insert; it exists now.
+        pass
+    return BriefingPacket.objects.select_for_update().get(month=month)
+
+
+def _progress(packet_id: int, percent: int, label: str) -> None:
+    # A plain update outside any lock, so that the page polling for progress sees it at once.
+    BriefingPacket.objects.filter(pk=packet_id).update(progress=percent, progress_label=label)
+
+
+def packet_queue(*, month: date, requested_by=None) -> BriefingPacket:
+    """Mark the month's packet as queued and queue its build once the transaction commits."""
+    from reports.tasks import packet_build_task
+
+    month = month_start(month)
+    with transaction.atomic():
+        packet = _packet_locked(month)
+        if packet.status != PacketStatus.BUILDING:
+            packet.status = PacketStatus.QUEUED
+            packet.progress = 0
+            packet.progress_label = "Waiting for a worker"
+            packet.error = ""
+        if requested_by is not None:
+            packet.requested_by = requested_by
+        packet.save()
+        transaction.on_commit(lambda: packet_build_task.delay(month.isoformat()))
+    return packet
+
+
+def packet_build(*, month: date, requested_by=None) -> BriefingPacket:
+    """Build the month's packet, store its PDF and publish it; record a failure on the packet.
+
+    The row is locked twice, briefly: to mark it building, and to publish. The slow part (reading
+    the database, scoring, laying out the PDF) runs between the two without a lock, so the list
+    page can show progress meanwhile.
+    """
+    month = month_start(month)
+    with transaction.atomic():
+        packet = _packet_locked(month)
+        packet.status = PacketStatus.BUILDING
+        packet.attempts += 1
+        packet.progress = 5
+        packet.progress_label = "Starting"
+        packet.error = ""
+        if requested_by is not None:
+            packet.requested_by = requested_by
+        packet.save()
+    packet_id = packet.pk
+
+    try:
+        _progress(packet_id, 15, "Reading cases, hours and scores")
+        data = packet_data_for_month(month=month)
+        _progress(packet_id, 55, "Laying out the PDF")
+        delay = os.environ.get(BUILD_DELAY_ENV)
+        if delay:
+            time.sleep(float(delay))
+        pdf = build_packet_pdf(data)
+        _progress(packet_id, 85, "Checking the file")
+        digest = hashlib.sha256(pdf).hexdigest()
+        pages = len(PdfReader(io.BytesIO(pdf)).pages)
+        return _packet_publish(packet_id=packet_id, pdf=pdf, digest=digest, pages=pages)
+    except Exception as error:
+        _packet_fail(packet_id=packet_id, error=error)
+        raise
+
+
+def _packet_publish(*, packet_id: int, pdf: bytes, digest: str, pages: int) -> BriefingPacket:
+    with transaction.atomic():
+        packet = BriefingPacket.objects.select_for_update().get(pk=packet_id)
+        name = packet_file_name(packet.month)
+        same_content = (
+            packet.sha256 == digest and packet.file.name == name and default_storage.exists(name)
+        )
+        if not same_content:
+            # Replace the file in place: one file per month, under a name people can recognise.
+            if default_storage.exists(name):
+                default_storage.delete(name)
+            saved = default_storage.save(name, ContentFile(pdf))
+            packet.file.name = saved
+            packet.sha256 = digest
+            packet.size = len(pdf)
+            packet.page_count = pages
+            packet.generated_at = timezone.now()
+        packet.status = PacketStatus.PUBLISHED
+        packet.progress = 100
+        packet.progress_label = "Published"
+        packet.error = ""
+        packet.save()
+    logger.info(
+        "Briefing packet %s %s (%s bytes, %s pages)",
+        month_label(packet.month),
+        "unchanged" if same_content else "published",
+        packet.size,
+        packet.page_count,
+    )
+    return packet
+
+
+def _packet_fail(*, packet_id: int, error: BaseException) -> None:
+    text = f"{type(error).__name__}: {error}"[:ERROR_LIMIT]
+    logger.exception("Briefing packet build failed: %s", text)
+    with transaction.atomic():
+        packet = BriefingPacket.objects.select_for_update().get(pk=packet_id)
+        # A failure never unpublishes a packet another build has just published.
+        if packet.status == PacketStatus.PUBLISHED:
+            return
+        packet.status = PacketStatus.FAILED
+        packet.progress_label = "Failed"
+        packet.error = text
+        packet.save(update_fields=["status", "progress_label", "error"])
+
+
+def packet_readers():
+    """Everyone the packet is for: active cabinet members and risk managers with an email."""
+    return (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .filter(Q(groups__name=Role.CABINET_MEMBER.value) | Q(groups__name=Role.RISK_MANAGER.value))
+        .exclude(email="")
+        .distinct()
+        .order_by("pk")
+    )
+
+
+def packet_notify(*, month: date) -> int:
+    """Email every reader a link to the published packet, once; returns how many were sent.
+
+    The email holds a link to the packet's page, never the file: the page checks who is asking.
+    """
+    month = month_start(month)
+    with transaction.atomic():
+        packet = BriefingPacket.objects.select_for_update().get(month=month)
+        if packet.status != PacketStatus.PUBLISHED or packet.notified_at is not None:
+            return 0
+        link = settings.SITE_URL.rstrip("/") + reverse(
+            "reports:packet-detail", kwargs={"month": month_label(month)}
+        )
+        title = f"{month:%B %Y}"
+        messages = [
+            EmailMessage(
+                subject=f"Briefing packet for {title} is ready",
+                body=(
+                    f"The Risk Reduction Cabinet's briefing packet for {title} is ready "
+                    f"({packet.page_count} pages).\n\n"
+                    f"Read it here (sign in first): {link}\n\n"
+                    "The packet holds aggregate figures only; please do not forward the file "
+                    "outside the cabinet."
+                ),
+                from_email=settings.DEFAULT_FROM_EMAIL,
+                to=[user.email],
+            )
+            for user in packet_readers()
+        ]
+        sent = (get_connection().send_messages(messages) or 0) if messages else 0
+        packet.notified_at = timezone.now()
+        packet.save(update_fields=["notified_at"])
+    return sent

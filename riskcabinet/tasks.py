@@ -1,0 +1,22 @@
+"""Celery tasks for the cabinet. Each takes plain values and calls one service."""
+
+from celery import shared_task
+
+from riskcabinet.selectors import last_complete_month, month_parse
+from riskcabinet.services import department_scores_compute
+
+
+@shared_task(name="riskcabinet.tasks.department_scores_refresh_last_month", acks_late=True)
+def department_scores_refresh_last_month() -> str:
+    """Beat, on the 1st: rank the departments for the month that has just closed."""
+    month = last_complete_month()
+    department_scores_compute(month=month)
+    return f"{month:%Y-%m}"
+
+
+@shared_task(name="riskcabinet.tasks.department_scores_refresh", acks_late=True)
+def department_scores_refresh(month: str) -> str:
+    """On demand (the dashboard's recompute button): rank the departments for `month`."""
+    as_of = month_parse(month)
+    department_scores_compute(month=as_of)
+    return f"{as_of:%Y-%m}"

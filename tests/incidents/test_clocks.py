@@ -1,0 +1,162 @@
+"""Compliance clocks: which deadlines a case starts, when they fall due, and how they stop."""
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from incidents.clocks import (
+    clock_complete,
+    clock_due_at,
+    clocks_start_for,
+    holidays_in,
+    working_day_after,
+)
+from incidents.models import ClockKind, ComplianceClock, Severity
+from incidents.triage_services import incident_classify, incident_recordability_decide
+from riskcabinet.roles import Role
+from tests.factories import DepartmentFactory, IncidentFactory, user_with_role
+
+LA = ZoneInfo("America/Los_Angeles")
+
+
+def at(*args) -> datetime:
+    return datetime(*args, tzinfo=LA)
+
+
+def test_it_reports_to_calosha_eight_hours_after_learning():
+    assert clock_due_at(kind=ClockKind.CALOSHA_REPORT, learned_at=at(2026, 3, 2, 22, 0)) == at(
+        2026, 3, 3, 6, 0
+    )
+
+
+def test_it_gives_the_claim_form_by_the_end_of_the_next_working_day_skipping_weekends():
+    friday = at(2026, 3, 6, 14, 0)
+    assert clock_due_at(kind=ClockKind.CLAIM_FORM, learned_at=friday) == at(
+        2026, 3, 9, 23, 59, 59
+    )
+
+
+def test_it_skips_holidays_for_the_claim_form():
+    # Wednesday before Thanksgiving 2026: Thursday and Friday are holidays in California.
+    wednesday = at(2026, 11, 25, 9, 0)
+    assert clock_due_at(kind=ClockKind.CLAIM_FORM, learned_at=wednesday).date() == date(
+        2026, 11, 30
+    )
+    assert working_day_after(date(2026, 3, 30)) == date(2026, 4, 1)  # Cesar Chavez Day.
+
+
+def test_it_observes_a_saturday_holiday_on_the_friday():
+    assert date(2026, 7, 3) in holidays_in(2026)  # July 4th 2026 is a Saturday.
+
+
+def test_it_counts_form_5020_and_the_300_log_in_calendar_days():
+    learned = at(2026, 3, 6, 14, 0)
+    assert clock_due_at(kind=ClockKind.EMPLOYER_REPORT, learned_at=learned) == at(
+        2026, 3, 11, 14, 0
+    )
+    assert clock_due_at(kind=ClockKind.LOG_300, learned_at=learned) == at(2026, 3, 13, 14, 0)
+
+
+@pytest.mark.django_db
+def test_it_starts_the_clocks_of_a_serious_case_once_however_often_it_is_asked():
+    incident = IncidentFactory(severity=Severity.HOSPITALIZATION, state_reportable=True)
+    clocks_start_for(incident=incident)
+    clocks_start_for(incident=incident)
+    kinds = set(incident.clocks.values_list("kind", flat=True))
+    assert kinds == {ClockKind.CALOSHA_REPORT, ClockKind.CLAIM_FORM, ClockKind.EMPLOYER_REPORT}
+    assert ComplianceClock.objects.filter(incident=incident).count() == 3
+
+
+@pytest.mark.django_db
+def test_it_starts_no_clock_for_first_aid():
+    incident = IncidentFactory(severity=Severity.FIRST_AID)
+    assert clocks_start_for(incident=incident) == []
+
+
+@pytest.mark.django_db
+def test_it_starts_the_300_log_clock_when_the_case_is_found_recordable():
+    incident = IncidentFactory(severity=Severity.MEDICAL)
+    clocks_start_for(incident=incident)
+    incident_recordability_decide(
+        incident=incident,
+        answers={"work_related": "yes", "new_case": "yes", "medical_treatment": "yes"},
+    )
+    assert incident.clocks.filter(kind=ClockKind.LOG_300).exists()
+
+
+@pytest.mark.django_db
+def test_it_starts_clocks_when_the_classification_gets_worse():
+    incident = IncidentFactory(severity=Severity.FIRST_AID)
+    incident_classify(
+        incident=incident,
+        severity=Severity.FATALITY,
+        illness_type="injury",
+        state_reportable=False,
+        days_away=0,
+        days_restricted=0,
+    )
+    incident.refresh_from_db()
+    assert incident.state_reportable is True
+    assert incident.clocks.filter(kind=ClockKind.CALOSHA_REPORT).exists()
+    assert incident.clock_due_at == clock_due_at(
+        kind=ClockKind.CALOSHA_REPORT, learned_at=incident.learned_at
+    )
+
+
+@pytest.mark.django_db
+def test_it_stops_a_clock_with_who_when_and_the_confirmation():
+    officer = user_with_role(Role.SAFETY_OFFICER)
+    incident = IncidentFactory(severity=Severity.HOSPITALIZATION, state_reportable=True)
+    clocks = clocks_start_for(incident=incident)
+    calosha = next(c for c in clocks if c.kind == ClockKind.CALOSHA_REPORT)
+    clock_complete(clock=calosha, user=officer, confirmation="CAL-778812")
+    calosha.refresh_from_db()
+    incident.refresh_from_db()
+    assert calosha.completed_by == officer and calosha.confirmation == "CAL-778812"
+    assert incident.state_report_confirmation == "CAL-778812"
+    # The case's next deadline is now the earliest of the clocks still running.
+    running = incident.clocks.filter(completed_at__isnull=True)
+    assert incident.clock_due_at == min(clock.due_at for clock in running)
+
+
+@pytest.mark.django_db
+def test_it_shows_an_overdue_clock_in_red_on_the_case_page(client):
+    department = DepartmentFactory()
+    officer = user_with_role(Role.SAFETY_OFFICER, covers=(department,))
+    with time_machine.travel(at(2026, 3, 2, 8, 0), tick=False):
+        incident = IncidentFactory(
+            department=department,
+            severity=Severity.HOSPITALIZATION,
+            state_reportable=True,
+            reported_at=at(2026, 3, 2, 7, 0),
+            learned_at=at(2026, 3, 2, 7, 0),
+        )
+        clocks_start_for(incident=incident)
+        client.force_login(officer)
+        early = client.get(reverse("triage:case", args=[incident.reference])).content.decode()
+    with time_machine.travel(at(2026, 3, 2, 16, 0), tick=False):
+        late = client.get(reverse("triage:case", args=[incident.reference])).content.decode()
+    assert "clock--overdue" not in early
+    assert "clock--overdue" in late and "Overdue" in late
+
+
+@pytest.mark.django_db
+def test_it_completes_a_clock_from_the_case_page(client):
+    department = DepartmentFactory()
+    officer = user_with_role(Role.SAFETY_OFFICER, covers=(department,))
+    incident = IncidentFactory(
+        department=department, severity=Severity.HOSPITALIZATION, state_reportable=True
+    )
+    clock = clocks_start_for(incident=incident)[0]
+    client.force_login(officer)
+    url = reverse("triage:case-clock-complete", args=[incident.reference, clock.pk])
+    refused = client.post(url, {f"clock-{clock.pk}-confirmation": ""})
+    assert refused.status_code == 200 and "This field is required" in refused.content.decode()
+    response = client.post(url, {f"clock-{clock.pk}-confirmation": "CAL-1"})
+    assert response.status_code == 302
+    clock.refresh_from_db()
+    assert clock.completed_by == officer and clock.completed_at is not None
+    assert clock.history.first().history_user == officer

@@ -1,0 +1,52 @@
+"""The guided OSHA recordability helper follows the recording rule."""
+
+import pytest
+
+from incidents.recordability import FIRST_AID_ITEMS, QUESTION_KEYS, recordability_decide
+
+ALL_NO = {key: "no" for key in QUESTION_KEYS} | {"work_related": "yes", "new_case": "yes"}
+
+
+def test_it_lists_exactly_the_fourteen_first_aid_items():
+    assert len(FIRST_AID_ITEMS) == 14
+    assert "Drinking fluids for relief of heat stress" in FIRST_AID_ITEMS
+
+
+@pytest.mark.parametrize(
+    "criterion",
+    [
+        "death",
+        "days_away",
+        "restricted_or_transfer",
+        "medical_treatment",
+        "loss_of_consciousness",
+        "significant_diagnosis",
+    ],
+)
+def test_it_records_a_new_work_related_case_meeting_any_criterion(criterion):
+    decision = recordability_decide(ALL_NO | {criterion: "yes"})
+    assert decision.recordable is True
+
+
+def test_it_does_not_record_first_aid_only():
+    decision = recordability_decide(ALL_NO)
+    assert decision.recordable is False
+    assert "first aid" in decision.reason
+
+
+def test_it_does_not_record_a_case_that_is_not_work_related_whatever_else():
+    decision = recordability_decide({"work_related": "no", "death": "yes"})
+    assert decision.recordable is False
+    assert "not work-related" in decision.reason
+
+
+def test_it_sends_a_recurrence_to_the_existing_case():
+    decision = recordability_decide({"work_related": "yes", "new_case": "no", "days_away": "yes"})
+    assert decision.recordable is False
+    assert "existing case" in decision.reason
+
+
+def test_it_waits_for_answers_and_names_the_next_question():
+    decision = recordability_decide({"work_related": "yes", "new_case": "yes", "death": "no"})
+    assert decision.recordable is None
+    assert decision.next_question == "days_away"
