@@ -129,9 +129,7 @@ class ReportForm(forms.Form):
             occurred_at = timezone.make_aware(datetime.combine(day, moment))
             now = timezone.now()
             if occurred_at > now + FUTURE_TOLERANCE:
-                self.add_error(
-                    "occurred_date", _("The date and time can't be in the future.")
-                )
+                self.add_error("occurred_date", _("The date and time can't be in the future."))
             elif occurred_at < now - OLDEST_REPORTABLE:
                 self.add_error(
                     "occurred_date",
@@ -142,9 +140,7 @@ class ReportForm(forms.Form):
         if (cleaned.get("latitude") is None) != (cleaned.get("longitude") is None) and not (
             self.has_error("latitude") or self.has_error("longitude")
         ):
-            self.add_error(
-                "latitude", _("Give both latitude and longitude, or leave both empty.")
-            )
+            self.add_error("latitude", _("Give both latitude and longitude, or leave both empty."))
         if cleaned.get("incident_type") not in INJURY_DETAIL_TYPES:
             # Injury details belong to injury types only; with JavaScript off the fields are
             # still on the page, so whatever was typed there is ignored for other types.
@@ -178,7 +174,9 @@ class ReportForm(forms.Form):
             for message in self.errors.get(name, ()):
                 anchor = f"id_{name}_0" if name == "incident_type" else f"id_{name}"
                 summary.append((anchor, f"{field.label}: {message}"))
-        summary.sort(key=lambda item: _FIELD_ORDER.index(item[0]) if item[0] in _FIELD_ORDER else 99)
+        summary.sort(
+            key=lambda item: _FIELD_ORDER.index(item[0]) if item[0] in _FIELD_ORDER else 99
+        )
         return summary
 
 

@@ -222,6 +222,12 @@ class Incident(models.Model):
             # The triage queue's default order: running clocks first, then the newest reports.
             models.Index(fields=["clock_due_at", "-reported_at"], name="incident_triage_order"),
             models.Index(fields=["department", "reported_at"], name="incident_dept_reported"),
+            # Open, unmerged cases: the queue's default view counts and filters these.
+            models.Index(
+                fields=["department", "clock_due_at"],
+                condition=Q(merged_into__isnull=True) & ~Q(status="closed"),
+                name="incident_open_cases",
+            ),
         ]
         constraints = [
             _choice_check("status", Status, "incident_status_valid"),

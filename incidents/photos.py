@@ -78,7 +78,9 @@ def photo_verify(upload: UploadedFile) -> VerifiedPhoto:
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
         raise PhotoRefused(name, _("the picture is too large to open safely")) from error
     except (OSError, SyntaxError, ValueError, EOFError, Image.UnidentifiedImageError) as error:
-        raise PhotoRefused(name, _("it is not a photo we can read (JPEG, PNG, WebP or GIF)")) from error
+        raise PhotoRefused(
+            name, _("it is not a photo we can read (JPEG, PNG, WebP or GIF)")
+        ) from error
     return _encoded(name, picture)
 
 

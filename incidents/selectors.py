@@ -99,7 +99,8 @@ def queue_incidents(*, user, filters: QueueFilters) -> QuerySet[Incident]:
     if filters.severity:
         incidents = incidents.filter(severity=filters.severity)
     if filters.status == "open":
-        incidents = incidents.exclude(status=Status.CLOSED)
+        # Written as the predicate of the partial index "incident_open_cases".
+        incidents = incidents.filter(~Q(status=Status.CLOSED))
     elif filters.status:
         incidents = incidents.filter(status=filters.status)
     if filters.reported_from:

@@ -16,6 +16,7 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
+from incidents.clocks import clocks_start_for
 from incidents.models import (
     Attachment,
     Incident,
@@ -25,7 +26,6 @@ from incidents.models import (
     Source,
     Treatment,
 )
-from incidents.clocks import clocks_start_for
 from incidents.photos import VerifiedPhoto
 from incidents.triage_services import incident_duplicate_flag
 from riskcabinet.models import Department

@@ -10,4 +10,5 @@ def serious_case_notify(incident_id: int) -> int:
     """Tell the department's safety officers of a death or serious injury, with the deadline."""
     return services.serious_case_notify(incident_id=incident_id)
 
+
 from incidents.triage_tasks import corrective_action_reminders_send  # noqa: E402, F401

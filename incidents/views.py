@@ -179,7 +179,9 @@ def service_worker(request: HttpRequest) -> HttpResponse:
     path = finders.find("js/sw.js") or staticfiles_storage.path("js/sw.js")
     with open(path, encoding="utf-8") as handle:
         script = handle.read()
-    static_prefix = settings.STATIC_URL if settings.STATIC_URL.startswith("/") else "/" + settings.STATIC_URL
+    static_prefix = (
+        settings.STATIC_URL if settings.STATIC_URL.startswith("/") else "/" + settings.STATIC_URL
+    )
     script = script.replace("__INTAKE_QUEUE_URL__", static("js/intake-queue.js")).replace(
         "__STATIC_URL__", static_prefix
     )
@@ -303,4 +305,3 @@ def _attachment_for(user, pk: int) -> Attachment:
 
 def _wants_json(request: HttpRequest) -> bool:
     return request.headers.get("Accept", "").startswith("application/json")
-

@@ -12,6 +12,8 @@ the same data gives byte-identical PDFs.
 from __future__ import annotations
 
 import csv
+import importlib
+import logging
 import math
 import re
 from dataclasses import dataclass
@@ -60,6 +62,8 @@ from reports.pdf.packet_data import ComplianceClock as PacketClock
 from reports.pdf.packet_data import CorrectiveAction as PacketAction
 from riskcabinet import models as cabinet_models
 from riskcabinet import selectors as cabinet_selectors
+
+logger = logging.getLogger(__name__)
 
 HOURS_BASE = 200_000.0
 WINDOW_MONTHS = 12
@@ -353,11 +357,22 @@ class ScoringView:
 
 
 def _engine_rows(month: date) -> list[dict] | None:
-    """The engine's ranking rows for `month` through the cabinet's selector, if it has one."""
+    """The engine's ranking rows for `month` through the cabinet's selector.
+
+    None while the engine's public API is not installed, or when it cannot score the month
+    (too little history); the packet then ranks with the interim method below and says so in
+    the log.
+    """
     compute = getattr(cabinet_selectors, "scoring_result_compute", None)
-    if compute is None:
+    if compute is None or not hasattr(
+        importlib.import_module("riskcabinet.scoring"), "rank_departments"
+    ):
         return None
-    return list(compute(month=month).rows)
+    try:
+        return list(compute(month=month).rows)
+    except cabinet_selectors.ScoringUnavailable as error:
+        logger.warning("Scoring engine unavailable for %s: %s", month_label(month), error)
+        return None
 
 
 def _rank_from_row(row: dict) -> DepartmentRank:

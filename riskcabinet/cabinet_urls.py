@@ -6,4 +6,6 @@ app_name = "cabinet"
 
 urlpatterns = [
     path("", cabinet_views.dashboard, name="dashboard"),
+    path("recompute/", cabinet_views.recompute, name="scores-recompute"),
+    path("departments/<str:code>/", cabinet_views.department, name="department"),
 ]

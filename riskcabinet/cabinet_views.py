@@ -1,11 +1,290 @@
-"""The cabinet's dashboard: aggregates only, never a name, narrative or medical detail."""
+"""The cabinet's dashboard: aggregates only, never a name, narrative or medical detail.
 
+Cabinet members, risk managers and administrators hold riskcabinet.view_departmentscore and may
+read every page here; recomputing a month is for risk managers and administrators.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_POST
+
+from riskcabinet import charts, selectors
+from riskcabinet.models import Department, DepartmentScore
+from riskcabinet.roles import Role, role_of
+from riskcabinet.selectors import ScoringUnavailable
+from riskcabinet.services import department_scores_compute
+from riskcabinet.tasks import department_scores_refresh
+
+VIEW_PERMISSION = "riskcabinet.view_departmentscore"
+
+
+def _can_recompute(user) -> bool:
+    """Recomputing a ranking is for the people who answer for it, not for its readers."""
+    return role_of(user) in (Role.RISK_MANAGER, Role.ADMINISTRATOR)
+
+
+def _month_from(request: HttpRequest, available: list[date]) -> date:
+    """The month asked for in ?month=YYYY-MM, else the last complete month (or latest data)."""
+    default = selectors.last_complete_month()
+    if available and default not in available:
+        default = available[0]
+    text = request.GET.get("month", "")
+    if not text:
+        return default
+    try:
+        month = selectors.month_parse(text)
+    except ValueError:
+        messages.error(request, f"'{text}' is not a month; showing {default:%B %Y}.")
+        return default
+    if available and month not in available:
+        messages.error(request, f"There is no ranking for {month:%B %Y}; showing {default:%B %Y}.")
+        return default
+    return month
+
+
+def _scores_or_compute(request: HttpRequest, month: date) -> list[DepartmentScore]:
+    """The stored ranking for the month, computed now if it was never stored."""
+    scores = selectors.department_scores_for(month=month)
+    if scores:
+        return scores
+    try:
+        department_scores_compute(month=month)
+    except ScoringUnavailable as error:
+        messages.error(request, f"The ranking for {month:%B %Y} cannot be computed: {error}")
+        return []
+    return selectors.department_scores_for(month=month)
+
+
+@dataclass(frozen=True)
+class RankRow:
+    score: DepartmentScore
+    change: int | None  # places moved toward the top (riskier) since the month before
+    previous_month: date
+    funnel_status: str
+
+    @property
+    def change_label(self) -> str:
+        when = f"{self.previous_month:%B}"
+        if self.change is None:
+            return f"Not ranked in {when}"
+        if self.change > 0:
+            return f"Up {self.change} place{'s' if self.change != 1 else ''} since {when}"
+        if self.change < 0:
+            return f"Down {-self.change} place{'s' if self.change != -1 else ''} since {when}"
+        return f"Same place as in {when}"
+
+    @property
+    def trend_direction(self) -> str:
+        pct = self.score.trend_pct_per_year
+        if pct is None or abs(pct) < 5:
+            return "flat"
+        return "up" if pct > 0 else "down"
+
+    @property
+    def trend_label(self) -> str:
+        pct = self.score.trend_pct_per_year
+        if pct is None:
+            return "No trend: too little history"
+        sureness = "significant" if self.score.trend_significant else "not significant"
+        if self.trend_direction == "flat":
+            return f"Steady ({pct:+.0f}% a year, {sureness})"
+        word = "Rising" if pct > 0 else "Falling"
+        return f"{word} {abs(pct):.0f}% a year ({sureness})"
+
+    @property
+    def funnel_words(self) -> str:
+        return charts.FUNNEL_STATUS_WORDS.get(self.funnel_status, "")
+
+
+def _rank_rows(
+    scores: list[DepartmentScore], month: date, statuses: dict[str, str]
+) -> list[RankRow]:
+    previous = selectors.previous_ranks_for(month=month)
+    return [
+        RankRow(
+            score=score,
+            change=(
+                previous[score.department_id] - score.rank
+                if score.department_id in previous
+                else None
+            ),
+            previous_month=selectors.month_shift(month, -1),
+            funnel_status=statuses.get(score.department.code, "within"),
+        )
+        for score in scores
+    ]
+
+
+def _funnel_svg(funnel: selectors.FunnelData | None, month: date, highlight: str | None = None):
+    if funnel is None:
+        return ""
+    return mark_safe(  # noqa: S308 - built by charts.py, every text escaped there.
+        charts.funnel_plot_svg(
+            points=funnel.points,
+            statuses=funnel.statuses,
+            city_rate=funnel.city_rate,
+            curves=funnel.curves,
+            title=f"Funnel plot: recordable case rate (TRIR) against hours worked, "
+            f"12 months to {month:%B %Y}",
+            x_label="Hours worked in the 12 months (log scale)",
+            highlight=highlight,
+        )
+    )
 
 
 @login_required
-@permission_required("riskcabinet.view_departmentscore", raise_exception=True)
+@permission_required(VIEW_PERMISSION, raise_exception=True)
 def dashboard(request: HttpRequest) -> HttpResponse:
-    return render(request, "riskcabinet/dashboard.html", {})
+    available = selectors.scoring_months_available()
+    month = _month_from(request, available)
+    scores = _scores_or_compute(request, month)
+    funnel = selectors.funnel_data(scores)
+    statuses = funnel.statuses if funnel else {}
+    rows = _rank_rows(scores, month, statuses)
+    context = {
+        "month": month,
+        "window_start": selectors.month_shift(month, -(selectors.SCORING_WINDOW_MONTHS - 1)),
+        "months": available,
+        "rows": rows,
+        "funnel_svg": _funnel_svg(funnel, month),
+        "city_trir": funnel.city_rate if funnel else None,
+        "signals": [row for row in rows if row.score.control_signal],
+        "above_funnel": [row for row in rows if row.funnel_status.startswith("above")],
+        "rising": [
+            row for row in rows if row.score.trend_significant and row.trend_direction == "up"
+        ],
+        "computed_at": max((s.computed_at for s in scores), default=None),
+        "can_recompute": _can_recompute(request.user),
+    }
+    return render(request, "riskcabinet/dashboard.html", context)
+
+
+@login_required
+@require_POST
+def recompute(request: HttpRequest) -> HttpResponse:
+    if not _can_recompute(request.user):
+        raise PermissionDenied("Only risk managers and administrators recompute rankings.")
+    try:
+        month = selectors.month_parse(request.POST.get("month", ""))
+    except ValueError as error:
+        messages.error(request, str(error))
+        return redirect("cabinet:dashboard")
+    transaction.on_commit(lambda: department_scores_refresh.delay(f"{month:%Y-%m}"))
+    messages.success(
+        request,
+        f"The ranking for {month:%B %Y} is being recomputed from the latest reports and "
+        f"payroll hours; it replaces the stored one when done.",
+    )
+    return redirect(f"{reverse('cabinet:dashboard')}?month={month:%Y-%m}")
+
+
+def _money(value: Decimal) -> str:
+    """Dollars as a reader says them aloud: $11.7M, $812k, $950."""
+    if value >= 1_000_000:
+        return f"${value / 1_000_000:,.1f}M"
+    if value >= 10_000:
+        return f"${value / 1_000:,.0f}k"
+    return f"${value:,.0f}"
+
+
+def _rate_points(series: list[dict]) -> list[charts.RatePoint]:
+    points = []
+    for item in series:
+        month = selectors.month_parse(item["month"])
+        points.append(
+            charts.RatePoint(
+                label=f"{month:%b %Y}",
+                short_label=f"{month:%b}" if month.month != 1 else f"{month:%b %y}",
+                rate=item.get("rate"),
+                centre=item.get("centre"),
+                upper=item.get("upper"),
+                lower=item.get("lower"),
+                signal=bool(item.get("signal")),
+            )
+        )
+    return points
+
+
+@login_required
+@permission_required(VIEW_PERMISSION, raise_exception=True)
+def department(request: HttpRequest, code: str) -> HttpResponse:
+    department = get_object_or_404(Department, code=code)
+    available = selectors.scoring_months_available()
+    month = _month_from(request, available)
+    scores = _scores_or_compute(request, month)
+    funnel = selectors.funnel_data(scores)
+    statuses = funnel.statuses if funnel else {}
+    row = next(
+        (r for r in _rank_rows(scores, month, statuses) if r.score.department_id == department.pk),
+        None,
+    )
+    profile = selectors.department_profile(department=department, month=month)
+    series = selectors.scoring_series_for(month=month).get(department.code, []) if row else []
+    rate_svg = ""
+    if series:
+        rate_svg = mark_safe(  # noqa: S308 - built by charts.py, every text escaped there.
+            charts.rate_chart_svg(
+                points=_rate_points(series),
+                title=f"{department.name}: monthly rate of cases with harm, with its expected "
+                f"level and control limits",
+                y_label="Cases with harm per 200,000 hours",
+            )
+        )
+    severity_svg = mark_safe(  # noqa: S308
+        charts.bars_svg(
+            bars=[
+                charts.Bar(
+                    label=label,
+                    value=count,
+                    display=f"{count:,}",
+                    tone="danger" if index < 2 else ("warn" if index < 5 else "neutral"),
+                )
+                for index, (label, count) in enumerate(profile.by_severity)
+            ],
+            title=f"{department.name}: incidents by severity, worst first",
+            chart_id="severity",
+        )
+    )
+    type_svg = mark_safe(  # noqa: S308
+        charts.bars_svg(
+            bars=[
+                charts.Bar(label=label, value=count, display=f"{count:,}", tone="brand")
+                for label, count in profile.by_type
+            ],
+            title=f"{department.name}: incidents by type",
+            chart_id="types",
+        )
+    )
+    context = {
+        "department": department,
+        "month": month,
+        "months": available,
+        "row": row,
+        "ranked": len(scores),
+        "city_trir": funnel.city_rate if funnel else None,
+        "profile": profile,
+        "investigation_pct": (
+            None
+            if profile.investigation_share is None
+            else round(profile.investigation_share * 100)
+        ),
+        "claims_incurred": _money(profile.claims_incurred),
+        "claims_paid": _money(profile.claims_paid),
+        "rate_svg": rate_svg,
+        "severity_svg": severity_svg,
+        "type_svg": type_svg,
+        "funnel_svg": _funnel_svg(funnel, month, highlight=department.code),
+    }
+    return render(request, "riskcabinet/department.html", context)

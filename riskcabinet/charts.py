@@ -276,7 +276,17 @@ def funnel_plot_svg(
             f'stroke-width="2"{dash}/>'
         )
         out.append(f'<text x="{x + 28}" y="20">{escape(label)}</text>')
-        x += 28 + 7.2 * len(label) + 18
+        x += 28 + 6.6 * len(label) + 16
+    for status, label in (
+        ("above_outer", "above 99.8%"),
+        ("above_inner", "above 95%"),
+        ("below_inner", "below 95%"),
+    ):
+        out.append(
+            f'<circle cx="{_n(x + 5)}" cy="16" r="5" fill="{FUNNEL_STATUS_COLOURS[status]}"/>'
+        )
+        out.append(f'<text x="{_n(x + 14)}" y="20">{label}</text>')
+        x += 14 + 6.6 * len(label) + 12
 
     # Points, the highlighted one last so it sits on top; outliers labelled.
     ordered = sorted(points, key=lambda p: (p.code == highlight, statuses.get(p.code) != "within"))
@@ -292,7 +302,9 @@ def funnel_plot_svg(
             f"<title>{escape(point.name)}: {rate_name} {_rate_text(point.rate)}, "
             f"{hours_text(point.exposure)} hours, {FUNNEL_STATUS_WORDS[status]}</title></circle>"
         )
-        if status != "within" or point.code == highlight:
+        # Only departments above the limits are named: they are the ones to ask about, and
+        # naming every small department near zero would bury them.
+        if status.startswith("above") or point.code == highlight:
             label_y = cy + 4
             for _, other_y in [t for t in taken if abs(t[0] - cx) < 60]:
                 if abs(other_y - label_y) < 13:
@@ -459,7 +471,7 @@ def rate_chart_svg(
             f'stroke-width="2"{dash}/>'
         )
         out.append(f'<text x="{x + 28}" y="20">{escape(label)}</text>')
-        x += 28 + 7.2 * len(label) + 18
+        x += 28 + 6.6 * len(label) + 16
     out.append("</svg>")
     return "".join(out)
 
@@ -469,7 +481,7 @@ def rate_chart_svg(
 
 def bars_svg(*, bars: Sequence[Bar], title: str, chart_id: str = "bars") -> str:
     """Horizontal bars with the label on the left and the value at the bar's end."""
-    label_w, bar_w, value_w, row_h = 190, 230, 70, 26
+    label_w, bar_w, value_w, row_h = 150, 170, 56, 28
     width = label_w + bar_w + value_w
     height = max(len(bars), 1) * row_h + 8
     biggest = max((b.value for b in bars), default=0) or 1
@@ -482,22 +494,23 @@ def bars_svg(*, bars: Sequence[Bar], title: str, chart_id: str = "bars") -> str:
         chart_id=chart_id,
         css_class="chart--bars",
     )
+    out[0] = out[0].replace('font-size="12"', 'font-size="14"')
     for index, bar in enumerate(bars):
         y = 4 + index * row_h
         length = bar_w * bar.value / biggest if bar.value > 0 else 0
         out.append(
-            f'<text x="{label_w - 8}" y="{y + 17}" text-anchor="end">{escape(bar.label)}</text>'
+            f'<text x="{label_w - 8}" y="{y + 19}" text-anchor="end">{escape(bar.label)}</text>'
         )
         out.append(
-            f'<rect x="{label_w}" y="{y + 5}" width="{bar_w}" height="16" rx="3" fill="#eef1f5"/>'
+            f'<rect x="{label_w}" y="{y + 5}" width="{bar_w}" height="18" rx="3" fill="#eef1f5"/>'
         )
         if length:
             out.append(
                 f'<rect x="{label_w}" y="{y + 5}" width="{_n(max(length, 2))}" '
-                f'height="16" rx="3" fill="{_TONES.get(bar.tone, NEUTRAL)}"/>'
+                f'height="18" rx="3" fill="{_TONES.get(bar.tone, NEUTRAL)}"/>'
             )
         out.append(
-            f'<text x="{label_w + bar_w + 8}" y="{y + 17}" font-weight="600">'
+            f'<text x="{label_w + bar_w + 8}" y="{y + 19}" font-weight="600">'
             f"{escape(bar.display)}</text>"
         )
     out.append("</svg>")

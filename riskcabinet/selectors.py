@@ -27,6 +27,7 @@ from riskcabinet import charts
 from riskcabinet.models import Department, DepartmentScore, ExposureMonth
 from riskcabinet.scoring.funnel import funnel_limits, poisson_rate_limit
 from riskcabinet.scoring.settings import HOURS_BASE
+from riskcabinet.scoring.validation import ScoringInputError
 
 LOCAL_TIME_ZONE = ZoneInfo("America/Los_Angeles")
 # Two-sided coverage of the funnel plot's inner and outer limits.
@@ -398,11 +399,12 @@ def scoring_result_compute(*, month: date, window: int = SCORING_WINDOW_MONTHS) 
     if exposure.empty:
         raise ScoringUnavailable("No payroll hours have been imported yet.")
     exposure = exposure[exposure["month"] <= f"{month:%Y-%m}"]
+    rank_departments = getattr(scoring, "rank_departments", None)
+    if rank_departments is None:
+        raise ScoringUnavailable("the scoring engine is not installed")
     try:
-        ranking = scoring.rank_departments(
-            incidents, exposure, as_of=f"{month:%Y-%m}", window=window
-        )
-    except scoring.ScoringInputError as error:
+        ranking = rank_departments(incidents, exposure, as_of=f"{month:%Y-%m}", window=window)
+    except ScoringInputError as error:
         raise ScoringUnavailable(str(error)) from error
     return _scoring_result_from(ranking, month=month, exposure=exposure, window=window)
 
@@ -434,8 +436,44 @@ def _scoring_result_from(ranking, *, month: date, exposure: pd.DataFrame, window
     return ScoringResult(month=month, rows=rows, series=_series_from(ranking))
 
 
+# What the engine may call each column of its monthly series, and what the charts call it.
+_SERIES_COLUMNS = {
+    "month": ("month",),
+    "rate": ("rate", "case_rate", "harm_case_rate", "observed_rate"),
+    "centre": ("centre", "center", "centre_line", "center_line", "expected_rate"),
+    "upper": ("upper", "upper_limit", "ucl"),
+    "lower": ("lower", "lower_limit", "lcl"),
+    "signal": ("signal", "above", "above_upper", "out_of_control"),
+}
+
+
 def _series_from(ranking) -> dict[str, list[dict]]:
-    return {}
+    """Monthly points per department code (and "city"), from the engine's long-format series."""
+    series: dict[str, list[dict]] = {}
+    frames = [
+        (getattr(ranking, "department_series", None), None),
+        (getattr(ranking, "citywide_series", None), "city"),
+    ]
+    for frame, code in frames:
+        if not isinstance(frame, pd.DataFrame) or frame.empty:
+            continue
+        names = {
+            ours: next((c for c in theirs if c in frame.columns), None)
+            for ours, theirs in _SERIES_COLUMNS.items()
+        }
+        for record in frame.to_dict("records"):
+            key = code or str(record["department"])
+            point = {}
+            for ours, theirs in names.items():
+                value = record.get(theirs) if theirs else None
+                if ours == "month":
+                    point[ours] = str(value)[:7]
+                elif ours == "signal":
+                    point[ours] = bool(value) if value is not None and value == value else False
+                else:
+                    point[ours] = _optional_number(value)
+            series.setdefault(key, []).append(point)
+    return series
 
 
 def _number(value) -> float:

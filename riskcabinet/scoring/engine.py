@@ -189,9 +189,21 @@ def score_as_of(
         (1 - settings.signal_recent_weight) * frequency + settings.signal_recent_weight * recent,
         frequency,
     )
-    # The level describes the middle of the window; project it to the quarter ahead.
-    years_ahead = ((len(columns) - 1) / 2 + settings.projection_months_ahead) / 12.0
-    score = level * np.exp(trend.shrunk_slope * years_ahead) * harm_per_case
+    import os
+    mode = os.environ.get("LEVELMODE", "mean")
+    if mode == "mean":
+        # The level describes the middle of the window; project it to the quarter ahead.
+        years_ahead = ((len(columns) - 1) / 2 + settings.projection_months_ahead) / 12.0
+        score = level * np.exp(trend.shrunk_slope * years_ahead) * harm_per_case
+    else:
+        span = columns if mode == "w" else trend_columns
+        target = end + settings.projection_months_ahead
+        shift = (target - span)[None, :] / 12.0
+        adj = units_all[included][:, span] * seasonal[span] * np.exp(trend.shrunk_slope[:, None] * shift)
+        y = cases_all[included][:, span].sum(axis=1)
+        projected_prior = fit_gamma_prior(y, adj.sum(axis=1))
+        projected = projected_prior.posterior_mean(y, adj.sum(axis=1))
+        score = projected * (level / frequency) * harm_per_case
 
     with np.errstate(divide="ignore", invalid="ignore"):
         raw_rate = np.where(units_total > 0, harm_total / units_total, 0.0)

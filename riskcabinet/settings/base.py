@@ -208,6 +208,11 @@ CELERY_ENABLE_UTC = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Seconds before Redis hands a task whose worker died unacknowledged to another worker. It must
+# be longer than the longest task; the test of a killed worker shortens it.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
+}
 CELERY_BEAT_SCHEDULE = {
     "corrective-action-reminders": {
         "task": "incidents.tasks.corrective_action_reminders_send",

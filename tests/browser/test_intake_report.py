@@ -34,7 +34,9 @@ def _employee(language: str = "en"):
     )
 
 
-def _fill_report(page, photo_path, narrative="Slipped on hydraulic oil by truck 12, hurt my wrist."):
+def _fill_report(
+    page, photo_path, narrative="Slipped on hydraulic oil by truck 12, hurt my wrist."
+):
     page.check("input[name=incident_type][value=injury_illness]")
     page.fill("#id_narrative", narrative)
     page.fill("#id_location_text", "Lopez Canyon yard, bay 3")

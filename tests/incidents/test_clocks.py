@@ -34,9 +34,7 @@ def test_it_reports_to_calosha_eight_hours_after_learning():
 
 def test_it_gives_the_claim_form_by_the_end_of_the_next_working_day_skipping_weekends():
     friday = at(2026, 3, 6, 14, 0)
-    assert clock_due_at(kind=ClockKind.CLAIM_FORM, learned_at=friday) == at(
-        2026, 3, 9, 23, 59, 59
-    )
+    assert clock_due_at(kind=ClockKind.CLAIM_FORM, learned_at=friday) == at(2026, 3, 9, 23, 59, 59)
 
 
 def test_it_skips_holidays_for_the_claim_form():
@@ -138,6 +136,7 @@ def test_it_shows_an_overdue_clock_in_red_on_the_case_page(client):
         client.force_login(officer)
         early = client.get(reverse("triage:case", args=[incident.reference])).content.decode()
     with time_machine.travel(at(2026, 3, 2, 16, 0), tick=False):
+        client.force_login(officer)  # A session lasts one shift (8 hours).
         late = client.get(reverse("triage:case", args=[incident.reference])).content.decode()
     assert "clock--overdue" not in early
     assert "clock--overdue" in late and "Overdue" in late

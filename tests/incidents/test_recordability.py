@@ -4,7 +4,7 @@ import pytest
 
 from incidents.recordability import FIRST_AID_ITEMS, QUESTION_KEYS, recordability_decide
 
-ALL_NO = {key: "no" for key in QUESTION_KEYS} | {"work_related": "yes", "new_case": "yes"}
+ALL_NO = dict.fromkeys(QUESTION_KEYS, "no") | {"work_related": "yes", "new_case": "yes"}
 
 
 def test_it_lists_exactly_the_fourteen_first_aid_items():

@@ -1,0 +1,361 @@
+"""The case page: an officer triages a case from arrival to closure, and every step is recorded."""
+
+import json
+import uuid
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+
+from incidents import triage_views
+from incidents.models import (
+    ActionStatus,
+    Attachment,
+    ClockKind,
+    CodeCorrection,
+    CorrectiveAction,
+    Incident,
+    IncidentType,
+    Severity,
+    Status,
+    Treatment,
+)
+from incidents.services import incident_create
+from riskcabinet.roles import Role
+from tests.factories import (
+    CorrectiveActionFactory,
+    DepartmentFactory,
+    IncidentFactory,
+    user_with_role,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def department():
+    return DepartmentFactory()
+
+
+@pytest.fixture
+def officer(department):
+    return user_with_role(Role.SAFETY_OFFICER, covers=(department,), username="marcus")
+
+
+@pytest.fixture
+def incident(department):
+    return IncidentFactory(department=department, severity=Severity.NONE, status=Status.NEW)
+
+
+def url(name: str, incident: Incident, *args) -> str:
+    return reverse(f"triage:{name}", args=[incident.reference, *args])
+
+
+def test_it_shows_everything_reported(client, officer, incident):
+    incident.involved_people = "Crew partner J. Ruiz saw it."
+    incident.body_part = "Lower back"
+    incident.save()
+    client.force_login(officer)
+    body = client.get(url("case", incident)).content.decode()
+    for text in (incident.narrative, "Central yard", "Crew partner J. Ruiz", "Lower back"):
+        assert text in body
+
+
+def test_it_triages_a_serious_case_from_arrival_to_closure(client, officer, incident):
+    client.force_login(officer)
+    # Classify: hospitalised. The Cal/OSHA clock starts and the case is triaged.
+    response = client.post(
+        url("case-classify", incident),
+        {
+            "classify-severity": Severity.HOSPITALIZATION,
+            "classify-illness_type": "injury",
+            "classify-days_away": "3",
+            "classify-days_restricted": "0",
+        },
+    )
+    assert response.status_code == 302
+    incident.refresh_from_db()
+    assert incident.status == Status.TRIAGED and incident.state_reportable
+    assert incident.clocks.filter(kind=ClockKind.CALOSHA_REPORT).exists()
+    # Recordability through the guided helper.
+    client.post(
+        url("case-recordability", incident),
+        {"rec-work_related": "yes", "rec-new_case": "yes", "rec-days_away": "yes"},
+    )
+    incident.refresh_from_db()
+    assert incident.recordable is True
+    assert incident.recordability_answers["days_away"] == "yes"
+    assert incident.clocks.filter(kind=ClockKind.LOG_300).exists()
+    # Every clock is met.
+    for clock in incident.clocks.all():
+        client.post(
+            url("case-clock-complete", incident, clock.pk),
+            {f"clock-{clock.pk}-confirmation": f"OK-{clock.pk}"},
+        )
+    assert not incident.clocks.filter(completed_at__isnull=True).exists()
+    # Investigate, act, close.
+    client.post(url("case-status", incident), {"status-status": Status.INVESTIGATING})
+    client.post(
+        url("case-investigation", incident),
+        {
+            "inv-why_1": "The ladder slipped.",
+            "inv-why_2": "It had no feet.",
+            "inv-root_cause": "Worn ladder not taken out of service.",
+            "inv-complete": "on",
+        },
+    )
+    client.post(
+        url("case-action-add", incident),
+        {
+            "action-description": "Replace all step ladders older than 10 years.",
+            "action-control_level": "engineering",
+            "action-owner": "marcus",
+            "action-due_on": (timezone.localdate() + timedelta(days=10)).isoformat(),
+        },
+    )
+    client.post(url("case-status", incident), {"status-status": Status.ACTIONS_PENDING})
+    refused = client.post(url("case-status", incident), {"status-status": Status.CLOSED})
+    incident.refresh_from_db()
+    assert incident.status == Status.ACTIONS_PENDING  # An open action blocks closing.
+    assert "still open" in client.get(refused.url).content.decode()
+    action = incident.actions.get()
+    client.post(url("case-action-status", incident, action.pk), {"status": ActionStatus.DONE})
+    client.post(url("case-status", incident), {"status-status": Status.CLOSED})
+    incident.refresh_from_db()
+    assert incident.status == Status.CLOSED and incident.closed_at is not None
+    assert incident.investigation.completed_by == officer
+    # The history names the officer for each change.
+    assert incident.history.first().history_user == officer
+    timeline = client.get(url("case-history", incident)).content.decode()
+    for text in ("Status", "Closed", "Severity", "corrective action", "compliance clock"):
+        assert text in timeline
+
+
+def test_it_closes_with_open_actions_only_with_a_reason(client, officer, incident):
+    incident.status = Status.ACTIONS_PENDING
+    incident.save()
+    CorrectiveActionFactory(incident=incident)
+    client.force_login(officer)
+    client.post(
+        url("case-status", incident),
+        {"status-status": Status.CLOSED, "status-close_reason": "Action moved to the fleet plan."},
+    )
+    incident.refresh_from_db()
+    assert incident.status == Status.CLOSED
+    assert incident.close_reason == "Action moved to the fleet plan."
+
+
+def test_it_refuses_to_skip_the_workflow(client, officer, incident):
+    client.force_login(officer)
+    client.post(url("case-status", incident), {"status-status": Status.CLOSED})
+    incident.refresh_from_db()
+    assert incident.status == Status.NEW
+
+
+def test_it_assigns_only_to_officers_of_the_department_or_risk_managers(client, officer, incident):
+    outsider = user_with_role(Role.SAFETY_OFFICER, covers=(DepartmentFactory(),))
+    manager = user_with_role(Role.RISK_MANAGER)
+    client.force_login(officer)
+    client.post(url("case-assign", incident), {"assign-assignee": outsider.pk})
+    incident.refresh_from_db()
+    assert incident.assignee is None
+    client.post(url("case-assign", incident), {"assign-assignee": manager.pk})
+    incident.refresh_from_db()
+    assert incident.assignee == manager
+
+
+def test_it_marks_a_privacy_case_with_a_reason(client, officer, incident):
+    client.force_login(officer)
+    client.post(url("case-privacy", incident), {"privacy-privacy_case": "on"})
+    incident.refresh_from_db()
+    assert incident.privacy_case is False  # No reason given.
+    client.post(
+        url("case-privacy", incident),
+        {"privacy-privacy_case": "on", "privacy-privacy_reason": "sharps"},
+    )
+    incident.refresh_from_db()
+    assert incident.privacy_case and incident.privacy_reason == "sharps"
+
+
+def test_it_adds_notes(client, officer, incident):
+    client.force_login(officer)
+    client.post(url("case-note-add", incident), {"note-body": "Called the supervisor."})
+    assert incident.notes.get().author == officer
+    assert "Called the supervisor." in client.get(url("case", incident)).content.decode()
+
+
+def test_it_validates_oiics_codes_against_the_list(client, officer, incident):
+    client.force_login(officer)
+    response = client.post(url("case-codes", incident), {"codes-event": "999999"})
+    assert "is not an OIICS" in response.content.decode()
+    client.post(url("case-codes", incident), {"codes-event": "4211", "codes-part": "512"})
+    incident.refresh_from_db()
+    assert (incident.oiics_event, incident.oiics_part) == ("4211", "512")
+
+
+def test_it_searches_the_oiics_lists(client, officer):
+    client.force_login(officer)
+    body = client.get(
+        reverse("triage:oiics-search", args=["source"]), {"codes-source": "ladder"}
+    ).content.decode()
+    assert 'data-code="74"' in body and "Ladders" in body
+    by_code = client.get(reverse("triage:oiics-search", args=["event"]), {"q": "421"})
+    assert 'data-code="4211"' in by_code.content.decode()
+
+
+SUGGESTION = {
+    "event": {
+        "group": {"code": "42", "title": "Falls on same level", "probability": 0.9},
+        "top": [
+            {"code": "4211", "title": "Fall on same level due to tripping", "probability": 0.71},
+            {"code": "4212", "title": "Fall on same level due to slipping", "probability": 0.1},
+            {"code": "4219", "title": "Fall on same level, n.e.c.", "probability": 0.05},
+        ],
+        "auto_accept": False,
+    }
+}
+
+
+def test_it_shows_suggestions_and_learns_from_the_officers_choice(
+    client, officer, incident, monkeypatch
+):
+    monkeypatch.setattr(triage_views, "_code_suggestions", lambda narrative: SUGGESTION)
+    client.force_login(officer)
+    body = client.get(url("case", incident)).content.decode()
+    assert "4211" in body and "71%" in body
+    client.post(url("case-code-accept", incident), {"accept": "event:4211"})
+    client.post(url("case-codes", incident), {"codes-event": "4212"})
+    corrections = list(CodeCorrection.objects.order_by("pk"))
+    assert [(c.suggested_code, c.chosen_code) for c in corrections] == [
+        ("4211", "4211"),
+        ("4211", "4212"),
+    ]
+    assert corrections[1].officer == officer and corrections[1].suggested_probability == 0.71
+
+
+def test_it_shows_nothing_when_no_coder_is_trained(client, officer, incident, monkeypatch):
+    def broken(narrative):
+        raise FileNotFoundError("no model")
+
+    import riskcabinet.autocode as autocode
+
+    monkeypatch.setattr(autocode, "suggest", broken, raising=False)
+    client.force_login(officer)
+    response = client.get(url("case", incident))
+    assert response.status_code == 200 and "Suggested" not in response.content.decode()
+
+
+def test_it_exports_code_corrections_for_training(tmp_path, officer, incident):
+    CodeCorrection.objects.create(
+        incident=incident, field="event", suggested_code="4211", chosen_code="4212", officer=officer
+    )
+    out = tmp_path / "corrections.jsonl"
+    call_command("export_code_corrections", "--out", str(out))
+    lines = [json.loads(line) for line in out.read_text().splitlines()]
+    assert lines == [
+        {"narrative": incident.narrative, "event": "4212", "nature": None, "part": None}
+    ]
+
+
+# --- Duplicates and merging -------------------------------------------------------------------
+
+
+def report(department, *, minutes_later=0, **extra):
+    return incident_create(
+        client_uuid=uuid.uuid4(),
+        department=department,
+        incident_type=IncidentType.INJURY_ILLNESS,
+        occurred_at=timezone.now() - timedelta(hours=1) + timedelta(minutes=minutes_later),
+        location_text=extra.pop("location_text", "Central Yard, 1149 S. Broadway"),
+        narrative=extra.pop("narrative", "Slipped on oil by the pump."),
+        treatment=Treatment.CLINIC,
+        **extra,
+    ).incident
+
+
+def test_it_flags_a_report_of_the_same_place_and_time_as_a_possible_duplicate(department):
+    first = report(department)
+    second = report(department, minutes_later=40, location_text="central yard 1149 s broadway")
+    elsewhere = report(department, minutes_later=30, location_text="Hyperion plant")
+    assert second.possible_duplicate_of == first
+    assert elsewhere.possible_duplicate_of is None
+    assert first.clocks.filter(kind=ClockKind.CLAIM_FORM).exists()  # Clocks start on creation.
+
+
+def test_it_flags_reports_within_200_metres(department):
+    first = report(
+        department,
+        location_text="By the bus stop",
+        latitude=Decimal("34.0522"),
+        longitude=Decimal("-118.2437"),
+    )
+    near = report(
+        department,
+        minutes_later=20,
+        location_text="Corner of 1st and Spring",
+        latitude=Decimal("34.0530"),
+        longitude=Decimal("-118.2440"),
+    )
+    far = report(
+        department,
+        minutes_later=20,
+        location_text="Somewhere",
+        latitude=Decimal("34.0700"),
+        longitude=Decimal("-118.2437"),
+    )
+    assert near.possible_duplicate_of == first
+    assert far.possible_duplicate_of is None
+
+
+def test_it_merges_a_duplicate_keeping_both_narratives_and_all_photos(client, officer, department):
+    first = report(department, narrative="Worker slipped on oil.")
+    second = report(department, minutes_later=10, narrative="I saw Ana slip by pump 3.")
+    Attachment.objects.create(
+        incident=second, file="photos/a.jpg", content_type="image/jpeg", size=1, sha256="a" * 64
+    )
+    client.force_login(officer)
+    queue = client.get(reverse("triage:queue")).content.decode()
+    assert f"Possible duplicate of {first.reference}" in queue
+    response = client.post(url("case-merge", second), {"merge-into": first.reference})
+    assert response.status_code == 302
+    second.refresh_from_db()
+    assert second.merged_into == first
+    assert first.attachments.count() == 1
+    page = client.get(url("case", first)).content.decode()
+    assert "Worker slipped on oil." in page and "I saw Ana slip by pump 3." in page
+    assert second.reference in page
+    refs = [i.reference for i in client.get(reverse("triage:queue")).context["page"].object_list]
+    assert second.reference not in refs
+    # The merged reference still leads somewhere useful.
+    assert client.get(url("case", second)).url == url("case", first)
+
+
+def test_it_dismisses_a_false_duplicate(client, officer, department):
+    first = report(department)
+    second = report(department, minutes_later=5)
+    client.force_login(officer)
+    client.post(url("case-duplicate-dismiss", second))
+    second.refresh_from_db()
+    assert second.possible_duplicate_of is None and first.merged_cases.count() == 0
+
+
+# --- Timeline and the case page's cost --------------------------------------------------------
+
+
+def test_it_keeps_the_case_page_and_timeline_queries_flat(
+    client, officer, incident, django_assert_max_num_queries
+):
+    for _ in range(5):
+        CorrectiveActionFactory(incident=incident, owner=officer)
+    client.force_login(officer)
+    with django_assert_max_num_queries(12):
+        client.get(url("case", incident))
+    for action in CorrectiveAction.objects.filter(incident=incident):
+        action.status = ActionStatus.IN_PROGRESS
+        action.save()
+    with django_assert_max_num_queries(16):
+        body = client.get(url("case-history", incident)).content.decode()
+    assert body.count("In progress") == 5

@@ -1,0 +1,153 @@
+"""The triage queue: scope, filters, order, htmx rows, constant query count, CSV export."""
+
+import csv
+import io
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from incidents.clocks import clocks_start_for
+from incidents.models import IncidentType, Severity, Status
+from riskcabinet.roles import Role
+from tests.factories import DepartmentFactory, IncidentFactory, user_with_role
+
+pytestmark = pytest.mark.django_db
+QUEUE = reverse("triage:queue")
+
+
+@pytest.fixture
+def sanitation():
+    return DepartmentFactory(code="LASAN", name="Sanitation")
+
+
+@pytest.fixture
+def officer(sanitation):
+    return user_with_role(Role.SAFETY_OFFICER, covers=(sanitation,))
+
+
+def refs(response) -> list[str]:
+    return [incident.reference for incident in response.context["page"].object_list]
+
+
+def test_it_shows_an_officer_only_the_departments_they_cover(client, officer, sanitation):
+    mine = IncidentFactory(department=sanitation)
+    other = IncidentFactory()
+    client.force_login(officer)
+    assert refs(client.get(QUEUE)) == [mine.reference]
+    manager = user_with_role(Role.RISK_MANAGER)
+    client.force_login(manager)
+    assert set(refs(client.get(QUEUE))) == {mine.reference, other.reference}
+
+
+def test_it_filters_by_type_severity_status_and_text(client, officer, sanitation):
+    crash = IncidentFactory(
+        department=sanitation,
+        incident_type=IncidentType.VEHICLE,
+        narrative="Packer truck backed into a pole",
+    )
+    IncidentFactory(department=sanitation, severity=Severity.FIRST_AID)
+    closed = IncidentFactory(department=sanitation, status=Status.CLOSED)
+    client.force_login(officer)
+    assert refs(client.get(QUEUE, {"incident_type": "vehicle"})) == [crash.reference]
+    assert refs(client.get(QUEUE, {"q": "PACKER truck"})) == [crash.reference]
+    assert refs(client.get(QUEUE, {"q": crash.reference[-6:]})) == [crash.reference]
+    assert closed.reference not in refs(client.get(QUEUE))  # Open cases by default.
+    assert refs(client.get(QUEUE, {"status": "closed"})) == [closed.reference]
+    assert len(refs(client.get(QUEUE, {"severity": "first_aid"}))) == 1
+
+
+def test_it_filters_by_report_date(client, officer, sanitation):
+    old = IncidentFactory(department=sanitation, reported_at=timezone.now() - timedelta(days=40))
+    IncidentFactory(department=sanitation)
+    client.force_login(officer)
+    since = (timezone.localdate() - timedelta(days=7)).isoformat()
+    until = (timezone.localdate() - timedelta(days=30)).isoformat()
+    assert old.reference not in refs(client.get(QUEUE, {"reported_from": since}))
+    assert refs(client.get(QUEUE, {"reported_to": until})) == [old.reference]
+
+
+def test_it_puts_running_clocks_first_most_urgent_first_then_overdue_filter(
+    client, officer, sanitation
+):
+    quiet = IncidentFactory(department=sanitation, severity=Severity.FIRST_AID)
+    medical = IncidentFactory(department=sanitation, severity=Severity.MEDICAL)
+    serious = IncidentFactory(
+        department=sanitation,
+        severity=Severity.HOSPITALIZATION,
+        state_reportable=True,
+        reported_at=timezone.now() - timedelta(hours=9),
+        learned_at=timezone.now() - timedelta(hours=9),
+    )
+    for incident in (quiet, medical, serious):
+        clocks_start_for(incident=incident)
+    client.force_login(officer)
+    response = client.get(QUEUE)
+    assert refs(response) == [serious.reference, medical.reference, quiet.reference]
+    body = response.content.decode()
+    assert "badge--overdue" in body and "Serious" in body
+    assert refs(client.get(QUEUE, {"overdue": "on"})) == [serious.reference]
+    assert set(refs(client.get(QUEUE, {"clocks": "on"}))) == {serious.reference, medical.reference}
+
+
+def test_it_sorts_by_severity_ladder(client, officer, sanitation):
+    minor = IncidentFactory(department=sanitation, severity=Severity.FIRST_AID)
+    fatal = IncidentFactory(department=sanitation, severity=Severity.FATALITY)
+    client.force_login(officer)
+    assert refs(client.get(QUEUE, {"sort": "severity"})) == [fatal.reference, minor.reference]
+
+
+def test_it_swaps_only_the_rows_for_htmx(client, officer, sanitation):
+    IncidentFactory(department=sanitation)
+    client.force_login(officer)
+    partial = client.get(QUEUE, {"q": "bin"}, headers={"HX-Request": "true"}).content.decode()
+    full = client.get(QUEUE, {"q": "bin"}).content.decode()
+    assert 'id="queue-rows"' in partial and "<html" not in partial
+    assert "<html" in full and 'hx-push-url="true"' in full
+    restore = client.get(
+        QUEUE, headers={"HX-Request": "true", "HX-History-Restore-Request": "true"}
+    ).content.decode()
+    assert "<html" in restore
+
+
+def test_it_paginates_with_the_same_number_of_queries_at_10_and_100_rows(
+    client, officer, sanitation
+):
+    for number in range(120):
+        incident = IncidentFactory(
+            department=sanitation,
+            severity=Severity.HOSPITALIZATION if number % 3 == 0 else Severity.MEDICAL,
+            assignee=officer,
+        )
+        clocks_start_for(incident=incident)
+    client.force_login(officer)
+    counts = {}
+    for size in (10, 100):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(QUEUE, {"per_page": size})
+        assert len(refs(response)) == size
+        counts[size] = len(queries)
+    assert counts[10] == counts[100]
+    assert counts[100] <= 12
+
+
+def test_it_exports_the_filtered_queue_as_csv_within_scope(client, officer, sanitation):
+    crash = IncidentFactory(department=sanitation, incident_type=IncidentType.VEHICLE)
+    IncidentFactory(department=sanitation, incident_type=IncidentType.NEAR_MISS)
+    IncidentFactory(incident_type=IncidentType.VEHICLE)  # Another department.
+    IncidentFactory(
+        department=sanitation,
+        incident_type=IncidentType.VEHICLE,
+        privacy_case=True,
+        narrative='=HYPERLINK("http://evil")',
+    )
+    client.force_login(officer)
+    response = client.get(reverse("triage:export"), {"incident_type": "vehicle"})
+    assert response.streaming
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert crash.reference in {row["reference"] for row in rows}
+    assert len(rows) == 2
+    assert {row["narrative"] for row in rows if row["privacy_case"] == "True"} == {"Privacy case"}

@@ -1,0 +1,53 @@
+"""Nothing in a briefing packet identifies an employee."""
+
+import io
+import re
+
+import pytest
+from django.core.files.storage import default_storage
+from pypdf import PdfReader
+
+from incidents.models import Incident, Severity
+from reports.services import packet_build
+from tests.reports.test_packet_city import (
+    PACKET_MONTH,
+    SECRET_IDS,
+    SECRET_NAMES,
+    SECRET_WORDS,
+    packet_city_seed,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def _packet_text() -> str:
+    packet = packet_build(month=PACKET_MONTH)
+    reader = PdfReader(io.BytesIO(default_storage.open(packet.file.name).read()))
+    text = "\n".join(page.extract_text() or "" for page in reader.pages)
+    # Compare without spacing, so a word split across a line or a glyph run still matches.
+    return re.sub(r"\s+", "", text).casefold()
+
+
+def test_it_keeps_names_ids_and_narratives_out_of_the_packet():
+    packet_city_seed()
+    serious = Incident.objects.filter(severity=Severity.HOSPITALIZATION).first()
+    assert serious.reporter.get_full_name() in (
+        "Zebulon Quillfeather",
+        "Perpetua Marchbanks",
+        "Ignatius Vonnegrath",
+    )
+
+    text = _packet_text()
+
+    assert serious.reference.casefold() in text  # The packet did list the serious cases.
+    for secret in (*SECRET_NAMES, *SECRET_IDS, *SECRET_WORDS, "femur", "lowerback", "sprain"):
+        assert secret.casefold() not in text, secret
+
+
+def test_it_names_action_owners_by_role_only():
+    packet_city_seed()
+
+    text = _packet_text()
+
+    assert "sanitationsupervisor" in text or "departmentsupervisor" in text
+    assert "personalaide" not in text

@@ -1,0 +1,108 @@
+"""No cabinet page shows a person: no names, narratives or medical details."""
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from incidents.models import CaseNote, Investigation
+from riskcabinet.roles import Role
+from tests.factories import (
+    ClaimFactory,
+    CorrectiveActionFactory,
+    IncidentFactory,
+    UserFactory,
+    user_with_role,
+)
+from tests.riskcabinet.cabinet_helpers import stored_ranking
+
+pytestmark = pytest.mark.django_db
+
+SECRETS = (
+    "Zebulon",
+    "Quartermaine",
+    "Ophelia",
+    "Vandersloot",
+    "purple forklift behind the aquarium",
+    "Marigold Thistlewood",
+    "Dr. Esmeralda Pinkerton",
+    "St. Obscure Clinic",
+    "left pinky finger",
+    "tetanus booster",
+    "gossiped about the harbour",
+    "Bartholomew Fizzwick",
+    "1234 Secret Lane",
+    "Crocodile roots cause",
+)
+
+
+@pytest.fixture(autouse=True)
+def mid_november():
+    with time_machine.travel("2026-11-15 10:00 -08:00", tick=False):
+        yield
+
+
+@pytest.fixture
+def personal_cases():
+    police, _, _ = stored_ranking()
+    reporter = UserFactory(first_name="Zebulon", last_name="Quartermaine")
+    owner = UserFactory(first_name="Bartholomew", last_name="Fizzwick")
+    officer = UserFactory(first_name="Ophelia", last_name="Vandersloot")
+    when = datetime(2026, 10, 3, 9, 30, tzinfo=ZoneInfo("America/Los_Angeles"))
+    for offset in range(3):
+        incident = IncidentFactory(
+            department=police,
+            reporter=reporter,
+            occurred_at=when - timedelta(days=30 * offset),
+            narrative="Slipped on the purple forklift behind the aquarium and hurt a hand.",
+            involved_people="Marigold Thistlewood",
+            physician_name="Dr. Esmeralda Pinkerton",
+            treatment_facility="St. Obscure Clinic",
+            body_part="left pinky finger",
+            injury_kind="tetanus booster",
+            location_text="1234 Secret Lane",
+            assignee=officer,
+        )
+        CaseNote.objects.create(
+            incident=incident, author=officer, body="Coworkers gossiped about the harbour."
+        )
+        Investigation.objects.create(
+            incident=incident,
+            root_cause="Crocodile roots cause",
+            completed_by=officer,
+            completed_at=when,
+        )
+        CorrectiveActionFactory(
+            incident=incident, owner=owner, description="Replace the floor mats in bay 2."
+        )
+        ClaimFactory(incident=incident, opened_on=when.date())
+    return police
+
+
+def test_it_shows_no_name_narrative_or_medical_detail_on_any_cabinet_page(client, personal_cases):
+    for role in (Role.CABINET_MEMBER, Role.RISK_MANAGER):
+        client.force_login(user_with_role(role))
+        pages = [
+            client.get(reverse("cabinet:dashboard")),
+            client.get(reverse("cabinet:department", args=[personal_cases.code])),
+            client.get(
+                reverse("cabinet:department", args=[personal_cases.code]), {"month": "2026-09"}
+            ),
+        ]
+        for response in pages:
+            assert response.status_code == 200
+            html = response.content.decode()
+            leaked = [secret for secret in SECRETS if secret.lower() in html.lower()]
+            assert leaked == [], f"{response.request['PATH_INFO']} shows {leaked}"
+
+
+def test_it_still_shows_the_aggregates_built_from_those_cases(client, personal_cases):
+    client.force_login(user_with_role(Role.CABINET_MEMBER))
+
+    html = client.get(reverse("cabinet:department", args=[personal_cases.code])).content.decode()
+
+    assert "3 of 3 incidents needing an investigation" in html
+    assert "Replace the floor mats in bay 2." in html
+    assert "$10k" in html  # three claims of $3,400 incurred

@@ -1,0 +1,94 @@
+"""department_scores_compute: the engine's ranking for a month, kept in DepartmentScore."""
+
+from datetime import date
+
+import pytest
+import time_machine
+
+from riskcabinet import selectors
+from riskcabinet.models import DepartmentScore
+from riskcabinet.selectors import ScoringUnavailable
+from riskcabinet.services import department_scores_compute
+from riskcabinet.tasks import department_scores_refresh, department_scores_refresh_last_month
+from tests.riskcabinet.cabinet_helpers import scored_city
+
+pytestmark = pytest.mark.django_db
+
+OCTOBER = date(2026, 10, 1)
+
+
+@pytest.fixture
+def city():
+    return scored_city()
+
+
+def test_it_ranks_every_department_with_hours_and_stores_the_ranking(city):
+    streets, library, clerk = city
+
+    scores = department_scores_compute(month=OCTOBER)
+
+    stored = list(DepartmentScore.objects.filter(month=OCTOBER).order_by("rank"))
+    assert [s.rank for s in stored] == [1, 2, 3]
+    assert stored[0].department == streets
+    assert {s.department for s in stored} == {streets, library, clerk}
+    assert [s.pk for s in scores] == [s.pk for s in stored]
+
+
+def test_it_stores_rates_hours_and_reasons_a_reader_can_check(city):
+    streets, _, _ = city
+
+    department_scores_compute(month=OCTOBER)
+
+    score = DepartmentScore.objects.get(month=OCTOBER, department=streets)
+    assert score.hours_worked == 12 * 160_000
+    assert score.recordable_cases == 48
+    assert score.trir == pytest.approx(48 * 200_000 / (12 * 160_000))
+    assert score.reasons
+    assert all(isinstance(reason, str) for reason in score.reasons)
+
+
+def test_it_is_idempotent(city):
+    department_scores_compute(month=OCTOBER)
+    first = list(DepartmentScore.objects.values_list("pk", "department_id", "rank", "score"))
+
+    department_scores_compute(month=OCTOBER)
+
+    again = list(DepartmentScore.objects.values_list("pk", "department_id", "rank", "score"))
+    assert again == first
+
+
+def test_it_keeps_each_month_apart(city):
+    department_scores_compute(month=date(2026, 9, 1))
+    department_scores_compute(month=OCTOBER)
+
+    assert DepartmentScore.objects.filter(month=date(2026, 9, 1)).count() == 3
+    assert DepartmentScore.objects.filter(month=OCTOBER).count() == 3
+
+
+def test_it_refuses_a_month_without_payroll_hours(city):
+    with pytest.raises(ScoringUnavailable):
+        department_scores_compute(month=date(2027, 6, 1))
+    assert not DepartmentScore.objects.exists()
+
+
+def test_it_keeps_the_chart_series_for_the_departments(city):
+    streets, _, _ = city
+    department_scores_compute(month=OCTOBER)
+
+    series = selectors.scoring_series_for(month=OCTOBER)
+
+    assert len(series[streets.code]) >= 12
+    assert {"month", "rate", "centre", "upper", "lower", "signal"} <= set(series[streets.code][-1])
+
+
+def test_it_ranks_the_month_just_closed_on_the_first(city):
+    with time_machine.travel("2026-11-01 03:00 -08:00", tick=False):
+        assert department_scores_refresh_last_month.delay().get() == "2026-10"
+
+    assert DepartmentScore.objects.filter(month=OCTOBER).count() == 3
+
+
+def test_it_ranks_a_month_on_demand(city):
+    assert department_scores_refresh.delay("2026-09").get() == "2026-09"
+
+    assert DepartmentScore.objects.filter(month=date(2026, 9, 1)).count() == 3

@@ -1,0 +1,160 @@
+"""The cabinet dashboard and department pages: who may read them, and what they show."""
+
+from datetime import date
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from riskcabinet.models import DepartmentScore
+from riskcabinet.roles import Role
+from tests.factories import user_with_role
+from tests.riskcabinet.cabinet_helpers import stored_ranking
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def mid_november():
+    with time_machine.travel("2026-11-15 10:00 -08:00", tick=False):
+        yield
+
+
+@pytest.fixture
+def ranking():
+    return stored_ranking()
+
+
+@pytest.mark.parametrize(
+    ("role", "status"),
+    [
+        (Role.EMPLOYEE, 403),
+        (Role.SAFETY_OFFICER, 403),
+        (Role.CABINET_MEMBER, 200),
+        (Role.RISK_MANAGER, 200),
+        (Role.ADMINISTRATOR, 200),
+    ],
+)
+def test_it_lets_only_the_cabinet_roles_read_the_pages(client, ranking, role, status):
+    client.force_login(user_with_role(role))
+
+    assert client.get(reverse("cabinet:dashboard")).status_code == status
+    assert client.get(reverse("cabinet:department", args=["LAPD"])).status_code == status
+
+
+def test_it_sends_anonymous_visitors_to_the_login_page(client, ranking):
+    for url in (reverse("cabinet:dashboard"), reverse("cabinet:department", args=["LAPD"])):
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("login"))
+
+
+def test_it_shows_the_last_complete_month_ranked_with_reasons(client, ranking):
+    client.force_login(user_with_role(Role.CABINET_MEMBER))
+
+    html = client.get(reverse("cabinet:dashboard")).content.decode()
+
+    assert "October 2026" in html
+    assert html.index("Police") < html.index("Recreation and Parks") < html.index("City Clerk")
+    assert "Assaults up 60% on last year" in html
+    assert "2 of the last 3 months above the limit" in html
+
+
+def test_it_shows_how_each_department_moved_since_the_month_before(client, ranking):
+    client.force_login(user_with_role(Role.CABINET_MEMBER))
+
+    html = client.get(reverse("cabinet:dashboard")).content.decode()
+
+    assert 'aria-label="Up 2 places since September"' in html
+    assert 'aria-label="Same place as in September"' in html
+    assert 'aria-label="Down 2 places since September"' in html
+
+
+def test_it_shows_the_trend_as_an_arrow_with_its_rate_a_year(client, ranking):
+    client.force_login(user_with_role(Role.CABINET_MEMBER))
+
+    html = client.get(reverse("cabinet:dashboard")).content.decode()
+
+    assert 'aria-label="Rising 22% a year (significant)"' in html
+    assert "↗ 22%/yr" in html
+
+
+def test_it_draws_the_funnel_plot_with_the_outlier_labelled(client, ranking):
+    client.force_login(user_with_role(Role.CABINET_MEMBER))
+
+    html = client.get(reverse("cabinet:dashboard")).content.decode()
+
+    assert 'class="chart chart--funnel"' in html
+    assert "Above the limits: Police" in html
+
+
+def test_it_shows_an_older_month_when_picked(client, ranking):
+    client.force_login(user_with_role(Role.CABINET_MEMBER))
+
+    html = client.get(reverse("cabinet:dashboard"), {"month": "2026-09"}).content.decode()
+
+    assert "September 2026" in html
+    assert html.index("City Clerk") < html.index("Police")
+
+
+def test_it_falls_back_to_the_default_month_for_a_bad_month(client, ranking):
+    client.force_login(user_with_role(Role.CABINET_MEMBER))
+
+    html = client.get(reverse("cabinet:dashboard"), {"month": "2026-99"}).content.decode()
+
+    assert "is not a month" in html
+    assert "October 2026" in html
+
+
+def test_it_offers_recompute_to_risk_managers_only(client, ranking):
+    client.force_login(user_with_role(Role.CABINET_MEMBER))
+    assert "Recompute" not in client.get(reverse("cabinet:dashboard")).content.decode()
+    assert client.post(reverse("cabinet:scores-recompute"), {"month": "2026-10"}).status_code == 403
+
+    client.force_login(user_with_role(Role.RISK_MANAGER))
+    assert "Recompute Oct 2026" in client.get(reverse("cabinet:dashboard")).content.decode()
+
+
+def test_it_queues_the_recompute_for_the_month(
+    client, ranking, monkeypatch, django_capture_on_commit_callbacks
+):
+    queued = []
+    monkeypatch.setattr("riskcabinet.cabinet_views.department_scores_refresh.delay", queued.append)
+    client.force_login(user_with_role(Role.RISK_MANAGER))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("cabinet:scores-recompute"), {"month": "2026-10"})
+
+    assert queued == ["2026-10"]
+    assert response["Location"].endswith("?month=2026-10")
+
+
+def test_it_shows_a_department_page_with_its_reasons(client, ranking):
+    client.force_login(user_with_role(Role.CABINET_MEMBER))
+
+    html = client.get(reverse("cabinet:department", args=["LAPD"])).content.decode()
+
+    assert "Ranked <strong>1 of 3</strong>" in html
+    assert "Assaults up 60% on last year" in html
+    assert "Investigations" in html
+    assert "Workers&#x27; compensation claims" in html or "Workers' compensation claims" in html
+
+
+def test_it_answers_404_for_an_unknown_department(client, ranking):
+    client.force_login(user_with_role(Role.CABINET_MEMBER))
+
+    assert client.get(reverse("cabinet:department", args=["NOPE"])).status_code == 404
+
+
+def test_it_says_so_when_no_month_can_be_ranked(client):
+    client.force_login(user_with_role(Role.CABINET_MEMBER))
+
+    response = client.get(reverse("cabinet:dashboard"))
+
+    assert response.status_code == 200
+    assert "No ranking for October 2026" in response.content.decode()
+    assert not DepartmentScore.objects.exists()
+
+
+def test_it_keeps_rankings_apart_by_month(ranking):
+    assert DepartmentScore.objects.filter(month=date(2026, 10, 1)).count() == 3

@@ -1,0 +1,115 @@
+"""Server-side SVG charts: valid XML, accessible, labelled, and free of style attributes."""
+
+import xml.etree.ElementTree as ET
+
+from riskcabinet import charts
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def parse(svg: str) -> ET.Element:
+    return ET.fromstring(svg)
+
+
+def texts(root: ET.Element) -> list[str]:
+    return ["".join(node.itertext()) for node in root.iter(f"{SVG}text")]
+
+
+def assert_accessible(root: ET.Element) -> None:
+    assert root.tag == f"{SVG}svg"
+    assert root.get("role") == "img"
+    labelled_by = root.get("aria-labelledby").split()
+    ids = {node.get("id") for node in root.iter() if node.get("id")}
+    assert set(labelled_by) <= ids
+    assert root.find(f"{SVG}title").text
+    assert root.find(f"{SVG}desc").text
+    assert not [node for node in root.iter() if node.get("style") is not None]
+
+
+def funnel_svg(**overrides) -> str:
+    points = [
+        charts.FunnelPoint("BIG", "Big & Co", 4_000_000, 9.5, 190),
+        charts.FunnelPoint("MID", "Middle", 600_000, 5.0, 15),
+        charts.FunnelPoint("TINY", "Tiny <unit>", 20_000, 0.0, 0),
+    ]
+    curves = [
+        charts.FunnelCurve("upper_95", [10_000, 1_000_000, 10_000_000], [30, 7, 5.8], False),
+        charts.FunnelCurve("upper_99.8", [10_000, 1_000_000, 10_000_000], [60, 8, 6.2], True),
+    ]
+    arguments = {
+        "points": points,
+        "statuses": {"BIG": "above_outer", "MID": "within", "TINY": "within"},
+        "city_rate": 5.2,
+        "curves": curves,
+        "title": "Funnel plot",
+    }
+    arguments.update(overrides)
+    return charts.funnel_plot_svg(**arguments)
+
+
+def test_it_draws_a_funnel_plot_that_parses_and_is_accessible():
+    root = parse(funnel_svg())
+
+    assert_accessible(root)
+    assert len(list(root.iter(f"{SVG}circle"))) == 3
+    assert len(list(root.iter(f"{SVG}polyline"))) == 2
+
+
+def test_it_labels_the_funnel_outliers_and_names_them_in_the_description():
+    root = parse(funnel_svg())
+
+    assert "BIG" in texts(root)
+    assert "MID" not in texts(root)
+    assert "Above the limits: Big & Co (9.5)" in root.find(f"{SVG}desc").text
+
+
+def test_it_escapes_department_names():
+    svg = funnel_svg()
+
+    assert "Tiny &lt;unit&gt;" in svg
+    assert "Big &amp; Co" in svg
+
+
+def test_it_draws_limits_centre_and_signals_on_the_rate_chart():
+    points = [
+        charts.RatePoint(f"M{i} 2026", f"M{i}", 4.0 + i % 3, 4.5, 8.0, 1.0) for i in range(11)
+    ] + [charts.RatePoint("Oct 2026", "Oct", 9.4, 4.5, 8.0, 1.0, signal=True)]
+    root = parse(charts.rate_chart_svg(points=points, title="Monthly rate"))
+
+    assert_accessible(root)
+    assert len(list(root.iter(f"{SVG}path"))) == 3  # upper, lower, centre
+    assert "Months above the upper control limit: Oct 2026." in root.find(f"{SVG}desc").text
+    assert "Oct" in texts(root)
+
+
+def test_it_draws_a_rate_chart_with_missing_months():
+    points = [
+        charts.RatePoint("Sep 2026", "Sep", None, None, None, None),
+        charts.RatePoint("Oct 2026", "Oct", 3.0, 2.5, 6.0, 0.0),
+    ]
+    assert_accessible(parse(charts.rate_chart_svg(points=points, title="Monthly rate")))
+
+
+def test_it_draws_bars_with_their_values_as_text():
+    bars = [charts.Bar("Fatality", 0, "0", "danger"), charts.Bar("First aid", 40, "40")]
+    root = parse(charts.bars_svg(bars=bars, title="Severity"))
+
+    assert_accessible(root)
+    assert {"Fatality", "0", "First aid", "40"} <= set(texts(root))
+
+
+def test_it_classifies_a_point_against_the_funnel_limits():
+    limits = {"upper_outer": 8.0, "upper_inner": 6.0, "lower_inner": 2.0}
+
+    def limit_at(name, exposure):
+        return limits[name]
+
+    def status(rate):
+        return charts.funnel_classify(charts.FunnelPoint("X", "X", 1, rate), limit_at)
+
+    assert [status(9), status(7), status(4), status(1)] == [
+        "above_outer",
+        "above_inner",
+        "within",
+        "below_inner",
+    ]
