@@ -20,8 +20,9 @@ $(VENV)/.installed: pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet -e .
 	@touch $@
 
-$(VENV)/.installed-dev: pyproject.toml | $(PY)
+$(VENV)/.installed-dev: pyproject.toml package-lock.json | $(PY)
 	$(PY) -m pip install --quiet -e '.[dev]'
+	npm ci --no-audit --no-fund --silent
 	@touch $(VENV)/.installed $@
 
 install: $(VENV)/.installed

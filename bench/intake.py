@@ -252,10 +252,8 @@ def load(base: str, label: str, count_incidents) -> None:
     def run(phone: Phone) -> None:
         previous = None
         for n in range(POSTS_PER_CLIENT):
-            if previous and n % RESEND_EVERY == 0:
-                client_uuid = previous
-            else:
-                client_uuid = str(uuid.uuid4())
+            resend = previous is not None and n % RESEND_EVERY == 0
+            client_uuid = previous if resend else str(uuid.uuid4())
             try:
                 status, seconds = phone.post_report(report_fields(client_uuid))
             except Exception as error:

@@ -73,6 +73,7 @@ def incidents_load(total: int) -> None:
     present = Incident.objects.count()
     if present >= total:
         print(f"Reusing {present:,} incidents in {DATABASE}.")
+        _vacuum()
         return
     print(f"Loading {total - present:,} incidents into {DATABASE} with COPY ...")
     departments = list(Department.objects.values_list("pk", flat=True))
@@ -140,9 +141,17 @@ def incidents_load(total: int) -> None:
         ],
         batch_size=5000,
     )
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
     print(f"Loaded; {len(clocks):,} running clocks.")
+    _vacuum()
+
+
+def _vacuum() -> None:
+    # Fresh statistics and visibility map, as autovacuum would give a production database.
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE incidents_incident")
+        cursor.execute("VACUUM ANALYZE incidents_complianceclock")
 
 
 def people_ensure():
@@ -159,7 +168,10 @@ def people_ensure():
         )
     roles_ensure()
     users = {}
-    for username, role in (("bench-officer", Role.SAFETY_OFFICER), ("bench-manager", Role.RISK_MANAGER)):
+    for username, role in (
+        ("bench-officer", Role.SAFETY_OFFICER),
+        ("bench-manager", Role.RISK_MANAGER),
+    ):
         user = UserFactory(username=username)
         user.groups.add(Group.objects.get(name=role.value))
         person, _ = Person.objects.get_or_create(user=user)
@@ -169,24 +181,25 @@ def people_ensure():
     return users
 
 
-def measure(client, url: str, runs: int) -> tuple[list[float], int, int]:
+def measure(client, url: str, runs: int) -> tuple[list[float], list[float], int, int]:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     client.get(url)  # Warm caches (templates, OIICS lists, the coder).
-    timings = []
+    timings, cpu = [], []
     queries = 0
     status = 0
     for _ in range(runs):
         with CaptureQueriesContext(connection) as captured:
-            started = time.perf_counter()
+            started, started_cpu = time.perf_counter(), time.process_time()
             response = client.get(url)
             if getattr(response, "streaming", False):
                 b"".join(response.streaming_content)
             timings.append((time.perf_counter() - started) * 1000)
+            cpu.append((time.process_time() - started_cpu) * 1000)
         queries = max(queries, len(captured))
         status = response.status_code
-    return timings, queries, status
+    return timings, cpu, queries, status
 
 
 def main() -> int:
@@ -233,17 +246,21 @@ def main() -> int:
         ("case page, officer", officer, reverse("triage:case", args=[case.reference])),
     ]
     print(f"{Incident.objects.count():,} incidents; {args.runs} runs per page.\n")
-    print(f"{'page':48} {'status':>6} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8}")
+    # Wall time depends on what else the machine runs; the CPU time of the Django process is
+    # printed beside it so that a loaded machine can be told from a slow page.
+    print(f"{'page':48} {'status':>6} {'p50 ms':>8} {'p95 ms':>8} {'cpu p95':>8} {'queries':>8}")
     failures = 0
     for label, user, url in pages:
         client = Client()
         client.force_login(user)
-        timings, queries, status = measure(client, url, args.runs)
+        timings, cpu, queries, status = measure(client, url, args.runs)
         p50 = statistics.median(timings)
         p95 = statistics.quantiles(timings, n=20)[18]
+        cpu95 = statistics.quantiles(cpu, n=20)[18]
         ok = status == 200 and p95 <= P95_TARGET_MS and queries <= QUERY_TARGET
         failures += not ok
-        print(f"{label:48} {status:>6} {p50:8.1f} {p95:8.1f} {queries:8d} {'ok' if ok else 'OVER'}")
+        verdict = "ok" if ok else "OVER"
+        print(f"{label:48} {status:>6} {p50:8.1f} {p95:8.1f} {cpu95:8.1f} {queries:8d} {verdict}")
     print(f"\nTargets: p95 <= {P95_TARGET_MS} ms, <= {QUERY_TARGET} queries per page.")
     return 1 if failures else 0
 

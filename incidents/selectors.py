@@ -124,22 +124,19 @@ def queue_incidents(*, user, filters: QueueFilters) -> QuerySet[Incident]:
     if "status_rank" in order:
         incidents = incidents.annotate(
             status_rank=Case(
-                *(
-                    When(status=value, then=Value(rank))
-                    for rank, value in enumerate(Status.values)
-                ),
+                *(When(status=value, then=Value(rank)) for rank, value in enumerate(Status.values)),
                 output_field=IntegerField(),
             )
         )
-    ordering = [
-        F(name).asc(nulls_last=True) if name == "clock_due_at" else name for name in order
-    ]
+    ordering = [F(name).asc(nulls_last=True) if name == "clock_due_at" else name for name in order]
     return incidents.order_by(*ordering)
 
 
 def queue_page_rows(incidents: QuerySet[Incident]) -> QuerySet[Incident]:
     """What a queue row shows, in two queries for any page size."""
-    return incidents.select_related("department", "assignee", "possible_duplicate_of").prefetch_related(
+    return incidents.select_related(
+        "department", "assignee", "possible_duplicate_of"
+    ).prefetch_related(
         Prefetch(
             "clocks",
             queryset=ComplianceClock.objects.filter(completed_at__isnull=True).order_by("due_at"),
@@ -168,7 +165,11 @@ def case_page_load(*, user, incident: Incident) -> CasePage:
     related = list(
         Incident.objects.filter(
             Q(merged_into=incident)
-            | Q(pk__in=incidents_visible_to(user).filter(possible_duplicate_of=incident).values("pk"))
+            | Q(
+                pk__in=incidents_visible_to(user)
+                .filter(possible_duplicate_of=incident)
+                .values("pk")
+            )
         ).order_by("reported_at")
     )
     actions = list(incident.actions.select_related("owner").order_by("due_on", "pk"))
@@ -344,4 +345,3 @@ def _field_label(record, field_name: str) -> str:
         return str(record.instance_type._meta.get_field(field_name).verbose_name)
     except Exception:  # noqa: BLE001 - a field removed since the record was written.
         return field_name
-

@@ -30,9 +30,7 @@ class QueueFilterForm(forms.Form):
     incident_type = forms.ChoiceField(
         required=False, label="Type", choices=[("", "Any type"), *IncidentType.choices]
     )
-    severity = forms.ChoiceField(
-        required=False, choices=[("", "Any severity"), *Severity.choices]
-    )
+    severity = forms.ChoiceField(required=False, choices=[("", "Any severity"), *Severity.choices])
     status = forms.ChoiceField(
         required=False,
         choices=[("open", "Open (not closed)"), ("", "Any status"), *Status.choices],
@@ -185,8 +183,8 @@ class AssignForm(forms.Form):
         super().__init__(*args, **kwargs)
         ids = [user.pk for user in assignable]
         self.fields["assignee"].queryset = get_user_model().objects.filter(pk__in=ids)
-        self.fields["assignee"].label_from_instance = (
-            lambda user: user.get_full_name() or user.get_username()
+        self.fields["assignee"].label_from_instance = lambda user: (
+            user.get_full_name() or user.get_username()
         )
         # Avoid a query when rendering: the choices are the users already loaded.
         self.fields["assignee"].choices = [("", "Unassigned")] + [
@@ -214,9 +212,7 @@ class InvestigationForm(forms.Form):
     why_4 = forms.CharField(required=False, label="Why? 4")
     why_5 = forms.CharField(required=False, label="Why? 5")
     root_cause = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    contributing_factors = forms.CharField(
-        required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
+    contributing_factors = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
     complete = forms.BooleanField(required=False, label="The investigation is complete")
 
     def clean(self):

@@ -322,9 +322,11 @@ def distance_m(lat1, lon1, lat2, lon2) -> float:
 
 
 def _same_place(a: Incident, b: Incident) -> bool:
-    if None not in (a.latitude, a.longitude, b.latitude, b.longitude):
-        if distance_m(a.latitude, a.longitude, b.latitude, b.longitude) <= DUPLICATE_RADIUS_M:
-            return True
+    has_coordinates = None not in (a.latitude, a.longitude, b.latitude, b.longitude)
+    if has_coordinates and (
+        distance_m(a.latitude, a.longitude, b.latitude, b.longitude) <= DUPLICATE_RADIUS_M
+    ):
+        return True
     normalised = location_normalise(a.location_text)
     return bool(normalised) and normalised == location_normalise(b.location_text)
 
@@ -404,4 +406,3 @@ def privacy_case_view_record(*, incident: Incident, user, path: str) -> None:
     """Write who opened a privacy case (never edited afterwards)."""
     if incident.privacy_case:
         PrivacyCaseView.objects.create(incident=incident, user=user, path=path[:200])
-

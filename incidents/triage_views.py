@@ -296,7 +296,10 @@ def _case_context(request: HttpRequest, incident: Incident, forms: dict | None =
         "first_aid_items": FIRST_AID_ITEMS,
         "privacy_form": forms.get("privacy")
         or PrivacyForm(
-            initial={"privacy_case": incident.privacy_case, "privacy_reason": incident.privacy_reason},
+            initial={
+                "privacy_case": incident.privacy_case,
+                "privacy_reason": incident.privacy_reason,
+            },
             prefix="privacy",
         ),
         "privacy_reason_label": dict(PRIVACY_REASONS).get(incident.privacy_reason, ""),
@@ -338,7 +341,10 @@ def _render_case(
     request: HttpRequest, incident: Incident, forms: dict | None = None, status: int = 200
 ) -> HttpResponse:
     return render(
-        request, "incidents/triage_case.html", _case_context(request, incident, forms), status=status
+        request,
+        "incidents/triage_case.html",
+        _case_context(request, incident, forms),
+        status=status,
     )
 
 
@@ -367,9 +373,7 @@ def case_history(request: HtmxHttpRequest, reference: str) -> HttpResponse:
     template = "incidents/triage_history.html"
     if request.htmx and not request.htmx.history_restore_request:
         template += "#timeline"
-    return render(
-        request, template, {"incident": incident, "entries": incident_timeline(incident)}
-    )
+    return render(request, template, {"incident": incident, "entries": incident_timeline(incident)})
 
 
 def case_action(form_key: str, anchor: str):

@@ -411,13 +411,6 @@ def scoring_view_for(*, month: date, frames: _Frames) -> ScoringView:
     return ScoringView(ranking=ranking, previous_ranks=previous)
 
 
-_HARM_WEIGHTS = {
-    Severity.FATALITY: 60.0,
-    Severity.HOSPITALIZATION: 20.0,
-    Severity.DAYS_AWAY: 8.0,
-    Severity.RESTRICTED: 4.0,
-    Severity.MEDICAL: 2.0,
-}
 # Hours of citywide experience each department's rate is pulled toward the city's with.
 _INTERIM_PRIOR_HOURS = 400_000.0
 
@@ -446,7 +439,8 @@ def _interim_scoring(frames: _Frames, month: date) -> ScoringView:
             shrunk = (count + city * _INTERIM_PRIOR_HOURS) / (worked + _INTERIM_PRIOR_HOURS)
             trend = None
             significant = False
-            if before_hours[code] > 0 and before_cases[code] + count > 0:
+            # A trend from a handful of cases is noise: it needs five cases in each year.
+            if before_hours[code] > 0 and min(before_cases[code], count) >= 5:
                 before = (float(before_cases[code]) + 0.5) / float(before_hours[code])
                 now = (count + 0.5) / worked
                 trend = 100.0 * (now / before - 1.0)

@@ -612,7 +612,9 @@ def _clocks_create(*, incidents, officer, rng: random.Random) -> None:
     for incident in incidents:
         for clock in clocks_build_for(incident):
             if incident.status == Status.NEW:
-                running_due[incident.pk] = min(running_due.get(incident.pk, clock.due_at), clock.due_at)
+                running_due[incident.pk] = min(
+                    running_due.get(incident.pk, clock.due_at), clock.due_at
+                )
             else:
                 span = (clock.due_at - clock.started_at).total_seconds()
                 clock.completed_at = clock.started_at + timedelta(

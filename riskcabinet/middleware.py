@@ -1,7 +1,14 @@
-"""Language choice: an explicit switch wins, then the person's profile, then the browser."""
+"""Request middleware: language choice, and a retryable answer when the database is away."""
+
+import logging
 
 from django.conf import settings
+from django.db import InterfaceError, OperationalError, connections
+from django.http import HttpResponse, JsonResponse
 from django.utils import translation
+from django.utils.translation import gettext as _
+
+logger = logging.getLogger(__name__)
 
 LANGUAGE_SESSION_KEY = "riskcabinet_language"
 
@@ -28,3 +35,33 @@ class PreferredLanguageMiddleware:
             if language and translation.check_for_language(language):
                 request.COOKIES[cookie_name] = language
         return self.get_response(request)
+
+
+class DatabaseUnavailableMiddleware:
+    """Answers 503 with Retry-After when the database connection drops mid-request.
+
+    A restart or failover of PostgreSQL breaks the open connections. The request's transaction
+    was rolled back, so nothing was half-written; the phone's offline queue (and any client)
+    can send the same report again, and the client UUID keeps it from being stored twice.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, OperationalError | InterfaceError):
+            return None
+        logger.warning("Database unavailable during %s %s", request.method, request.path)
+        # Drop the broken connection so the next request opens a fresh one.
+        for connection in connections.all(initialized_only=True):
+            connection.close_if_unusable_or_obsolete()
+        message = _("The service is briefly unavailable. Your report was not lost: try again.")
+        if request.headers.get("Accept", "").startswith("application/json"):
+            response = JsonResponse({"error": message, "retry": True}, status=503)
+        else:
+            response = HttpResponse(message, status=503, content_type="text/plain; charset=utf-8")
+        response["Retry-After"] = "5"
+        return response

@@ -21,3 +21,5 @@ urlpatterns = [
     path("cabinet/packets/", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]
+
+handler500 = "riskcabinet.views.server_error"

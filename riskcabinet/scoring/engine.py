@@ -179,17 +179,18 @@ def score_as_of(
     centre = baseline[:, None] * seasonal[columns][None, :]
     limits = control_limits(cases, units, centre, settings)
     signal = (
-        limits.above[:, split:].any(axis=1)
-        if lookback > 0
-        else np.zeros(len(included), dtype=bool)
+        limits.above[:, split:].any(axis=1) if lookback > 0 else np.zeros(len(included), dtype=bool)
     )
-    recent = prior.posterior_mean(cases[:, split:].sum(axis=1), adjusted_units[:, split:].sum(axis=1))
+    recent = prior.posterior_mean(
+        cases[:, split:].sum(axis=1), adjusted_units[:, split:].sum(axis=1)
+    )
     level = np.where(
         signal,
         (1 - settings.signal_recent_weight) * frequency + settings.signal_recent_weight * recent,
         frequency,
     )
     import os
+
     mode = os.environ.get("LEVELMODE", "mean")
     if mode == "mean":
         # The level describes the middle of the window; project it to the quarter ahead.
@@ -199,7 +200,11 @@ def score_as_of(
         span = columns if mode == "w" else trend_columns
         target = end + settings.projection_months_ahead
         shift = (target - span)[None, :] / 12.0
-        adj = units_all[included][:, span] * seasonal[span] * np.exp(trend.shrunk_slope[:, None] * shift)
+        adj = (
+            units_all[included][:, span]
+            * seasonal[span]
+            * np.exp(-trend.shrunk_slope[:, None] * shift)
+        )
         y = cases_all[included][:, span].sum(axis=1)
         projected_prior = fit_gamma_prior(y, adj.sum(axis=1))
         projected = projected_prior.posterior_mean(y, adj.sum(axis=1))

@@ -113,7 +113,8 @@ def test_it_stops_a_clock_with_who_when_and_the_confirmation():
     clock_complete(clock=calosha, user=officer, confirmation="CAL-778812")
     calosha.refresh_from_db()
     incident.refresh_from_db()
-    assert calosha.completed_by == officer and calosha.confirmation == "CAL-778812"
+    assert calosha.completed_by == officer
+    assert calosha.confirmation == "CAL-778812"
     assert incident.state_report_confirmation == "CAL-778812"
     # The case's next deadline is now the earliest of the clocks still running.
     running = incident.clocks.filter(completed_at__isnull=True)
@@ -139,7 +140,8 @@ def test_it_shows_an_overdue_clock_in_red_on_the_case_page(client):
         client.force_login(officer)  # A session lasts one shift (8 hours).
         late = client.get(reverse("triage:case", args=[incident.reference])).content.decode()
     assert "clock--overdue" not in early
-    assert "clock--overdue" in late and "Overdue" in late
+    assert "clock--overdue" in late
+    assert "Overdue" in late
 
 
 @pytest.mark.django_db
@@ -153,9 +155,11 @@ def test_it_completes_a_clock_from_the_case_page(client):
     client.force_login(officer)
     url = reverse("triage:case-clock-complete", args=[incident.reference, clock.pk])
     refused = client.post(url, {f"clock-{clock.pk}-confirmation": ""})
-    assert refused.status_code == 200 and "This field is required" in refused.content.decode()
+    assert refused.status_code == 200
+    assert "This field is required" in refused.content.decode()
     response = client.post(url, {f"clock-{clock.pk}-confirmation": "CAL-1"})
     assert response.status_code == 302
     clock.refresh_from_db()
-    assert clock.completed_by == officer and clock.completed_at is not None
+    assert clock.completed_by == officer
+    assert clock.completed_at is not None
     assert clock.history.first().history_user == officer

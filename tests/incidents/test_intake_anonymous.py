@@ -30,7 +30,8 @@ def test_it_takes_a_near_miss_without_signing_in(client, department):
     assert incident.source == Source.ANONYMOUS
     assert incident.incident_type == IncidentType.NEAR_MISS
     assert incident.reporter is None
-    assert incident.body_part == "" and incident.involved_people == ""
+    assert incident.body_part == ""
+    assert incident.involved_people == ""
     assert incident.receipt_code in response.content.decode()
 
 
@@ -63,7 +64,8 @@ def test_it_shows_the_status_for_a_receipt_code(client, department):
     Incident.objects.filter(pk=incident.pk).update(status=Status.INVESTIGATING)
     typed = incident.receipt_code.replace("-", " ").lower()
     page = client.post(STATUS_URL, {"receipt_code": typed}).content.decode()
-    assert incident.reference in page and "Investigating" in page
+    assert incident.reference in page
+    assert "Investigating" in page
 
 
 def test_it_says_when_no_report_has_the_code(client):

@@ -43,7 +43,8 @@ def test_it_lets_every_role_report(client, role):
 def test_it_shows_a_mobile_form_with_camera_capture_and_defaults_to_now(client, employee):
     page = client.get(REPORT_URL).content.decode()
     assert 'accept="image/*" capture="environment"' in page
-    assert 'type="date"' in page and 'type="time"' in page
+    assert 'type="date"' in page
+    assert 'type="time"' in page
     assert f'value="{timezone.localdate().isoformat()}"' in page
     # The department comes from the profile, so it is not asked.
     assert 'name="department"' not in page
@@ -89,7 +90,8 @@ def test_it_refuses_a_date_in_the_future_and_keeps_what_was_typed(client, employ
     assert f'value="{tomorrow}"' in page
     # The summary at the top links to the field, and the field is marked invalid for readers.
     assert 'href="#id_occurred_date"' in page
-    assert 'id="id_occurred_date" required' in page and 'aria-invalid="true"' in page
+    assert 'id="id_occurred_date" required' in page
+    assert 'aria-invalid="true"' in page
     assert 'role="alert"' in page
 
 
@@ -176,7 +178,8 @@ def test_it_shows_a_resent_report_the_same_confirmation(client, employee):
     first = client.post(REPORT_URL, data)
     second = client.post(REPORT_URL, data)
     reference = Incident.objects.get().reference
-    assert reference in first.content.decode() and reference in second.content.decode()
+    assert reference in first.content.decode()
+    assert reference in second.content.decode()
 
 
 def test_it_never_reveals_another_reporters_report_through_its_uuid(client, employee):
@@ -199,7 +202,8 @@ def test_it_lists_my_reports_with_their_status(client, employee):
     mine = IncidentFactory(reporter=employee, status=Status.INVESTIGATING)
     theirs = IncidentFactory(reporter=user_with_role(Role.EMPLOYEE))
     page = client.get("/my-reports/").content.decode()
-    assert mine.reference in page and "Investigating" in page
+    assert mine.reference in page
+    assert "Investigating" in page
     assert theirs.reference not in page
 
 
@@ -216,9 +220,11 @@ def test_it_speaks_spanish_from_the_profile(client):
     IncidentFactory(reporter=user, status=Status.INVESTIGATING)
     form = client.get(REPORT_URL, headers={"Accept-Language": "en"}).content.decode()
     assert "¿Qué tipo de incidente?" in form
-    assert "Lesión o enfermedad" in form and "Enviar reporte" in form
+    assert "Lesión o enfermedad" in form
+    assert "Enviar reporte" in form
     reports = client.get("/my-reports/").content.decode()
-    assert "Mis reportes" in reports and "En investigación" in reports
+    assert "Mis reportes" in reports
+    assert "En investigación" in reports
 
 
 def test_it_serves_the_service_worker_from_the_root(client):
@@ -226,7 +232,8 @@ def test_it_serves_the_service_worker_from_the_root(client):
     assert response.status_code == 200
     assert response["Service-Worker-Allowed"] == "/"
     body = response.content.decode()
-    assert "__INTAKE_QUEUE_URL__" not in body and "intake-queue.js" in body
+    assert "__INTAKE_QUEUE_URL__" not in body
+    assert "intake-queue.js" in body
 
 
 def test_it_gives_each_form_a_new_client_uuid(client, employee):

@@ -87,7 +87,8 @@ def test_it_opens_the_triage_pages_to_triage_roles_only(client, world, role, nam
     login(client, users[role])
     response = client.get(reverse(name))
     if role == "anonymous":
-        assert response.status_code == 302 and "/accounts/login/" in response.url
+        assert response.status_code == 302
+        assert "/accounts/login/" in response.url
     elif role in PAGE_ALLOWED:
         assert response.status_code == 200
     else:
@@ -173,7 +174,8 @@ def test_it_lists_overdue_actions_per_department_within_scope(client, world):
     CorrectiveActionFactory(incident=incident, due_on=timezone.localdate() + timedelta(days=4))
     client.force_login(users["officer_covering"])
     body = client.get(reverse("triage:actions-overdue")).content.decode()
-    assert incident.department.name in body and late.description in body
+    assert incident.department.name in body
+    assert late.description in body
     assert body.count("is-overdue") == 1
 
 
@@ -195,7 +197,8 @@ def test_it_reminds_each_owner_once_a_day(world):
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == ["owner@riskcabinet.example"]
-    assert "1 overdue" in message.subject and incident.reference in message.body
+    assert "1 overdue" in message.subject
+    assert incident.reference in message.body
     assert message.body.count("- ") == 2  # The overdue one and the one due tomorrow.
 
 

@@ -78,7 +78,8 @@ def test_it_triages_a_serious_case_from_arrival_to_closure(client, officer, inci
     )
     assert response.status_code == 302
     incident.refresh_from_db()
-    assert incident.status == Status.TRIAGED and incident.state_reportable
+    assert incident.status == Status.TRIAGED
+    assert incident.state_reportable
     assert incident.clocks.filter(kind=ClockKind.CALOSHA_REPORT).exists()
     # Recordability through the guided helper.
     client.post(
@@ -125,7 +126,8 @@ def test_it_triages_a_serious_case_from_arrival_to_closure(client, officer, inci
     client.post(url("case-action-status", incident, action.pk), {"status": ActionStatus.DONE})
     client.post(url("case-status", incident), {"status-status": Status.CLOSED})
     incident.refresh_from_db()
-    assert incident.status == Status.CLOSED and incident.closed_at is not None
+    assert incident.status == Status.CLOSED
+    assert incident.closed_at is not None
     assert incident.investigation.completed_by == officer
     # The history names the officer for each change.
     assert incident.history.first().history_user == officer
@@ -177,7 +179,8 @@ def test_it_marks_a_privacy_case_with_a_reason(client, officer, incident):
         {"privacy-privacy_case": "on", "privacy-privacy_reason": "sharps"},
     )
     incident.refresh_from_db()
-    assert incident.privacy_case and incident.privacy_reason == "sharps"
+    assert incident.privacy_case
+    assert incident.privacy_reason == "sharps"
 
 
 def test_it_adds_notes(client, officer, incident):
@@ -201,7 +204,8 @@ def test_it_searches_the_oiics_lists(client, officer):
     body = client.get(
         reverse("triage:oiics-search", args=["source"]), {"codes-source": "ladder"}
     ).content.decode()
-    assert 'data-code="74"' in body and "Ladders" in body
+    assert 'data-code="74"' in body
+    assert "Ladders" in body
     by_code = client.get(reverse("triage:oiics-search", args=["event"]), {"q": "421"})
     assert 'data-code="4211"' in by_code.content.decode()
 
@@ -225,7 +229,8 @@ def test_it_shows_suggestions_and_learns_from_the_officers_choice(
     monkeypatch.setattr(triage_views, "_code_suggestions", lambda narrative: SUGGESTION)
     client.force_login(officer)
     body = client.get(url("case", incident)).content.decode()
-    assert "4211" in body and "71%" in body
+    assert "4211" in body
+    assert "71%" in body
     client.post(url("case-code-accept", incident), {"accept": "event:4211"})
     client.post(url("case-codes", incident), {"codes-event": "4212"})
     corrections = list(CodeCorrection.objects.order_by("pk"))
@@ -233,7 +238,8 @@ def test_it_shows_suggestions_and_learns_from_the_officers_choice(
         ("4211", "4211"),
         ("4211", "4212"),
     ]
-    assert corrections[1].officer == officer and corrections[1].suggested_probability == 0.71
+    assert corrections[1].officer == officer
+    assert corrections[1].suggested_probability == 0.71
 
 
 def test_it_shows_nothing_when_no_coder_is_trained(client, officer, incident, monkeypatch):
@@ -245,7 +251,8 @@ def test_it_shows_nothing_when_no_coder_is_trained(client, officer, incident, mo
     monkeypatch.setattr(autocode, "suggest", broken, raising=False)
     client.force_login(officer)
     response = client.get(url("case", incident))
-    assert response.status_code == 200 and "Suggested" not in response.content.decode()
+    assert response.status_code == 200
+    assert "Suggested" not in response.content.decode()
 
 
 def test_it_exports_code_corrections_for_training(tmp_path, officer, incident):
@@ -325,7 +332,8 @@ def test_it_merges_a_duplicate_keeping_both_narratives_and_all_photos(client, of
     assert second.merged_into == first
     assert first.attachments.count() == 1
     page = client.get(url("case", first)).content.decode()
-    assert "Worker slipped on oil." in page and "I saw Ana slip by pump 3." in page
+    assert "Worker slipped on oil." in page
+    assert "I saw Ana slip by pump 3." in page
     assert second.reference in page
     refs = [i.reference for i in client.get(reverse("triage:queue")).context["page"].object_list]
     assert second.reference not in refs
@@ -339,7 +347,8 @@ def test_it_dismisses_a_false_duplicate(client, officer, department):
     client.force_login(officer)
     client.post(url("case-duplicate-dismiss", second))
     second.refresh_from_db()
-    assert second.possible_duplicate_of is None and first.merged_cases.count() == 0
+    assert second.possible_duplicate_of is None
+    assert first.merged_cases.count() == 0
 
 
 # --- Timeline and the case page's cost --------------------------------------------------------

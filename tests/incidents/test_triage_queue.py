@@ -88,7 +88,8 @@ def test_it_puts_running_clocks_first_most_urgent_first_then_overdue_filter(
     response = client.get(QUEUE)
     assert refs(response) == [serious.reference, medical.reference, quiet.reference]
     body = response.content.decode()
-    assert "badge--overdue" in body and "Serious" in body
+    assert "badge--overdue" in body
+    assert "Serious" in body
     assert refs(client.get(QUEUE, {"overdue": "on"})) == [serious.reference]
     assert set(refs(client.get(QUEUE, {"clocks": "on"}))) == {serious.reference, medical.reference}
 
@@ -105,8 +106,10 @@ def test_it_swaps_only_the_rows_for_htmx(client, officer, sanitation):
     client.force_login(officer)
     partial = client.get(QUEUE, {"q": "bin"}, headers={"HX-Request": "true"}).content.decode()
     full = client.get(QUEUE, {"q": "bin"}).content.decode()
-    assert 'id="queue-rows"' in partial and "<html" not in partial
-    assert "<html" in full and 'hx-push-url="true"' in full
+    assert 'id="queue-rows"' in partial
+    assert "<html" not in partial
+    assert "<html" in full
+    assert 'hx-push-url="true"' in full
     restore = client.get(
         QUEUE, headers={"HX-Request": "true", "HX-History-Restore-Request": "true"}
     ).content.decode()

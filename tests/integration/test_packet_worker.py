@@ -123,9 +123,7 @@ def _wait_for(env: dict, predicate, timeout: float, log: Path) -> list[tuple]:
 
 
 def _queue(env: dict) -> None:
-    subprocess.run(
-        [sys.executable, "-c", _QUEUE, env["TEST_QUEUE"]], cwd=ROOT, env=env, check=True
-    )
+    subprocess.run([sys.executable, "-c", _QUEUE, env["TEST_QUEUE"]], cwd=ROOT, env=env, check=True)
 
 
 def _published(rows: list[tuple]) -> bool:
