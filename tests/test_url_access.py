@@ -106,11 +106,10 @@ RULES: dict[str, tuple[str, dict[str, str]]] = {
     "osha:case-pdf": ("get", TRIAGE_OBJECT),
     "cabinet:dashboard": ("get", CABINET),
     "cabinet:department": ("get", CABINET),
-    "cabinet:recompute": ("post", PACKET_BUILD),
+    "cabinet:scores-recompute": ("post", PACKET_BUILD),
     "reports:packet-list": ("get", CABINET),
     "reports:packet-build": ("post", PACKET_BUILD),
     "reports:packet-detail": ("get", CABINET),
-    "reports:packet-status": ("get", CABINET),
     "reports:packet-download": ("get", CABINET),
 }
 
@@ -204,7 +203,6 @@ def world(db):
         "osha:log-pdf": {"establishment_id": establishment.pk, "year": incident.occurred_at.year},
         "cabinet:department": {"code": department_a.code},
         "reports:packet-detail": {"month": date(2026, 10, 1)},
-        "reports:packet-status": {"month": date(2026, 10, 1)},
         "reports:packet-download": {"month": date(2026, 10, 1)},
     }
     for name in ("osha:log-csv", "osha:summary-pdf", "osha:ita-summary-csv", "osha:ita-cases-csv"):

@@ -78,8 +78,8 @@ def train_coder(
         [(training["event_date"] >= VALIDATION_START).to_numpy(), np.zeros(len(extra), bool)]
     )
 
-    features = NarrativeFeatures().fit(frame["narrative"].tolist())
-    matrix = features.transform(frame["narrative"].tolist())
+    features = NarrativeFeatures()
+    matrix = features.fit_transform(frame["narrative"].tolist())
     say(f"features: {matrix.shape[1]} columns from {matrix.shape[0]} narratives")
 
     early = ~in_validation

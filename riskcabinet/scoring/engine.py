@@ -184,31 +184,36 @@ def score_as_of(
     recent = prior.posterior_mean(
         cases[:, split:].sum(axis=1), adjusted_units[:, split:].sum(axis=1)
     )
-    level = np.where(
-        signal,
-        (1 - settings.signal_recent_weight) * frequency + settings.signal_recent_weight * recent,
-        frequency,
+    # The score's level: every month of the trend span is re-expressed at the projection month
+    # (its exposure scaled by the seasonal factor and by the shrunk trend over the months between),
+    # and the projected rate is shrunk toward the city's projection by a gamma-Poisson prior. Using
+    # the whole span keeps the level and the slope from sharing the same recent noise.
+    target = end + settings.projection_months_ahead
+    slope = trend.shrunk_slope if settings.use_trend else np.zeros(len(included))
+    months_to_target = (target - trend_columns)[None, :] / 12.0
+    projected_units = (
+        units_all[included][:, trend_columns]
+        * seasonal[trend_columns]
+        * np.exp(-slope[:, None] * months_to_target)
+    ).sum(axis=1)
+    trend_cases = cases_all[included][:, trend_columns].sum(axis=1)
+    projected = fit_gamma_prior(trend_cases, projected_units).posterior_mean(
+        trend_cases, projected_units
     )
+    # A current control-chart signal suggests the rate has moved, so the latest months get a
+    # named share of the level.
     import os
-
-    mode = os.environ.get("LEVELMODE", "mean")
-    if mode == "mean":
-        # The level describes the middle of the window; project it to the quarter ahead.
-        years_ahead = ((len(columns) - 1) / 2 + settings.projection_months_ahead) / 12.0
-        score = level * np.exp(trend.shrunk_slope * years_ahead) * harm_per_case
-    else:
-        span = columns if mode == "w" else trend_columns
-        target = end + settings.projection_months_ahead
-        shift = (target - span)[None, :] / 12.0
-        adj = (
-            units_all[included][:, span]
-            * seasonal[span]
-            * np.exp(-trend.shrunk_slope[:, None] * shift)
+    if os.environ.get("RECENT") == "dept":
+        recent = (prior.rate * projected + cases[:, split:].sum(axis=1)) / (
+            prior.rate + adjusted_units[:, split:].sum(axis=1)
         )
-        y = cases_all[included][:, span].sum(axis=1)
-        projected_prior = fit_gamma_prior(y, adj.sum(axis=1))
-        projected = projected_prior.posterior_mean(y, adj.sum(axis=1))
-        score = projected * (level / frequency) * harm_per_case
+    if settings.use_control_signals:
+        projected = np.where(
+            signal,
+            (1 - settings.signal_recent_weight) * projected + settings.signal_recent_weight * recent,
+            projected,
+        )
+    score = projected * harm_per_case
 
     with np.errstate(divide="ignore", invalid="ignore"):
         raw_rate = np.where(units_total > 0, harm_total / units_total, 0.0)

@@ -49,6 +49,10 @@ class ScoringSettings:
     # Harm points per case, by the worst outcome on the severity ladder.
     severity_weights: dict[str, float] = field(default_factory=_default_severity_weights)
 
+    # Switches for the two parts the backtest must show earn their place.
+    use_trend: bool = True
+    use_control_signals: bool = True
+
     # Harm per case is shrunk toward the city's as if the department had this many more cases
     # with the city's severity mix.
     severity_prior_cases: float = 30.0
@@ -60,8 +64,8 @@ class ScoringSettings:
     trend_min_months: int = 6
     # Two-sided z value for calling a trend "significant" (1.96 = 95%).
     trend_significance_z: float = 1.96
-    # Where the level and trend are projected to, in months after the as-of month: the middle of
-    # the quarter the cabinet plans for.
+    # Where the level is projected to, in months after the as-of month: the middle of the
+    # quarter the cabinet plans for.
     projection_months_ahead: float = 2.0
     # Seasonal adjustment needs at least this many months of history; otherwise none is applied.
     seasonality_min_months: int = 24
