@@ -25,6 +25,7 @@ from django.shortcuts import render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 from django_htmx.http import push_url
 
@@ -83,7 +84,7 @@ def report_create(request: HttpRequest) -> HttpResponse:
     )
     if result.incident.reporter_id != request.user.pk:
         # Someone else's report already holds this number: say nothing about it.
-        return HttpResponse(status=409)
+        return _uuid_taken(request)
     return _report_received(request, result.incident, refused=refused, created=result.created)
 
 
@@ -132,7 +133,7 @@ def anonymous_report_create(request: HttpRequest) -> HttpResponse:
         photos=verified,
     )
     if result.incident.source != Source.ANONYMOUS:
-        return HttpResponse(status=409)
+        return _uuid_taken(request)
     return _anonymous_received(request, result.incident, refused=refused)
 
 
@@ -301,6 +302,14 @@ def _attachment_for(user, pk: int) -> Attachment:
     if incidents_visible_to(user).filter(pk=incident.pk).exists():
         return attachment
     raise Http404
+
+
+def _uuid_taken(request: HttpRequest) -> HttpResponse:
+    """The form's number is another report's: a plain refusal that reveals nothing about it."""
+    message = _("This report could not be saved: reload the form and send your report again.")
+    if _wants_json(request):
+        return JsonResponse({"errors": {"client_uuid": [{"message": str(message)}]}}, status=409)
+    return HttpResponse(message, status=409, content_type="text/plain; charset=utf-8")
 
 
 def _wants_json(request: HttpRequest) -> bool:

@@ -36,7 +36,7 @@ from riskcabinet.autocode.features import NarrativeFeatures
 from riskcabinet.autocode.field_model import FieldModel
 from riskcabinet.autocode.labels import FIELDS, group_of
 
-MODEL_VERSION = 1
+MODEL_VERSION = 2  # 2: rule-cue features and character 3-5-grams.
 # Accepted suggestions must be right at least this often on the validation slice.
 TARGET_ACCURACY = 0.95
 

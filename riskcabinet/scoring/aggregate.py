@@ -63,7 +63,9 @@ class DepartmentMonthPanel:
         return self.by_severity @ (weights**2)
 
 
-def build_panel(incidents: pd.DataFrame, exposure: pd.DataFrame) -> DepartmentMonthPanel:
+def build_panel(
+    incidents: pd.DataFrame, exposure: pd.DataFrame, *, incidents_source: str = "incidents"
+) -> DepartmentMonthPanel:
     """Aggregate validated incidents and exposure (see validation) into a panel.
 
     Every incident must fall in a department-month that has an exposure row, since a rate needs
@@ -90,7 +92,7 @@ def build_panel(incidents: pd.DataFrame, exposure: pd.DataFrame) -> DepartmentMo
     if unknown.any():
         position = int(np.flatnonzero(unknown)[0])
         raise ScoringInputError(
-            f"incidents, data row {position + 1}, column 'department': "
+            f"{incidents_source}, data row {position + 1}, column 'department': "
             f"'{incidents['department'].iloc[position]}' has no rows in the exposure file"
         )
     incident_month = incidents["month"].to_numpy() - first_month
@@ -100,7 +102,7 @@ def build_panel(incidents: pd.DataFrame, exposure: pd.DataFrame) -> DepartmentMo
     if uncovered.any():
         position = int(np.flatnonzero(uncovered)[0])
         raise ScoringInputError(
-            f"incidents, data row {position + 1}, column 'occurred_on': department "
+            f"{incidents_source}, data row {position + 1}, column 'occurred_on': department "
             f"'{incidents['department'].iloc[position]}' has no exposure row for "
             f"{month_label(incidents['month'].iloc[position])}"
         )

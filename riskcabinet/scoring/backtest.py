@@ -24,11 +24,16 @@ import numpy as np
 import pandas as pd
 from scipy.stats import rankdata
 
-from riskcabinet.scoring.aggregate import DepartmentMonthPanel
+from riskcabinet.scoring.aggregate import DepartmentMonthPanel, build_panel
 from riskcabinet.scoring.engine import score_as_of
 from riskcabinet.scoring.settings import HOURS_BASE, ScoringSettings
 from riskcabinet.scoring.shrinkage import fit_gamma_prior
-from riskcabinet.scoring.validation import ScoringInputError, month_label
+from riskcabinet.scoring.validation import (
+    ScoringInputError,
+    month_label,
+    validate_exposure,
+    validate_incidents,
+)
 
 METHODS = ("engine", "raw_count", "raw_rate", "eb_rate")
 
@@ -161,3 +166,23 @@ def backtest_panel(
         summary=summary,
         per_month=per_month,
     )
+
+
+def backtest(
+    incidents: pd.DataFrame,
+    exposure: pd.DataFrame,
+    *,
+    horizon: int = 3,
+    window: int = 12,
+    settings: ScoringSettings | None = None,
+) -> BacktestResult:
+    """Backtest the engine and the baselines on incidents and exposure frames.
+
+    The frames are validated as in `rank_departments`. The first as-of month is the first with a
+    full window behind it; the last is the last with `horizon` months after it.
+    """
+    panel = build_panel(
+        validate_incidents(incidents, source="incidents"),
+        validate_exposure(exposure, source="exposure"),
+    )
+    return backtest_panel(panel, horizon=horizon, window=window, settings=settings)

@@ -28,8 +28,8 @@ class DepartmentScores:
     """Engine output for the departments with hours in the window (arrays in panel order).
 
     Harm rates are harm points per 200,000 hours; case rates (`prior`, `city_case_rate`,
-    `recent_case_rate`, the control limits) count cases with harm per 200,000 hours. `window_columns` and
-    `trend_columns` index the panel's months.
+    `recent_case_rate`, `projected_case_rate`, the control limits) count cases with harm per
+    200,000 hours. `window_columns` and `trend_columns` index the panel's months.
     """
 
     as_of: int
@@ -51,6 +51,7 @@ class DepartmentScores:
     limits: ControlLimits
     control_signal: np.ndarray
     recent_case_rate: np.ndarray
+    projected_case_rate: np.ndarray
     score: np.ndarray
 
 
@@ -181,9 +182,6 @@ def score_as_of(
     signal = (
         limits.above[:, split:].any(axis=1) if lookback > 0 else np.zeros(len(included), dtype=bool)
     )
-    recent = prior.posterior_mean(
-        cases[:, split:].sum(axis=1), adjusted_units[:, split:].sum(axis=1)
-    )
     # The score's level: every month of the trend span is re-expressed at the projection month
     # (its exposure scaled by the seasonal factor and by the shrunk trend over the months between),
     # and the projected rate is shrunk toward the city's projection by a gamma-Poisson prior. Using
@@ -201,19 +199,20 @@ def score_as_of(
         trend_cases, projected_units
     )
     # A current control-chart signal suggests the rate has moved, so the latest months get a
-    # named share of the level.
-    import os
-    if os.environ.get("RECENT") == "dept":
-        recent = (prior.rate * projected + cases[:, split:].sum(axis=1)) / (
-            prior.rate + adjusted_units[:, split:].sum(axis=1)
-        )
+    # named share of the level. Their rate is shrunk toward the department's own projection
+    # (not the city's), with the prior's strength.
+    recent = (prior.rate * projected + cases[:, split:].sum(axis=1)) / (
+        prior.rate + adjusted_units[:, split:].sum(axis=1)
+    )
     if settings.use_control_signals:
         projected = np.where(
             signal,
-            (1 - settings.signal_recent_weight) * projected + settings.signal_recent_weight * recent,
+            (1 - settings.signal_recent_weight) * projected
+            + settings.signal_recent_weight * recent,
             projected,
         )
     score = projected * harm_per_case
+    projected_case_rate = projected
 
     with np.errstate(divide="ignore", invalid="ignore"):
         raw_rate = np.where(units_total > 0, harm_total / units_total, 0.0)
@@ -237,5 +236,6 @@ def score_as_of(
         limits=limits,
         control_signal=signal,
         recent_case_rate=recent,
+        projected_case_rate=projected_case_rate,
         score=score,
     )

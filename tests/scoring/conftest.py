@@ -48,7 +48,11 @@ def simulate_city(
         * seasonal[None, :]
         * rng.gamma(100, 1 / 100, (n_departments, n_months))
     )
-    hours = headcount[:, None] * _HOURS_PER_PERSON_MONTH * rng.uniform(0.95, 1.05, (n_departments, n_months))
+    hours = (
+        headcount[:, None]
+        * _HOURS_PER_PERSON_MONTH
+        * rng.uniform(0.95, 1.05, (n_departments, n_months))
+    )
     expected = level[:, None] * multiplier * hours / 200_000
     counts = rng.poisson(expected)
 
@@ -67,8 +71,12 @@ def simulate_city(
     month = np.repeat(np.tile(months, n_departments), counts.ravel())
     severity_mix = rng.dirichlet(_SEVERITY_MIX * 80, n_departments)
     type_mix = rng.dirichlet(_TYPE_MIX * 30, n_departments)
-    severity = (rng.random(len(department))[:, None] > np.cumsum(severity_mix, 1)[department]).sum(1)
-    incident_type = (rng.random(len(department))[:, None] > np.cumsum(type_mix, 1)[department]).sum(1)
+    severity = (rng.random(len(department))[:, None] > np.cumsum(severity_mix, 1)[department]).sum(
+        1
+    )
+    incident_type = (rng.random(len(department))[:, None] > np.cumsum(type_mix, 1)[department]).sum(
+        1
+    )
     severity = np.minimum(severity, len(SEVERITIES) - 1)
     incident_type = np.minimum(incident_type, len(INCIDENT_TYPES) - 1)
     days_in_month = month_starts.days_in_month.to_numpy()[month]

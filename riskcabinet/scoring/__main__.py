@@ -1,0 +1,7 @@
+"""Entry point for `python -m riskcabinet.scoring`."""
+
+import sys
+
+from riskcabinet.scoring.cli import main
+
+sys.exit(main())
