@@ -52,15 +52,18 @@ lint:
 	$(BIN)/ruff format --check .
 	DJANGO_SETTINGS_MODULE=riskcabinet.settings.test $(MANAGE) makemigrations --check --dry-run
 
-# The whole suite on the embedded SQLite database.
+# The whole suite on the embedded SQLite database (tests that need the suite's database to be
+# PostgreSQL run in the next pass).
 pytest:
-	$(BIN)/pytest
+	$(BIN)/pytest -m "not postgresql"
 
-# The database tests again on PostgreSQL (browser tests already ran above).
+# The database tests again on PostgreSQL. Browser, integration and slow tests already ran above
+# (the integration tests start or reach their own PostgreSQL, Redis and Celery).
 # Outside CI, a machine without PostgreSQL skips this pass with a warning (CI never does).
 pytest-postgres:
 	@if $(PY) -m tests.service_check postgres "$(TEST_POSTGRES_URL)"; then \
-		DATABASE_URL=$(TEST_POSTGRES_URL) $(BIN)/pytest -m "not browser" -p no:cacheprovider; \
+		DATABASE_URL=$(TEST_POSTGRES_URL) $(BIN)/pytest -p no:cacheprovider \
+			-m "(not browser and not integration and not slow) or postgresql"; \
 	elif [ -n "$$CI" ]; then echo "PostgreSQL is not reachable at $(TEST_POSTGRES_URL)"; exit 1; \
 	else echo "WARNING: PostgreSQL is not reachable; the PostgreSQL pass was not run (run .ci/services.sh as root)."; fi
 

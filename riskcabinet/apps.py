@@ -10,7 +10,6 @@ class RiskcabinetConfig(AppConfig):
 
         # Load the Celery app so that shared tasks bind to it whenever Django runs.
         from riskcabinet.celery import app  # noqa: F401
-
         from riskcabinet.roles import roles_ensure_after_migrate
 
         post_migrate.connect(roles_ensure_after_migrate, sender=self)

@@ -25,9 +25,10 @@ from incidents.models import (
 )
 from riskcabinet import charts
 from riskcabinet.models import Department, DepartmentScore, ExposureMonth
-from riskcabinet.scoring.funnel import funnel_limits, poisson_rate_limit
-from riskcabinet.scoring.settings import HOURS_BASE
-from riskcabinet.scoring.validation import ScoringInputError
+
+# The scoring engine (scikit-learn, SciPy) is imported inside the functions that run it, so that
+# loading the URL conf, and so every web worker's first request, does not pay for it.
+HOURS_BASE = 200_000.0
 
 LOCAL_TIME_ZONE = ZoneInfo("America/Los_Angeles")
 # Two-sided coverage of the funnel plot's inner and outer limits.
@@ -195,6 +196,8 @@ def funnel_data(scores: list[DepartmentScore]) -> FunnelData | None:
     high = max(p.exposure for p in points) * 2
     grid = np.geomspace(low, high, 120)
     units = grid / HOURS_BASE
+    from riskcabinet.scoring.funnel import funnel_limits
+
     limits = funnel_limits(city_rate / 1.0, units, FUNNEL_COVERAGES)
 
     curves = []
@@ -207,6 +210,8 @@ def funnel_data(scores: list[DepartmentScore]) -> FunnelData | None:
                 outer=key.endswith("99.8"),
             )
         )
+
+    from riskcabinet.scoring.funnel import poisson_rate_limit
 
     def limit_at(name: str, exposure: float) -> float | None:
         side, which = name.split("_")
@@ -399,12 +404,11 @@ def scoring_result_compute(*, month: date, window: int = SCORING_WINDOW_MONTHS) 
     if exposure.empty:
         raise ScoringUnavailable("No payroll hours have been imported yet.")
     exposure = exposure[exposure["month"] <= f"{month:%Y-%m}"]
-    rank_departments = getattr(scoring, "rank_departments", None)
-    if rank_departments is None:
-        raise ScoringUnavailable("the scoring engine is not installed")
     try:
-        ranking = rank_departments(incidents, exposure, as_of=f"{month:%Y-%m}", window=window)
-    except ScoringInputError as error:
+        ranking = scoring.rank_departments(
+            incidents, exposure, as_of=f"{month:%Y-%m}", window=window
+        )
+    except scoring.ScoringInputError as error:
         raise ScoringUnavailable(str(error)) from error
     return _scoring_result_from(ranking, month=month, exposure=exposure, window=window)
 

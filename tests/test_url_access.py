@@ -242,5 +242,7 @@ def test_it_enforces_the_declared_rule_for_every_url(client, world, role):
         response = getattr(client, method)(url)
         outcome = _outcome(response)
         if outcome != rule[role]:
-            failures.append(f"{method.upper()} {url} ({name}): expected {rule[role]}, got {outcome}")
+            failures.append(
+                f"{method.upper()} {url} ({name}): expected {rule[role]}, got {outcome}"
+            )
     assert not failures, "\n".join(failures)

@@ -28,6 +28,7 @@ from riskcabinet.scoring.aggregate import DepartmentMonthPanel, build_panel
 from riskcabinet.scoring.engine import score_as_of
 from riskcabinet.scoring.settings import HOURS_BASE, ScoringSettings
 from riskcabinet.scoring.shrinkage import fit_gamma_prior
+from riskcabinet.scoring.threads import single_threaded
 from riskcabinet.scoring.validation import (
     ScoringInputError,
     month_label,
@@ -84,6 +85,56 @@ def _top_k(values: np.ndarray, k: int) -> set[int]:
     return set(np.argsort(-values, kind="stable")[:k].tolist())
 
 
+def _judge(
+    panel: DepartmentMonthPanel,
+    as_of: int,
+    window: int,
+    horizon: int,
+    settings: ScoringSettings,
+    harm: np.ndarray,
+    units: np.ndarray,
+) -> list[dict]:
+    """Every method's figures for one as-of month."""
+    scores = score_as_of(panel, as_of, window, settings)
+    k = settings.backtest_top_k
+    rows = []
+    end = panel.column(as_of)
+    future = slice(end + 1, end + 1 + horizon)
+    future_units = units[scores.included, future].sum(axis=1)
+    future_harm = harm[scores.included, future].sum(axis=1)
+    keep = future_units > 0
+    if keep.sum() < 3:
+        return []
+    realised = future_harm[keep] / future_units[keep]
+    squared = panel.harm_squared(settings)[scores.included, future].sum()
+    dispersion = squared / future_harm.sum() if future_harm.sum() > 0 else 1.0
+    realised_prior = fit_gamma_prior(future_harm[keep] / dispersion, future_units[keep])
+    realised_shrunk = realised_prior.posterior_mean(
+        future_harm[keep] / dispersion, future_units[keep]
+    )
+    candidates = {
+        "engine": scores.score,
+        "raw_count": panel.recordable[scores.included][:, scores.window_columns].sum(axis=1),
+        "raw_rate": scores.harm_rate,
+        "eb_rate": scores.eb_harm_rate,
+    }
+    top_realised = _top_k(realised_shrunk, k)
+    top_realised_raw = _top_k(realised, k)
+    for method, values in candidates.items():
+        predicted = values[keep]
+        top_predicted = _top_k(predicted, k)
+        rows.append(
+            {
+                "as_of": month_label(as_of),
+                "method": method,
+                "spearman": _spearman(predicted, realised),
+                "top5_precision": len(top_predicted & top_realised) / k,
+                "top5_precision_raw": len(top_predicted & top_realised_raw) / k,
+            }
+        )
+    return rows
+
+
 def backtest_panel(
     panel: DepartmentMonthPanel,
     *,
@@ -108,44 +159,10 @@ def backtest_panel(
         )
     harm = panel.harm(settings)
     units = panel.hours / HOURS_BASE
-    k = settings.backtest_top_k
     rows = []
-    for as_of in range(earliest, latest + 1):
-        scores = score_as_of(panel, as_of, window, settings)
-        end = panel.column(as_of)
-        future = slice(end + 1, end + 1 + horizon)
-        future_units = units[scores.included, future].sum(axis=1)
-        future_harm = harm[scores.included, future].sum(axis=1)
-        keep = future_units > 0
-        if keep.sum() < 3:
-            continue
-        realised = future_harm[keep] / future_units[keep]
-        squared = panel.harm_squared(settings)[scores.included, future].sum()
-        dispersion = squared / future_harm.sum() if future_harm.sum() > 0 else 1.0
-        realised_prior = fit_gamma_prior(future_harm[keep] / dispersion, future_units[keep])
-        realised_shrunk = realised_prior.posterior_mean(
-            future_harm[keep] / dispersion, future_units[keep]
-        )
-        candidates = {
-            "engine": scores.score,
-            "raw_count": panel.recordable[scores.included][:, scores.window_columns].sum(axis=1),
-            "raw_rate": scores.harm_rate,
-            "eb_rate": scores.eb_harm_rate,
-        }
-        top_realised = _top_k(realised_shrunk, k)
-        top_realised_raw = _top_k(realised, k)
-        for method, values in candidates.items():
-            predicted = values[keep]
-            top_predicted = _top_k(predicted, k)
-            rows.append(
-                {
-                    "as_of": month_label(as_of),
-                    "method": method,
-                    "spearman": _spearman(predicted, realised),
-                    "top5_precision": len(top_predicted & top_realised) / k,
-                    "top5_precision_raw": len(top_predicted & top_realised_raw) / k,
-                }
-            )
+    with single_threaded():
+        for as_of in range(earliest, latest + 1):
+            rows.extend(_judge(panel, as_of, window, horizon, settings, harm, units))
     per_month = pd.DataFrame(rows)
     summary = (
         per_month.groupby("method", sort=False)

@@ -14,6 +14,7 @@ from riskcabinet.scoring.engine import DepartmentScores, score_as_of
 from riskcabinet.scoring.funnel import funnel_limits
 from riskcabinet.scoring.reasons import ReasonFacts, department_reasons
 from riskcabinet.scoring.settings import HOURS_BASE, INCIDENT_TYPES, SEVERITIES, ScoringSettings
+from riskcabinet.scoring.threads import single_threaded
 from riskcabinet.scoring.validation import (
     month_label,
     parse_month,
@@ -151,6 +152,13 @@ def rank_panel(
     panel: DepartmentMonthPanel, as_of: int, window: int, settings: ScoringSettings
 ) -> Ranking:
     """Rank an aggregated panel (see `rank_departments` for frames)."""
+    with single_threaded():
+        return _rank_panel(panel, as_of, window, settings)
+
+
+def _rank_panel(
+    panel: DepartmentMonthPanel, as_of: int, window: int, settings: ScoringSettings
+) -> Ranking:
     scores = score_as_of(panel, as_of, window, settings)
     included = scores.included
     columns = scores.window_columns

@@ -1,10 +1,11 @@
 """Empirical-Bayes gamma-Poisson shrinkage of department rates toward the citywide rate.
 
 Each department's count y over exposure E is Poisson(theta * E), and the true rates theta are
-drawn from a Gamma(shape, rate) prior shared by the city. The prior is fitted by maximising the
-marginal (negative binomial) likelihood, starting from the method-of-moments estimate; the
-posterior mean (shape + y) / (rate + E) then pulls a department toward the city in proportion to
-how little exposure it has.
+drawn from a Gamma(shape, rate) prior shared by the city. The prior's mean is the pooled city
+rate; its shape (how much departments truly differ) maximises the marginal (negative binomial)
+likelihood, with the method-of-moments estimate as the fallback. The posterior mean
+(shape + y) / (rate + E) then pulls a department toward the city in proportion to how little
+exposure it has.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.optimize import minimize
+from scipy.optimize import minimize_scalar
 from scipy.special import gammaln
 
 # Bounds on the log of the prior's shape: a shape of e**13 is "every department has the city's
@@ -70,10 +71,11 @@ def fit_gamma_prior(counts: np.ndarray, exposure: np.ndarray) -> GammaPrior:
         shape = float(np.exp(_LOG_SHAPE_BOUNDS[1]))
         return GammaPrior(shape=shape, rate=shape / pooled)
 
-    def negative_log_likelihood(parameters: np.ndarray) -> float:
-        log_mean, log_shape = parameters
+    # The mean is held at the pooled rate (the exposure-weighted mean the data fix closely) and
+    # the shape, which sets how far departments are pulled, maximises the marginal likelihood.
+    def negative_log_likelihood(log_shape: float) -> float:
         shape = np.exp(log_shape)
-        rate = shape / np.exp(log_mean)
+        rate = shape / pooled
         value = (
             gammaln(shape + counts)
             - gammaln(shape)
@@ -82,13 +84,14 @@ def fit_gamma_prior(counts: np.ndarray, exposure: np.ndarray) -> GammaPrior:
         )
         return float(-value.sum())
 
-    start = np.array([np.log(pooled), np.log(_moments_shape(counts, exposure, pooled))])
-    result = minimize(
+    result = minimize_scalar(
         negative_log_likelihood,
-        start,
-        method="L-BFGS-B",
-        bounds=[(np.log(pooled) - 3, np.log(pooled) + 3), _LOG_SHAPE_BOUNDS],
+        bounds=_LOG_SHAPE_BOUNDS,
+        method="bounded",
+        options={"xatol": 1e-3},
     )
-    log_mean, log_shape = result.x if np.all(np.isfinite(result.x)) else start
+    log_shape = (
+        result.x if np.isfinite(result.x) else np.log(_moments_shape(counts, exposure, pooled))
+    )
     shape = float(np.exp(log_shape))
-    return GammaPrior(shape=shape, rate=shape / float(np.exp(log_mean)))
+    return GammaPrior(shape=shape, rate=shape / pooled)

@@ -20,17 +20,14 @@ from dataclasses import dataclass
 import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import PoissonRegressor
-from threadpoolctl import ThreadpoolController
+
+from riskcabinet.scoring.threads import single_threaded
 
 _PRIOR_SD = 2.0
 
-# The fits are small (a few hundred rows); letting OpenMP and BLAS threads compete for them
-# makes each fit a hundred times slower on a two-core machine, so they run on one thread.
-_THREADS = ThreadpoolController()
-
 
 def _fit(model: PoissonRegressor, design: np.ndarray, target: np.ndarray, weight: np.ndarray):
-    with _THREADS.limit(limits=1), warnings.catch_warnings():
+    with single_threaded(), warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         return model.fit(design, target, sample_weight=weight)
 

@@ -68,19 +68,17 @@ def _it_stores_every_distinct_report() -> None:
     assert len(references) == SENDERS
 
 
-@pytest.mark.integration
+@pytest.mark.postgresql
 @pytest.mark.django_db(transaction=True)
 def test_it_stores_one_incident_for_simultaneous_resends_on_postgresql(postgres_url):
-    if connection.vendor != "postgresql":
-        pytest.skip("Runs in the PostgreSQL pass (DATABASE_URL=postgres://...).")
+    assert connection.vendor == "postgresql", "run in the PostgreSQL pass (make pytest-postgres)"
     _it_stores_one_incident_for_simultaneous_resends()
 
 
-@pytest.mark.integration
+@pytest.mark.postgresql
 @pytest.mark.django_db(transaction=True)
 def test_it_numbers_simultaneous_distinct_reports_apart_on_postgresql(postgres_url):
-    if connection.vendor != "postgresql":
-        pytest.skip("Runs in the PostgreSQL pass (DATABASE_URL=postgres://...).")
+    assert connection.vendor == "postgresql", "run in the PostgreSQL pass (make pytest-postgres)"
     _it_stores_every_distinct_report()
 
 
