@@ -20,6 +20,7 @@ incident) and listed; rows that cannot be read are listed with their line number
 """
 
 import csv
+import io
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -31,6 +32,10 @@ from django.utils import timezone
 from incidents.models import Claim, ClaimStatus, Incident
 
 REQUIRED_COLUMNS = ("claim_number", "opened_on", "status", "paid_to_date", "total_incurred")
+# What the Claim columns hold: numeric(12, 2) dollars, a 40-character number, a day count.
+MAX_AMOUNT = Decimal("9999999999.99")
+CLAIM_NUMBER_MAX = 40
+MAX_LOST_DAYS = 36_500
 _FIELDS = ("incident_id", "opened_on", "status", "paid_to_date", "total_incurred", "lost_days")
 
 
@@ -65,9 +70,13 @@ def _parse_money(value: str, column: str) -> Decimal:
         amount = Decimal(cleaned)
     except InvalidOperation:
         raise ValueError(f"{column} '{value}' is not an amount") from None
+    if not amount.is_finite():
+        raise ValueError(f"{column} '{value}' is not an amount")
     if amount < 0:
         raise ValueError(f"{column} is negative")
-    return amount.quantize(Decimal("0.01"))
+    if amount > MAX_AMOUNT:
+        raise ValueError(f"{column} {value} is too large")
+    return min(amount.quantize(Decimal("0.01")), MAX_AMOUNT)
 
 
 def _incident_for(row: dict) -> tuple[Incident | None, str]:
@@ -108,8 +117,10 @@ def _row_values(row: dict) -> dict:
             f"status '{row.get('status', '')}' is not one of {', '.join(ClaimStatus.values)}"
         )
     lost = (row.get("lost_days") or "").strip() or "0"
-    if not lost.isdigit():
+    if not (lost.isascii() and lost.isdigit()):
         raise ValueError(f"lost_days '{lost}' is not a whole number of days")
+    if int(lost) > MAX_LOST_DAYS:
+        raise ValueError(f"lost_days {lost} is too large")
     return {
         "opened_on": _parse_date(row.get("opened_on") or ""),
         "status": status,
@@ -123,9 +134,13 @@ def _row_values(row: dict) -> dict:
 def claims_import(*, path: Path, change_reason: str = "Claims file import") -> ClaimImportResult:
     """Create or update one Claim per row, keyed on claim_number; history records each change."""
     result = ClaimImportResult()
-    with open(path, newline="", encoding="utf-8-sig") as handle:
+    with io.StringIO(_file_text(path), newline="") as handle:
         reader = csv.DictReader(handle)
-        columns = [c.strip() for c in reader.fieldnames or ()]
+        try:
+            columns = [c.strip() for c in reader.fieldnames or ()]
+        except csv.Error as error:
+            problem = f"{path.name}, line 1: not a readable CSV file ({error})"
+            raise ClaimFileError(problem) from None
         missing = [c for c in REQUIRED_COLUMNS if c not in columns]
         if missing:
             raise ClaimFileError(f"{path.name}: missing column(s) {', '.join(missing)}")
@@ -137,9 +152,21 @@ def claims_import(*, path: Path, change_reason: str = "Claims file import") -> C
                 row = next(reader)
             except StopIteration:
                 break
+            except csv.Error as error:
+                raise ClaimFileError(
+                    f"{path.name}, line {line}: not a readable CSV file ({error})"
+                ) from None
+            if any("\x00" in value for value in row.values() if isinstance(value, str)):
+                result.bad_rows.append((line, "the row contains a NUL character"))
+                continue
             claim_number = (row.get("claim_number") or "").strip()
             if not claim_number:
                 result.bad_rows.append((line, "claim_number is empty"))
+                continue
+            if len(claim_number) > CLAIM_NUMBER_MAX:
+                result.bad_rows.append(
+                    (line, f"claim_number is longer than {CLAIM_NUMBER_MAX} characters")
+                )
                 continue
             if claim_number in seen:
                 result.bad_rows.append((line, f"claim {claim_number} appears twice in the file"))
@@ -156,6 +183,18 @@ def claims_import(*, path: Path, change_reason: str = "Claims file import") -> C
                 result.unlinked.append((line, claim_number, reason))
             _claim_save(claim_number, values, result, change_reason)
     return result
+
+
+def _file_text(path: Path) -> str:
+    raw = path.read_bytes()
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        raise ClaimFileError(
+            f"{path.name}, line {line}: the file is not UTF-8 text "
+            f"(byte 0x{raw[error.start]:02x}); save it as UTF-8 CSV"
+        ) from None
 
 
 def _claim_save(claim_number: str, values: dict, result: ClaimImportResult, reason: str) -> None:

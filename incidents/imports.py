@@ -31,6 +31,7 @@ go in batches with one block of references per year taken from ReferenceSequence
 from __future__ import annotations
 
 import csv
+import io
 import uuid
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
@@ -58,6 +59,9 @@ from incidents.services import format_reference
 from riskcabinet.models import Department
 
 FORMATS = ("osha-severe", "generic-csv")
+# A count of days or people above this is a typing mistake (and would not fit the column).
+MAX_COUNT = 36_500
+EARLIEST_YEAR = 1900
 BATCH_SIZE = 1000
 SOURCE_KEY_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://riskcabinet.example/source-key")
 
@@ -130,9 +134,22 @@ def source_key_uuid(source_key: str) -> uuid.UUID:
 
 def _rows(path: Path) -> Iterator[tuple[int, dict]]:
     """CSV rows with the line on which each begins (narratives may span lines)."""
-    with open(path, newline="", encoding="utf-8-sig") as handle:
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        raise ImportFileError(
+            f"{path.name}, line {line}: the file is not UTF-8 text "
+            f"(byte 0x{raw[error.start]:02x}); save it as UTF-8 CSV"
+        ) from None
+    with io.StringIO(text, newline="") as handle:
         reader = csv.DictReader(handle)
-        yield 0, {"__columns__": [c.strip() for c in reader.fieldnames or ()]}
+        try:
+            columns = [c.strip() for c in reader.fieldnames or ()]
+        except csv.Error as error:
+            raise ImportFileError(f"{path.name}, line 1: {error}") from error
+        yield 0, {"__columns__": columns}
         while True:
             line = reader.line_num + 1
             try:
@@ -157,10 +174,12 @@ def _count(value: str, column: str) -> int:
         return 0
     try:
         number = int(float(value))
-    except ValueError:
+    except (ValueError, OverflowError):
         raise BadRow(f"{column} '{value}' is not a number") from None
     if number < 0 or number != float(value):
         raise BadRow(f"{column} '{value}' is not a whole number of 0 or more")
+    if number > MAX_COUNT:
+        raise BadRow(f"{column} {value} is too large")
     return number
 
 
@@ -272,6 +291,8 @@ def _generic_draft(
             )
     except ValueError:
         raise BadRow(f"occurred_at '{raw_when}' is not a date or date and time") from None
+    if not datetime(EARLIEST_YEAR, 1, 1, tzinfo=occurred.tzinfo) <= occurred <= timezone.now():
+        raise BadRow(f"occurred_at '{raw_when}' is before {EARLIEST_YEAR} or in the future")
     incident_type = (row.get("incident_type") or "").strip().lower()
     if incident_type not in IncidentType.values:
         raise BadRow(
@@ -330,6 +351,8 @@ def _read(
     for line, row in rows:
         report.rows_read += 1
         try:
+            if any("\x00" in value for value in row.values()):
+                raise BadRow("the row contains a NUL character")
             draft = make(line, row, report, department_code)
         except BadRow as error:
             report.bad_rows.append((line, str(error)))

@@ -478,14 +478,17 @@ def assign(request: HttpRequest, incident: Incident):
 @case_action("status", "status")
 def status_change(request: HttpRequest, incident: Incident):
     form = StatusForm(request.POST, prefix="status")
-    if form.is_valid():
-        incident_status_change(
-            incident=incident,
-            status=form.cleaned_data["status"],
-            close_reason=form.cleaned_data["close_reason"],
-        )
-        messages.success(request, f"Status: {incident.get_status_display()}.")
-    return form
+    if not form.is_valid():
+        # The status is a list of allowed moves: a bad value is shown as a message.
+        name, errors = next(iter(form.errors.items()))
+        raise WorkflowError(f"{form.fields[name].label or name.capitalize()}: {errors[0]}")
+    incident_status_change(
+        incident=incident,
+        status=form.cleaned_data["status"],
+        close_reason=form.cleaned_data["close_reason"],
+    )
+    messages.success(request, f"Status: {incident.get_status_display()}.")
+    return None
 
 
 @case_action("note", "notes")

@@ -664,8 +664,10 @@ def _clocks_create(*, incidents, officer, rng: random.Random) -> None:
 
 
 def _status_for_age(age_days: int, rng: random.Random) -> str:
+    if age_days > 150:
+        return Status.CLOSED
     if age_days > 90:
-        return Status.CLOSED if rng.random() < 0.95 else Status.ACTIONS_PENDING
+        return Status.CLOSED if rng.random() < 0.9 else Status.ACTIONS_PENDING
     if age_days > 30:
         return rng.choices(
             (Status.CLOSED, Status.ACTIONS_PENDING, Status.INVESTIGATING), weights=(6, 3, 1)

@@ -55,6 +55,8 @@ EXPOSURE_IMPORT_COLUMNS = ("department", "month", "hours_worked", "headcount")
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 # ExposureMonth.hours_worked holds 12 digits with one decimal place.
 _MAX_HOURS = Decimal("99999999999.9")
+# More people than any employer has: a typing mistake (and more than the column holds).
+_MAX_HEADCOUNT = 10_000_000
 
 
 class ExposureFileError(ValueError):
@@ -106,7 +108,7 @@ def exposure_import(*, data: bytes, source_name: str = "the file") -> ExposureIm
     unknown: dict[str, None] = {}
     for record in reader:
         line = rows_start + reader.line_num - 1
-        if not any((value or "").strip() for value in record.values()):
+        if not any(_cell_text(value) for value in record.values()):
             continue  # A blank line is not a row.
         report.rows_read += 1
         row, reason = _exposure_row_parse(record, line, by_code, by_name)
@@ -142,6 +144,11 @@ def _exposure_reader(data: bytes, source_name: str) -> tuple[csv.DictReader, int
         ) from None
     if not text.strip():
         raise ExposureFileError(f"{source_name}: the file is empty")
+    try:
+        for _ in csv.reader(io.StringIO(text, newline="")):
+            pass
+    except csv.Error as error:
+        raise ExposureFileError(f"{source_name}: not a readable CSV file ({error})") from None
     reader = csv.DictReader(io.StringIO(text, newline=""), skipinitialspace=True)
     header = [(name or "").strip().lower() for name in (reader.fieldnames or [])]
     missing = [column for column in EXPOSURE_IMPORT_COLUMNS if column not in header]
@@ -170,7 +177,7 @@ def _exposure_row_parse(
         return None, f"unknown department '{department_text}'"
 
     matched = _MONTH.match(month_text)
-    if not matched or not 1 <= int(matched.group(2)) <= 12:
+    if not matched or not 1 <= int(matched.group(2)) <= 12 or int(matched.group(1)) < 1:
         return None, f"month '{month_text}' is not a month written YYYY-MM (e.g. 2026-10)"
     month = date(int(matched.group(1)), int(matched.group(2)), 1)
 
@@ -185,9 +192,11 @@ def _exposure_row_parse(
     if hours > _MAX_HOURS:
         return None, f"hours_worked {hours_text} is too large"
 
-    if not headcount_text.isdigit():
+    if not (headcount_text.isascii() and headcount_text.isdigit()):
         return None, f"headcount '{headcount_text}' is not a whole number of people, 0 or more"
     headcount = int(headcount_text)
+    if headcount > _MAX_HEADCOUNT:
+        return None, f"headcount {headcount_text} is too large"
     if headcount == 0 and hours > 0:
         return None, "headcount is 0 but hours were worked"
 
@@ -201,6 +210,13 @@ def _exposure_row_parse(
         ),
         "",
     )
+
+
+def _cell_text(value) -> str:
+    # Cells beyond the header arrive as a list under the key None.
+    if isinstance(value, list):
+        return " ".join(cell or "" for cell in value).strip()
+    return (value or "").strip()
 
 
 def _exposure_rows_save(rows: list[_ExposureRow], report: ExposureImportReport) -> None:

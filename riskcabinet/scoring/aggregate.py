@@ -87,7 +87,7 @@ def build_panel(
     has_exposure = np.zeros(size, dtype=bool)
     has_exposure[exposure_key] = True
 
-    incident_department = pd.Categorical(incidents["department"], categories=departments).codes
+    incident_department = pd.Index(departments).get_indexer(incidents["department"])
     unknown = incident_department < 0
     if unknown.any():
         position = int(np.flatnonzero(unknown)[0])

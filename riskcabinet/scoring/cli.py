@@ -8,9 +8,8 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import unicodedata
 from pathlib import Path
-
-import pandas as pd
 
 from riskcabinet.scoring.aggregate import build_panel
 from riskcabinet.scoring.backtest import BacktestResult, backtest_panel
@@ -74,24 +73,37 @@ def format_ranking_table(ranking: Ranking) -> str:
         f"{ranking.city_harm_rate:.1f}, TRIR {ranking.city_trir:.2f}, DART {ranking.city_dart:.2f}"
         " per 200,000 hours."
     )
-    table = pd.DataFrame(
-        {
-            "Rank": frame["rank"],
-            "Department": frame["department"].str.slice(0, 28),
-            "Score": frame["score"].map("{:.1f}".format),
-            "Cases": frame["recordable_cases"],
-            "TRIR": frame["trir"].map("{:.2f}".format),
-            "DART": frame["dart"].map("{:.2f}".format),
-            "Harm": frame["harm_rate"].map("{:.1f}".format),
-            "Shrunk": frame["shrunk_harm_rate"].map("{:.1f}".format),
-            "Trend %/yr": frame["trend_pct_per_year"].map("{:+.0f}".format)
-            + frame["trend_significant"].map({True: "*", False: " "}),
-            "Signal": frame["signal_months"].map(lambda months: ", ".join(months) or "-"),
-            "Reasons": frame["reasons"].map(lambda reasons: "; ".join(reasons[:3])),
-        }
+    columns = {
+        "Rank": frame["rank"].astype(str),
+        "Department": frame["department"].str.slice(0, 28),
+        "Score": frame["score"].map("{:.1f}".format),
+        "Cases": frame["recordable_cases"].astype(str),
+        "TRIR": frame["trir"].map("{:.2f}".format),
+        "DART": frame["dart"].map("{:.2f}".format),
+        "Harm": frame["harm_rate"].map("{:.1f}".format),
+        "Shrunk": frame["shrunk_harm_rate"].map("{:.1f}".format),
+        "Trend%/yr": frame["trend_pct_per_year"].map("{:+.0f}".format)
+        + frame["trend_significant"].map({True: "*", False: ""}),
+        "Signal": frame["signal_months"].map(lambda months: ", ".join(months) or "-"),
+        "Reasons": frame["reasons"].map("; ".join),
+    }
+    numeric = {"Rank", "Score", "Cases", "TRIR", "DART", "Harm", "Shrunk", "Trend%/yr"}
+    widths = {
+        name: max(len(name), *(len(value) for value in values)) for name, values in columns.items()
+    }
+
+    def cell(name: str, value: str) -> str:
+        if name == "Reasons":
+            return value
+        return value.rjust(widths[name]) if name in numeric else value.ljust(widths[name])
+
+    lines = [header, "  ".join(cell(name, name) for name in columns).rstrip()]
+    for row in range(len(frame)):
+        lines.append("  ".join(cell(name, values.iloc[row]) for name, values in columns.items()))
+    lines.append(
+        "(* trend significant at 95%; rates per 200,000 hours; score = projected harm rate)"
     )
-    body = table.to_string(index=False, justify="left")
-    return f"{header}\n{body}\n(* trend significant at 95%)"
+    return "\n".join(lines)
 
 
 def format_backtest_table(result: BacktestResult) -> str:
@@ -136,12 +148,26 @@ def run(arguments: argparse.Namespace) -> str:
     return f"Wrote {len(incidents):,} incidents and {len(exposure):,} exposure rows."
 
 
+def _one_line(text: str) -> str:
+    """Control characters (a line break inside a bad value) escaped: the error stays one line."""
+    return "".join(
+        char.encode("unicode_escape").decode("ascii")
+        if unicodedata.category(char) in ("Cc", "Zl", "Zp")
+        else char
+        for char in text
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     arguments = _parser().parse_args(argv)
     try:
         output = run(arguments)
     except ScoringInputError as error:
-        print(f"{PROGRAM}: error: {error}", file=sys.stderr)
+        print(f"{PROGRAM}: error: {_one_line(str(error))}", file=sys.stderr)
         return 2
-    print(output)
+    try:
+        print(output)
+    except BrokenPipeError:
+        # The reader (e.g. `head`) stopped early; that is not an error.
+        sys.stderr.close()
     return 0

@@ -55,11 +55,11 @@ class ScoringSettings:
 
     # Harm per case is shrunk toward the city's as if the department had this many more cases
     # with the city's severity mix.
-    severity_prior_cases: float = 30.0
+    severity_prior_cases: float = 60.0
 
     # Trend: the Poisson regression is fitted on up to this many months ending at the as-of month
     # (a longer span than the level window, because a slope needs more data than a mean).
-    trend_window_months: int = 24
+    trend_window_months: int = 36
     # Fewest months of data a trend is fitted on; with less the trend is reported as zero.
     trend_min_months: int = 6
     # Two-sided z value for calling a trend "significant" (1.96 = 95%).

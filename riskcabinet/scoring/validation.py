@@ -94,44 +94,68 @@ def _first_bad(mask: np.ndarray) -> int:
     return int(np.flatnonzero(mask)[0])
 
 
+def _distinct(series: pd.Series) -> tuple[np.ndarray, list[str], list]:
+    """Codes into the distinct values, those values as stripped text, and the values themselves.
+
+    Columns such as department, severity or date repeat a few values a million times, so every
+    check and conversion runs on the distinct values only and is mapped back through the codes.
+    Missing values become the text "" (code pointing at an added empty value).
+    """
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    values = list(uniques)
+    if (codes < 0).any():
+        codes = np.where(codes < 0, len(values), codes)
+        values.append(None)
+    text = [
+        ""
+        if value is None or (not isinstance(value, str) and pd.isna(value))
+        else str(value).strip()
+        for value in values
+    ]
+    return codes, text, values
+
+
 def _parse_text_column(
     series: pd.Series, source: str, column: str, allowed: tuple[str, ...]
 ) -> pd.Categorical:
-    values = _as_text(series).str.lower()
-    codes = pd.Categorical(values, categories=list(allowed))
-    bad = np.asarray(codes.codes) < 0
-    if bad.any():
-        position = _first_bad(bad)
-        shown = values.iloc[position]
+    codes, text, _ = _distinct(series)
+    lowered = [value.lower() for value in text]
+    mapped = pd.Index(list(allowed)).get_indexer(lowered)
+    bad_distinct = np.flatnonzero(mapped < 0)
+    if len(bad_distinct):
+        position = _first_bad(np.isin(codes, bad_distinct))
+        shown = lowered[codes[position]]
         problem = "empty value" if shown == "" else f"unknown value '{shown}'"
         raise _fail(source, position, column, f"{problem} (expected one of {', '.join(allowed)})")
-    return codes
+    return pd.Categorical.from_codes(mapped[codes], categories=list(allowed))
 
 
 def _parse_department(series: pd.Series, source: str) -> pd.Series:
-    values = _as_text(series)
-    empty = (values == "").to_numpy()
-    if empty.any():
-        raise _fail(source, _first_bad(empty), "department", "empty value")
-    return values
+    codes, text, _ = _distinct(series)
+    empty = [index for index, value in enumerate(text) if value == ""]
+    if empty:
+        raise _fail(source, _first_bad(np.isin(codes, empty)), "department", "empty value")
+    return pd.Series(np.array(text, dtype=object)[codes], dtype=str)
 
 
 def _parse_count(series: pd.Series, source: str, column: str, *, integer: bool) -> np.ndarray:
     if pd.api.types.is_bool_dtype(series.dtype):
         raise _fail(source, 0, column, "expected a number, found true/false")
     if pd.api.types.is_numeric_dtype(series.dtype):
-        numbers = pd.to_numeric(series, errors="coerce").astype(float)
-        shown = series.astype(object)
+        values = pd.to_numeric(series, errors="coerce").astype(float).to_numpy()
+        bad = ~np.isfinite(values)
+        if bad.any():
+            position = _first_bad(bad)
+            raise _fail(source, position, column, f"not a number: '{series.iloc[position]}'")
     else:
-        shown = _as_text(series)
-        blank = shown == ""
-        numbers = pd.to_numeric(shown.str.replace(",", "", regex=False), errors="coerce")
-        numbers = numbers.astype(float).mask(blank, 0.0)
-    values = numbers.to_numpy(dtype=float)
-    bad = ~np.isfinite(values)
-    if bad.any():
-        position = _first_bad(bad)
-        raise _fail(source, position, column, f"not a number: '{shown.iloc[position]}'")
+        codes, text, _ = _distinct(series)
+        cleaned = pd.Series([value.replace(",", "") or "0" for value in text], dtype=object)
+        distinct_values = pd.to_numeric(cleaned, errors="coerce").astype(float).to_numpy()
+        bad_distinct = np.flatnonzero(~np.isfinite(distinct_values))
+        if len(bad_distinct):
+            position = _first_bad(np.isin(codes, bad_distinct))
+            raise _fail(source, position, column, f"not a number: '{text[codes[position]]}'")
+        values = distinct_values[codes]
     negative = values < 0
     if negative.any():
         position = _first_bad(negative)
@@ -149,49 +173,50 @@ def _parse_count(series: pd.Series, source: str, column: str, *, integer: bool) 
 def _parse_bool(series: pd.Series, source: str, column: str) -> np.ndarray:
     if pd.api.types.is_bool_dtype(series.dtype) and not series.isna().any():
         return series.to_numpy(dtype=bool)
-    values = _as_text(series).str.lower()
-    is_true = values.isin(_TRUE).to_numpy()
-    is_false = values.isin(_FALSE).to_numpy()
-    bad = ~(is_true | is_false)
-    if bad.any():
-        position = _first_bad(bad)
+    codes, text, _ = _distinct(series)
+    lowered = [value.lower() for value in text]
+    meaning = np.array([1 if value in _TRUE else 0 if value in _FALSE else -1 for value in lowered])
+    bad_distinct = np.flatnonzero(meaning < 0)
+    if len(bad_distinct):
+        position = _first_bad(np.isin(codes, bad_distinct))
         raise _fail(
-            source, position, column, f"expected true or false, found '{values.iloc[position]}'"
+            source, position, column, f"expected true or false, found '{lowered[codes[position]]}'"
         )
-    return is_true
+    return meaning[codes].astype(bool)
 
 
 def _parse_dates(series: pd.Series, source: str, column: str, fmt: str, shape: str) -> pd.Series:
     """Dates from ISO text (strictly `fmt`) or from date/datetime objects (frames built in code)."""
     if pd.api.types.is_datetime64_any_dtype(series.dtype):
-        parsed = pd.to_datetime(series)
+        parsed = pd.Series(pd.to_datetime(series)).reset_index(drop=True)
         if parsed.dt.tz is not None:
             parsed = parsed.dt.tz_localize(None)
-        shown = series.astype(str)
-    elif isinstance(series.dtype, pd.PeriodDtype):
-        parsed = series.dt.to_timestamp()
-        shown = series.astype(str)
-    else:
-        objects = series.astype(object)
-        is_text = objects.map(lambda value: isinstance(value, str)).to_numpy(dtype=bool)
-        shown = _as_text(series)
-        parsed = pd.Series(pd.NaT, index=series.index, dtype="datetime64[ns]")
-        if is_text.any():
-            parsed[is_text] = pd.to_datetime(shown[is_text], format=fmt, errors="coerce")
-        if (~is_text).any():
-            others = objects[~is_text]
-            converted = pd.to_datetime(
-                others.map(lambda value: None if pd.isna(value) else pd.Timestamp(value)),
-                errors="coerce",
-            )
-            parsed[~is_text] = converted
-    bad = parsed.isna().to_numpy()
-    if bad.any():
-        position = _first_bad(bad)
-        value = shown.iloc[position]
+        bad = parsed.isna().to_numpy()
+        if bad.any():
+            raise _fail(source, _first_bad(bad), column, f"empty date (expected {shape})")
+        return parsed
+    if isinstance(series.dtype, pd.PeriodDtype):
+        return series.dt.to_timestamp().reset_index(drop=True)
+    codes, text, values = _distinct(series)
+    distinct = []
+    for value, shown in zip(values, text, strict=True):
+        if isinstance(value, str):
+            distinct.append(pd.to_datetime(shown, format=fmt, errors="coerce"))
+        elif value is None or pd.isna(value):
+            distinct.append(pd.NaT)
+        else:
+            try:
+                distinct.append(pd.Timestamp(value))
+            except (TypeError, ValueError):
+                distinct.append(pd.NaT)
+    distinct_index = pd.DatetimeIndex(distinct)
+    bad_distinct = np.flatnonzero(distinct_index.isna())
+    if len(bad_distinct):
+        position = _first_bad(np.isin(codes, bad_distinct))
+        value = text[codes[position]]
         problem = "empty date" if value in ("", "NaT", "nan") else f"bad date '{value}'"
         raise _fail(source, position, column, f"{problem} (expected {shape})")
-    return parsed.reset_index(drop=True)
+    return pd.Series(distinct_index[codes])
 
 
 def month_index(timestamps: pd.Series) -> np.ndarray:

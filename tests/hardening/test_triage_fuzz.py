@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 from django.contrib.messages import constants, get_messages
 from django.forms.models import model_to_dict
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from hypothesis import given
@@ -142,6 +143,13 @@ def _field(prefix: str, name: str) -> str:
     return f"{prefix}-{name}" if prefix else name
 
 
+def _officer_client(officer) -> Client:
+    # A fresh client per example, so that no message from an earlier example is read back.
+    client = Client()
+    client.force_login(officer)
+    return client
+
+
 def _post(client, url: str, data: dict, htmx: bool):
     headers = {"HX-Request": "true"} if htmx else {}
     return client.post(url, data, headers=headers)
@@ -190,8 +198,8 @@ def _bound_forms(context) -> list:
 
 @FUZZ
 @given(data=st.data())
-def test_it_never_fails_on_any_form_data_and_changes_nothing_when_refusing(client, case, data):
-    client.force_login(case["officer"])
+def test_it_never_fails_on_any_form_data_and_changes_nothing_when_refusing(case, data):
+    client = _officer_client(case["officer"])
     endpoints = _endpoints(case)
     name = data.draw(st.sampled_from(sorted(endpoints)), label="endpoint")
     url, prefix, fields = endpoints[name]
@@ -309,8 +317,8 @@ def _bad_forms(case: dict) -> st.SearchStrategy:
 
 @FUZZ
 @given(data=st.data())
-def test_it_refuses_bad_input_with_a_message_and_leaves_the_case_alone(client, case, data):
-    client.force_login(case["officer"])
+def test_it_refuses_bad_input_with_a_message_and_leaves_the_case_alone(case, data):
+    client = _officer_client(case["officer"])
     endpoints = _endpoints(case)
     name, form = data.draw(_bad_forms(case), label="bad form")
     htmx = data.draw(st.booleans(), label="htmx")

@@ -111,3 +111,9 @@ def simulate_city(
 def city() -> tuple[pd.DataFrame, pd.DataFrame]:
     """One simulated city (seed 7): incidents and exposure frames."""
     return simulate_city(7)
+
+
+@pytest.fixture
+def city_simulator():
+    """The simulator itself, for tests that need many cities."""
+    return simulate_city
