@@ -12,8 +12,6 @@ the same data gives byte-identical PDFs.
 from __future__ import annotations
 
 import csv
-import importlib
-import logging
 import math
 import re
 from dataclasses import dataclass
@@ -62,8 +60,6 @@ from reports.pdf.packet_data import ComplianceClock as PacketClock
 from reports.pdf.packet_data import CorrectiveAction as PacketAction
 from riskcabinet import models as cabinet_models
 from riskcabinet import selectors as cabinet_selectors
-
-logger = logging.getLogger(__name__)
 
 HOURS_BASE = 200_000.0
 WINDOW_MONTHS = 12
@@ -356,23 +352,13 @@ class ScoringView:
     previous_ranks: dict[str, int]
 
 
-def _engine_rows(month: date) -> list[dict] | None:
-    """The engine's ranking rows for `month` through the cabinet's selector.
+def _engine_rows(month: date) -> list[dict]:
+    """The scoring engine's ranking rows for `month`, through the cabinet's selector.
 
-    None while the engine's public API is not installed, or when it cannot score the month
-    (too little history); the packet then ranks with the interim method below and says so in
-    the log.
+    A month the engine cannot score (no payroll hours, too little history) stops the build with
+    the engine's reason, which is recorded on the packet.
     """
-    compute = getattr(cabinet_selectors, "scoring_result_compute", None)
-    if compute is None or not hasattr(
-        importlib.import_module("riskcabinet.scoring"), "rank_departments"
-    ):
-        return None
-    try:
-        return list(compute(month=month).rows)
-    except cabinet_selectors.ScoringUnavailable as error:
-        logger.warning("Scoring engine unavailable for %s: %s", month_label(month), error)
-        return None
+    return list(cabinet_selectors.scoring_result_compute(month=month).rows)
 
 
 def _rank_from_row(row: dict) -> DepartmentRank:
@@ -394,91 +380,21 @@ def _rank_from_row(row: dict) -> DepartmentRank:
 
 
 def scoring_view_for(*, month: date, frames: _Frames) -> ScoringView:
-    """The ranking as of `month` and each department's rank a month earlier."""
-    rows = _engine_rows(month)
-    if rows is None:
-        return _interim_scoring(frames, month)
-    ranking = tuple(sorted((_rank_from_row(row) for row in rows), key=lambda item: item.rank))
+    """The engine's ranking as of `month` and each department's rank a month earlier."""
+    ranking = tuple(
+        sorted((_rank_from_row(row) for row in _engine_rows(month)), key=lambda item: item.rank)
+    )
     previous: dict[str, int] = {}
     if not cabinet_models.DepartmentScore.objects.filter(month=month_shift(month, -1)).exists():
         try:
             previous = {
                 item.code: item.rank
-                for item in map(_rank_from_row, _engine_rows(month_shift(month, -1)) or [])
+                for item in map(_rank_from_row, _engine_rows(month_shift(month, -1)))
             }
-        except Exception:  # noqa: BLE001 - no history a month earlier: no previous rank.
+        except cabinet_selectors.ScoringUnavailable:
+            # No history a month earlier: the ranking shows no change in rank.
             previous = {}
     return ScoringView(ranking=ranking, previous_ranks=previous)
-
-
-# Hours of citywide experience each department's rate is pulled toward the city's with.
-_INTERIM_PRIOR_HOURS = 400_000.0
-
-
-def _interim_scoring(frames: _Frames, month: date) -> ScoringView:
-    """A plain stand-in for the scoring engine when its selector is not installed.
-
-    Shrunk recordable rate against the city's, times the trend over two years; it is used only
-    until ``riskcabinet.selectors.scoring_result_compute`` exists.
-    """
-
-    def rank_as_of(end: date) -> list[DepartmentRank]:
-        window = _window(frames, end)
-        earlier = _window(frames, month_shift(end, -WINDOW_MONTHS))
-        hours = frames.hours[window].sum(axis=1)
-        cases = frames.recordable[window].sum(axis=1)
-        before_hours = frames.hours[earlier].sum(axis=1)
-        before_cases = frames.recordable[earlier].sum(axis=1)
-        city = (_rate(float(cases.sum()), float(hours.sum())) or 0.0) / HOURS_BASE
-        ranks = []
-        for code in hours.index:
-            worked = float(hours[code])
-            if worked <= 0:
-                continue
-            count = float(cases[code])
-            shrunk = (count + city * _INTERIM_PRIOR_HOURS) / (worked + _INTERIM_PRIOR_HOURS)
-            trend = None
-            significant = False
-            # A trend from a handful of cases is noise: it needs five cases in each year.
-            if before_hours[code] > 0 and min(before_cases[code], count) >= 5:
-                before = (float(before_cases[code]) + 0.5) / float(before_hours[code])
-                now = (count + 0.5) / worked
-                trend = 100.0 * (now / before - 1.0)
-                spread = math.sqrt(1 / (count + 0.5) + 1 / (float(before_cases[code]) + 0.5))
-                significant = abs(math.log(now / before)) > 1.96 * spread
-            rising = trend if significant and trend is not None and trend > 0 else 0.0
-            score = shrunk * HOURS_BASE * (1 + min(rising, 100.0) / 200.0)
-            reasons = []
-            if city > 0 and shrunk / city >= 1.2:
-                reasons.append(f"rate {shrunk / city:.1f}\u00d7 the city's")
-            if significant and trend is not None and trend > 0:
-                reasons.append(f"cases up {trend:.0f}% on the year before")
-            ranks.append((score, code, shrunk * HOURS_BASE, trend, significant, tuple(reasons)))
-        ranks.sort(key=lambda item: (-item[0], item[1]))
-        return [
-            DepartmentRank(
-                code=code,
-                rank=position,
-                score=score,
-                harm_rate=None,
-                shrunk_harm_rate=shrunk,
-                trend_pct_per_year=trend,
-                trend_significant=significant,
-                control_signal="",
-                reasons=reasons,
-            )
-            for position, (score, code, shrunk, trend, significant, reasons) in enumerate(
-                ranks, start=1
-            )
-        ]
-
-    ranking = rank_as_of(month)
-    top = max((item.score for item in ranking), default=1.0) or 1.0
-    ranking = [
-        DepartmentRank(**{**item.__dict__, "score": 100.0 * item.score / top}) for item in ranking
-    ]
-    previous = {item.code: item.rank for item in rank_as_of(month_shift(month, -1))}
-    return ScoringView(ranking=tuple(ranking), previous_ranks=previous)
 
 
 def _previous_ranks(month: date, view: ScoringView) -> dict[str, int]:

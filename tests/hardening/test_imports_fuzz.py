@@ -22,7 +22,14 @@ pytestmark = pytest.mark.django_db
 
 _runs = itertools.count()
 
-CLAIM_HEADER = ["claim_number", "opened_on", "status", "paid_to_date", "total_incurred", "lost_days"]
+CLAIM_HEADER = [
+    "claim_number",
+    "opened_on",
+    "status",
+    "paid_to_date",
+    "total_incurred",
+    "lost_days",
+]
 INCIDENT_HEADER = [
     "external_id",
     "department",
@@ -160,10 +167,12 @@ def _good_claim(number: str, amount: int, lost: int) -> list[str]:
 
 
 bad_claim_changes = st.one_of(
-    junk.filter(lambda value: value.strip().lower() not in ("open", "reopened", "closed", "denied"))
-    .map(lambda value: {2: value}),
-    st.one_of(negative, huge, st.sampled_from(["NaN", "sNaN", "Infinity", "1e30", "12..5"]))
-    .map(lambda value: {3: value}),
+    junk.filter(
+        lambda value: value.strip().lower() not in ("open", "reopened", "closed", "denied")
+    ).map(lambda value: {2: value}),
+    st.one_of(negative, huge, st.sampled_from(["NaN", "sNaN", "Infinity", "1e30", "12..5"])).map(
+        lambda value: {3: value}
+    ),
     st.one_of(negative, huge, st.sampled_from(["-Infinity", "1E+999999"])).map(
         lambda value: {4: value}
     ),
@@ -181,12 +190,8 @@ bad_claim_changes = st.one_of(
 
 @FUZZ
 @given(
-    goods=st.lists(
-        st.tuples(st.integers(0, 10**6), st.integers(0, 365)), min_size=1, max_size=4
-    ),
-    bads=st.lists(
-        st.tuples(bad_claim_changes, st.lists(junk, min_size=0, max_size=2)), max_size=4
-    ),
+    goods=st.lists(st.tuples(st.integers(0, 10**6), st.integers(0, 365)), min_size=1, max_size=4),
+    bads=st.lists(st.tuples(bad_claim_changes, st.lists(junk, min_size=0, max_size=2)), max_size=4),
     order=st.randoms(use_true_random=False),
     bom=st.booleans(),
     extra_column=st.booleans(),
@@ -211,7 +216,9 @@ def test_it_imports_the_good_claims_and_lists_every_bad_row(
     out, err, error = _run("import_claims", path)
 
     assert error is None, error
-    _assert_each_bad_row_listed(err, [span for (good, _), span in zip(rows, spans) if not good])
+    _assert_each_bad_row_listed(
+        err, [span for (good, _), span in zip(rows, spans, strict=True) if not good]
+    )
     for good, row in rows:
         claim = Claim.objects.filter(claim_number=row[0]).first()
         if good:
@@ -288,7 +295,9 @@ def test_it_imports_the_good_incidents_and_lists_every_bad_row(
     out, err, error = _run("import_incidents", path, "--format", "generic-csv")
 
     assert error is None, error
-    _assert_each_bad_row_listed(err, [span for (good, _), span in zip(rows, spans) if not good])
+    _assert_each_bad_row_listed(
+        err, [span for (good, _), span in zip(rows, spans, strict=True) if not good]
+    )
     for good, row in rows:
         stored = Incident.objects.filter(source_key=f"generic:{row[0].strip()}").first()
         if good:
@@ -319,9 +328,7 @@ bad_exposure_changes = st.one_of(
 
 @FUZZ
 @given(
-    goods=st.lists(
-        st.tuples(st.integers(0, 10**9), st.integers(1, 10**5)), min_size=1, max_size=4
-    ),
+    goods=st.lists(st.tuples(st.integers(0, 10**9), st.integers(1, 10**5)), min_size=1, max_size=4),
     bads=st.lists(st.tuples(bad_exposure_changes, st.lists(junk, max_size=2)), max_size=4),
     order=st.randoms(use_true_random=False),
     bom=st.booleans(),
@@ -346,7 +353,9 @@ def test_it_imports_the_good_exposure_months_and_lists_every_bad_row(
     out, err, error = _run("import_exposure", path)
 
     assert error is None, error
-    _assert_each_bad_row_listed(err, [span for (good, _), span in zip(rows, spans) if not good])
+    _assert_each_bad_row_listed(
+        err, [span for (good, _), span in zip(rows, spans, strict=True) if not good]
+    )
     stored = {
         item.month.strftime("%Y-%m"): item
         for item in ExposureMonth.objects.filter(department=department, month__year=year)

@@ -100,8 +100,10 @@ BAD_INCIDENT_CELLS = {
     ),
     "severity": st.text(max_size=12).filter(lambda value: value.strip().lower() not in SEVERITIES),
     "recordable": st.text(max_size=8).filter(
-        lambda value: value.strip().lower() not in ("true", "t", "yes", "y", "1")
-        and value.strip().lower() not in ("false", "f", "no", "n", "0")
+        lambda value: (
+            value.strip().lower() not in ("true", "t", "yes", "y", "1")
+            and value.strip().lower() not in ("false", "f", "no", "n", "0")
+        )
     ),
     "days_away": not_a_count,
     "days_restricted": not_a_count,

@@ -150,7 +150,9 @@ def test_it_refuses_a_file_over_10_mb_by_name(client, employee):
     client.force_login(employee)
     big = jpeg_bytes(size=(64, 48))
     big += b"\x00" * (MAX_PHOTO_BYTES + 1 - len(big))
-    response, new_files = _send(client, "/report/", report_data(), {"huge.jpg": (big, "image/jpeg")})
+    response, new_files = _send(
+        client, "/report/", report_data(), {"huge.jpg": (big, "image/jpeg")}
+    )
     assert response.status_code == 200
     assert not Attachment.objects.exists()
     assert new_files == set()
@@ -159,9 +161,7 @@ def test_it_refuses_a_file_over_10_mb_by_name(client, employee):
 
 
 @pytest.mark.parametrize("name", sorted(POLYGLOTS))
-def test_it_keeps_only_a_fresh_picture_of_an_image_with_an_archive_glued_on(
-    client, employee, name
-):
+def test_it_keeps_only_a_fresh_picture_of_an_image_with_an_archive_glued_on(client, employee, name):
     client.force_login(employee)
     upload, content_type = POLYGLOTS[name]
     assert zipfile.is_zipfile(io.BytesIO(upload))
@@ -210,9 +210,7 @@ def test_it_keeps_the_good_photo_and_refuses_the_bad_ones_of_one_report(client, 
 def test_it_never_keeps_bytes_that_are_not_a_whole_picture(client, employee, content, name):
     client.force_login(employee)
     attachments = Attachment.objects.count()
-    response, new_files = _send(
-        client, "/report/", report_data(), {name: (content, "image/jpeg")}
-    )
+    response, new_files = _send(client, "/report/", report_data(), {name: (content, "image/jpeg")})
     assert response.status_code == 200
     refused = response.context["refused"]
     if refused:

@@ -19,8 +19,7 @@ def _mean_spearman_by_method(simulate_city) -> pd.DataFrame:
 
 def test_it_beats_every_baseline_on_mean_spearman_across_seeds(city_simulator):
     figures = _mean_spearman_by_method(city_simulator)
-    print(figures.describe().round(4).to_string())
     for baseline in ("raw_count", "raw_rate", "eb_rate"):
         assert figures["engine"].mean() > figures[baseline].mean(), baseline
         wins = int(np.sum(figures["engine"] > figures[baseline]))
-        assert wins >= 13, f"engine beat {baseline} on only {wins} of {len(SEEDS)} cities"
+        assert wins > len(SEEDS) // 2, f"engine beat {baseline} on {wins} of {len(SEEDS)} cities"
