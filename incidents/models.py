@@ -73,6 +73,15 @@ class Severity(models.TextChoices):
 
 
 SERIOUS_SEVERITIES = (Severity.FATALITY, Severity.HOSPITALIZATION)
+# What makes a case recordable by its outcome (DESIGN.md): first aid and no injury are not.
+RECORDABLE_SEVERITIES = (
+    Severity.FATALITY,
+    Severity.HOSPITALIZATION,
+    Severity.DAYS_AWAY,
+    Severity.RESTRICTED,
+    Severity.MEDICAL,
+)
+DART_SEVERITIES = (Severity.DAYS_AWAY, Severity.RESTRICTED)
 
 
 class Treatment(models.TextChoices):

@@ -28,6 +28,9 @@ from django.db.models import Count, Q, Sum
 from scipy.stats import poisson
 
 from incidents.models import (
+    DART_SEVERITIES,
+    RECORDABLE_SEVERITIES,
+    SERIOUS_SEVERITIES,
     ActionStatus,
     Claim,
     ClockKind,
@@ -68,15 +71,6 @@ ATTENTION_COUNT = 5
 LEADING_EVENT_COUNT = 5
 OPEN_ACTION_LIMIT = 6
 EXPOSURE_SOURCE = "Payroll hours by department-month (ExposureMonth)"
-SERIOUS_SEVERITIES = (Severity.FATALITY, Severity.HOSPITALIZATION)
-RECORDABLE_SEVERITIES = (
-    Severity.FATALITY,
-    Severity.HOSPITALIZATION,
-    Severity.DAYS_AWAY,
-    Severity.RESTRICTED,
-    Severity.MEDICAL,
-)
-DART_SEVERITIES = (Severity.DAYS_AWAY, Severity.RESTRICTED)
 
 # Short labels for the packet: the PDF's severity table and clock columns are narrow.
 SEVERITY_LABELS = {

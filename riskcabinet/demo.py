@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from incidents.clocks import clocks_build_for
 from incidents.models import (
+    RECORDABLE_SEVERITIES,
     ActionStatus,
     Claim,
     ClaimStatus,
@@ -56,7 +57,6 @@ SEVERITY_MIX: dict[str, tuple[float, ...]] = {
     IncidentType.PROPERTY_DAMAGE: (0, 0, 0, 0, 0, 0, 1.0),
 }
 SEVERITY_ORDER = tuple(Severity.values)
-RECORDABLE_SEVERITIES = {"fatality", "hospitalization", "days_away", "restricted", "medical"}
 TREATMENT_FOR_SEVERITY = {
     "fatality": Treatment.HOSPITAL_STAY,
     "hospitalization": Treatment.HOSPITAL_STAY,

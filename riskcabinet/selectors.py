@@ -15,7 +15,8 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from incidents.models import (
-    ActionStatus,
+    OPEN_ACTION_STATUSES,
+    RECORDABLE_SEVERITIES,
     Claim,
     ControlLevel,
     CorrectiveAction,
@@ -33,15 +34,6 @@ HOURS_BASE = 200_000.0
 LOCAL_TIME_ZONE = ZoneInfo("America/Los_Angeles")
 # Two-sided coverage of the funnel plot's inner and outer limits.
 FUNNEL_COVERAGES = (0.95, 0.998)
-
-# An untriaged case counts as recordable by its reported severity until an officer decides.
-RECORDABLE_BY_SEVERITY = {
-    Severity.FATALITY,
-    Severity.HOSPITALIZATION,
-    Severity.DAYS_AWAY,
-    Severity.RESTRICTED,
-    Severity.MEDICAL,
-}
 
 INCIDENT_COLUMNS = [
     "department",
@@ -78,7 +70,7 @@ def incident_frame(*, until: date | None = None) -> pd.DataFrame:
     frame["occurred_on"] = occurred.dt.strftime("%Y-%m-%d")
     undecided = frame["recordable"].isna()
     frame.loc[undecided, "recordable"] = frame.loc[undecided, "severity"].isin(
-        [s.value for s in RECORDABLE_BY_SEVERITY]
+        [s.value for s in RECORDABLE_SEVERITIES]
     )
     frame["recordable"] = frame["recordable"].astype(bool)
     return frame
@@ -237,7 +229,6 @@ INVESTIGATED_TYPES = (
     IncidentType.EXPOSURE,
     IncidentType.NEAR_MISS,
 )
-OPEN_ACTION_STATUSES = (ActionStatus.OPEN, ActionStatus.IN_PROGRESS)
 SEVERITY_SHORT = {
     Severity.FATALITY: "Fatality",
     Severity.HOSPITALIZATION: "Hospitalization",
@@ -447,17 +438,14 @@ _SERIES_COLUMNS = {
     "centre": ("centre", "center", "centre_line", "center_line", "expected_rate"),
     "upper": ("upper", "upper_limit", "ucl"),
     "lower": ("lower", "lower_limit", "lcl"),
-    "signal": ("signal", "above", "above_upper", "out_of_control"),
+    "signal": ("signal", "above_ucl", "above", "above_upper", "out_of_control"),
 }
 
 
 def _series_from(ranking) -> dict[str, list[dict]]:
     """Monthly points per department code (and "city"), from the engine's long-format series."""
     series: dict[str, list[dict]] = {}
-    frames = [
-        (getattr(ranking, "department_series", None), None),
-        (getattr(ranking, "citywide_series", None), "city"),
-    ]
+    frames = [(ranking.department_monthly, None), (ranking.city_monthly, "city")]
     for frame, code in frames:
         if not isinstance(frame, pd.DataFrame) or frame.empty:
             continue
