@@ -342,6 +342,7 @@ def incident_duplicate_find(incident: Incident) -> Incident | None:
         )
         .exclude(pk=incident.pk)
         .order_by("reported_at", "pk")
+        .only("pk", "latitude", "longitude", "location_text", "possible_duplicate_of")
     )
     for candidate in candidates[:50]:
         if _same_place(incident, candidate):
