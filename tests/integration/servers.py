@@ -69,8 +69,17 @@ class PrivatePostgres:
         )
 
     def restart(self) -> None:
+        # The log file keeps the new server off this process's pipes (run() waits for them).
         self._as_postgres(
-            str(self.bin_dir / "pg_ctl"), "-D", str(self.data_dir), "-m", "fast", "-w", "restart"
+            str(self.bin_dir / "pg_ctl"),
+            "-D",
+            str(self.data_dir),
+            "-l",
+            str(self.data_dir / "server.log"),
+            "-m",
+            "fast",
+            "-w",
+            "restart",
         )
 
     def stop(self) -> None:
