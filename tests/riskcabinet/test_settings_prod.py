@@ -21,7 +21,13 @@ GOOD_ENV = {
 
 
 def _manage(*args: str, **env_overrides: str) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k not in GOOD_ENV}
+    # The browser tests allow the ORM beside Playwright's event loop for this test process only;
+    # a production check must not inherit that.
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in GOOD_ENV and k != "DJANGO_ALLOW_ASYNC_UNSAFE"
+    }
     env.update(GOOD_ENV)
     for key, value in env_overrides.items():
         if value is None:
