@@ -67,12 +67,17 @@ pytest-postgres:
 	elif [ -n "$$CI" ]; then echo "PostgreSQL is not reachable at $(TEST_POSTGRES_URL)"; exit 1; \
 	else echo "WARNING: PostgreSQL is not reachable; the PostgreSQL pass was not run (run .ci/services.sh as root)."; fi
 
+# Benchmarks print their figures; bench/intake.py and bench/triage.py also need PostgreSQL.
 bench: install-dev prepare
-	$(PY) bench/scoring.py
-	$(PY) bench/autocode.py
-	$(PY) bench/packet.py
-	$(PY) bench/intake.py
-	$(PY) bench/triage.py
+	$(MANAGE) migrate --no-input
+	$(MANAGE) seed_demo --if-empty
+	PYTHONPATH=. $(PY) bench/seed_demo.py
+	PYTHONPATH=. $(PY) bench/scoring.py
+	PYTHONPATH=. $(PY) bench/autocode.py
+	PYTHONPATH=. $(PY) bench/packet_pdf.py
+	PYTHONPATH=. $(PY) bench/packet.py
+	PYTHONPATH=. $(PY) bench/intake.py
+	PYTHONPATH=. $(PY) bench/triage.py
 
 clean:
 	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache
