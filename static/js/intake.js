@@ -248,6 +248,8 @@
   }
 
   window.addEventListener("online", flushNow);
+  // Signal in a truck comes and goes without always firing "online": try again every so often.
+  window.setInterval(flushNow, 10000);
 
   var root = document.getElementById("intake") || document.body;
   setUp(root, true);
