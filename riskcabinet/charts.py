@@ -204,22 +204,10 @@ def funnel_plot_svg(
         f'<clipPath id="{chart_id}-clip"><rect x="{left}" y="{top}" '
         f'width="{plot_w}" height="{plot_h}"/></clipPath>'
     )
-    out.append(
-        f'<rect x="{left}" y="{top}" width="{plot_w}" height="{plot_h}" fill="#fff" '
-        f'stroke="{GRID}"/>'
-    )
     # Grid and axes.
-    tick = 0.0
-    while tick <= y_max + 1e-9:
-        y = y_of(tick)
-        out.append(
-            f'<line x1="{left}" x2="{left + plot_w}" y1="{_n(y)}" y2="{_n(y)}" stroke="{GRID}"/>'
-        )
-        out.append(
-            f'<text x="{left - 8}" y="{_n(y + 4)}" text-anchor="end" fill="{MUTED}">'
-            f"{_rate_text(tick)}</text>"
-        )
-        tick += step
+    _plot_area(
+        out, left=left, top=top, plot_w=plot_w, plot_h=plot_h, y_max=y_max, step=step, y_of=y_of
+    )
     decade = x_min
     while decade <= x_max * 1.0001:
         x = x_of(decade)
@@ -378,21 +366,9 @@ def rate_chart_svg(
         chart_id=chart_id,
         css_class="chart--rate",
     )
-    out.append(
-        f'<rect x="{left}" y="{top}" width="{plot_w}" height="{plot_h}" fill="#fff" '
-        f'stroke="{GRID}"/>'
+    _plot_area(
+        out, left=left, top=top, plot_w=plot_w, plot_h=plot_h, y_max=y_max, step=step, y_of=y_of
     )
-    tick = 0.0
-    while tick <= y_max + 1e-9:
-        y = y_of(tick)
-        out.append(
-            f'<line x1="{left}" x2="{left + plot_w}" y1="{_n(y)}" y2="{_n(y)}" stroke="{GRID}"/>'
-        )
-        out.append(
-            f'<text x="{left - 8}" y="{_n(y + 4)}" text-anchor="end" fill="{MUTED}">'
-            f"{_rate_text(tick)}</text>"
-        )
-        tick += step
     out.append(
         f'<text transform="translate(16 {top + plot_h / 2}) rotate(-90)" '
         f'text-anchor="middle" font-size="13">{escape(y_label)}</text>'
@@ -515,3 +491,22 @@ def bars_svg(*, bars: Sequence[Bar], title: str, chart_id: str = "bars") -> str:
         )
     out.append("</svg>")
     return "".join(out)
+
+
+def _plot_area(out: list[str], *, left, top, plot_w, plot_h, y_max, step, y_of) -> None:
+    """The white plot area with horizontal grid lines and rate labels every `step`."""
+    out.append(
+        f'<rect x="{left}" y="{top}" width="{plot_w}" height="{plot_h}" fill="#fff" '
+        f'stroke="{GRID}"/>'
+    )
+    tick = 0.0
+    while tick <= y_max + 1e-9:
+        y = y_of(tick)
+        out.append(
+            f'<line x1="{left}" x2="{left + plot_w}" y1="{_n(y)}" y2="{_n(y)}" stroke="{GRID}"/>'
+        )
+        out.append(
+            f'<text x="{left - 8}" y="{_n(y + 4)}" text-anchor="end" fill="{MUTED}">'
+            f"{_rate_text(tick)}</text>"
+        )
+        tick += step
