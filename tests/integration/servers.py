@@ -55,43 +55,30 @@ class PrivatePostgres:
             timeout=120,
         )
 
-    def start(self) -> None:
+    def _pg_ctl(self, action: str, *options: str, check: bool = True) -> None:
+        # Always with the log file: a server started without one inherits this process's pipes,
+        # and run() would wait for them until it times out.
         self._as_postgres(
             str(self.bin_dir / "pg_ctl"),
             "-D",
             str(self.data_dir),
             "-l",
             str(self.data_dir / "server.log"),
-            "-o",
-            f"-p {self.port} -k {self.data_dir} -c listen_addresses=127.0.0.1",
-            "-w",
-            "start",
+            *options,
+            action,
+            check=check,
+        )
+
+    def start(self) -> None:
+        self._pg_ctl(
+            "start", "-o", f"-p {self.port} -k {self.data_dir} -c listen_addresses=127.0.0.1", "-w"
         )
 
     def restart(self) -> None:
-        # The log file keeps the new server off this process's pipes (run() waits for them).
-        self._as_postgres(
-            str(self.bin_dir / "pg_ctl"),
-            "-D",
-            str(self.data_dir),
-            "-l",
-            str(self.data_dir / "server.log"),
-            "-m",
-            "fast",
-            "-w",
-            "restart",
-        )
+        self._pg_ctl("restart", "-m", "fast", "-w")
 
     def stop(self) -> None:
-        self._as_postgres(
-            str(self.bin_dir / "pg_ctl"),
-            "-D",
-            str(self.data_dir),
-            "-m",
-            "immediate",
-            "stop",
-            check=False,
-        )
+        self._pg_ctl("stop", "-m", "immediate", check=False)
         shutil.rmtree(self.data_dir.parent, ignore_errors=True)
 
     @classmethod
