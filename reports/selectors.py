@@ -25,7 +25,6 @@ import numpy as np
 import pandas as pd
 from django.conf import settings
 from django.db.models import Count, Q, Sum
-from scipy.stats import poisson
 
 from incidents.models import (
     DART_SEVERITIES,
@@ -289,8 +288,10 @@ def _funnel(frames: _Frames, month: date) -> Funnel:
         high = max(point.hours for point in points) * 1.25
         worked = np.array([low * (high / low) ** (step / 60) for step in range(61)])
         units = worked / HOURS_BASE
+        from riskcabinet.scoring.funnel import poisson_rate_limit
+
         bounds = {
-            name: _poisson_rate_limit(centre, units, probability)
+            name: poisson_rate_limit(centre, units, probability)
             for name, probability in (
                 ("lower95", 0.025),
                 ("upper95", 0.975),
@@ -309,17 +310,6 @@ def _funnel(frames: _Frames, month: date) -> Funnel:
             for index in range(len(worked))
         ]
     return Funnel(centre_rate=centre, points=points, limits=tuple(limits), measure="TRIR")
-
-
-def _poisson_rate_limit(rate: float, units: np.ndarray, probability: float) -> np.ndarray:
-    """Exact Poisson limits, interpolated to be smooth in exposure (Spiegelhalter, 2005)."""
-    mean = rate * units
-    quantile = poisson.ppf(probability, mean)
-    at = poisson.cdf(quantile, mean)
-    below = poisson.cdf(quantile - 1, mean)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        step = np.where(at > below, (at - probability) / (at - below), 0.0)
-        return np.maximum(quantile - step, 0.0) / units
 
 
 # --- The ranking --------------------------------------------------------------------------------
