@@ -79,7 +79,7 @@ def incidents_load(total: int) -> None:
     departments = list(Department.objects.values_list("pk", flat=True))
     rng = random.Random(250)
     now = datetime.now(UTC)
-    fields = [f for f in Incident._meta.concrete_fields if not f.primary_key]
+    fields = [f for f in Incident._meta.concrete_fields if not (f.primary_key or f.generated)]
     columns = [f.column for f in fields]
     types = list(IncidentType.values)
     severities = list(Severity.values)

@@ -4,7 +4,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -98,6 +98,14 @@ class Status(models.TextChoices):
     INVESTIGATING = "investigating", _("Investigating")
     ACTIONS_PENDING = "actions_pending", _("Actions pending")
     CLOSED = "closed", _("Closed")
+
+
+def _choice_rank(field: str, choices: type[models.TextChoices]) -> Case:
+    """A choice's position in its list (0 first), for sorting by it from an index."""
+    return Case(
+        *(When(**{field: value}, then=Value(rank)) for rank, value in enumerate(choices.values)),
+        default=Value(len(choices.values)),
+    )
 
 
 class IllnessType(models.TextChoices):
@@ -214,8 +222,21 @@ class Incident(models.Model):
     # The earliest deadline among the case's running compliance clocks, kept by incidents/clocks.py
     # so that the triage queue can sort urgent cases first from an index.
     clock_due_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Sort keys for the queue's "Severity" and "Status" orders (most severe and newest status
+    # first), computed by the database so that the sort reads an index instead of every case.
+    severity_rank = models.GeneratedField(
+        expression=_choice_rank("severity", Severity),
+        output_field=models.PositiveSmallIntegerField(),
+        db_persist=True,
+    )
+    status_rank = models.GeneratedField(
+        expression=_choice_rank("status", Status),
+        output_field=models.PositiveSmallIntegerField(),
+        db_persist=True,
+    )
 
-    history = HistoricalRecords()
+    # The ranks follow the severity and status, which the history already records.
+    history = HistoricalRecords(excluded_fields=["severity_rank", "status_rank"])
 
     class Meta:
         ordering = ["-reported_at"]
@@ -231,6 +252,8 @@ class Incident(models.Model):
             # The triage queue's default order: running clocks first, then the newest reports.
             models.Index(fields=["clock_due_at", "-reported_at"], name="incident_triage_order"),
             models.Index(fields=["department", "reported_at"], name="incident_dept_reported"),
+            models.Index(fields=["severity_rank", "-reported_at"], name="incident_severity_order"),
+            models.Index(fields=["status_rank", "-reported_at"], name="incident_status_order"),
             # Open, unmerged cases: the queue's default view counts and filters these.
             models.Index(
                 fields=["department", "clock_due_at"],

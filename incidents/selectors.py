@@ -11,16 +11,12 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db.models import (
-    Case,
     Exists,
     F,
-    IntegerField,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
-    Value,
-    When,
 )
 from django.utils import timezone
 
@@ -34,11 +30,8 @@ from incidents.models import (
     CorrectiveAction,
     Incident,
     Investigation,
-    Severity,
     Status,
 )
-
-SEVERITY_RANK = {value: rank for rank, value in enumerate(Severity.values)}
 
 QUEUE_SORTS: dict[str, tuple[str, ...]] = {
     # Running clocks first, the most urgent deadline first, then the newest reports.
@@ -114,20 +107,6 @@ def queue_incidents(*, user, filters: QueueFilters) -> QuerySet[Incident]:
     if filters.clocks_running:
         incidents = incidents.filter(clock_due_at__isnull=False)
     order = QUEUE_SORTS.get(filters.sort, QUEUE_SORTS["urgent"])
-    if "severity_rank" in order:
-        incidents = incidents.annotate(
-            severity_rank=Case(
-                *(When(severity=value, then=Value(rank)) for value, rank in SEVERITY_RANK.items()),
-                output_field=IntegerField(),
-            )
-        )
-    if "status_rank" in order:
-        incidents = incidents.annotate(
-            status_rank=Case(
-                *(When(status=value, then=Value(rank)) for rank, value in enumerate(Status.values)),
-                output_field=IntegerField(),
-            )
-        )
     ordering = [F(name).asc(nulls_last=True) if name == "clock_due_at" else name for name in order]
     return incidents.order_by(*ordering)
 
@@ -165,10 +144,13 @@ def case_page_load(*, user, incident: Incident) -> CasePage:
     related = list(
         Incident.objects.filter(
             Q(merged_into=incident)
+            # The duplicate condition stays beside the visibility subquery so that each arm
+            # of the OR is answered from its own index instead of a scan of every case.
             | Q(
+                possible_duplicate_of=incident,
                 pk__in=incidents_visible_to(user)
                 .filter(possible_duplicate_of=incident)
-                .values("pk")
+                .values("pk"),
             )
         ).order_by("reported_at")
     )

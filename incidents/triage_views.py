@@ -32,6 +32,7 @@ from django_htmx.middleware import HtmxDetails
 from incidents.access import can_use_triage, incident_for_triage, incidents_visible_to
 from incidents.models import ComplianceClock, CorrectiveAction, Incident, Severity
 from incidents.oiics import FAMILIES, FAMILY_LABELS, oiics_search, oiics_title
+from incidents.queue_rows import queue_rows
 from incidents.recordability import (
     CRITERIA_QUESTIONS,
     FIRST_AID_ITEMS,
@@ -110,14 +111,15 @@ def queue(request: HtmxHttpRequest) -> HttpResponse:
     incidents = queue_incidents(user=request.user, filters=form.filters())
     paginator = Paginator(incidents, form.page_size())
     page = paginator.get_page(request.GET.get("page"))
-    page.object_list = list(queue_page_rows(page.object_list))
+    now = timezone.now()
     query = request.GET.copy()
     query.pop("page", None)
     context = {
         "form": form,
         "page": page,
+        "rows": queue_rows(list(queue_page_rows(page.object_list)), now),
         "querystring": query.urlencode(),
-        "now": timezone.now(),
+        "now": now,
     }
     template = "incidents/triage_queue.html"
     if request.htmx and not request.htmx.history_restore_request:

@@ -101,6 +101,53 @@ def test_it_sorts_by_severity_ladder(client, officer, sanitation):
     assert refs(client.get(QUEUE, {"sort": "severity"})) == [fatal.reference, minor.reference]
 
 
+def test_its_severity_and_status_orders_follow_changes_made_in_bulk(client, officer, sanitation):
+    # The sort keys are computed by the database, so even an update that skips save() moves
+    # the case to its new place.
+    first = IncidentFactory(department=sanitation, severity=Severity.MEDICAL)
+    second = IncidentFactory(department=sanitation, severity=Severity.RESTRICTED)
+    client.force_login(officer)
+    assert refs(client.get(QUEUE, {"sort": "severity"})) == [second.reference, first.reference]
+    type(first).objects.filter(pk=first.pk).update(
+        severity=Severity.HOSPITALIZATION, status=Status.INVESTIGATING
+    )
+    assert refs(client.get(QUEUE, {"sort": "severity"})) == [first.reference, second.reference]
+    assert refs(client.get(QUEUE, {"sort": "status"})) == [second.reference, first.reference]
+
+
+def test_its_rows_show_the_next_deadline_badges_and_a_short_narrative(client, officer, sanitation):
+    serious = IncidentFactory(
+        department=sanitation,
+        severity=Severity.HOSPITALIZATION,
+        narrative="Crew member's arm was caught in the hopper of the refuse truck. " * 4,
+        learned_at=timezone.now() - timedelta(days=3),
+    )
+    clocks_start_for(incident=serious)
+    private = IncidentFactory(
+        department=sanitation, privacy_case=True, narrative="Details of a sensitive case."
+    )
+    client.force_login(officer)
+    page = client.get(QUEUE, {"sort": "newest"}).content.decode()
+    rows = {row.reference: row for row in client.get(QUEUE).context["rows"]}
+
+    row = rows[serious.reference]
+    assert row.serious
+    assert row.late
+    assert row.clock_overdue
+    assert row.clock_label == "Report to Cal/OSHA (8 hours)"
+    assert row.more_clocks == len(serious.clocks.filter(completed_at=None)) - 1 > 0
+    assert len(row.narrative) == 110
+    assert row.narrative.endswith("…")
+    assert row.severity_label == "Hospitalization, amputation or loss of an eye"
+    assert row.url == reverse("triage:case", args=[serious.reference])
+    assert f"+{row.more_clocks} more" in page
+    assert "Overdue" in page
+
+    assert rows[private.reference].narrative == ""
+    assert "Narrative withheld (privacy case)" in page
+    assert "Details of a sensitive case" not in page
+
+
 def test_it_swaps_only_the_rows_for_htmx(client, officer, sanitation):
     IncidentFactory(department=sanitation)
     client.force_login(officer)
