@@ -8,7 +8,7 @@
 - A recordable case goes on the 300 log within 7 calendar days (Title 8, section 14300.29).
 
 The deadline rules (`clock_deadlines_for`, `working_day_after`, `holidays_in`) are plain
-functions; `clocks_start_for` and `clock_complete` are the writes.
+functions; `clocks_start_new`, `clocks_start_for` and `clock_complete` are the writes.
 """
 
 from __future__ import annotations
@@ -146,6 +146,21 @@ def clocks_build_for(incident: Incident) -> list[ComplianceClock]:
 
 
 # --- Writes -----------------------------------------------------------------------------------
+
+
+def clocks_start_new(*, incident: Incident, deadlines: dict[str, datetime]) -> None:
+    """Start the clocks of a case being created, inside its transaction.
+
+    The caller computes ``deadlines`` with ``clock_deadlines_for`` before saving the case and
+    saves it with ``clock_due_at`` set to the earliest of them, so a new report needs no reads
+    here: the intake path stays short while it holds the reference counter's lock.
+    """
+    for kind, due in deadlines.items():
+        clock = ComplianceClock(
+            incident=incident, kind=kind, started_at=incident.learned_at, due_at=due
+        )
+        _history_user_copy(incident, clock)
+        clock.save()
 
 
 @transaction.atomic

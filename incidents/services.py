@@ -11,12 +11,11 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from incidents.clocks import clocks_start_for
+from incidents.clocks import clock_deadlines_for, clocks_start_new
 from incidents.models import (
     Attachment,
     Incident,
@@ -27,7 +26,7 @@ from incidents.models import (
     Treatment,
 )
 from incidents.photos import VerifiedPhoto
-from incidents.triage_services import incident_duplicate_flag
+from incidents.triage_services import incident_duplicate_of
 from riskcabinet.models import Department
 
 # What the employee said about treatment gives the first guess at severity; the officer decides.
@@ -55,11 +54,26 @@ RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # No 0/O or 1/I to misrea
 
 
 def reference_next(*, year: int) -> str:
-    """Hand out the next INC-YYYY-NNNNNN reference; callers must hold a transaction."""
-    ReferenceSequence.objects.get_or_create(year=year)
-    sequence = ReferenceSequence.objects.select_for_update().get(year=year)
-    ReferenceSequence.objects.filter(year=year).update(last_number=F("last_number") + 1)
-    return format_reference(year=year, number=sequence.last_number + 1)
+    """Hand out the next INC-YYYY-NNNNNN reference; callers must hold a transaction.
+
+    One UPDATE ... RETURNING both takes the year's counter row lock and reads the new number, so
+    concurrent reports queue on that row for as short a time as possible and never share or skip
+    a number (a rolled-back report gives its number back).
+    """
+    table = connection.ops.quote_name(ReferenceSequence._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET last_number = last_number + 1 WHERE year = %s "
+            "RETURNING last_number",
+            [year],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        # The first report of the year creates its counter; a concurrent first report waits on
+        # the new row's unique key and then finds it.
+        ReferenceSequence.objects.get_or_create(year=year)
+        return reference_next(year=year)
+    return format_reference(year=year, number=row[0])
 
 
 def format_reference(*, year: int, number: int) -> str:
@@ -101,18 +115,19 @@ def incident_create(
 ) -> IncidentCreated:
     """Create an incident once per client UUID, however often the phone sends it.
 
-    A retry that arrives after the first request committed finds the incident; two requests
-    racing each other both try to insert, the unique constraint lets one win, and the loser
-    returns the winner's incident. Photos are stored in the same transaction as the incident, so
-    a resend never adds them twice.
+    A second request with the same UUID, whether a late retry or a concurrent one, fails the
+    unique constraint on insert and returns the incident that holds the UUID. (The intake views
+    look the UUID up first, so that a resend skips validation and photo checks.) Photos are
+    stored in the same transaction as the incident, so a resend never adds them twice.
+
+    The transaction is kept short because every report queues on the year's reference counter:
+    the duplicate check and the clock deadlines are worked out before the counter is taken, and
+    the case is inserted once, already flagged and with its earliest deadline.
 
     `serious_outcome` is the reporter's "someone died, was admitted to hospital or lost a limb or
     an eye": with a hospital stay, it makes the case reportable to Cal/OSHA and notifies the
     department's safety officers at once.
     """
-    existing = Incident.objects.filter(client_uuid=client_uuid).first()
-    if existing is not None:
-        return IncidentCreated(incident=existing, created=False)
     now = timezone.now()
     reported_at = reported_at or now
     if incident_type not in INJURY_DETAIL_TYPES:
@@ -125,37 +140,39 @@ def incident_create(
     # Anonymous reports must not be traceable: the history row names nobody, even when the
     # person filling in the anonymous form happens to be signed in.
     history_user = None if source == Source.ANONYMOUS else reporter
+    incident = Incident(
+        client_uuid=client_uuid,
+        receipt_code=receipt_code_new() if source == Source.ANONYMOUS else None,
+        source=source,
+        reporter=None if source == Source.ANONYMOUS else reporter,
+        department=department,
+        incident_type=incident_type,
+        occurred_at=occurred_at,
+        reported_at=reported_at,
+        learned_at=reported_at,
+        location_text=location_text,
+        latitude=latitude,
+        longitude=longitude,
+        narrative=narrative,
+        involved_people=involved_people,
+        body_part=body_part,
+        injury_kind=injury_kind,
+        treatment=treatment,
+        severity=severity,
+        state_reportable=state_reportable,
+    )
+    # Triage: flag a likely duplicate report and work out the compliance clocks.
+    incident.possible_duplicate_of_id = incident_duplicate_of(incident)
+    deadlines = clock_deadlines_for(incident)
+    incident.clock_due_at = min(deadlines.values(), default=None)
     try:
         with transaction.atomic():
-            incident = Incident(
-                reference=reference_next(year=timezone.localtime(reported_at).year),
-                client_uuid=client_uuid,
-                receipt_code=receipt_code_new() if source == Source.ANONYMOUS else None,
-                source=source,
-                reporter=None if source == Source.ANONYMOUS else reporter,
-                department=department,
-                incident_type=incident_type,
-                occurred_at=occurred_at,
-                reported_at=reported_at,
-                learned_at=reported_at,
-                location_text=location_text,
-                latitude=latitude,
-                longitude=longitude,
-                narrative=narrative,
-                involved_people=involved_people,
-                body_part=body_part,
-                injury_kind=injury_kind,
-                treatment=treatment,
-                severity=severity,
-                state_reportable=state_reportable,
-            )
+            incident.reference = reference_next(year=timezone.localtime(reported_at).year)
             incident._history_user = history_user
-            incident.save()
+            incident.save(force_insert=True)
+            clocks_start_new(incident=incident, deadlines=deadlines)
             for photo in photos:
                 _attachment_add(incident=incident, photo=photo, history_user=history_user)
-            # Triage: start the compliance clocks and flag a likely duplicate report.
-            clocks_start_for(incident=incident)
-            incident_duplicate_flag(incident=incident)
             if state_reportable:
                 transaction.on_commit(lambda: _serious_case_notification_queue(incident.pk))
     except IntegrityError:

@@ -6,6 +6,8 @@ import math
 import re
 from collections import defaultdict
 from datetime import date, timedelta
+from decimal import Decimal
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -321,7 +323,13 @@ def distance_m(lat1, lon1, lat2, lon2) -> float:
     return 2 * 6_371_000 * math.asin(math.sqrt(a))
 
 
-def _same_place(a: Incident, b: Incident) -> bool:
+class _Place(NamedTuple):
+    latitude: Decimal | None
+    longitude: Decimal | None
+    location_text: str
+
+
+def _same_place(a: _Place, b: _Place) -> bool:
     has_coordinates = None not in (a.latitude, a.longitude, b.latitude, b.longitude)
     if has_coordinates and (
         distance_m(a.latitude, a.longitude, b.latitude, b.longitude) <= DUPLICATE_RADIUS_M
@@ -331,34 +339,29 @@ def _same_place(a: Incident, b: Incident) -> bool:
     return bool(normalised) and normalised == location_normalise(b.location_text)
 
 
-def incident_duplicate_find(incident: Incident) -> Incident | None:
-    """An earlier report of the same department, within 2 hours and 200 m (or the same place)."""
-    candidates = (
-        Incident.objects.filter(
-            department_id=incident.department_id,
-            merged_into__isnull=True,
-            occurred_at__gte=incident.occurred_at - DUPLICATE_WINDOW,
-            occurred_at__lte=incident.occurred_at + DUPLICATE_WINDOW,
-        )
-        .exclude(pk=incident.pk)
-        .order_by("reported_at", "pk")
-        .only("pk", "latitude", "longitude", "location_text", "possible_duplicate_of")
+def incident_duplicate_of(incident: Incident) -> int | None:
+    """The id of the case a report probably duplicates, or None.
+
+    A duplicate is an earlier report of the same department within 2 hours and 200 m (or at the
+    same place by name). When that earlier report is itself a duplicate, the answer is the first
+    of the chain. Works on a report not yet saved, so intake can set it before the insert.
+    """
+    candidates = Incident.objects.filter(
+        department_id=incident.department_id,
+        merged_into__isnull=True,
+        occurred_at__gte=incident.occurred_at - DUPLICATE_WINDOW,
+        occurred_at__lte=incident.occurred_at + DUPLICATE_WINDOW,
     )
-    for candidate in candidates[:50]:
-        if _same_place(incident, candidate):
-            return candidate
+    if incident.pk is not None:
+        candidates = candidates.exclude(pk=incident.pk)
+    place = _Place(incident.latitude, incident.longitude, incident.location_text)
+    rows = candidates.order_by("reported_at", "pk").values_list(
+        "pk", "latitude", "longitude", "location_text", "possible_duplicate_of_id"
+    )
+    for pk, latitude, longitude, location_text, first_of_chain in rows[:50]:
+        if _same_place(place, _Place(latitude, longitude, location_text)):
+            return first_of_chain or pk
     return None
-
-
-@transaction.atomic
-def incident_duplicate_flag(*, incident: Incident) -> Incident | None:
-    """Flag a new report as a possible duplicate of an earlier one; called on creation."""
-    original = incident_duplicate_find(incident)
-    if original is not None:
-        # The earlier report may itself be a duplicate: point at the first of the chain.
-        incident.possible_duplicate_of = original.possible_duplicate_of or original
-        incident.save(update_fields=["possible_duplicate_of"])
-    return original
 
 
 @transaction.atomic
