@@ -80,6 +80,8 @@ def environment(database_url: str) -> dict[str, str]:
         AXES_FAILURE_LIMIT="1000",
         MEDIA_ROOT=tempfile.mkdtemp(prefix="rc-intake-bench-media-"),
         LOG_LEVEL="WARNING",
+        # As in production (settings/prod.py): each worker keeps its database connection.
+        CONN_MAX_AGE="60",
     )
     return env
 

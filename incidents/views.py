@@ -265,12 +265,15 @@ def _already_received(request: HttpRequest, *, reporter) -> Incident | None:
         client_uuid = uuid.UUID(request.POST.get("client_uuid", ""))
     except ValueError:
         return None
-    incident = Incident.objects.filter(client_uuid=client_uuid).first()
-    if incident is None:
+    # Nearly every POST is a new report: ask for three columns first, the case only when found.
+    found = Incident.objects.filter(client_uuid=client_uuid).values_list(
+        "pk", "reporter_id", "source"
+    )[:1]
+    if not found:
         return None
-    if reporter is None:
-        return incident if incident.source == Source.ANONYMOUS else None
-    return incident if incident.reporter_id == reporter.pk else None
+    pk, reporter_id, source = found[0]
+    mine = source == Source.ANONYMOUS if reporter is None else reporter_id == reporter.pk
+    return Incident.objects.get(pk=pk) if mine else None
 
 
 def _photos_verify(uploads) -> tuple[list[VerifiedPhoto], list[RefusedPhoto]]:
