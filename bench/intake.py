@@ -95,6 +95,12 @@ def prepare(database_url: str) -> dict[str, str]:
     return env
 
 
+def _cpu_seconds(pid: int) -> float:
+    """User plus system CPU time of a process, from /proc (Linux)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 class Server:
     def __init__(self, env: dict[str, str]) -> None:
         self.port = free_port()
@@ -123,6 +129,21 @@ class Server:
                 time.sleep(0.2)
         self.stop()
         raise RuntimeError("gunicorn did not start")
+
+    def cpu_seconds(self) -> float:
+        """CPU time of gunicorn's workers (children of the master), so far."""
+        total = 0.0
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                stat = (entry / "stat").read_text()
+                parent = int(stat.rsplit(")", 1)[1].split()[1])
+                if parent == self.process.pid:
+                    total += _cpu_seconds(int(entry.name))
+            except (OSError, ValueError):
+                continue
+        return total
 
     def stop(self) -> None:
         self.process.terminate()
@@ -242,7 +263,8 @@ def warm_up(base: str) -> None:
         thread.join()
 
 
-def load(base: str, label: str, count_incidents) -> None:
+def load(server: Server, label: str, count_incidents) -> None:
+    base = server.url
     warm_up(base)
     phones = [Phone(base, f"bench{n}") for n in range(CLIENTS)]
     latencies: list[float] = []
@@ -270,12 +292,15 @@ def load(base: str, label: str, count_incidents) -> None:
             previous = client_uuid
 
     threads = [threading.Thread(target=run, args=(phone,)) for phone in phones]
+    server_cpu, client_cpu = server.cpu_seconds(), time.process_time()
     started = time.perf_counter()
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     wall = time.perf_counter() - started
+    server_cpu = server.cpu_seconds() - server_cpu
+    client_cpu = time.process_time() - client_cpu
     created = count_incidents() - before
     posts = len(latencies)
     p95 = statistics.quantiles(latencies, n=20)[-1] * 1000
@@ -284,6 +309,12 @@ def load(base: str, label: str, count_incidents) -> None:
     doubled = max(0, created - len(sent_uuids))
     print(f"{label}: {CLIENTS} clients, {posts} POSTs ({posts - len(sent_uuids)} resends)")
     print(f"  {posts / wall:.0f} POSTs/s   median {median:.0f} ms   p95 {p95:.0f} ms")
+    # With both sides on one 2-core machine, p95 is bounded by how much CPU each POST costs.
+    print(
+        f"  CPU per POST: gunicorn workers {server_cpu / posts * 1000:.1f} ms, "
+        f"these clients {client_cpu / posts * 1000:.1f} ms; "
+        f"load average {os.getloadavg()[0]:.1f}"
+    )
     print(f"  distinct reports sent {len(sent_uuids)}, incidents created {created}")
     print(f"  lost {lost}, doubled {doubled}, failed requests {len(failures)}")
     if failures:
@@ -303,7 +334,7 @@ def main() -> None:
                 with sqlite3.connect(sqlite_path) as db:
                     return db.execute("select count(*) from incidents_incident").fetchone()[0]
 
-            load(server.url, "SQLite (temporary file)", count_sqlite)
+            load(server, "SQLite (temporary file)", count_sqlite)
         finally:
             server.stop()
 
@@ -326,7 +357,7 @@ def main() -> None:
             with psycopg.connect(url) as db:
                 return db.execute("select count(*) from incidents_incident").fetchone()[0]
 
-        load(server.url, "PostgreSQL (rc_intake_bench)", count_postgres)
+        load(server, "PostgreSQL (rc_intake_bench)", count_postgres)
     finally:
         server.stop()
 
