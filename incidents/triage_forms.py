@@ -270,10 +270,20 @@ class ClockCompleteForm(forms.Form):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
 
+    def __init__(self, *args, started_at=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.started_at = started_at
+
     def clean_completed_at(self):
         value = self.cleaned_data.get("completed_at")
         if value and value > timezone.now():
             raise forms.ValidationError("This cannot be in the future.")
+        if value and self.started_at and value < self.started_at.replace(second=0, microsecond=0):
+            started = timezone.localtime(self.started_at).strftime("%Y-%m-%d %H:%M")
+            raise forms.ValidationError(
+                f"This cannot be before the clock started ({started}, when the city learned "
+                "of the case)."
+            )
         return value
 
 

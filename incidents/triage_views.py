@@ -543,7 +543,7 @@ def clock_done(request: HttpRequest, incident: Incident, pk: int):
     clock = get_object_or_404(ComplianceClock, pk=pk, incident=incident)
     if clock.completed_at is not None:
         raise WorkflowError("That deadline was already met.")
-    form = ClockCompleteForm(request.POST, prefix=f"clock-{clock.pk}")
+    form = ClockCompleteForm(request.POST, prefix=f"clock-{clock.pk}", started_at=clock.started_at)
     if form.is_valid():
         clock.incident = incident
         clock_complete(

@@ -163,3 +163,33 @@ def test_it_completes_a_clock_from_the_case_page(client):
     assert clock.completed_by == officer
     assert clock.completed_at is not None
     assert clock.history.first().history_user == officer
+
+
+@pytest.mark.django_db
+def test_it_refuses_a_done_time_before_the_city_learned_of_the_case(client):
+    department = DepartmentFactory()
+    officer = user_with_role(Role.SAFETY_OFFICER, covers=(department,))
+    incident = IncidentFactory(
+        department=department,
+        severity=Severity.HOSPITALIZATION,
+        state_reportable=True,
+        learned_at=at(2026, 3, 2, 10, 30),
+    )
+    clock = clocks_start_for(incident=incident)[0]
+    client.force_login(officer)
+    url = reverse("triage:case-clock-complete", args=[incident.reference, clock.pk])
+    early = {
+        f"clock-{clock.pk}-confirmation": "CAL-1",
+        f"clock-{clock.pk}-completed_at": "2026-03-01T09:00",
+    }
+    refused = client.post(url, early)
+    assert refused.status_code == 200
+    assert "cannot be before the clock started (2026-03-02 10:30" in refused.content.decode()
+    clock.refresh_from_db()
+    assert clock.completed_at is None
+
+    # The minute the clock started is accepted: the field has no seconds.
+    early[f"clock-{clock.pk}-completed_at"] = "2026-03-02T10:30"
+    assert client.post(url, early).status_code == 302
+    clock.refresh_from_db()
+    assert clock.completed_at == at(2026, 3, 2, 10, 30)
