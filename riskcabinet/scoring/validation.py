@@ -138,6 +138,16 @@ def _parse_department(series: pd.Series, source: str) -> pd.Series:
     return pd.Series(np.array(text, dtype=object)[codes], dtype=str)
 
 
+# Ceilings no real row reaches: they catch a unit mix-up or a corrupt cell before it skews a
+# rate. Ten years of days on one case; a billion hours in one department-month.
+CEILINGS = {
+    "days_away": 3650,
+    "days_restricted": 3650,
+    "hours_worked": 1e9,
+    "headcount": 1e7,
+}
+
+
 def _parse_count(series: pd.Series, source: str, column: str, *, integer: bool) -> np.ndarray:
     if pd.api.types.is_bool_dtype(series.dtype):
         raise _fail(source, 0, column, "expected a number, found true/false")
@@ -160,6 +170,16 @@ def _parse_count(series: pd.Series, source: str, column: str, *, integer: bool) 
     if negative.any():
         position = _first_bad(negative)
         raise _fail(source, position, column, f"negative number {values[position]:g}")
+    ceiling = CEILINGS.get(column)
+    too_large = values > ceiling if ceiling is not None else np.zeros(len(values), dtype=bool)
+    if too_large.any():
+        position = _first_bad(too_large)
+        raise _fail(
+            source,
+            position,
+            column,
+            f"{values[position]:g} is more than {ceiling:g}; check the unit",
+        )
     if integer:
         fractional = values != np.floor(values)
         if fractional.any():

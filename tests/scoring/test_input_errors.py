@@ -58,6 +58,11 @@ def _run(tmp_path: Path, incidents: bytes | str, exposure: str | None = None, *e
             "incidents.csv, data row 1, column 'days_away': negative number -3",
         ),
         (
+            f"{INCIDENTS_HEADER}\nFire,2024-03-05,medical,true,0,1e49,injury_illness\n",
+            "incidents.csv, data row 1, column 'days_restricted': 1e+49 is more than 3650; "
+            "check the unit",
+        ),
+        (
             f"{INCIDENTS_HEADER}\nFire,2024-03-05,medical,true,0,0,fall\n",
             "incidents.csv, data row 1, column 'incident_type': unknown value 'fall'",
         ),
