@@ -203,8 +203,10 @@ class Phone:
 
 def report_fields(client_uuid: str) -> dict[str, str]:
     from datetime import datetime
+    from zoneinfo import ZoneInfo
 
-    occurred = datetime.now() - timedelta(hours=1)  # noqa: DTZ005 - the server's local time.
+    # The form reads date and time in the city's time zone (settings.TIME_ZONE).
+    occurred = datetime.now(ZoneInfo("America/Los_Angeles")) - timedelta(hours=1)
     return {
         "client_uuid": client_uuid,
         "incident_type": "injury_illness",
