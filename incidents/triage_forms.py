@@ -21,6 +21,7 @@ from incidents.selectors import QUEUE_SORT_LABELS, QueueFilters
 from incidents.triage_services import PRIVACY_REASONS
 
 PAGE_SIZES = (10, 25, 50, 100)
+DEFAULT_PAGE_SIZE = 25
 YES_NO = (("yes", "Yes"), ("no", "No"))
 
 
@@ -48,7 +49,7 @@ class QueueFilterForm(forms.Form):
         required=False,
         label="Rows",
         coerce=int,
-        empty_value=25,
+        empty_value=DEFAULT_PAGE_SIZE,
         choices=[(size, str(size)) for size in PAGE_SIZES],
     )
 
@@ -56,6 +57,8 @@ class QueueFilterForm(forms.Form):
         # "status" defaults to open cases: an empty query string is the officer's working view.
         data = data.copy()
         data.setdefault("status", "open")
+        # The rows select shows the size actually used when the URL does not name one.
+        data.setdefault("per_page", str(DEFAULT_PAGE_SIZE))
         super().__init__(data, **kwargs)
         self.fields["department"].choices = [("", "All my departments")] + [
             (department.pk, department.name) for department in departments
@@ -78,8 +81,8 @@ class QueueFilterForm(forms.Form):
 
     def page_size(self) -> int:
         if self.is_valid():
-            return self.cleaned_data.get("per_page") or 25
-        return 25
+            return self.cleaned_data.get("per_page") or DEFAULT_PAGE_SIZE
+        return DEFAULT_PAGE_SIZE
 
 
 class ClassifyForm(forms.Form):

@@ -148,6 +148,13 @@ def test_its_rows_show_the_next_deadline_badges_and_a_short_narrative(client, of
     assert "Details of a sensitive case" not in page
 
 
+def test_its_rows_select_shows_the_page_size_in_use(client, officer, sanitation):
+    client.force_login(officer)
+    page = client.get(QUEUE).content.decode()
+    assert '<option value="25" selected>25</option>' in page
+    assert client.get(QUEUE).context["page"].paginator.per_page == 25
+
+
 def test_it_swaps_only_the_rows_for_htmx(client, officer, sanitation):
     IncidentFactory(department=sanitation)
     client.force_login(officer)
