@@ -6,12 +6,24 @@ P(group) * P(code | group), so the full-code probabilities of a group always sum
 group's probability: the two levels can never disagree, and the best group is the same whether
 read directly or by summing its codes. Per-group models are also what keeps training fast:
 each sees a few hundred reports instead of all fifteen thousand.
+
+For some fields the group scores then pass through a small *stacker*: a multinomial logistic
+regression whose inputs are the group SVM's own scores. It is fitted on out-of-fold scores
+(each report scored by an SVM that did not see it), so it learns how the SVM errs on new
+reports: which groups it over-scores and which pairs it confuses (a "finger" score that should
+lift "multiple body parts", say). On the validation slice it raised part from 87.5% to 88.4%
+and event from 81.0% to 81.3%; nature gained nothing reliable and goes without it.
 """
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import scipy.sparse as sp
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import KFold, cross_val_predict
 from sklearn.svm import LinearSVC
 
 from riskcabinet.autocode.calibration import fit_temperature, softmax
@@ -19,6 +31,16 @@ from riskcabinet.autocode.labels import group_of
 
 GROUP_C = 0.5
 CODE_C = 0.5
+# Folds for the stacker's out-of-fold training scores. Three keep the cost at three extra group
+# fits (more folds were not tried).
+STACK_FOLDS = 3
+# The stacker's solver stops here, converged or not: full convergence on the event scores takes
+# 800 iterations and 35 s for 0.2 points of held-out accuracy; 200 keep training under two
+# minutes.
+STACK_MAX_ITER = 200
+# ``cross_val_predict`` scores a group missing from a fold's training part with the most
+# negative float; group scores are clipped here, in training and prediction alike.
+SCORE_FLOOR = -5.0
 
 
 def _linear_scores(model: LinearSVC) -> tuple[sp.csr_matrix, np.ndarray]:
@@ -41,10 +63,44 @@ def _by_feature(coef: sp.csr_matrix) -> sp.csr_matrix:
     return sp.csr_matrix(coef.T)
 
 
+def _fit_stacker(
+    features: sp.csr_matrix, groups: np.ndarray, weights: np.ndarray, group_c: float, c: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Weights (groups x groups, applied to clipped SVM scores) and intercepts of the stacker."""
+    with warnings.catch_warnings():
+        # A rare group missing from a fold (warned about) is what ``SCORE_FLOOR`` handles; the
+        # stacker's iteration cap (warned about too) is deliberate.
+        warnings.simplefilter("ignore", RuntimeWarning)
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        out_of_fold = cross_val_predict(
+            LinearSVC(C=group_c),
+            features,
+            groups,
+            cv=KFold(STACK_FOLDS, shuffle=True, random_state=0),
+            method="decision_function",
+            params={"sample_weight": weights},
+        )
+        if out_of_fold.ndim == 1:  # two groups: one score for the second, mirrored for the first
+            out_of_fold = np.column_stack([-out_of_fold, out_of_fold])
+        stacker = LogisticRegression(C=c, max_iter=STACK_MAX_ITER).fit(
+            np.maximum(out_of_fold, SCORE_FLOOR), groups, sample_weight=weights
+        )
+    coef, intercept = stacker.coef_, stacker.intercept_
+    if len(stacker.classes_) == 2:
+        coef = np.vstack([-coef, coef]) / 2
+        intercept = np.concatenate([-intercept, intercept]) / 2
+    return coef.T.astype(np.float32), intercept.astype(np.float32)
+
+
 class FieldModel:
-    def __init__(self, group_c: float = GROUP_C, code_c: float = CODE_C) -> None:
+    def __init__(
+        self, group_c: float = GROUP_C, code_c: float = CODE_C, stack_c: float | None = None
+    ) -> None:
         self.group_c = group_c
         self.code_c = code_c
+        # Inverse regularisation of the stacker; None fits no stacker.
+        self.stack_c = stack_c
+        self._stack: tuple[np.ndarray, np.ndarray] | None = None
         self.group_temperature = 1.0
         self.code_temperature = 1.0
 
@@ -58,6 +114,8 @@ class FieldModel:
         else:
             model = LinearSVC(C=self.group_c).fit(features, groups, sample_weight=weights)
             self._group_coef, self._group_intercept = _linear_scores(model)
+            if self.stack_c is not None:
+                self._stack = _fit_stacker(features, groups, weights, self.group_c, self.stack_c)
         self._group_coef = _by_feature(self._group_coef)
 
         code_rows, code_intercepts, code_list, code_group = [], [], [], []
@@ -85,7 +143,11 @@ class FieldModel:
         return self
 
     def group_scores(self, features: sp.csr_matrix) -> np.ndarray:
-        return (features @ self._group_coef).toarray() + self._group_intercept
+        scores = (features @ self._group_coef).toarray() + self._group_intercept
+        if self._stack is None:
+            return scores
+        coef, intercept = self._stack
+        return np.maximum(scores, SCORE_FLOOR) @ coef + intercept
 
     def code_scores(self, features: sp.csr_matrix) -> np.ndarray:
         return (features @ self._code_coef).toarray() + self._code_intercept

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import sys
 import time
+import warnings
 from datetime import UTC, datetime
 
 import numpy as np
 import pandas as pd
 import sklearn
 from joblib import Parallel, delayed
+from sklearn.exceptions import ConvergenceWarning
 
 from riskcabinet.autocode.calibration import (
     choose_threshold,
@@ -36,13 +38,17 @@ from riskcabinet.autocode.features import NarrativeFeatures
 from riskcabinet.autocode.field_model import FieldModel
 from riskcabinet.autocode.labels import FIELDS, group_of
 
-MODEL_VERSION = 2  # 2: rule-cue features and character 3-5-grams.
+# 2: rule-cue features and character 3-5-grams. 3: stacked group scores for event and part.
+MODEL_VERSION = 3
+# Per field, the stacker's inverse regularisation (``field_model.py``), chosen on the validation
+# slice; a field not listed has none.
+STACK_C = {"event": 1.0, "part": 1.0}
 # Accepted suggestions must be right at least this often on the validation slice.
 TARGET_ACCURACY = 0.95
 
 
-def _fit_field(features, codes: np.ndarray, weights: np.ndarray) -> FieldModel:
-    return FieldModel().fit(features, codes, weights)
+def _fit_field(field: str, features, codes: np.ndarray, weights: np.ndarray) -> FieldModel:
+    return FieldModel(stack_c=STACK_C.get(field)).fit(features, codes, weights)
 
 
 def _fit_fields(matrix, frame: pd.DataFrame, weights: np.ndarray) -> dict[str, FieldModel]:
@@ -51,11 +57,16 @@ def _fit_fields(matrix, frame: pd.DataFrame, weights: np.ndarray) -> dict[str, F
         labelled = frame[field].notna().to_numpy()
         jobs.append(
             delayed(_fit_field)(
-                matrix[labelled], frame[field].to_numpy()[labelled], weights[labelled]
+                field, matrix[labelled], frame[field].to_numpy()[labelled], weights[labelled]
             )
         )
-    # liblinear releases the GIL, so threads use both cores without copying the matrix.
-    fitted = Parallel(n_jobs=2, prefer="threads")(jobs)
+    # liblinear releases the GIL, so threads use both cores without copying the matrix. Warning
+    # filters are process-wide, so the stackers' expected warnings (see ``field_model.py``) are
+    # silenced around both threads here rather than only inside each one.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        fitted = Parallel(n_jobs=2, prefer="threads")(jobs)
     return dict(zip(FIELDS, fitted, strict=True))
 
 
