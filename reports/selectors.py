@@ -245,23 +245,35 @@ def _city_rate(frames: _Frames, table: pd.DataFrame, end: date) -> float | None:
 
 
 def _u_chart(cases: pd.Series, hours: pd.Series) -> tuple[MonthPoint, ...]:
-    """A u-chart of the monthly case rate with 3-sigma limits around the period's rate."""
-    total_hours = float(hours.sum())
-    centre = _rate(float(cases.sum()), total_hours) or 0.0
+    """Monthly case rates with the scoring engine's control limits around the period's rate.
+
+    The engine picks the chart as the method notes say: a u-chart, Laney's wider u-prime limits
+    when the months vary more than Poisson counts would, and exact Poisson limits where events
+    are rare (a small department), so the packet and the dashboard flag the same kind of month.
+    """
+    from riskcabinet.scoring.control_chart import control_limits
+    from riskcabinet.scoring.settings import ScoringSettings
+
+    worked = hours.to_numpy(dtype=float)
+    counts = cases.to_numpy(dtype=float)
+    units = worked / HOURS_BASE
+    centre = _rate(float(counts.sum()), float(worked.sum())) or 0.0
+    limits = control_limits(
+        counts[None, :], units[None, :], np.full((1, len(units)), centre), ScoringSettings()
+    )
     points = []
-    for month in cases.index:
-        worked = float(hours[month])
-        count = int(cases[month])
-        sigma = math.sqrt(centre * HOURS_BASE / worked) if worked > 0 else 0.0
+    for index, month in enumerate(cases.index):
+        upper, lower = limits.upper[0, index], limits.lower[0, index]
         points.append(
             MonthPoint(
                 month=month_label(month),
-                rate=_rate(count, worked),
+                rate=_rate(int(counts[index]), float(worked[index])),
                 centre=centre,
-                ucl=centre + 3 * sigma,
-                lcl=max(0.0, centre - 3 * sigma),
-                cases=count,
-                hours=worked,
+                # A month without hours has no limits; the chart draws them at the centre.
+                ucl=float(upper) if np.isfinite(upper) else centre,
+                lcl=float(lower) if np.isfinite(lower) else centre,
+                cases=int(counts[index]),
+                hours=float(worked[index]),
             )
         )
     return tuple(points)

@@ -260,7 +260,8 @@ DEFAULT_METHOD_NOTES: tuple[MethodNote, ...] = (
         "Control signals",
         "Monthly rates are plotted on a u-chart with limits three standard deviations from "
         "the centre line; where months vary more than a Poisson count would, the wider "
-        "Laney u\u2032 limits are used, and small units with rare events use a g-chart. A point "
+        "Laney u\u2032 limits are used, and where events are rare (a small department) the "
+        "limits are exact Poisson probabilities, the same test as a g-chart. A point "
         "above the upper limit is a signal worth investigating rather than noise.",
     ),
     MethodNote(
