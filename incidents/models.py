@@ -222,8 +222,8 @@ class Incident(models.Model):
     # The earliest deadline among the case's running compliance clocks, kept by incidents/clocks.py
     # so that the triage queue can sort urgent cases first from an index.
     clock_due_at = models.DateTimeField(null=True, blank=True, editable=False)
-    # Sort keys for the queue's "Severity" and "Status" orders (most severe and newest status
-    # first), computed by the database so that the sort reads an index instead of every case.
+    # Sort keys for the queue's "Severity" order (most severe first) and "Status" order (workflow
+    # order, new first), computed by the database so that the sort reads an index, not every case.
     severity_rank = models.GeneratedField(
         expression=_choice_rank("severity", Severity),
         output_field=models.PositiveSmallIntegerField(),
