@@ -13,3 +13,10 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A file, not memory. With an in-memory database Django's live server shares the test's one
+    # connection with every request thread, so two requests at once (the page and the service
+    # worker sending the same queued report) would run inside each other's transaction, which
+    # never happens in production. On a file each request gets its own connection, as there.
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / "test-riskcabinet.sqlite3")}  # noqa: F405
