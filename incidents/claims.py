@@ -30,6 +30,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from incidents.models import Claim, ClaimStatus, Incident
+from riskcabinet.textfiles import utf8_text
 
 REQUIRED_COLUMNS = ("claim_number", "opened_on", "status", "paid_to_date", "total_incurred")
 # What the Claim columns hold: numeric(12, 2) dollars, a 40-character number, a day count.
@@ -186,15 +187,7 @@ def claims_import(*, path: Path, change_reason: str = "Claims file import") -> C
 
 
 def _file_text(path: Path) -> str:
-    raw = path.read_bytes()
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
-        raise ClaimFileError(
-            f"{path.name}, line {line}: the file is not UTF-8 text "
-            f"(byte 0x{raw[error.start]:02x}); save it as UTF-8 CSV"
-        ) from None
+    return utf8_text(path.read_bytes(), path.name, ClaimFileError)
 
 
 def _claim_save(claim_number: str, values: dict, result: ClaimImportResult, reason: str) -> None:

@@ -57,6 +57,7 @@ from incidents.models import (
 from incidents.osha.oiics_titles import title_code
 from incidents.services import format_reference
 from riskcabinet.models import Department
+from riskcabinet.textfiles import utf8_text
 
 FORMATS = ("osha-severe", "generic-csv")
 # A count of days or people above this is a typing mistake (and would not fit the column).
@@ -134,15 +135,7 @@ def source_key_uuid(source_key: str) -> uuid.UUID:
 
 def _rows(path: Path) -> Iterator[tuple[int, dict]]:
     """CSV rows with the line on which each begins (narratives may span lines)."""
-    raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
-        raise ImportFileError(
-            f"{path.name}, line {line}: the file is not UTF-8 text "
-            f"(byte 0x{raw[error.start]:02x}); save it as UTF-8 CSV"
-        ) from None
+    text = utf8_text(path.read_bytes(), path.name, ImportFileError)
     with io.StringIO(text, newline="") as handle:
         reader = csv.DictReader(handle)
         try:

@@ -16,6 +16,7 @@ from django.db import transaction
 
 from riskcabinet import selectors
 from riskcabinet.models import Department, DepartmentScore, ExposureMonth
+from riskcabinet.textfiles import utf8_text
 
 # --- Department scores ---------------------------------------------------------------------
 
@@ -134,14 +135,7 @@ def exposure_import(*, data: bytes, source_name: str = "the file") -> ExposureIm
 
 
 def _exposure_reader(data: bytes, source_name: str) -> tuple[csv.DictReader, int]:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        raise ExposureFileError(
-            f"{source_name}, line {line}: the file is not UTF-8 text "
-            f"(byte 0x{data[error.start]:02x}); save it as UTF-8 CSV"
-        ) from None
+    text = utf8_text(data, source_name, ExposureFileError)
     if not text.strip():
         raise ExposureFileError(f"{source_name}: the file is empty")
     try:

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from riskcabinet.scoring.settings import INCIDENT_TYPES, SEVERITIES
+from riskcabinet.textfiles import utf8_text
 
 INCIDENT_COLUMNS = (
     "department",
@@ -45,14 +46,7 @@ def read_csv_file(path: str | Path) -> pd.DataFrame:
         raise ScoringInputError(f"{path}: cannot read the file ({error.strerror})") from None
     if not raw.strip():
         raise ScoringInputError(f"{name}: the file is empty")
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
-        raise ScoringInputError(
-            f"{name}, line {line}: the file is not UTF-8 text "
-            f"(byte 0x{raw[error.start]:02x}); save it as UTF-8 CSV"
-        ) from None
+    text = utf8_text(raw, name, ScoringInputError)
     try:
         frame = pd.read_csv(
             io.StringIO(text),

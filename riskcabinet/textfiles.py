@@ -1,0 +1,18 @@
+"""Uploaded CSV files as text. Pure Python, so the scoring package can use it too."""
+
+
+def utf8_text(raw: bytes, name: str, error: type[Exception]) -> str:
+    """The text of a file saved as UTF-8 (a leading byte-order mark is dropped).
+
+    Anything else raises ``error`` naming the file, the line of the first bad byte and the
+    byte itself: a spreadsheet saved in another encoding is the usual cause, and the line tells
+    the person where to look.
+    """
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as problem:
+        line = raw[: problem.start].count(b"\n") + 1
+        raise error(
+            f"{name}, line {line}: the file is not UTF-8 text "
+            f"(byte 0x{raw[problem.start]:02x}); save it as UTF-8 CSV"
+        ) from None
