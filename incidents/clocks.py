@@ -148,19 +148,24 @@ def clocks_build_for(incident: Incident) -> list[ComplianceClock]:
 # --- Writes -----------------------------------------------------------------------------------
 
 
-def clocks_start_new(*, incident: Incident, deadlines: dict[str, datetime]) -> None:
-    """Start the clocks of a case being created, inside its transaction.
+def clocks_start_new(
+    *, incident: Incident, deadlines: dict[str, datetime]
+) -> list[ComplianceClock]:
+    """Start clocks of these kinds and deadlines, without reading what the case has.
 
-    The caller computes ``deadlines`` with ``clock_deadlines_for`` before saving the case and
+    Intake computes ``deadlines`` with ``clock_deadlines_for`` before saving a new case, and
     saves it with ``clock_due_at`` set to the earliest of them, so a new report needs no reads
     here: the intake path stays short while it holds the reference counter's lock.
     """
+    clocks = []
     for kind, due in deadlines.items():
         clock = ComplianceClock(
             incident=incident, kind=kind, started_at=incident.learned_at, due_at=due
         )
         _history_user_copy(incident, clock)
         clock.save()
+        clocks.append(clock)
+    return clocks
 
 
 @transaction.atomic
@@ -173,14 +178,9 @@ def clocks_start_for(*, incident: Incident) -> list[ComplianceClock]:
     """
     required = clock_deadlines_for(incident)
     existing = {clock.kind: clock for clock in incident.clocks.all()}
-    for kind, due in required.items():
-        if kind not in existing:
-            clock = ComplianceClock(
-                incident=incident, kind=kind, started_at=incident.learned_at, due_at=due
-            )
-            _history_user_copy(incident, clock)
-            clock.save()
-            existing[kind] = clock
+    missing = {kind: due for kind, due in required.items() if kind not in existing}
+    for clock in clocks_start_new(incident=incident, deadlines=missing):
+        existing[clock.kind] = clock
     for kind, clock in list(existing.items()):
         if kind not in required and clock.completed_at is None:
             _history_user_copy(incident, clock)

@@ -111,15 +111,13 @@ def queue(request: HtmxHttpRequest) -> HttpResponse:
     incidents = queue_incidents(user=request.user, filters=form.filters())
     paginator = Paginator(incidents, form.page_size())
     page = paginator.get_page(request.GET.get("page"))
-    now = timezone.now()
     query = request.GET.copy()
     query.pop("page", None)
     context = {
         "form": form,
         "page": page,
-        "rows": queue_rows(list(queue_page_rows(page.object_list)), now),
+        "rows": queue_rows(list(queue_page_rows(page.object_list)), timezone.now()),
         "querystring": query.urlencode(),
-        "now": now,
     }
     template = "incidents/triage_queue.html"
     if request.htmx and not request.htmx.history_restore_request:
