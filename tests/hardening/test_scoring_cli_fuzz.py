@@ -11,22 +11,15 @@ from pathlib import Path
 from hypothesis import given
 from hypothesis import strategies as st
 
+from riskcabinet.scoring import validation
 from riskcabinet.scoring.cli import main
 from riskcabinet.scoring.settings import INCIDENT_TYPES, SEVERITIES
 from tests.hardening.helpers import FUZZ, assert_no_traceback
 
 ROOT = Path(__file__).resolve().parents[2]
 PROGRAM = "python -m riskcabinet.scoring"
-INCIDENT_COLUMNS = [
-    "department",
-    "occurred_on",
-    "severity",
-    "recordable",
-    "days_away",
-    "days_restricted",
-    "incident_type",
-]
-EXPOSURE_COLUMNS = ["department", "month", "hours_worked", "headcount"]
+INCIDENT_COLUMNS = list(validation.INCIDENT_COLUMNS)
+EXPOSURE_COLUMNS = list(validation.EXPOSURE_COLUMNS)
 DEPARTMENTS = ["LASAN", "LAFD", "LADOT", "RAP"]
 MONTHS = [f"{year}-{month:02d}" for year in (2024, 2025) for month in range(1, 13)]
 _files = itertools.count()
