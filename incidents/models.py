@@ -134,11 +134,15 @@ def _choice_check(
 
 
 class Incident(models.Model):
-    reference = models.CharField(max_length=20, unique=True, editable=False)
+    # reference, receipt_code and source_key are unique through Meta.constraints: a constraint
+    # makes the one index that equality needs, where unique=True would add a second LIKE-pattern
+    # index on PostgreSQL that no query uses and every report has to write. receipt_code and
+    # source_key are NULL when unused, so that the unique constraints let many cases lack them.
+    reference = models.CharField(max_length=20, editable=False)
     client_uuid = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
-    receipt_code = models.CharField(max_length=16, unique=True, null=True, blank=True)
+    receipt_code = models.CharField(max_length=16, null=True, blank=True)  # noqa: DJ001
     source = models.CharField(max_length=12, choices=Source.choices, default=Source.INTAKE)
-    source_key = models.CharField(max_length=60, unique=True, null=True, blank=True)
+    source_key = models.CharField(max_length=60, null=True, blank=True)  # noqa: DJ001
 
     reporter = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -146,8 +150,14 @@ class Incident(models.Model):
         null=True,
         blank=True,
         related_name="reported_incidents",
+        db_index=False,  # Meta.indexes lead with reporter (their own reports, newest first).
     )
-    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="incidents")
+    department = models.ForeignKey(
+        Department,
+        on_delete=models.PROTECT,
+        related_name="incidents",
+        db_index=False,  # Meta.indexes lead with department (by date, and open cases).
+    )
     establishment = models.ForeignKey(
         Establishment, on_delete=models.PROTECT, null=True, blank=True, related_name="incidents"
     )
@@ -235,8 +245,25 @@ class Incident(models.Model):
         db_persist=True,
     )
 
-    # The ranks follow the severity and status, which the history already records.
-    history = HistoricalRecords(excluded_fields=["severity_rank", "status_rank"])
+    # The ranks follow the severity and status, which the history already records. The history
+    # is read by case (its `id`), by date and by user; the other indexes simple-history would
+    # copy from the case (14 of them) would only slow down every report and every triage save.
+    history = HistoricalRecords(
+        excluded_fields=["severity_rank", "status_rank"],
+        no_db_index=[
+            "reference",
+            "client_uuid",
+            "receipt_code",
+            "source_key",
+            "reporter",
+            "department",
+            "establishment",
+            "state_reported_by",
+            "assignee",
+            "possible_duplicate_of",
+            "merged_into",
+        ],
+    )
 
     class Meta:
         ordering = ["-reported_at"]
@@ -262,6 +289,9 @@ class Incident(models.Model):
             ),
         ]
         constraints = [
+            models.UniqueConstraint(fields=["reference"], name="incident_reference_unique"),
+            models.UniqueConstraint(fields=["receipt_code"], name="incident_receipt_code_unique"),
+            models.UniqueConstraint(fields=["source_key"], name="incident_source_key_unique"),
             _choice_check("status", Status, "incident_status_valid"),
             _choice_check("severity", Severity, "incident_severity_valid"),
             _choice_check("incident_type", IncidentType, "incident_type_valid"),

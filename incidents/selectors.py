@@ -10,6 +10,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.db import connection
 from django.db.models import (
     Exists,
     F,
@@ -327,3 +328,32 @@ def _field_label(record, field_name: str) -> str:
         return str(record.instance_type._meta.get_field(field_name).verbose_name)
     except Exception:  # noqa: BLE001 - a field removed since the record was written.
         return field_name
+
+
+@dataclass(frozen=True)
+class UuidHolder:
+    """Who sent the report that holds a client UUID: enough to decide whether a resend is theirs."""
+
+    pk: int
+    reporter_id: int | None
+    source: str
+
+
+def uuid_holder(client_uuid) -> UuidHolder | None:
+    """The report already created for this client UUID, in brief, or None.
+
+    Intake asks this before every report it receives, and almost every answer is None. One
+    plain statement on the unique index costs a tenth of what the ORM spends building the same
+    query.
+    """
+    meta = Incident._meta
+    quote = connection.ops.quote_name
+    uuid_field = meta.get_field("client_uuid")
+    columns = ", ".join(quote(meta.get_field(name).column) for name in ("id", "reporter", "source"))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {columns} FROM {quote(meta.db_table)} WHERE {quote(uuid_field.column)} = %s",
+            [uuid_field.get_db_prep_value(client_uuid, connection)],
+        )
+        row = cursor.fetchone()
+    return None if row is None else UuidHolder(*row)

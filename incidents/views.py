@@ -33,6 +33,7 @@ from incidents.access import incidents_visible_to, own_reports
 from incidents.forms import AnonymousReportForm, ReceiptLookupForm, ReportForm
 from incidents.models import Attachment, Incident, IncidentType, Source, Treatment
 from incidents.photos import PhotoRefused, VerifiedPhoto, photo_verify
+from incidents.selectors import uuid_holder
 from incidents.services import INJURY_DETAIL_TYPES, incident_create
 
 
@@ -265,15 +266,13 @@ def _already_received(request: HttpRequest, *, reporter) -> Incident | None:
         client_uuid = uuid.UUID(request.POST.get("client_uuid", ""))
     except ValueError:
         return None
-    # Nearly every POST is a new report: ask for three columns first, the case only when found.
-    found = Incident.objects.filter(client_uuid=client_uuid).values_list(
-        "pk", "reporter_id", "source"
-    )[:1]
-    if not found:
+    holder = uuid_holder(client_uuid)
+    if holder is None:
         return None
-    pk, reporter_id, source = found[0]
-    mine = source == Source.ANONYMOUS if reporter is None else reporter_id == reporter.pk
-    return Incident.objects.get(pk=pk) if mine else None
+    mine = (
+        holder.source == Source.ANONYMOUS if reporter is None else holder.reporter_id == reporter.pk
+    )
+    return Incident.objects.get(pk=holder.pk) if mine else None
 
 
 def _photos_verify(uploads) -> tuple[list[VerifiedPhoto], list[RefusedPhoto]]:

@@ -24,6 +24,7 @@ from incidents.models import (
     Treatment,
 )
 from incidents.services import incident_create
+from incidents.triage_services import incident_duplicate_of
 from riskcabinet.roles import Role
 from tests.factories import (
     CorrectiveActionFactory,
@@ -317,6 +318,36 @@ def test_it_flags_reports_within_200_metres(department):
     assert far.possible_duplicate_of is None
 
 
+def test_it_only_matches_open_reports_of_the_same_department_within_two_hours(department):
+    other_department = DepartmentFactory()
+    merged = report(department, minutes_later=-30)
+    merged.merged_into = report(department, minutes_later=-100, location_text="Hyperion plant")
+    merged.save()
+    report(other_department)
+    report(department, minutes_later=-125)  # 2 h 5 min before the new report.
+    fresh = report(department)
+    assert fresh.possible_duplicate_of is None
+    assert report(department, minutes_later=115).possible_duplicate_of == fresh
+
+
+def test_it_points_a_report_at_the_first_of_a_chain_found_after_many_other_places(department):
+    for n in range(25):  # Earlier candidates, read a few at a time, none at the same place.
+        report(department, minutes_later=60, location_text=f"Depot {n}")
+    first = report(department)
+    second = report(department, minutes_later=5)
+    assert second.possible_duplicate_of == first
+    # Within two hours of the second report, not of the first: the second is the match,
+    # and the answer is the first of its chain.
+    assert report(department, minutes_later=124).possible_duplicate_of == first
+
+
+def test_it_never_calls_a_saved_case_a_duplicate_of_itself(department):
+    alone = report(department)
+    assert incident_duplicate_of(alone) is None
+    later = report(department, minutes_later=3)
+    assert incident_duplicate_of(later) == alone.pk
+
+
 def test_it_merges_a_duplicate_keeping_both_narratives_and_all_photos(client, officer, department):
     first = report(department, narrative="Worker slipped on oil.")
     second = report(department, minutes_later=10, narrative="I saw Ana slip by pump 3.")
@@ -368,3 +399,11 @@ def test_it_keeps_the_case_page_and_timeline_queries_flat(
     with django_assert_max_num_queries(16):
         body = client.get(url("case-history", incident)).content.decode()
     assert body.count("In progress") == 5
+
+
+def test_the_case_history_indexes_only_what_the_timeline_and_audits_read():
+    # Every report writes a history row: each further index would slow down every report.
+    history = Incident.history.model._meta
+    indexed = {f.name for f in history.concrete_fields if f.db_index or f.primary_key}
+    assert indexed == {"history_id", "id", "history_date", "history_user"}
+    assert not history.indexes
