@@ -1,0 +1,126 @@
+"""One-row INSERTs whose SQL is compiled once per process, for the report intake's hot path.
+
+``Model.save()`` rebuilds an INSERT's SQL on every call: for a model of fifty columns that costs
+the worker more CPU than the database spends storing the row, and every report writes two such
+rows (the case and its first history row). Here Django's own insert compiler writes the
+statement once per database, so the columns, quoting and RETURNING clause stay the ORM's; each
+insert then only converts its values, with each field's ``pre_save`` and ``get_db_prep_save``,
+as ``save()`` would.
+
+What ``save()`` also does and this does not: send ``pre_save``/``post_save`` (callers write the
+history row themselves with ``history_row_insert``; tests pin the receivers an intake insert
+skips) and accept expressions as values.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+from django.db import connections, models
+from django.db.models.sql import InsertQuery
+from django.utils import timezone
+
+# What a RETURNING column may be: these come back from every backend as plain integers.
+_INTEGER_TYPES = {
+    "AutoField",
+    "BigAutoField",
+    "SmallAutoField",
+    "IntegerField",
+    "BigIntegerField",
+    "SmallIntegerField",
+    "PositiveIntegerField",
+    "PositiveBigIntegerField",
+    "PositiveSmallIntegerField",
+}
+
+
+@dataclass(frozen=True)
+class _Statement:
+    sql: str
+    fields: tuple[models.Field, ...]
+    returning: tuple[models.Field, ...]
+
+
+class RowInsert:
+    """Inserts new rows of one model, one at a time, with a statement built on first use."""
+
+    def __init__(self, model: type[models.Model]) -> None:
+        self.model = model
+        self._statements: dict[str, _Statement] = {}
+        self._lock = threading.Lock()
+
+    def __call__(self, obj: models.Model, *, using: str = "default") -> models.Model:
+        """Insert ``obj`` (a new instance of the model) and set its primary key and generated
+        columns from the database, as ``obj.save(force_insert=True)`` would."""
+        if type(obj) is not self.model:
+            raise TypeError(f"expected a {self.model.__name__}, got {type(obj).__name__}")
+        connection = connections[using]
+        statement = self._statement(using)
+        params = []
+        for field in statement.fields:
+            value = field.pre_save(obj, add=True)
+            if hasattr(value, "resolve_expression"):
+                raise TypeError(f"{field.name}: expressions are not supported here")
+            params.append(field.get_db_prep_save(value, connection=connection))
+        with connection.cursor() as cursor:
+            cursor.execute(statement.sql, params)
+            row = cursor.fetchone() if statement.returning else ()
+        for field, value in zip(statement.returning, row, strict=True):
+            setattr(obj, field.attname, value)
+        obj._state.adding = False
+        obj._state.db = using
+        return obj
+
+    def _statement(self, using: str) -> _Statement:
+        statement = self._statements.get(using)
+        if statement is None:
+            with self._lock:
+                statement = self._statements.get(using) or self._compile(using)
+                self._statements[using] = statement
+        return statement
+
+    def _compile(self, using: str) -> _Statement:
+        meta = self.model._meta
+        connection = connections[using]
+        # As save() does for a new row: every stored column, except an automatic primary key
+        # (the database numbers it) and generated columns (the database computes them).
+        fields = tuple(
+            field
+            for field in meta.local_concrete_fields
+            if not field.generated and field is not meta.auto_field
+        )
+        returning = tuple(meta.db_returning_fields)
+        if not connection.features.can_return_columns_from_insert:
+            raise NotImplementedError(f"{connection.vendor} cannot return columns from INSERT")
+        for field in returning:
+            kind = getattr(field, "output_field", field).get_internal_type()
+            if kind not in _INTEGER_TYPES:
+                raise NotImplementedError(f"{field.name}: only integer columns are returned")
+        query = InsertQuery(self.model)
+        # Compiling needs a row; any new instance gives the same SQL, the values are not kept.
+        query.insert_values(fields, [self.model()], raw=False)
+        compiler = query.get_compiler(using=using)
+        compiler.returning_fields = list(returning)
+        [(sql, _params)] = compiler.as_sql()
+        return _Statement(sql=sql, fields=fields, returning=returning)
+
+
+def history_row_insert(
+    insert: RowInsert, instance: models.Model, *, user, when=None
+) -> models.Model:
+    """Write the "created" history row of a just-inserted ``instance``, as django-simple-history's
+    post_save would: every tracked column, the user, the time and type ``+``.
+
+    ``insert`` is a ``RowInsert`` of the model's historical model.
+    """
+    history_model = insert.model
+    tracked = history_model.tracked_fields
+    row = history_model(
+        history_date=when or getattr(instance, "_history_date", None) or timezone.now(),
+        history_type="+",
+        history_user=user,
+        history_change_reason=getattr(instance, "_change_reason", None),
+        **{field.attname: getattr(instance, field.attname) for field in tracked},
+    )
+    return insert(row, using=instance._state.db or "default")
