@@ -40,7 +40,7 @@ WARM_UP_POSTS_PER_CLIENT = 2
 RESEND_EVERY = 5  # Every fifth POST resends the previous report's UUID.
 # Two cores: three sync workers keep both busy while one waits on the database (measured here:
 # two or three give 5-15% more POSTs per second than four, which spend more CPU switching).
-WORKERS = 3
+WORKERS = int(os.environ.get("BENCH_WORKERS", "3"))
 PASSWORD = "bench-intake-password"
 POSTGRES_ADMIN_URL = os.environ.get(
     "BENCH_POSTGRES_ADMIN_URL", "postgresql://riskcabinet:riskcabinet@127.0.0.1:5432/postgres"

@@ -28,7 +28,9 @@ from riskcabinet import charts
 from riskcabinet.models import Department, DepartmentScore, ExposureMonth
 
 # The scoring engine (scikit-learn, SciPy) is imported inside the functions that run it, so that
-# loading the URL conf, and so every web worker's first request, does not pay for it.
+# loading the URL conf, and so every web worker's first request, does not pay for it. Importing
+# even its constants would load the whole package, so the rate base and the frames' columns are
+# copies here, which a test compares with the engine's.
 HOURS_BASE = 200_000.0
 
 LOCAL_TIME_ZONE = ZoneInfo("America/Los_Angeles")

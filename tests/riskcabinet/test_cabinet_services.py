@@ -92,3 +92,16 @@ def test_it_ranks_a_month_on_demand(city):
     assert department_scores_refresh.delay("2026-09").get() == "2026-09"
 
     assert DepartmentScore.objects.filter(month=date(2026, 9, 1)).count() == 3
+
+
+def test_the_web_apps_copies_of_the_engines_columns_and_rate_base_match():
+    # The web app keeps its own copies so that loading a page never imports scikit-learn; they
+    # must not drift from the engine's.
+    from riskcabinet import selectors
+    from riskcabinet.scoring import settings as scoring_settings
+    from riskcabinet.scoring import validation
+
+    # The incident frame carries one column more, for the packet's leading causes.
+    assert [*validation.INCIDENT_COLUMNS, "oiics_event"] == selectors.INCIDENT_COLUMNS
+    assert list(validation.EXPOSURE_COLUMNS) == selectors.EXPOSURE_COLUMNS
+    assert selectors.HOURS_BASE == scoring_settings.HOURS_BASE
