@@ -1,16 +1,29 @@
+from functools import cache
+
 from django.http import HttpRequest
 
 from riskcabinet.roles import Role, role_of
 
+_TRIAGE_ROLES = (Role.SAFETY_OFFICER, Role.RISK_MANAGER, Role.ADMINISTRATOR)
+_CABINET_ROLES = (Role.CABINET_MEMBER, Role.RISK_MANAGER, Role.ADMINISTRATOR)
+
 
 def navigation(request: HttpRequest) -> dict:
-    """The current role, so the header shows only the links that role may follow."""
+    """What the header's links need: whether the current role may follow each.
+
+    Each value is a function, which the template calls when it reads it, so that a page part
+    without the header (an htmx fragment, the intake's confirmation) never looks up the role,
+    a database query.
+    """
     user = getattr(request, "user", None)
-    role = role_of(user) if user is not None else None
+
+    @cache
+    def role() -> Role | None:
+        return role_of(user) if user is not None else None
+
     return {
-        "current_role": role,
-        "can_report": role is not None,
-        "can_triage": role in (Role.SAFETY_OFFICER, Role.RISK_MANAGER, Role.ADMINISTRATOR),
-        "can_keep_osha_logs": role in (Role.SAFETY_OFFICER, Role.RISK_MANAGER, Role.ADMINISTRATOR),
-        "can_read_cabinet": role in (Role.CABINET_MEMBER, Role.RISK_MANAGER, Role.ADMINISTRATOR),
+        "can_report": lambda: role() is not None,
+        "can_triage": lambda: role() in _TRIAGE_ROLES,
+        "can_keep_osha_logs": lambda: role() in _TRIAGE_ROLES,
+        "can_read_cabinet": lambda: role() in _CABINET_ROLES,
     }

@@ -1,5 +1,7 @@
 """Each role is a group with permissions, signs in, and lands on its own home page."""
 
+import re
+
 import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
@@ -57,3 +59,23 @@ def test_it_sends_anonymous_visitors_to_the_login_page(client):
     response = client.get(reverse("home"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
+
+
+@pytest.mark.parametrize(
+    ("role", "links"),
+    [
+        (Role.EMPLOYEE, {"Report", "My reports"}),
+        (Role.SAFETY_OFFICER, {"Report", "My reports", "Triage", "OSHA logs"}),
+        (Role.CABINET_MEMBER, {"Report", "My reports", "Cabinet", "Packets"}),
+        (
+            Role.RISK_MANAGER,
+            {"Report", "My reports", "Triage", "OSHA logs", "Cabinet", "Packets"},
+        ),
+    ],
+)
+def test_the_header_shows_each_role_only_the_links_it_may_follow(client, role, links):
+    department = DepartmentFactory()
+    client.force_login(user_with_role(role, department=department, covers=(department,)))
+    page = client.get(reverse("incidents:my-reports")).content.decode()
+    nav = re.search(r'<nav aria-label="Main" class="site-nav">(.*?)</nav>', page, re.S).group(1)
+    assert set(re.findall(r">([^<]+)</a>", nav)) == links
