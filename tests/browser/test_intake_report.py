@@ -42,7 +42,8 @@ def _fill_report(
     page.fill("#id_location_text", "Lopez Canyon yard, bay 3")
     page.fill("#id_body_part", "Left wrist")
     page.check("input[name=treatment][value=first_aid]")
-    page.set_input_files("#id_photos_library", str(photo_path))
+    if photo_path is not None:
+        page.set_input_files("#id_photos_library", str(photo_path))
 
 
 def test_it_files_a_report_with_a_photo(phone, base_url, photo_path, axe_check):
@@ -124,6 +125,35 @@ def test_it_keeps_the_report_on_the_phone_while_offline(phone, base_url, photo_p
     page.wait_for_timeout(1000)
     assert page.evaluate("IntakeQueue.all().then(e => e.length)") == 0
     assert Incident.objects.count() == 1
+
+
+def test_it_sends_a_report_without_photos_kept_offline_with_every_character_intact(phone, base_url):
+    # Without photos the queue sends the report URL-encoded rather than as multipart.
+    user = _employee()
+    page = phone().new_page()
+    sign_in(page, base_url, user.username)
+    page.evaluate("async () => { await navigator.serviceWorker.ready; }")
+    page.reload()
+    page.wait_for_function("navigator.serviceWorker.controller !== null")
+
+    page.context.set_offline(True)
+    narrative = "Resbalé en el andén & me torcí la muñeca = 100% dolor; truck #12 (bay 3)."
+    _fill_report(page, None, narrative=narrative)
+    page.click("button.button--send")
+    page.locator("#intake-queue").get_by_text(
+        "Saved on this phone — it will be sent when you have signal."
+    ).wait_for()
+    page.context.set_offline(False)
+    with page.expect_request(lambda r: r.method == "POST" and r.url.endswith("/report/")) as sent:
+        page.evaluate("window.dispatchEvent(new Event('online'))")
+    page.locator("[data-sent-reference]").first.wait_for()
+
+    content_type = sent.value.headers["content-type"]
+    assert content_type.startswith("application/x-www-form-urlencoded")
+    incident = Incident.objects.get()
+    assert incident.narrative == narrative
+    assert (incident.body_part, incident.treatment) == ("Left wrist", "first_aid")
+    assert incident.attachments.count() == 0
 
 
 def test_it_files_a_report_in_spanish(phone, base_url, photo_path, axe_check):
