@@ -66,6 +66,29 @@ def test_it_files_a_report_with_a_photo(phone, base_url, photo_path, axe_check):
     assert incident.attachments.count() == 1
 
 
+def test_it_sends_a_report_without_photos_url_encoded_and_one_with_photos_as_multipart(
+    phone, base_url, photo_path
+):
+    user = _employee()
+    page = phone().new_page()
+    sign_in(page, base_url, user.username)
+    narrative = "Resbalé en el andén & me torcí la muñeca = 100% dolor; truck #12 (bay 3)."
+    _fill_report(page, None, narrative=narrative)
+    with page.expect_request(lambda r: r.method == "POST" and r.url.endswith("/report/")) as sent:
+        page.click("button.button--send")
+    page.locator("[data-reference]").wait_for()
+    assert sent.value.headers["content-type"].startswith("application/x-www-form-urlencoded")
+    assert Incident.objects.get().narrative == narrative
+
+    page.click("[data-new-report]")
+    _fill_report(page, photo_path)
+    with page.expect_request(lambda r: r.method == "POST" and r.url.endswith("/report/")) as sent:
+        page.click("button.button--send")
+    page.locator("[data-reference]").wait_for()
+    assert sent.value.headers["content-type"].startswith("multipart/form-data")
+    assert Incident.objects.latest("pk").attachments.count() == 1
+
+
 def test_it_shows_a_mistake_and_recovers(phone, base_url, photo_path, axe_check):
     user = _employee()
     page = phone().new_page()
