@@ -129,7 +129,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
-# Sessions expire after eight hours (one shift) and when the browser closes.
+# Sessions live in the database (read with one plain statement: riskcabinet/sessions.py) and
+# expire after eight hours (one shift) and when the browser closes.
+SESSION_ENGINE = "riskcabinet.sessions"
 SESSION_COOKIE_AGE = 8 * 60 * 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
