@@ -106,9 +106,7 @@ class RowInsert:
         return _Statement(sql=sql, fields=fields, returning=returning)
 
 
-def history_row_insert(
-    insert: RowInsert, instance: models.Model, *, user, when=None
-) -> models.Model:
+def history_row_insert(insert: RowInsert, instance: models.Model, *, user) -> models.Model:
     """Write the "created" history row of a just-inserted ``instance``, as django-simple-history's
     post_save would: every tracked column, the user, the time and type ``+``.
 
@@ -117,7 +115,7 @@ def history_row_insert(
     history_model = insert.model
     tracked = history_model.tracked_fields
     row = history_model(
-        history_date=when or getattr(instance, "_history_date", None) or timezone.now(),
+        history_date=getattr(instance, "_history_date", None) or timezone.now(),
         history_type="+",
         history_user=user,
         history_change_reason=getattr(instance, "_change_reason", None),

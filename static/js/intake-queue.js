@@ -1,8 +1,9 @@
 /* The offline queue: reports kept in IndexedDB until the server has acknowledged them.
    Loaded by the intake pages and by the service worker (importScripts), so it uses only what
-   both have: IndexedDB, fetch, FormData, URLSearchParams and promises. A report leaves the queue only after the
-   server answered that it holds it; the server stores one incident per client UUID, so sending
-   the same entry twice (page and worker at once, or a lost answer) is harmless. */
+   both have: IndexedDB, fetch, FormData, URLSearchParams and promises. A report leaves the
+   queue only after the server answered that it holds it; the server stores one incident per
+   client UUID, so sending the same entry twice (page and worker at once, or a lost answer) is
+   harmless. */
 (function (scope) {
   "use strict";
 
