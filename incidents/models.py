@@ -273,7 +273,9 @@ class Incident(models.Model):
             ("triage_all_departments", "Can triage incidents in every department"),
         ]
         indexes = [
-            models.Index(fields=["department", "occurred_at"]),
+            # By date within a department; `id` last so that the duplicate check at intake reads
+            # candidates in a fixed order straight from the index and stops at the first match.
+            models.Index(fields=["department", "occurred_at", "id"], name="incident_dept_occurred"),
             models.Index(fields=["status", "reported_at"]),
             models.Index(fields=["reporter", "reported_at"]),
             # The triage queue's default order: running clocks first, then the newest reports.

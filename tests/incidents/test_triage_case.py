@@ -331,14 +331,23 @@ def test_it_only_matches_open_reports_of_the_same_department_within_two_hours(de
 
 
 def test_it_points_a_report_at_the_first_of_a_chain_found_after_many_other_places(department):
-    for n in range(25):  # Earlier candidates, read a few at a time, none at the same place.
-        report(department, minutes_later=60, location_text=f"Depot {n}")
     first = report(department)
-    second = report(department, minutes_later=5)
+    for n in range(25):  # Candidates read first (they happened earlier), a few at a time.
+        report(department, minutes_later=10, location_text=f"Depot {n}")
+    second = report(department, minutes_later=20)
     assert second.possible_duplicate_of == first
-    # Within two hours of the second report, not of the first: the second is the match,
-    # and the answer is the first of its chain.
-    assert report(department, minutes_later=124).possible_duplicate_of == first
+    # Within two hours of the second report, not of the first: the second is the match, found
+    # after the 25 depots, and the answer is the first of its chain.
+    assert report(department, minutes_later=135).possible_duplicate_of == first
+
+
+def test_of_several_matches_it_names_the_one_that_happened_first(department):
+    later = report(department, minutes_later=30, location_text="Hyperion plant")
+    earlier = report(department, minutes_later=-30, location_text="Hyperion plant")
+    assert earlier.possible_duplicate_of == later  # The only one on file then.
+    # An officer dismissed that flag: two separate cases at the same place now.
+    Incident.objects.filter(pk=earlier.pk).update(possible_duplicate_of=None)
+    assert report(department, location_text="Hyperion plant").possible_duplicate_of == earlier
 
 
 def test_it_never_calls_a_saved_case_a_duplicate_of_itself(department):
