@@ -176,8 +176,10 @@ def incident_create(
             incident.reference = reference_next(year=timezone.localtime(reported_at).year)
             incident._history_user = history_user
             # Two plain INSERTs: the case, then its "created" history row (see inserts.py).
-            _insert_incident(incident)
-            history_row_insert(_insert_incident_history, incident, user=history_user)
+            written = _insert_incident.insert(incident)
+            history_row_insert(
+                _insert_incident_history, incident, user=history_user, written=written
+            )
             clocks_start_new(incident=incident, deadlines=deadlines)
             for photo in photos:
                 _attachment_add(incident=incident, photo=photo, history_user=history_user)

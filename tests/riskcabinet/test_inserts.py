@@ -68,13 +68,19 @@ def test_it_stores_the_same_row_as_save_and_reads_back_the_generated_columns():
     assert Incident.objects.get(pk=compiled.pk).severity_rank == compiled.severity_rank
 
 
-def test_it_writes_the_history_row_django_simple_history_writes():
+@pytest.mark.parametrize("copy_written", [False, True], ids=["converted", "copied"])
+def test_it_writes_the_history_row_django_simple_history_writes(copy_written):
     department, user = DepartmentFactory(), UserFactory()
     by_orm = new_case(department, "INC-2026-000001")
     by_orm._history_user = user
     by_orm.save(force_insert=True)
-    compiled = insert_incident(new_case(department, "INC-2026-000002"))
-    history_row_insert(insert_history, compiled, user=user)
+    compiled = new_case(department, "INC-2026-000002")
+    written = insert_incident.insert(compiled)
+    if copy_written:
+        # The intake's way: the case's converted values are copied into its history row.
+        history_row_insert(insert_history, compiled, user=user, written=written)
+    else:
+        history_row_insert(insert_history, compiled, user=user)
 
     expected, written = by_orm.history.get(), compiled.history.get()
     skip = OWN | {"history_id", "history_date"}
@@ -94,6 +100,17 @@ def test_an_intake_insert_skips_no_signal_receiver_but_simple_historys():
     receivers, async_receivers = post_save._live_receivers(Incident)
     assert not async_receivers
     assert [r.__self__.__class__.__name__ for r in receivers] == ["HistoricalRecords"]
+
+
+def test_it_returns_the_values_it_wrote_and_takes_prepared_ones_as_they_are():
+    case = new_case(DepartmentFactory(), "INC-2026-000004")
+    written = insert_incident.insert(case)
+    assert written["reference"] == "INC-2026-000004"
+    assert written["department_id"] == case.department_id
+    assert "id" not in written  # The database numbers the case.
+    other = new_case(case.department, "INC-2026-000005")
+    insert_incident.insert(other, prepared={"narrative": "Taken as given."})
+    assert Incident.objects.get(pk=other.pk).narrative == "Taken as given."
 
 
 def test_it_refuses_another_model_and_expressions():
