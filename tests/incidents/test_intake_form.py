@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from incidents.forms import ReportForm
 from incidents.models import Attachment, Incident, Source, Status
 from riskcabinet.roles import Role
 from tests.factories import DepartmentFactory, IncidentFactory, user_with_role
@@ -246,3 +247,14 @@ def test_it_gives_each_form_a_new_client_uuid(client, employee):
         return uuid.UUID(page[start : start + 36])
 
     assert uuid_in(first) != uuid_in(second)
+
+
+def test_form_copies_share_the_incident_types_until_one_is_given_its_own():
+    first, second = ReportForm(), ReportForm()
+    assert first.fields["incident_type"] is not second.fields["incident_type"]
+    assert first.fields["incident_type"].choices == second.fields["incident_type"].choices
+    assert "department" not in first.fields  # Known from the profile unless said otherwise.
+    first.fields["incident_type"].choices = [("near_miss", "Near miss")]
+    assert len(second.fields["incident_type"].choices) > 1
+    assert len(ReportForm().fields["incident_type"].choices) > 1
+    assert "department" in ReportForm(department_known=False).fields
