@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
-from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
@@ -31,7 +30,6 @@ class PersonModelBackend(ModelBackend):
 @dataclass(frozen=True)
 class _CompiledLoad:
     sql: str
-    compiler: Any
     converters: dict
     init_list: list[str]
     fields: slice
@@ -63,8 +61,14 @@ def user_with_person(user_id, *, using: str = "default"):
         row = cursor.fetchone()
     if row is None:
         return None
-    compiler = load.compiler
-    row = next(compiler.apply_converters([row], load.converters)) if load.converters else row
+    row = list(row)
+    # The ORM's converters (dates on SQLite, say), applied as its compiler does, but with this
+    # thread's connection rather than the one the statement was compiled on.
+    for position, (converters, expression) in load.converters.items():
+        value = row[position]
+        for converter in converters:
+            value = converter(value, expression, connection)
+        row[position] = value
     user = user_model.from_db(using, load.init_list, row[load.fields])
     for populator in load.populators:
         populator.populate(row, user)
@@ -85,7 +89,6 @@ def _compile(using: str) -> _CompiledLoad:
         fields = slice(select_fields[0], select_fields[-1] + 1)
         load = _CompiledLoad(
             sql=sql,
-            compiler=compiler,
             converters=compiler.get_converters([column[0] for column in compiler.select]),
             init_list=[column[0].target.attname for column in compiler.select[fields]],
             fields=fields,
