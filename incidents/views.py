@@ -24,6 +24,7 @@ from django.http import (
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
@@ -52,6 +53,9 @@ def report_create(request: HttpRequest) -> HttpResponse:
         form = ReportForm(department_known=home_department is not None)
         return _form_page(request, form, "incidents/report_form.html")
 
+    tag = request.POST.get("reporter_tag")
+    if tag is not None and not hmac.compare_digest(tag, reporter_tag(request.user)):
+        return _other_reporter(request)
     already = _already_received(request, reporter=request.user)
     if already is not None:
         return _report_received(request, already, refused=[], created=False)
@@ -196,13 +200,24 @@ def service_worker(request: HttpRequest) -> HttpResponse:
 # --- helpers ----------------------------------------------------------------------------------
 
 
+def reporter_tag(user) -> str:
+    """The mark of the signed-in person that every report form carries.
+
+    A crew's phone is shared. A report kept on it without signal must be sent under the session
+    of the employee who wrote it, never of whoever signs in next; the offline queue keeps the
+    mark with the report, and the server takes the report only from that employee's session.
+    """
+    return salted_hmac("riskcabinet.intake.reporter-tag", str(user.pk)).hexdigest()[:24]
+
+
 def _form_page(request: HttpRequest, form: ReportForm, template: str) -> HttpResponse:
-    return render(request, template, _form_context(form))
+    return render(request, template, _form_context(request, form))
 
 
-def _form_context(form: ReportForm) -> dict:
+def _form_context(request: HttpRequest, form: ReportForm) -> dict:
     return {
         "form": form,
+        "reporter_tag": reporter_tag(request.user) if request.user.is_authenticated else "",
         "injury_types": " ".join(INJURY_DETAIL_TYPES),
         "incident_types": IncidentType.choices,
         "treatments": Treatment.choices,
@@ -214,7 +229,7 @@ def _form_context(form: ReportForm) -> dict:
 def _form_invalid(request: HttpRequest, form: ReportForm, template: str) -> HttpResponse:
     if _wants_json(request):
         return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
-    context = _form_context(form)
+    context = _form_context(request, form)
     # Browsers cannot refill a file input, so say so when photos were chosen.
     context["photos_dropped"] = bool(request.FILES.getlist("photos"))
     if request.htmx:
@@ -311,6 +326,19 @@ def _uuid_taken(request: HttpRequest) -> HttpResponse:
     message = _("This report could not be saved: reload the form and send your report again.")
     if _wants_json(request):
         return JsonResponse({"errors": {"client_uuid": [{"message": str(message)}]}}, status=409)
+    return HttpResponse(message, status=409, content_type="text/plain; charset=utf-8")
+
+
+def _other_reporter(request: HttpRequest) -> HttpResponse:
+    """A report written while another employee was signed in on this phone: refused, so that the
+    phone keeps it until its writer signs in again."""
+    if _wants_json(request):
+        message = _("Saved by another employee on this phone: it waits until they sign in.")
+        return JsonResponse({"other_reporter": True, "error": str(message)}, status=409)
+    message = _(
+        "This form was opened while someone else was signed in. Open the form again and send "
+        "your report."
+    )
     return HttpResponse(message, status=409, content_type="text/plain; charset=utf-8")
 
 

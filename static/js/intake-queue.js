@@ -80,6 +80,15 @@
           return { outcome: "sent", entry: entry, reply: reply };
         });
       }
+      if (response.status === 409) {
+        return response.json().then(function (reply) {
+          // Written while another employee was signed in: it waits for them.
+          if (reply && reply.other_reporter) return { outcome: "other_reporter", entry: entry };
+          return { outcome: "later", entry: entry };
+        }, function () {
+          return { outcome: "later", entry: entry };
+        });
+      }
       if (response.status === 400) {
         return response.json().then(function (reply) {
           return { outcome: "rejected", entry: entry, reply: reply };
@@ -106,6 +115,7 @@
           return send(entry, csrfToken).then(function (result) {
             results.push(result);
             if (result.outcome === "sent") return remove(entry.client_uuid).then(function () { return false; });
+            if (result.outcome === "other_reporter") return false;  // Kept; send the others.
             if (result.outcome === "rejected") {
               entry.state = "rejected";
               entry.errors = result.reply && result.reply.errors;

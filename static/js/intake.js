@@ -239,6 +239,9 @@
         say(queueBox.getAttribute("data-msg-sent"), link);
       } else if (result.outcome === "signin") {
         say(queueBox.getAttribute("data-msg-signin"));
+      } else if (result.outcome === "other_reporter" && !queueBox.querySelector("[data-other-reporter]")) {
+        say(queueBox.getAttribute("data-msg-other-reporter"));
+        queueBox.lastChild.setAttribute("data-other-reporter", "");
       }
     });
     showWaiting();

@@ -191,3 +191,36 @@ def test_it_files_a_report_in_spanish(phone, base_url, photo_path, axe_check):
     assert page.get_by_text("Qué pasa ahora").is_visible()
     assert axe_check(page) == []
     assert Incident.objects.get().narrative.startswith("Me resbalé")
+
+
+def test_a_report_saved_on_a_shared_phone_is_sent_only_as_its_writers(phone, base_url):
+    writer = _employee()
+    next_one = user_with_role(Role.EMPLOYEE, username="next-on-the-truck")
+    context = phone()
+    page = context.new_page()
+    sign_in(page, base_url, writer.username)
+    page.evaluate("async () => { await navigator.serviceWorker.ready; }")
+    page.reload()
+    page.wait_for_function("navigator.serviceWorker.controller !== null")
+
+    context.set_offline(True)
+    _fill_report(page, None)
+    page.click("button.button--send")
+    queue = page.locator("#intake-queue")
+    queue.get_by_text("Saved on this phone — it will be sent when you have signal.").wait_for()
+    # The phone changes hands: the writer's session ends and the next employee signs in.
+    context.clear_cookies()
+    context.set_offline(False)
+    sign_in(page, base_url, next_one.username)
+    queue.get_by_text(
+        "A report on this phone was saved by another employee: it will be sent when they sign in."
+    ).wait_for()
+    assert Incident.objects.count() == 0
+    assert page.evaluate("IntakeQueue.all().then(e => e.length)") == 1
+
+    context.clear_cookies()
+    sign_in(page, base_url, writer.username)
+    page.locator("[data-sent-reference]").first.wait_for()
+    incident = Incident.objects.get()
+    assert incident.reporter == writer
+    assert page.evaluate("IntakeQueue.all().then(e => e.length)") == 0

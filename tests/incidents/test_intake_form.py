@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from incidents.forms import ReportForm
 from incidents.models import Attachment, Incident, Source, Status
+from incidents.views import reporter_tag
 from riskcabinet.roles import Role
 from tests.factories import DepartmentFactory, IncidentFactory, user_with_role
 from tests.incidents.intake_helpers import photo_file, report_data
@@ -258,3 +259,30 @@ def test_form_copies_share_the_incident_types_until_one_is_given_its_own():
     assert len(second.fields["incident_type"].choices) > 1
     assert len(ReportForm().fields["incident_type"].choices) > 1
     assert "department" in ReportForm(department_known=False).fields
+
+
+def test_a_report_saved_under_another_employee_waits_for_them(client, employee):
+    # A crew's phone is shared: what one employee saved offline is not sent as the next one's.
+    page = client.get(REPORT_URL).content.decode()
+    tag = reporter_tag(employee)
+    assert f'name="reporter_tag" value="{tag}"' in page
+    saved = report_data(reporter_tag=tag)
+    client.force_login(user_with_role(Role.EMPLOYEE))
+    queued = client.post(REPORT_URL, saved, headers={"Accept": "application/json"})
+    assert queued.status_code == 409
+    assert json.loads(queued.content)["other_reporter"] is True
+    plain = client.post(REPORT_URL, saved)
+    assert plain.status_code == 409
+    assert "Open the form again" in plain.content.decode()
+    assert not Incident.objects.exists()
+    client.force_login(employee)
+    sent = client.post(REPORT_URL, saved, headers={"Accept": "application/json"})
+    assert sent.status_code == 201
+    assert Incident.objects.get().reporter == employee
+
+
+def test_a_report_from_a_form_without_the_mark_is_still_taken(client, employee):
+    # Forms cached on phones before the mark existed have none: their reports still arrive.
+    response = client.post(REPORT_URL, report_data(), headers={"Accept": "application/json"})
+    assert response.status_code == 201
+    assert Incident.objects.get().reporter == employee
