@@ -46,6 +46,12 @@ def _fill_report(
         page.set_input_files("#id_photos_library", str(photo_path))
 
 
+def _wait_for_service_worker(page) -> None:
+    page.evaluate("async () => { await navigator.serviceWorker.ready; }")
+    page.reload()  # Now controlled by the service worker, with the form cached.
+    page.wait_for_function("navigator.serviceWorker.controller !== null")
+
+
 def test_it_files_a_report_with_a_photo(phone, base_url, photo_path, axe_check):
     user = _employee()
     page = phone().new_page()
@@ -120,9 +126,7 @@ def test_it_keeps_the_report_on_the_phone_while_offline(phone, base_url, photo_p
     context = phone()
     page = context.new_page()
     sign_in(page, base_url, user.username)
-    page.evaluate("async () => { await navigator.serviceWorker.ready; }")
-    page.reload()  # Now controlled by the service worker, with the form cached.
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    _wait_for_service_worker(page)
 
     context.set_offline(True)
     _fill_report(page, photo_path)
@@ -155,9 +159,7 @@ def test_it_sends_a_report_without_photos_kept_offline_with_every_character_inta
     user = _employee()
     page = phone().new_page()
     sign_in(page, base_url, user.username)
-    page.evaluate("async () => { await navigator.serviceWorker.ready; }")
-    page.reload()
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    _wait_for_service_worker(page)
 
     page.context.set_offline(True)
     narrative = "Resbalé en el andén & me torcí la muñeca = 100% dolor; truck #12 (bay 3)."
@@ -199,9 +201,7 @@ def test_a_report_saved_on_a_shared_phone_is_sent_only_as_its_writers(phone, bas
     context = phone()
     page = context.new_page()
     sign_in(page, base_url, writer.username)
-    page.evaluate("async () => { await navigator.serviceWorker.ready; }")
-    page.reload()
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    _wait_for_service_worker(page)
 
     context.set_offline(True)
     _fill_report(page, None)
