@@ -168,8 +168,12 @@ def test_it_sends_a_report_without_photos_kept_offline_with_every_character_inta
     page.locator("#intake-queue").get_by_text(
         "Saved on this phone — it will be sent when you have signal."
     ).wait_for()
-    page.context.set_offline(False)
-    with page.expect_request(lambda r: r.method == "POST" and r.url.endswith("/report/")) as sent:
+    # The page or the service worker (Background Sync) sends it, whichever is first once the
+    # signal is back: listen on the whole phone from before the signal returns.
+    with page.context.expect_event(
+        "request", lambda r: r.method == "POST" and r.url.endswith("/report/")
+    ) as sent:
+        page.context.set_offline(False)
         page.evaluate("window.dispatchEvent(new Event('online'))")
     page.locator("[data-sent-reference]").first.wait_for()
 
