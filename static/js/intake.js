@@ -173,14 +173,27 @@
       var old = queueBox.querySelector("[data-waiting]");
       if (old) old.remove();
       var waiting = entries.filter(function (e) { return e.state === "waiting"; }).length;
-      if (!waiting) return;
-      var p = document.createElement("p");
-      p.setAttribute("data-waiting", "");
-      p.textContent = queueBox.getAttribute("data-msg-pending") + " " + waiting;
-      queueBox.classList.remove("hidden");
-      queueBox.appendChild(p);
-      entries.filter(function (e) { return e.state === "rejected"; }).forEach(showRejected);
+      if (waiting) {
+        var p = document.createElement("p");
+        p.setAttribute("data-waiting", "");
+        p.textContent = queueBox.getAttribute("data-msg-pending") + " " + waiting;
+        queueBox.classList.remove("hidden");
+        queueBox.appendChild(p);
+      }
+      // A refused report is shown even when nothing else waits: it is not sent until fixed.
+      entries.filter(function (e) { return e.state === "rejected" && savedByThisEmployee(e); }).forEach(showRejected);
     });
+  }
+
+  /* A refused report is shown, to fix or delete, only to the employee who saved it: the page's
+     form carries the signed-in employee's mark, and so does every report saved from it. Reports
+     without a mark (anonymous ones) have no owner to protect. */
+  function savedByThisEmployee(entry) {
+    var mark = "";
+    entry.fields.forEach(function (field) { if (field[0] === "reporter_tag") mark = field[1]; });
+    if (!mark) return true;
+    var input = document.querySelector("input[name=reporter_tag]");
+    return !!input && input.value === mark;
   }
 
   function showRejected(entry) {

@@ -228,3 +228,30 @@ def test_a_report_saved_on_a_shared_phone_is_sent_only_as_its_writers(phone, bas
     incident = Incident.objects.get()
     assert incident.reporter == writer
     assert page.evaluate("IntakeQueue.all().then(e => e.length)") == 0
+
+
+def test_a_refused_saved_report_is_offered_only_to_the_employee_who_saved_it(phone, base_url):
+    user = _employee()
+    page = phone().new_page()
+    sign_in(page, base_url, user.username)
+    mine = page.input_value("input[name=reporter_tag]")
+
+    def refused(client_uuid: str, mark: str) -> None:
+        fields = [["client_uuid", client_uuid], ["narrative", f"Saved by {mark}"]]
+        if mark:
+            fields.append(["reporter_tag", mark])
+        page.evaluate(
+            """([uuid, fields]) => IntakeQueue.put({client_uuid: uuid, action: "/report/",
+                csrf: "", fields: fields, files: [], saved_at: Date.now(), state: "rejected",
+                errors: {narrative: [{message: "Too short"}]}})""",
+            [client_uuid, fields],
+        )
+
+    refused("00000000-0000-4000-8000-000000000001", "another-employees-mark")
+    refused("00000000-0000-4000-8000-000000000002", mine)
+    refused("00000000-0000-4000-8000-000000000003", "")  # An anonymous report has no mark.
+    page.reload()
+    page.locator('[data-rejected="00000000-0000-4000-8000-000000000002"]').wait_for()
+    assert page.locator('[data-rejected="00000000-0000-4000-8000-000000000003"]').count() == 1
+    assert page.locator('[data-rejected="00000000-0000-4000-8000-000000000001"]').count() == 0
+    assert page.evaluate("IntakeQueue.all().then(e => e.length)") == 3  # Nothing is deleted.
