@@ -52,6 +52,17 @@ def _wait_for_service_worker(page) -> None:
     page.wait_for_function("navigator.serviceWorker.controller !== null")
 
 
+def _save_on_phone_without_signal(page, photo_path, **report):
+    """Switch the phone's network off, fill in and send a report; return the queue's status box
+    once it says the report is kept on the phone."""
+    page.context.set_offline(True)
+    _fill_report(page, photo_path, **report)
+    page.click("button.button--send")
+    queue = page.locator("#intake-queue")
+    queue.get_by_text("Saved on this phone — it will be sent when you have signal.").wait_for()
+    return queue
+
+
 def test_it_files_a_report_with_a_photo(phone, base_url, photo_path, axe_check):
     user = _employee()
     page = phone().new_page()
@@ -128,11 +139,7 @@ def test_it_keeps_the_report_on_the_phone_while_offline(phone, base_url, photo_p
     sign_in(page, base_url, user.username)
     _wait_for_service_worker(page)
 
-    context.set_offline(True)
-    _fill_report(page, photo_path)
-    page.click("button.button--send")
-    queue = page.locator("#intake-queue")
-    queue.get_by_text("Saved on this phone — it will be sent when you have signal.").wait_for()
+    queue = _save_on_phone_without_signal(page, photo_path)
     assert Incident.objects.count() == 0
     # The form is ready for the next report, and the saved one survives a reload offline.
     assert page.input_value("#id_narrative") == ""
@@ -161,13 +168,8 @@ def test_it_sends_a_report_without_photos_kept_offline_with_every_character_inta
     sign_in(page, base_url, user.username)
     _wait_for_service_worker(page)
 
-    page.context.set_offline(True)
     narrative = "Resbalé en el andén & me torcí la muñeca = 100% dolor; truck #12 (bay 3)."
-    _fill_report(page, None, narrative=narrative)
-    page.click("button.button--send")
-    page.locator("#intake-queue").get_by_text(
-        "Saved on this phone — it will be sent when you have signal."
-    ).wait_for()
+    _save_on_phone_without_signal(page, None, narrative=narrative)
     # The page or the service worker (Background Sync) sends it, whichever is first once the
     # signal is back: listen on the whole phone from before the signal returns.
     with page.context.expect_event(
@@ -207,11 +209,7 @@ def test_a_report_saved_on_a_shared_phone_is_sent_only_as_its_writers(phone, bas
     sign_in(page, base_url, writer.username)
     _wait_for_service_worker(page)
 
-    context.set_offline(True)
-    _fill_report(page, None)
-    page.click("button.button--send")
-    queue = page.locator("#intake-queue")
-    queue.get_by_text("Saved on this phone — it will be sent when you have signal.").wait_for()
+    queue = _save_on_phone_without_signal(page, None)
     # The phone changes hands: the writer's session ends and the next employee signs in.
     context.clear_cookies()
     context.set_offline(False)

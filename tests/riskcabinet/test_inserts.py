@@ -75,10 +75,10 @@ def test_it_writes_the_history_row_django_simple_history_writes(copy_written):
     by_orm._history_user = user
     by_orm.save(force_insert=True)
     compiled = new_case(department, "INC-2026-000002")
-    written = insert_incident.insert(compiled)
+    case_values = insert_incident.insert(compiled)
     if copy_written:
         # The intake's way: the case's converted values are copied into its history row.
-        history_row_insert(insert_history, compiled, user=user, written=written)
+        history_row_insert(insert_history, compiled, user=user, written=case_values)
     else:
         history_row_insert(insert_history, compiled, user=user)
 
