@@ -145,6 +145,7 @@
     p.textContent = text;
     if (extra) p.appendChild(extra);
     queueBox.appendChild(p);
+    return p;
   }
 
   function keepOnPhone(form) {
@@ -253,8 +254,7 @@
       } else if (result.outcome === "signin") {
         say(queueBox.getAttribute("data-msg-signin"));
       } else if (result.outcome === "other_reporter" && !queueBox.querySelector("[data-other-reporter]")) {
-        say(queueBox.getAttribute("data-msg-other-reporter"));
-        queueBox.lastChild.setAttribute("data-other-reporter", "");
+        say(queueBox.getAttribute("data-msg-other-reporter")).setAttribute("data-other-reporter", "");
       }
     });
     showWaiting();
