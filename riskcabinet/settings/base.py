@@ -4,7 +4,10 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+
+from riskcabinet.settings.database import DEFAULT_PREPARE_THRESHOLD, postgresql_options
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -102,6 +105,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    try:
+        DATABASES["default"]["OPTIONS"] = postgresql_options(
+            DATABASES["default"].get("OPTIONS", {}),
+            env.str("DATABASE_PREPARE_THRESHOLD", default=DEFAULT_PREPARE_THRESHOLD),
+        )
+    except ValueError as error:
+        raise ImproperlyConfigured(str(error)) from None
 
 # --- Authentication ---------------------------------------------------------------------------
 

@@ -5,6 +5,8 @@ import warnings
 
 import environ
 
+from riskcabinet.settings.database import DEFAULT_PREPARE_THRESHOLD, postgresql_options
+
 _env = environ.Env()
 
 
@@ -28,6 +30,13 @@ if not _database.get("ENGINE"):
     _stop("DATABASE_URL is not usable; set it to postgres://USER:PASSWORD@HOST:5432/NAME.")
 if "postgresql" not in _database["ENGINE"]:
     _stop("DATABASE_URL must point at PostgreSQL, e.g. postgres://USER:PASSWORD@HOST:5432/NAME.")
+try:
+    _database["OPTIONS"] = postgresql_options(
+        _database.get("OPTIONS", {}),
+        _env.str("DATABASE_PREPARE_THRESHOLD", default=DEFAULT_PREPARE_THRESHOLD),
+    )
+except ValueError as error:
+    _stop(str(error))
 
 from .base import *  # noqa: E402, F403
 

@@ -51,6 +51,7 @@ def _manage(*args: str, **env_overrides: str) -> subprocess.CompletedProcess:
         ({"DATABASE_URL": None}, "DATABASE_URL is not set"),
         ({"DATABASE_URL": "not-a-url"}, "DATABASE_URL is not usable"),
         ({"DATABASE_URL": "sqlite:///tmp/x.sqlite3"}, "must point at PostgreSQL"),
+        ({"DATABASE_PREPARE_THRESHOLD": "five"}, "DATABASE_PREPARE_THRESHOLD must be"),
     ],
 )
 def test_it_stops_with_one_line_naming_what_to_set(overrides, expected):
@@ -66,3 +67,12 @@ def test_it_passes_the_deploy_check_with_a_realistic_environment():
     result = _manage("check", "--deploy", "--fail-level", "WARNING")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize(("threshold", "expected"), [(None, "5"), ("none", "None"), ("0", "0")])
+def test_production_binds_on_the_server_and_prepares_statements(threshold, expected):
+    show = "from django.conf import settings; o = settings.DATABASES['default']['OPTIONS']; "
+    show += "print(o['server_side_binding'], o['prepare_threshold'])"
+    result = _manage("shell", "--no-imports", "-c", show, DATABASE_PREPARE_THRESHOLD=threshold)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["True", expected]
