@@ -96,6 +96,22 @@ class ReportForm(forms.Form):
             "invalid": _("Enter the time as HH:MM."),
         },
     )
+    injured_name = forms.CharField(
+        label=_("Name of the person hurt, if it was not you"),
+        max_length=150,
+        required=False,
+        error_messages={
+            "max_length": _("Keep it under %(limit_value)d characters (you typed %(show_value)d)."),
+        },
+    )
+    injured_job_title = forms.CharField(
+        label=_("Their job title"),
+        max_length=100,
+        required=False,
+        error_messages={
+            "max_length": _("Keep it under %(limit_value)d characters (you typed %(show_value)d)."),
+        },
+    )
     body_part = forms.CharField(label=_("Part of the body hurt"), max_length=60, required=False)
     injury_kind = forms.CharField(label=_("What kind of injury?"), max_length=60, required=False)
     treatment = FixedChoiceField(
@@ -161,9 +177,15 @@ class ReportForm(forms.Form):
         if cleaned.get("incident_type") not in INJURY_DETAIL_TYPES:
             # Injury details belong to injury types only; with JavaScript off the fields are
             # still on the page, so whatever was typed there is ignored for other types.
-            for name in ("body_part", "injury_kind", "treatment"):
+            for name in ("injured_name", "injured_job_title", "body_part", "injury_kind"):
                 cleaned[name] = ""
+            cleaned["treatment"] = ""
             cleaned["serious_outcome"] = False
+        elif cleaned.get("injured_job_title") and not cleaned.get("injured_name"):
+            self.add_error(
+                "injured_name",
+                _("Give the name of the person hurt with their job title, or leave both empty."),
+            )
         if self.photo_count > MAX_PHOTOS_PER_REPORT:
             self.add_error(
                 None,
@@ -206,6 +228,8 @@ _FIELD_ORDER = [
     "id_occurred_date",
     "id_occurred_time",
     "id_department",
+    "id_injured_name",
+    "id_injured_job_title",
     "id_body_part",
     "id_injury_kind",
     "id_treatment_0",
@@ -221,6 +245,8 @@ class AnonymousReportForm(ReportForm):
         super().__init__(*args, department_known=False, photo_count=photo_count, **kwargs)
         for name in (
             "incident_type",
+            "injured_name",
+            "injured_job_title",
             "body_part",
             "injury_kind",
             "treatment",

@@ -111,6 +111,8 @@ def incident_create(
     latitude=None,
     longitude=None,
     involved_people: str = "",
+    injured_name: str = "",
+    injured_job_title: str = "",
     body_part: str = "",
     injury_kind: str = "",
     treatment: str = "",
@@ -138,6 +140,10 @@ def incident_create(
     reported_at = reported_at or now
     if incident_type not in INJURY_DETAIL_TYPES:
         body_part, injury_kind, treatment, serious_outcome = "", "", "", False
+        injured_name = injured_job_title = ""
+    if source == Source.ANONYMOUS:
+        # An anonymous report names nobody, not even someone else.
+        injured_name = injured_job_title = ""
     if severity is None:
         severity = SEVERITY_FROM_TREATMENT.get(treatment, Severity.NONE)
         if serious_outcome:
@@ -161,6 +167,8 @@ def incident_create(
         longitude=longitude,
         narrative=narrative,
         involved_people=involved_people,
+        injured_name=injured_name,
+        injured_job_title=injured_job_title,
         body_part=body_part,
         injury_kind=injury_kind,
         treatment=treatment,

@@ -116,6 +116,22 @@ class RecordabilityForm(forms.Form):
         return {key: self.cleaned_data.get(key) or "" for key, _, _ in QUESTIONS}
 
 
+class InjuredPersonForm(forms.Form):
+    injured_name = forms.CharField(
+        required=False,
+        max_length=150,
+        label="Name of the person hurt",
+        help_text="Empty when the reporter is the person hurt. The OSHA log and Form 301 use it.",
+    )
+    injured_job_title = forms.CharField(required=False, max_length=100, label="Their job title")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("injured_job_title") and not data.get("injured_name"):
+            self.add_error("injured_name", "Give the name with the job title, or leave both empty.")
+        return data
+
+
 class PrivacyForm(forms.Form):
     privacy_case = forms.BooleanField(required=False, label="This is a privacy case")
     privacy_reason = forms.ChoiceField(

@@ -89,6 +89,16 @@ PRIVACY_REASONS: tuple[tuple[str, str], ...] = (
 
 
 @transaction.atomic
+def incident_injured_person_set(*, incident: Incident, name: str, job_title: str) -> Incident:
+    """Name the person hurt when it is not the reporter (empty: the reporter was hurt)."""
+    if job_title and not name:
+        raise WorkflowError("Give the name with the job title, or leave both empty.")
+    incident.injured_name = name
+    incident.injured_job_title = job_title
+    incident.save()
+    return incident
+
+
 def incident_privacy_mark(*, incident: Incident, privacy_case: bool, reason: str) -> Incident:
     if privacy_case and reason not in dict(PRIVACY_REASONS):
         raise WorkflowError("Choose the reason this is a privacy case.")

@@ -13,6 +13,7 @@ urlpatterns = [
     path("<str:reference>/history/", triage_views.case_history, name="case-history"),
     path("<str:reference>/classify/", triage_views.classify, name="case-classify"),
     path("<str:reference>/recordability/", triage_views.recordability, name="case-recordability"),
+    path("<str:reference>/injured/", triage_views.injured, name="case-injured"),
     path("<str:reference>/privacy/", triage_views.privacy, name="case-privacy"),
     path("<str:reference>/codes/", triage_views.codes, name="case-codes"),
     path("<str:reference>/codes/accept/", triage_views.code_accept, name="case-code-accept"),

@@ -48,6 +48,7 @@ from incidents.triage_forms import (
     ClassifyForm,
     ClockCompleteForm,
     CodesForm,
+    InjuredPersonForm,
     InvestigationForm,
     MergeForm,
     NoteForm,
@@ -67,6 +68,7 @@ from incidents.triage_services import (
     incident_classify,
     incident_codes_set,
     incident_duplicate_dismiss,
+    incident_injured_person_set,
     incident_merge,
     incident_privacy_mark,
     incident_recordability_decide,
@@ -294,6 +296,14 @@ def _case_context(request: HttpRequest, incident: Incident, forms: dict | None =
         "gate_questions": GATE_QUESTIONS,
         "criteria_questions": CRITERIA_QUESTIONS,
         "first_aid_items": FIRST_AID_ITEMS,
+        "injured_form": forms.get("injured")
+        or InjuredPersonForm(
+            initial={
+                "injured_name": incident.injured_name,
+                "injured_job_title": incident.injured_job_title,
+            },
+            prefix="injured",
+        ),
         "privacy_form": forms.get("privacy")
         or PrivacyForm(
             initial={
@@ -417,6 +427,19 @@ def recordability(request: HttpRequest, incident: Incident):
     if form.is_valid():
         decision = incident_recordability_decide(incident=incident, answers=form.answers())
         messages.success(request, decision.reason)
+    return form
+
+
+@case_action("injured", "injured")
+def injured(request: HttpRequest, incident: Incident):
+    form = InjuredPersonForm(request.POST, prefix="injured")
+    if form.is_valid():
+        incident_injured_person_set(
+            incident=incident,
+            name=form.cleaned_data["injured_name"],
+            job_title=form.cleaned_data["injured_job_title"],
+        )
+        messages.success(request, "Person hurt saved.")
     return form
 
 

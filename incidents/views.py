@@ -81,6 +81,8 @@ def report_create(request: HttpRequest) -> HttpResponse:
         longitude=data["longitude"],
         narrative=data["narrative"],
         involved_people=data["involved_people"],
+        injured_name=data["injured_name"],
+        injured_job_title=data["injured_job_title"],
         body_part=data["body_part"],
         injury_kind=data["injury_kind"],
         treatment=data["treatment"],

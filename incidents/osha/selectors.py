@@ -175,6 +175,9 @@ def _employee_name(incident: Incident, *, for_log: bool = True) -> str:
     # The log shows "Privacy case"; the 301 keeps the name, as OSHA's confidential list does.
     if incident.privacy_case and for_log:
         return PRIVACY_CASE_NAME
+    if incident.injured_name:
+        # Reported by someone else (a supervisor, a co-worker) for the person hurt.
+        return incident.injured_name
     user = incident.reporter
     if user is None:
         return NAME_NOT_ON_FILE
@@ -182,6 +185,8 @@ def _employee_name(incident: Incident, *, for_log: bool = True) -> str:
 
 
 def _job_title(incident: Incident) -> str:
+    if incident.injured_name:
+        return incident.injured_job_title
     person = _person_of(incident)
     return person.job_title if person is not None else ""
 

@@ -1,0 +1,155 @@
+"""A report filed for someone else (a supervisor for a crew member in hospital, say) names the
+person hurt, and the OSHA log and Form 301 name that person rather than whoever typed it."""
+
+import re
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.urls import reverse
+
+from incidents.models import Incident
+from incidents.osha import selectors
+from riskcabinet.roles import Role
+from tests.factories import DepartmentFactory, EstablishmentFactory, IncidentFactory, user_with_role
+from tests.incidents.intake_helpers import report_data
+
+pytestmark = pytest.mark.django_db
+
+LA = ZoneInfo("America/Los_Angeles")
+
+
+@pytest.fixture
+def supervisor():
+    user = user_with_role(Role.EMPLOYEE, department=DepartmentFactory())
+    user.first_name, user.last_name = "Dana", "Whitfield"
+    user.save()
+    user.person.job_title = "Sanitation supervisor"
+    user.person.save()
+    return user
+
+
+def test_a_report_for_someone_else_keeps_the_person_hurt_and_who_reported_it(client, supervisor):
+    client.force_login(supervisor)
+    data = report_data(injured_name="Luis Ortega", injured_job_title="Refuse collector")
+
+    response = client.post("/report/", data)
+
+    assert "Thank you: your report was received" in response.content.decode()
+    incident = Incident.objects.get()
+    assert incident.reporter == supervisor
+    assert (incident.injured_name, incident.injured_job_title) == (
+        "Luis Ortega",
+        "Refuse collector",
+    )
+    assert incident.history.get().injured_name == "Luis Ortega"
+
+
+def test_a_job_title_without_a_name_is_sent_back_with_the_typed_text(client, supervisor):
+    client.force_login(supervisor)
+
+    response = client.post("/report/", report_data(injured_job_title="Refuse collector"))
+
+    assert response.status_code == 422
+    page = response.content.decode()
+    assert "Give the name of the person hurt with their job title" in page
+    assert re.search(r'<input[^>]*id="id_injured_name"[^>]*aria-invalid="true"', page)
+    assert 'value="Refuse collector"' in page
+    assert not Incident.objects.exists()
+
+
+def test_a_near_miss_names_nobody_hurt(client, supervisor):
+    client.force_login(supervisor)
+
+    client.post("/report/", report_data(incident_type="near_miss", injured_name="Luis Ortega"))
+
+    assert Incident.objects.get().injured_name == ""
+
+
+def test_the_anonymous_form_stores_no_name_even_when_one_is_sent(client):
+    department = DepartmentFactory()
+    data = report_data(department=str(department.pk), injured_name="Luis Ortega")
+
+    client.post("/report/anonymous/", data)
+
+    incident = Incident.objects.get()
+    assert (incident.injured_name, incident.injured_job_title) == ("", "")
+    assert all(row.injured_name == "" for row in incident.history.all())
+
+
+def test_the_form_asks_in_spanish(client):
+    client.force_login(user_with_role(Role.EMPLOYEE, department=DepartmentFactory(), language="es"))
+    page = client.get("/report/").content.decode()
+    assert "Nombre de la persona lesionada, si no fue usted" in page
+    assert "Déjelo vacío si la persona lesionada es usted." in page
+
+
+def _recordable_case(site, reporter, **fields) -> Incident:
+    moment = datetime.combine(date(2025, 3, 1), time(9, 30), tzinfo=LA)
+    return IncidentFactory(
+        department=site.department,
+        establishment=site,
+        reporter=reporter,
+        recordable=True,
+        occurred_at=moment,
+        reported_at=moment,
+        learned_at=moment,
+        **fields,
+    )
+
+
+def test_the_osha_log_and_form_301_name_the_person_hurt_not_the_reporter(supervisor):
+    site = EstablishmentFactory(department=supervisor.person.department)
+    for_someone = _recordable_case(
+        site, supervisor, injured_name="Luis Ortega", injured_job_title="Refuse collector"
+    )
+    own = _recordable_case(site, supervisor)
+
+    rows = {row.case_number: row for row in selectors.log_rows(establishment=site, year=2025)}
+    report = selectors.case_report(for_someone)
+
+    assert (rows[for_someone.reference].employee_name, rows[for_someone.reference].job_title) == (
+        "Luis Ortega",
+        "Refuse collector",
+    )
+    assert (report.employee_name, report.job_title) == ("Luis Ortega", "Refuse collector")
+    assert (rows[own.reference].employee_name, rows[own.reference].job_title) == (
+        "Dana Whitfield",
+        "Sanitation supervisor",
+    )
+
+
+def test_a_privacy_case_hides_the_person_hurt_on_the_log(supervisor):
+    site = EstablishmentFactory(department=supervisor.person.department)
+    _recordable_case(site, supervisor, injured_name="Luis Ortega", privacy_case=True)
+
+    [row] = selectors.log_rows(establishment=site, year=2025)
+
+    assert row.employee_name == "Privacy case"
+
+
+def test_an_officer_names_or_clears_the_person_hurt_and_it_is_audited(client):
+    department = DepartmentFactory()
+    officer = user_with_role(Role.SAFETY_OFFICER, covers=(department,), username="marcus")
+    incident = IncidentFactory(department=department)
+    client.force_login(officer)
+    url = reverse("triage:case-injured", args=[incident.reference])
+
+    refused = client.post(url, {"injured-injured_job_title": "Lineman"})
+    assert refused.status_code == 200
+    assert "Give the name with the job title" in refused.content.decode()
+    incident.refresh_from_db()
+    assert incident.injured_job_title == ""
+
+    client.post(url, {"injured-injured_name": "Ana Reyes", "injured-injured_job_title": "Lineman"})
+    incident.refresh_from_db()
+    assert (incident.injured_name, incident.injured_job_title) == ("Ana Reyes", "Lineman")
+    page = client.get(reverse("triage:case", args=[incident.reference])).content.decode()
+    assert re.search(r"<dt>Person hurt</dt><dd>Ana Reyes <span[^>]*>\(Lineman\)", page)
+
+    client.post(url, {"injured-injured_name": "", "injured-injured_job_title": ""})
+    incident.refresh_from_db()
+    assert incident.injured_name == ""
+    latest, before = incident.history.all()[:2]
+    assert (latest.injured_name, before.injured_name) == ("", "Ana Reyes")
+    assert latest.history_user == officer
