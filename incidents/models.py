@@ -176,8 +176,8 @@ class Incident(models.Model):
     # What the employee told us about the injury. The person hurt is the reporter unless
     # injured_name says otherwise (a supervisor or a co-worker reporting for them): the OSHA log
     # and Form 301 then name that person, with their job title.
-    injured_name = models.CharField(max_length=150, blank=True)
-    injured_job_title = models.CharField(max_length=100, blank=True)
+    injured_name = models.CharField("person hurt", max_length=150, blank=True)
+    injured_job_title = models.CharField("job title of the person hurt", max_length=100, blank=True)
     body_part = models.CharField(max_length=60, blank=True)
     injury_kind = models.CharField(max_length=60, blank=True)
     treatment = models.CharField(max_length=16, choices=Treatment.choices, blank=True)
