@@ -10,14 +10,14 @@ from django.db.models.signals import post_save, pre_save
 from django.utils import timezone
 
 from incidents.models import Incident, Severity, Status
-from riskcabinet.inserts import RowInsert, history_row_insert
+from riskcabinet.inserts import HistoryRowCopy, RowInsert
 from tests.factories import DepartmentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
 HistoricalIncident = Incident.history.model
 insert_incident = RowInsert(Incident)
-insert_history = RowInsert(HistoricalIncident)
+copy_history = HistoryRowCopy(HistoricalIncident)
 # Columns that differ between two cases by design.
 OWN = {"id", "reference", "client_uuid"}
 
@@ -68,27 +68,53 @@ def test_it_stores_the_same_row_as_save_and_reads_back_the_generated_columns():
     assert Incident.objects.get(pk=compiled.pk).severity_rank == compiled.severity_rank
 
 
-@pytest.mark.parametrize("copy_written", [False, True], ids=["converted", "copied"])
-def test_it_writes_the_history_row_django_simple_history_writes(copy_written):
-    department, user = DepartmentFactory(), UserFactory()
+@pytest.mark.parametrize("with_user", [True, False], ids=["user", "nobody"])
+def test_it_writes_the_history_row_django_simple_history_writes(with_user):
+    department = DepartmentFactory()
+    user = UserFactory() if with_user else None
     by_orm = new_case(department, "INC-2026-000001")
     by_orm._history_user = user
     by_orm.save(force_insert=True)
-    compiled = new_case(department, "INC-2026-000002")
-    case_values = insert_incident.insert(compiled)
-    if copy_written:
-        # The intake's way: the case's converted values are copied into its history row.
-        history_row_insert(insert_history, compiled, user=user, written=case_values)
-    else:
-        history_row_insert(insert_history, compiled, user=user)
+    copied = insert_incident(new_case(department, "INC-2026-000002"))
+    copy_history(copied, user=user)
 
-    expected, written = by_orm.history.get(), compiled.history.get()
+    expected, written = by_orm.history.get(), copied.history.get()
     skip = OWN | {"history_id", "history_date"}
     assert {k: v for k, v in stored(HistoricalIncident, expected.pk).items() if k not in skip} == {
         k: v for k, v in stored(HistoricalIncident, written.pk).items() if k not in skip
     }
-    assert (written.history_type, written.history_user, written.id) == ("+", user, compiled.pk)
+    # Every tracked value is the case's own: nothing was left out of the copy.
+    case = stored(Incident, copied.pk)
+    row = stored(HistoricalIncident, written.pk)
+    assert {name: row[name] for name in case if name in row} == {
+        name: value for name, value in case.items() if name in row
+    }
+    assert (written.history_type, written.history_user, written.id) == ("+", user, copied.pk)
+    assert written.history_change_reason is None
     assert abs(written.history_date - timezone.now()) < timedelta(minutes=1)
+
+
+def test_the_history_row_takes_the_change_reason_and_date_set_on_the_case():
+    case = new_case(DepartmentFactory(), "INC-2026-000006")
+    insert_incident(case)
+    case._change_reason = "Imported from the claims file"
+    case._history_date = NOW - timedelta(days=2)
+    copy_history(case, user=None)
+    row = case.history.get()
+    assert (row.history_change_reason, row.history_date) == (
+        "Imported from the claims file",
+        NOW - timedelta(days=2),
+    )
+
+
+def test_a_history_row_of_a_case_not_stored_is_refused():
+    case = new_case(DepartmentFactory(), "INC-2026-000007")
+    case.pk = 987654321
+    with pytest.raises(RuntimeError, match="not stored"):
+        copy_history(case, user=None)
+    with pytest.raises(TypeError, match="expected a Incident"):
+        copy_history(DepartmentFactory.build(), user=None)
+    assert not HistoricalIncident.objects.exists()
 
 
 def test_an_intake_insert_skips_no_signal_receiver_but_simple_historys():
@@ -100,17 +126,6 @@ def test_an_intake_insert_skips_no_signal_receiver_but_simple_historys():
     receivers, async_receivers = post_save._live_receivers(Incident)
     assert not async_receivers
     assert [r.__self__.__class__.__name__ for r in receivers] == ["HistoricalRecords"]
-
-
-def test_it_returns_the_values_it_wrote_and_takes_prepared_ones_as_they_are():
-    case = new_case(DepartmentFactory(), "INC-2026-000004")
-    written = insert_incident.insert(case)
-    assert written["reference"] == "INC-2026-000004"
-    assert written["department_id"] == case.department_id
-    assert "id" not in written  # The database numbers the case.
-    other = new_case(case.department, "INC-2026-000005")
-    insert_incident.insert(other, prepared={"narrative": "Taken as given."})
-    assert Incident.objects.get(pk=other.pk).narrative == "Taken as given."
 
 
 def test_it_refuses_another_model_and_expressions():
