@@ -99,6 +99,7 @@ def incident_injured_person_set(*, incident: Incident, name: str, job_title: str
     return incident
 
 
+@transaction.atomic
 def incident_privacy_mark(*, incident: Incident, privacy_case: bool, reason: str) -> Incident:
     if privacy_case and reason not in dict(PRIVACY_REASONS):
         raise WorkflowError("Choose the reason this is a privacy case.")
