@@ -34,7 +34,16 @@ PACIFIC = ZoneInfo("America/Los_Angeles")
 PACKET_MONTH = date(2026, 10, 1)
 
 # Names, ids and words that must never appear in a packet.
-SECRET_NAMES = ("Zebulon", "Quillfeather", "Perpetua", "Marchbanks", "Ignatius", "Vonnegrath")
+SECRET_NAMES = (
+    "Zebulon",
+    "Quillfeather",
+    "Perpetua",
+    "Marchbanks",
+    "Ignatius",
+    "Vonnegrath",
+    "Cordelia",
+    "Wintersmoke",
+)
 SECRET_IDS = ("EQZ771234", "EQZ771235", "EQZ771236")
 SECRET_WORDS = ("xylophonic", "grapplewick", "Thornbury")
 
@@ -173,6 +182,8 @@ def packet_city_seed(*, month: date = PACKET_MONTH, months: int = 36, seed: int 
                 learned_at=occurred + timedelta(hours=1),
                 location_text="Thornbury transfer station",
                 narrative="Quillfeather was crushed; xylophonic fracture of the left femur.",
+                injured_name="Cordelia Wintersmoke",
+                injured_job_title="Grapplewick fitter",
                 severity=Severity.HOSPITALIZATION,
                 recordable=True,
                 state_reportable=True,

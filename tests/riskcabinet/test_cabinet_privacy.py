@@ -35,6 +35,8 @@ SECRETS = (
     "Bartholomew Fizzwick",
     "1234 Secret Lane",
     "Crocodile roots cause",
+    "Hortensia Blackwood",
+    "Lamplighter second class",
 )
 
 
@@ -58,6 +60,8 @@ def personal_cases():
             occurred_at=when - timedelta(days=30 * offset),
             narrative="Slipped on the purple forklift behind the aquarium and hurt a hand.",
             involved_people="Marigold Thistlewood",
+            injured_name="Hortensia Blackwood",
+            injured_job_title="Lamplighter second class",
             physician_name="Dr. Esmeralda Pinkerton",
             treatment_facility="St. Obscure Clinic",
             body_part="left pinky finger",
