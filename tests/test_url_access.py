@@ -85,6 +85,7 @@ RULES: dict[str, tuple[str, dict[str, str]]] = {
     "triage:case-history": ("get", TRIAGE_OBJECT),
     "triage:case-classify": ("post", TRIAGE_OBJECT),
     "triage:case-recordability": ("post", TRIAGE_OBJECT),
+    "triage:case-injured": ("post", TRIAGE_OBJECT),
     "triage:case-privacy": ("post", TRIAGE_OBJECT),
     "triage:case-codes": ("post", TRIAGE_OBJECT),
     "triage:case-code-accept": ("post", TRIAGE_OBJECT),
