@@ -82,6 +82,7 @@ def test_the_form_asks_in_spanish(client):
     page = client.get("/report/").content.decode()
     assert "Nombre de la persona lesionada, si no fue usted" in page
     assert "Déjelo vacío si la persona lesionada es usted." in page
+    assert "Puesto de trabajo de esa persona" in page
 
 
 def _recordable_case(site, reporter, **fields) -> Incident:
