@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from incidents.forms import ReportForm
+from incidents.forms import AnonymousReportForm, ReportForm
 from incidents.models import Attachment, Incident, Source, Status
 from incidents.views import reporter_tag
 from riskcabinet.roles import Role
@@ -250,15 +250,22 @@ def test_it_gives_each_form_a_new_client_uuid(client, employee):
     assert uuid_in(first) != uuid_in(second)
 
 
-def test_form_copies_share_the_incident_types_until_one_is_given_its_own():
-    first, second = ReportForm(), ReportForm()
-    assert first.fields["incident_type"] is not second.fields["incident_type"]
-    assert first.fields["incident_type"].choices == second.fields["incident_type"].choices
+def test_report_forms_share_their_fields_and_keep_their_own_additions():
+    first, second = ReportForm(), ReportForm(department_known=False)
+    assert first.fields["narrative"] is second.fields["narrative"]
+    assert first.fields is not second.fields
+    assert "department" in second.fields
     assert "department" not in first.fields  # Known from the profile unless said otherwise.
-    first.fields["incident_type"].choices = [("near_miss", "Near miss")]
-    assert len(second.fields["incident_type"].choices) > 1
-    assert len(ReportForm().fields["incident_type"].choices) > 1
-    assert "department" in ReportForm(department_known=False).fields
+    assert "department" not in ReportForm().fields
+    assert "department" not in ReportForm.base_fields
+
+
+def test_the_anonymous_form_renames_its_own_copy_of_the_narrative():
+    anonymous = AnonymousReportForm()
+    assert str(anonymous.fields["narrative"].label) == "What nearly happened?"
+    assert anonymous.fields["narrative"] is not ReportForm().fields["narrative"]
+    assert str(ReportForm().fields["narrative"].label) == "What happened?"
+    assert "incident_type" in ReportForm().fields
 
 
 def test_a_report_saved_under_another_employee_waits_for_them(client, employee):
