@@ -1,10 +1,12 @@
 """factory_boy factories for the suite. `user_with_role` builds a user in one of the five roles."""
 
 import uuid
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import factory
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils import timezone
@@ -109,6 +111,21 @@ class IncidentFactory(factory.django.DjangoModelFactory):
     location_text = "Central yard"
     narrative = "Lifting a bin, felt a pain in the lower back."
     severity = Severity.MEDICAL
+
+
+def logged_case(establishment, day: date = date(2025, 3, 1), *, at: time = time(9, 30), **fields):
+    """A case on an establishment's OSHA log: recordable unless ``fields`` say otherwise, and
+    happened, reported and learned at ``at`` on ``day`` in the city's time zone."""
+    moment = datetime.combine(day, at, tzinfo=ZoneInfo(settings.TIME_ZONE))
+    fields.setdefault("recordable", True)
+    return IncidentFactory(
+        department=establishment.department,
+        establishment=establishment,
+        occurred_at=moment,
+        reported_at=moment,
+        learned_at=moment,
+        **fields,
+    )
 
 
 class CorrectiveActionFactory(factory.django.DjangoModelFactory):

@@ -2,8 +2,6 @@
 person hurt, and the OSHA log and Form 301 name that person rather than whoever typed it."""
 
 import re
-from datetime import date, datetime, time
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
@@ -11,12 +9,16 @@ from django.urls import reverse
 from incidents.models import Incident
 from incidents.osha import selectors
 from riskcabinet.roles import Role
-from tests.factories import DepartmentFactory, EstablishmentFactory, IncidentFactory, user_with_role
+from tests.factories import (
+    DepartmentFactory,
+    EstablishmentFactory,
+    IncidentFactory,
+    logged_case,
+    user_with_role,
+)
 from tests.incidents.intake_helpers import report_data
 
 pytestmark = pytest.mark.django_db
-
-LA = ZoneInfo("America/Los_Angeles")
 
 
 @pytest.fixture
@@ -85,26 +87,15 @@ def test_the_form_asks_in_spanish(client):
     assert "Puesto de trabajo de esa persona" in page
 
 
-def _recordable_case(site, reporter, **fields) -> Incident:
-    moment = datetime.combine(date(2025, 3, 1), time(9, 30), tzinfo=LA)
-    return IncidentFactory(
-        department=site.department,
-        establishment=site,
-        reporter=reporter,
-        recordable=True,
-        occurred_at=moment,
-        reported_at=moment,
-        learned_at=moment,
-        **fields,
-    )
-
-
 def test_the_osha_log_and_form_301_name_the_person_hurt_not_the_reporter(supervisor):
     site = EstablishmentFactory(department=supervisor.person.department)
-    for_someone = _recordable_case(
-        site, supervisor, injured_name="Luis Ortega", injured_job_title="Refuse collector"
+    for_someone = logged_case(
+        site,
+        reporter=supervisor,
+        injured_name="Luis Ortega",
+        injured_job_title="Refuse collector",
     )
-    own = _recordable_case(site, supervisor)
+    own = logged_case(site, reporter=supervisor)
 
     rows = {row.case_number: row for row in selectors.log_rows(establishment=site, year=2025)}
     report = selectors.case_report(for_someone)
@@ -122,7 +113,7 @@ def test_the_osha_log_and_form_301_name_the_person_hurt_not_the_reporter(supervi
 
 def test_a_privacy_case_hides_the_person_hurt_on_the_log(supervisor):
     site = EstablishmentFactory(department=supervisor.person.department)
-    _recordable_case(site, supervisor, injured_name="Luis Ortega", privacy_case=True)
+    logged_case(site, reporter=supervisor, injured_name="Luis Ortega", privacy_case=True)
 
     [row] = selectors.log_rows(establishment=site, year=2025)
 

@@ -1,9 +1,8 @@
 """`osha_export`: the ITA summary and case-detail CSVs, against a hand-computed establishment."""
 
 import csv
-from datetime import date, datetime, time
+from datetime import date, time
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -14,11 +13,9 @@ from riskcabinet.roles import Role
 from tests.factories import (
     EstablishmentFactory,
     ExposureMonthFactory,
-    IncidentFactory,
+    logged_case,
     user_with_role,
 )
-
-LA = ZoneInfo("America/Los_Angeles")
 
 
 @pytest.fixture
@@ -44,15 +41,11 @@ def yard(db, settings):
     worker.person.save()
 
     def case(day, **fields):
-        when = datetime.combine(day, time(10, 15), tzinfo=LA)
-        fields.setdefault("recordable", True)
-        return IncidentFactory(
-            department=site.department,
-            establishment=site,
+        return logged_case(
+            site,
+            day,
+            at=time(10, 15),
             reporter=worker,
-            occurred_at=when,
-            reported_at=when,
-            learned_at=when,
             location_text="Route 14, Sunset Blvd",
             **fields,
         )

@@ -20,6 +20,7 @@ from tests.factories import (
     EstablishmentFactory,
     ExposureMonthFactory,
     IncidentFactory,
+    logged_case,
     user_with_role,
 )
 
@@ -30,18 +31,6 @@ def _at(day: date) -> datetime:
     return datetime.combine(day, time(9, 30), tzinfo=LA)
 
 
-def _case(establishment, day=date(2025, 3, 1), **fields):
-    fields.setdefault("recordable", True)
-    return IncidentFactory(
-        department=establishment.department,
-        establishment=establishment,
-        occurred_at=_at(day),
-        reported_at=_at(day),
-        learned_at=_at(day),
-        **fields,
-    )
-
-
 def _pdf_text(content: bytes) -> str:
     return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
 
@@ -49,11 +38,11 @@ def _pdf_text(content: bytes) -> str:
 @pytest.mark.django_db
 def test_it_classifies_each_case_by_its_worst_outcome():
     site = EstablishmentFactory()
-    _case(site, severity=Severity.FATALITY, days_away=10)
-    _case(site, severity=Severity.HOSPITALIZATION)
-    _case(site, severity=Severity.MEDICAL, days_away=2, days_restricted=5)
-    _case(site, severity=Severity.MEDICAL, days_restricted=4)
-    _case(site, severity=Severity.MEDICAL)
+    logged_case(site, severity=Severity.FATALITY, days_away=10)
+    logged_case(site, severity=Severity.HOSPITALIZATION)
+    logged_case(site, severity=Severity.MEDICAL, days_away=2, days_restricted=5)
+    logged_case(site, severity=Severity.MEDICAL, days_restricted=4)
+    logged_case(site, severity=Severity.MEDICAL)
 
     outcomes = [row.outcome for row in selectors.log_rows(establishment=site, year=2025)]
 
@@ -69,8 +58,8 @@ def test_it_classifies_each_case_by_its_worst_outcome():
 @pytest.mark.django_db
 def test_it_caps_days_away_and_restricted_together_at_180():
     site = EstablishmentFactory()
-    _case(site, severity=Severity.DAYS_AWAY, days_away=150, days_restricted=90)
-    _case(site, severity=Severity.DAYS_AWAY, days_away=400, days_restricted=20)
+    logged_case(site, severity=Severity.DAYS_AWAY, days_away=150, days_restricted=90)
+    logged_case(site, severity=Severity.DAYS_AWAY, days_away=400, days_restricted=20)
 
     rows = selectors.log_rows(establishment=site, year=2025)
     summary = selectors.summary_for(establishment=site, year=2025)
@@ -82,12 +71,12 @@ def test_it_caps_days_away_and_restricted_together_at_180():
 @pytest.mark.django_db
 def test_it_leaves_off_merged_unrecordable_and_other_year_cases():
     site = EstablishmentFactory()
-    kept = _case(site)
-    _case(site, recordable=False)
-    _case(site, recordable=None)
-    _case(site, merged_into=kept)
-    _case(site, day=date(2024, 12, 31))
-    _case(EstablishmentFactory(department=site.department))
+    kept = logged_case(site)
+    logged_case(site, recordable=False)
+    logged_case(site, recordable=None)
+    logged_case(site, merged_into=kept)
+    logged_case(site, day=date(2024, 12, 31))
+    logged_case(EstablishmentFactory(department=site.department))
 
     rows = selectors.log_rows(establishment=site, year=2025)
 
@@ -114,7 +103,7 @@ def test_it_logs_a_case_without_establishment_at_the_first_one_and_warns():
 def test_it_shows_privacy_case_instead_of_the_name_in_column_b():
     site = EstablishmentFactory()
     reporter = user_with_role(Role.EMPLOYEE, department=site.department)
-    _case(site, reporter=reporter, privacy_case=True)
+    logged_case(site, reporter=reporter, privacy_case=True)
 
     row = selectors.log_rows(establishment=site, year=2025)[0]
 
@@ -133,9 +122,9 @@ def test_it_counts_300a_types_and_shares_hours_between_establishments():
             hours_worked=Decimal("20000.0"),
             headcount=120,
         )
-    _case(site, illness_type=IllnessType.HEARING_LOSS)
-    _case(site, illness_type=IllnessType.SKIN)
-    _case(site)
+    logged_case(site, illness_type=IllnessType.HEARING_LOSS)
+    logged_case(site, illness_type=IllnessType.SKIN)
+    logged_case(site)
 
     summary = selectors.summary_for(establishment=site, year=2025)
 
@@ -194,8 +183,8 @@ def logs(db):
     site = EstablishmentFactory(name="Sanitation Yard")
     other = EstablishmentFactory(name="Fire Station 27")
     reporter = user_with_role(Role.EMPLOYEE, department=site.department)
-    case = _case(site, reporter=reporter, severity=Severity.DAYS_AWAY, days_away=3)
-    private = _case(site, reporter=reporter, privacy_case=True)
+    case = logged_case(site, reporter=reporter, severity=Severity.DAYS_AWAY, days_away=3)
+    private = logged_case(site, reporter=reporter, privacy_case=True)
     return {"site": site, "other": other, "case": case, "private": private, "reporter": reporter}
 
 
