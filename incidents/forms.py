@@ -23,6 +23,7 @@ INVOLVED_MAX = 1000
 FUTURE_TOLERANCE = timedelta(minutes=5)
 OLDEST_REPORTABLE = timedelta(days=366)
 COORDINATE_PLACES = Decimal("0.000001")
+TOO_LONG = _("Keep it under %(limit_value)d characters (you typed %(show_value)d).")
 
 
 class _SharedFields(dict):
@@ -64,7 +65,7 @@ class ReportForm(forms.Form):
         max_length=NARRATIVE_MAX,
         error_messages={
             "required": _("Tell us what happened."),
-            "max_length": _("Keep it under %(limit_value)d characters (you typed %(show_value)d)."),
+            "max_length": TOO_LONG,
         },
     )
     location_text = forms.CharField(
@@ -72,7 +73,7 @@ class ReportForm(forms.Form):
         max_length=LOCATION_MAX,
         error_messages={
             "required": _("Tell us where it happened."),
-            "max_length": _("Keep it under %(limit_value)d characters (you typed %(show_value)d)."),
+            "max_length": TOO_LONG,
         },
     )
     latitude = forms.DecimalField(
@@ -103,17 +104,13 @@ class ReportForm(forms.Form):
         label=_("Name of the person hurt, if it was not you"),
         max_length=150,
         required=False,
-        error_messages={
-            "max_length": _("Keep it under %(limit_value)d characters (you typed %(show_value)d)."),
-        },
+        error_messages={"max_length": TOO_LONG},
     )
     injured_job_title = forms.CharField(
         label=_("Their job title"),
         max_length=100,
         required=False,
-        error_messages={
-            "max_length": _("Keep it under %(limit_value)d characters (you typed %(show_value)d)."),
-        },
+        error_messages={"max_length": TOO_LONG},
     )
     body_part = forms.CharField(label=_("Part of the body hurt"), max_length=60, required=False)
     injury_kind = forms.CharField(label=_("What kind of injury?"), max_length=60, required=False)
