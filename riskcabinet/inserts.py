@@ -43,13 +43,31 @@ class _Statement:
     returning: tuple[models.Field, ...]
 
 
-class RowInsert:
+class _CompiledPerDatabase:
+    """Builds a statement with ``_compile(using)`` on first use for each database, and keeps it."""
+
+    def __init__(self) -> None:
+        self._statements: dict = {}
+        self._lock = threading.Lock()
+
+    def _statement(self, using: str):
+        statement = self._statements.get(using)
+        if statement is None:
+            with self._lock:
+                statement = self._statements.get(using) or self._compile(using)
+                self._statements[using] = statement
+        return statement
+
+    def _compile(self, using: str):
+        raise NotImplementedError
+
+
+class RowInsert(_CompiledPerDatabase):
     """Inserts new rows of one model, one at a time, with a statement built on first use."""
 
     def __init__(self, model: type[models.Model]) -> None:
+        super().__init__()
         self.model = model
-        self._statements: dict[str, _Statement] = {}
-        self._lock = threading.Lock()
 
     def __call__(self, obj: models.Model, *, using: str = "default") -> models.Model:
         """Insert ``obj`` (a new instance of the model) and set its primary key and generated
@@ -72,14 +90,6 @@ class RowInsert:
         obj._state.adding = False
         obj._state.db = using
         return obj
-
-    def _statement(self, using: str) -> _Statement:
-        statement = self._statements.get(using)
-        if statement is None:
-            with self._lock:
-                statement = self._statements.get(using) or self._compile(using)
-                self._statements[using] = statement
-        return statement
 
     def _compile(self, using: str) -> _Statement:
         meta = self.model._meta
@@ -117,7 +127,7 @@ class _Copy:
     own_fields: tuple[models.Field, ...]
 
 
-class HistoryRowCopy:
+class HistoryRowCopy(_CompiledPerDatabase):
     """Writes the "created" history row of a row just inserted, as django-simple-history's
     post_save would (every tracked column, the user, the time and type ``+``), by copying the
     stored row inside the database: one ``INSERT ... SELECT`` whose only parameters are the
@@ -128,21 +138,16 @@ class HistoryRowCopy:
     """
 
     def __init__(self, history_model: type[models.Model]) -> None:
+        super().__init__()
         self.history_model = history_model
         self.model = history_model.instance_type
-        self._statements: dict[str, _Copy] = {}
-        self._lock = threading.Lock()
 
     def __call__(self, instance: models.Model, *, user) -> None:
         if type(instance) is not self.model:
             raise TypeError(f"expected a {self.model.__name__}, got {type(instance).__name__}")
         using = instance._state.db or "default"
         connection = connections[using]
-        statement = self._statements.get(using)
-        if statement is None:
-            with self._lock:
-                statement = self._statements.get(using) or self._compile(using)
-                self._statements[using] = statement
+        statement = self._statement(using)
         own = {
             "history_date": getattr(instance, "_history_date", None) or timezone.now(),
             "history_type": "+",
