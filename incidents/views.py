@@ -7,6 +7,7 @@ and the same idempotent `incident_create`, so a report is stored once whatever t
 """
 
 import hmac
+import json
 import uuid
 from dataclasses import dataclass
 
@@ -190,8 +191,11 @@ def service_worker(request: HttpRequest) -> HttpResponse:
     static_prefix = (
         settings.STATIC_URL if settings.STATIC_URL.startswith("/") else "/" + settings.STATIC_URL
     )
-    script = script.replace("__INTAKE_QUEUE_URL__", static("js/intake-queue.js")).replace(
-        "__STATIC_URL__", static_prefix
+    session_urls = json.dumps([reverse("login"), reverse("logout")])
+    script = (
+        script.replace("__INTAKE_QUEUE_URL__", static("js/intake-queue.js"))
+        .replace("__STATIC_URL__", static_prefix)
+        .replace("__SESSION_URLS__", session_urls)
     )
     response = HttpResponse(script, content_type="text/javascript; charset=utf-8")
     response["Service-Worker-Allowed"] = "/"

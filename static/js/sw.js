@@ -5,6 +5,9 @@ importScripts("__INTAKE_QUEUE_URL__");
 var CACHE = "riskcabinet-intake-v1";
 var STATIC_PREFIX = "__STATIC_URL__";
 var OFFLINE_PAGES = ["/report/", "/report/anonymous/", "/my-reports/"];
+/* Signing in or out changes whose pages these are: the report form carries the signed-in
+   employee's mark and "My reports" lists their reports. */
+var SESSION_URLS = __SESSION_URLS__;
 
 self.addEventListener("install", function () {
   self.skipWaiting();
@@ -36,9 +39,16 @@ self.addEventListener("message", function (event) {
 
 self.addEventListener("fetch", function (event) {
   var request = event.request;
-  if (request.method !== "GET") return;
   var url = new URL(request.url);
   if (url.origin !== self.location.origin) return;
+  if (request.method === "POST" && SESSION_URLS.indexOf(url.pathname) !== -1) {
+    event.respondWith(fetch(request).then(function (response) {
+      event.waitUntil(pagesRenew());
+      return response;
+    }));
+    return;
+  }
+  if (request.method !== "GET") return;
   if (request.mode === "navigate" && OFFLINE_PAGES.indexOf(url.pathname) !== -1) {
     event.respondWith(networkFirst(request, url.pathname));
   } else if (url.pathname.indexOf(STATIC_PREFIX) === 0) {
@@ -55,8 +65,39 @@ function networkFirst(request, key) {
     return response;
   }).catch(function () {
     return caches.match(key).then(function (cached) {
-      return cached || new Response("Offline", { status: 503, headers: { "Content-Type": "text/plain" } });
+      return cached || offlinePage();
     });
+  });
+}
+
+/* Without signal and with no kept copy (after a sign-out, or before the first page loaded with
+   signal): say so in both languages the forms speak, rather than show the browser's error. */
+function offlinePage() {
+  var body = '<!doctype html><html lang="en"><head><meta charset="utf-8">' +
+    '<meta name="viewport" content="width=device-width, initial-scale=1"><title>No signal</title>' +
+    '<style>body{font:1.125rem/1.5 system-ui,sans-serif;margin:0 auto;max-width:32rem;padding:1.5rem}</style>' +
+    '</head><body><h1>No signal</h1>' +
+    '<p>This phone has no copy of this page yet. Sign in and open it once with signal; ' +
+    'after that it works without signal too.</p>' +
+    '<h1 lang="es">Sin señal</h1><p lang="es">Este teléfono aún no tiene una copia de esta ' +
+    'página. Inicie sesión y ábrala una vez con señal; después funciona también sin señal.</p>' +
+    '</body></html>';
+  return new Response(body, { status: 503, headers: { "Content-Type": "text/html; charset=utf-8" } });
+}
+
+/* After a sign-in or sign-out, the kept pages belong to whoever was signed in before: drop
+   them, so that nobody offline sees another employee's reports or files a report under their
+   mark, and keep the pages of whoever is signed in now. Signed out, the pages redirect to the
+   sign-in page and are not kept. The reports saved on the phone (IndexedDB) are not touched. */
+function pagesRenew() {
+  return caches.open(CACHE).then(function (cache) {
+    return Promise.all(OFFLINE_PAGES.map(function (path) {
+      return cache.delete(path).then(function () {
+        return fetch(path, { credentials: "same-origin" });
+      }).then(function (response) {
+        if (response.ok && !response.redirected) return cache.put(path, response);
+      }).catch(function () {});
+    }));
   });
 }
 

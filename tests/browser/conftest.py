@@ -85,9 +85,11 @@ def axe_check(axe_path):
     return check
 
 
-def sign_in(page, base_url: str, username: str, password: str = "riskcabinet-demo") -> None:
-    page.goto(f"{base_url}/accounts/login/?next=/report/")
+def sign_in(
+    page, base_url: str, username: str, password: str = "riskcabinet-demo", next: str = "/report/"
+) -> None:
+    page.goto(f"{base_url}/accounts/login/?next={next}")
     page.fill("#id_username", username)
     page.fill("#id_password", password)
     page.click("main button[type=submit]")
-    page.wait_for_url(f"{base_url}/report/")
+    page.wait_for_url(f"{base_url}{next}")

@@ -2,6 +2,7 @@
 network switched off and on again, and exactly one incident appears."""
 
 import io
+import time
 from datetime import timedelta
 
 import pytest
@@ -9,6 +10,7 @@ from django.utils import timezone
 from PIL import Image
 
 from incidents.models import Incident
+from incidents.views import reporter_tag
 from riskcabinet.roles import Role
 from tests.browser.conftest import sign_in
 from tests.factories import DepartmentFactory, user_with_role
@@ -201,13 +203,20 @@ def test_it_files_a_report_in_spanish(phone, base_url, photo_path, axe_check):
     assert Incident.objects.get().narrative.startswith("Me resbalé")
 
 
-def test_a_report_saved_on_a_shared_phone_is_sent_only_as_its_writers(phone, base_url):
-    writer = _employee()
+def _shared_phone(phone, base_url):
+    """A crew's phone with its first employee signed in and the form kept for offline use, and
+    the employee who will use it next."""
+    first = _employee()
     next_one = user_with_role(Role.EMPLOYEE, username="next-on-the-truck")
     context = phone()
     page = context.new_page()
-    sign_in(page, base_url, writer.username)
+    sign_in(page, base_url, first.username)
     _wait_for_service_worker(page)
+    return first, next_one, context, page
+
+
+def test_a_report_saved_on_a_shared_phone_is_sent_only_as_its_writers(phone, base_url):
+    writer, next_one, context, page = _shared_phone(phone, base_url)
 
     queue = _save_on_phone_without_signal(page, None)
     # The phone changes hands: the writer's session ends and the next employee signs in.
@@ -226,6 +235,64 @@ def test_a_report_saved_on_a_shared_phone_is_sent_only_as_its_writers(phone, bas
     incident = Incident.objects.get()
     assert incident.reporter == writer
     assert page.evaluate("IntakeQueue.all().then(e => e.length)") == 0
+
+
+def _kept_page(page, path: str) -> str | None:
+    """The copy of a page the service worker keeps for use without signal, if any."""
+    return page.evaluate(
+        """async (path) => {
+            const cache = await caches.open("riskcabinet-intake-v1");
+            const kept = await cache.match(path);
+            return kept ? await kept.text() : null;
+        }""",
+        path,
+    )
+
+
+def _until(check, seconds: float = 15) -> None:
+    deadline = time.monotonic() + seconds
+    while not check():
+        assert time.monotonic() < deadline, "the service worker did not renew its pages"
+        time.sleep(0.1)
+
+
+def test_signing_out_and_in_renews_the_pages_kept_on_a_shared_phone(phone, base_url):
+    """Whoever signs in next on a crew's phone never sees the last employee's reports without
+    signal, and a report they save there is sent as theirs, even if they never opened the form
+    while online."""
+    _first, next_one, context, page = _shared_phone(phone, base_url)
+    _fill_report(page, None)
+    page.click("button.button--send")
+    page.locator("[data-reference]").wait_for()
+    reference = Incident.objects.get().reference
+    page.goto(f"{base_url}/my-reports/")
+    _until(lambda: reference in (_kept_page(page, "/my-reports/") or ""))
+
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_url(f"{base_url}/accounts/login/")
+    # Signed out, the worker keeps neither the form nor the list of reports.
+    _until(lambda: _kept_page(page, "/my-reports/") is None)
+    assert _kept_page(page, "/report/") is None
+    context.set_offline(True)
+    page.goto(f"{base_url}/report/")
+    assert page.get_by_role("heading", name="No signal").is_visible()
+    assert page.locator("form").count() == 0
+    context.set_offline(False)
+
+    # The next employee signs in and lands on a page that does not load the form.
+    sign_in(page, base_url, next_one.username, next="/report/anonymous/status/")
+    mark = reporter_tag(next_one)
+    _until(lambda: mark in (_kept_page(page, "/report/") or ""))
+    context.set_offline(True)
+    page.goto(f"{base_url}/my-reports/")
+    assert reference not in page.content()
+    page.goto(f"{base_url}/report/")
+    assert page.input_value("input[name=reporter_tag]") == mark
+    _save_on_phone_without_signal(page, None, narrative="Cut my hand on a broken bin lid.")
+    context.set_offline(False)
+    page.locator("[data-sent-reference]").first.wait_for()
+    assert Incident.objects.get(reporter=next_one).narrative == "Cut my hand on a broken bin lid."
+    assert Incident.objects.count() == 2
 
 
 def test_a_refused_saved_report_is_offered_only_to_the_employee_who_saved_it(phone, base_url):
