@@ -43,7 +43,7 @@ class _Statement:
     returning: tuple[models.Field, ...]
 
 
-class _CompiledPerDatabase:
+class CompiledPerDatabase:
     """Builds a statement with ``_compile(using)`` on first use for each database, and keeps it."""
 
     def __init__(self) -> None:
@@ -62,7 +62,7 @@ class _CompiledPerDatabase:
         raise NotImplementedError
 
 
-class RowInsert(_CompiledPerDatabase):
+class RowInsert(CompiledPerDatabase):
     """Inserts new rows of one model, one at a time, with a statement built on first use."""
 
     def __init__(self, model: type[models.Model]) -> None:
@@ -76,12 +76,7 @@ class RowInsert(_CompiledPerDatabase):
             raise TypeError(f"expected a {self.model.__name__}, got {type(obj).__name__}")
         connection = connections[using]
         statement = self._statement(using)
-        values = []
-        for field in statement.fields:
-            value = field.pre_save(obj, add=True)
-            if hasattr(value, "resolve_expression"):
-                raise TypeError(f"{field.name}: expressions are not supported here")
-            values.append(field.get_db_prep_save(value, connection=connection))
+        values = self.values(obj, using=using)
         with connection.cursor() as cursor:
             cursor.execute(statement.sql, values)
             row = cursor.fetchone() if statement.returning else ()
@@ -90,6 +85,22 @@ class RowInsert(_CompiledPerDatabase):
         obj._state.adding = False
         obj._state.db = using
         return obj
+
+    def fields(self, *, using: str = "default") -> tuple[models.Field, ...]:
+        """The inserted fields, in the order of the statement's columns and of ``values``."""
+        return self._statement(using).fields
+
+    def values(self, obj: models.Model, *, using: str = "default") -> list:
+        """``obj``'s values for the insert, each field's ``pre_save`` and database conversion
+        applied as ``save()`` would."""
+        connection = connections[using]
+        values = []
+        for field in self._statement(using).fields:
+            value = field.pre_save(obj, add=True)
+            if hasattr(value, "resolve_expression"):
+                raise TypeError(f"{field.name}: expressions are not supported here")
+            values.append(field.get_db_prep_save(value, connection=connection))
+        return values
 
     def _compile(self, using: str) -> _Statement:
         meta = self.model._meta
@@ -124,10 +135,12 @@ _HISTORY_OWN_FIELDS = ("history_date", "history_type", "history_user", "history_
 @dataclass(frozen=True)
 class _Copy:
     sql: str
+    columns: tuple[str, ...]  # The history table's columns, quoted: copied ones, then its own.
+    sources: tuple[str, ...]  # The source table's columns copied into them, quoted.
     own_fields: tuple[models.Field, ...]
 
 
-class HistoryRowCopy(_CompiledPerDatabase):
+class HistoryRowCopy(CompiledPerDatabase):
     """Writes the "created" history row of a row just inserted, as django-simple-history's
     post_save would (every tracked column, the user, the time and type ``+``), by copying the
     stored row inside the database: one ``INSERT ... SELECT`` whose only parameters are the
@@ -146,23 +159,38 @@ class HistoryRowCopy(_CompiledPerDatabase):
         if type(instance) is not self.model:
             raise TypeError(f"expected a {self.model.__name__}, got {type(instance).__name__}")
         using = instance._state.db or "default"
-        connection = connections[using]
         statement = self._statement(using)
+        values = self.own_values(instance, user=user, using=using)
+        with connections[using].cursor() as cursor:
+            cursor.execute(statement.sql, [*values, instance.pk])
+            copied = cursor.rowcount
+        if copied != 1:
+            raise RuntimeError(f"{self.model.__name__} {instance.pk!r} is not stored: no history")
+
+    def select_list(self, source: str, *, using: str = "default") -> tuple[str, str]:
+        """The history table's column list and the SELECT list that fills it from ``source`` (a
+        table or a ``WITH`` query holding the row's columns under their own names), for a copy
+        written as part of another statement. The SELECT list ends with one placeholder per
+        value of ``own_values``."""
+        statement = self._statement(using)
+        columns = ", ".join(statement.columns)
+        selected = [f"{source}.{column}" for column in statement.sources]
+        selected += ["%s"] * len(statement.own_fields)
+        return columns, ", ".join(selected)
+
+    def own_values(self, instance: models.Model, *, user, using: str = "default") -> list:
+        """The history's own columns for the "created" row: the time, type ``+``, the user."""
+        connection = connections[using]
         own = {
             "history_date": getattr(instance, "_history_date", None) or timezone.now(),
             "history_type": "+",
             "history_user": getattr(user, "pk", None),
             "history_change_reason": getattr(instance, "_change_reason", None),
         }
-        values = [
+        return [
             field.get_db_prep_save(own[field.name], connection=connection)
-            for field in statement.own_fields
+            for field in self._statement(using).own_fields
         ]
-        with connection.cursor() as cursor:
-            cursor.execute(statement.sql, [*values, instance.pk])
-            copied = cursor.rowcount
-        if copied != 1:
-            raise RuntimeError(f"{self.model.__name__} {instance.pk!r} is not stored: no history")
 
     def _compile(self, using: str) -> _Copy:
         quote = connections[using].ops.quote_name
@@ -180,11 +208,12 @@ class HistoryRowCopy(_CompiledPerDatabase):
                 own_fields.append(field)
             else:
                 raise NotImplementedError(f"{meta.label}.{field.name}: not a copied column")
-        columns = [*targets, *(field.column for field in own_fields)]
-        selected = [quote(column) for column in sources] + ["%s"] * len(own_fields)
+        columns = tuple(quote(column) for column in [*targets, *(f.column for f in own_fields)])
+        sources = tuple(quote(column) for column in sources)
+        selected = [*sources, *["%s"] * len(own_fields)]
         sql = (
-            f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(c) for c in columns)}) "
+            f"INSERT INTO {quote(meta.db_table)} ({', '.join(columns)}) "
             f"SELECT {', '.join(selected)} FROM {quote(source_meta.db_table)} "
             f"WHERE {quote(source_meta.pk.column)} = %s"
         )
-        return _Copy(sql=sql, own_fields=tuple(own_fields))
+        return _Copy(sql=sql, columns=columns, sources=sources, own_fields=tuple(own_fields))
