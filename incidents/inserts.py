@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db import connections
+from django.db import connections, models
 
 from incidents.models import Incident, ReferenceSequence
 from riskcabinet.inserts import CompiledPerDatabase, HistoryRowCopy, RowInsert
@@ -23,6 +23,7 @@ from riskcabinet.inserts import CompiledPerDatabase, HistoryRowCopy, RowInsert
 class _Statement:
     sql: str
     reference_position: int  # Where the reference's value sits among the case's values.
+    returning: tuple[models.Field, ...]  # Read back from the stored case, in this order.
 
 
 class CaseInsert(CompiledPerDatabase):
@@ -33,11 +34,14 @@ class CaseInsert(CompiledPerDatabase):
 
     def __call__(self, incident: Incident, *, year: int, prefix: str, user) -> bool:
         """Take the year's next number, store ``incident`` as ``prefix`` + the number (at least
-        six digits) with its "created" history row by ``user``, and set its key and reference.
+        six digits) with its "created" history row by ``user``, and set its reference, key and
+        generated columns, as ``save()`` would.
 
         False, with nothing written, when the year has no counter row yet. A client UUID that is
         already stored raises IntegrityError, with nothing written either.
         """
+        if type(incident) is not Incident:
+            raise TypeError(f"expected an Incident, got {type(incident).__name__}")
         using = incident._state.db or "default"
         statement = self._statement(using)
         values = self.incident_insert.values(incident, using=using)
@@ -48,7 +52,8 @@ class CaseInsert(CompiledPerDatabase):
             row = cursor.fetchone()
         if row is None:
             return False
-        incident.pk, incident.reference = row
+        for field, value in zip(statement.returning, row, strict=True):
+            setattr(incident, field.attname, value)
         incident._state.adding = False
         incident._state.db = using
         return True
@@ -67,14 +72,17 @@ class CaseInsert(CompiledPerDatabase):
         selected[position] = f"%s || lpad({digits}, greatest(6, length({digits})), '0')"
         history_columns, history_selected = self.history_copy.select_list("stored", using=using)
         meta = Incident._meta
+        returning = (fields[position], *meta.db_returning_fields)
+        # Each WITH query that writes runs once and to the end, read or not.
         sql = (
             f"WITH counter AS (UPDATE {quote(counter.db_table)} SET {number} = {number} + 1 "
             f"WHERE {quote(counter.get_field('year').column)} = %s RETURNING {number}), "
             f"stored AS (INSERT INTO {quote(meta.db_table)} "
             f"({', '.join(quote(field.column) for field in fields)}) "
-            f"SELECT {', '.join(selected)} FROM counter RETURNING *) "
-            f"INSERT INTO {quote(self.history_copy.history_model._meta.db_table)} "
-            f"({history_columns}) SELECT {history_selected} FROM stored "
-            f"RETURNING {quote(meta.pk.column)}, {quote(meta.get_field('reference').column)}"
+            f"SELECT {', '.join(selected)} FROM counter RETURNING *), "
+            f"history AS (INSERT INTO {quote(self.history_copy.history_model._meta.db_table)} "
+            f"({history_columns}) SELECT {history_selected} FROM stored) "
+            f"SELECT {', '.join(f'stored.{quote(field.column)}' for field in returning)} "
+            "FROM stored"
         )
-        return _Statement(sql=sql, reference_position=position)
+        return _Statement(sql=sql, reference_position=position, returning=returning)

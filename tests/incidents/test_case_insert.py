@@ -55,6 +55,9 @@ def test_it_writes_the_rows_the_step_by_step_writes_give(postgres, with_user):
     assert counter() == 43
     assert not case._state.adding
     assert Incident.objects.get(pk=case.pk).reference == case.reference
+    # The ranks are computed by the database and read back, as save() reads them.
+    assert (case.severity_rank, case.status_rank) == (by_steps.severity_rank, 0)
+    assert case.severity_rank is not None
     assert stored(Incident, case.pk) == stored(Incident, by_steps.pk)
     skip = OWN | {"history_id", "history_date"}
     expected, written = by_steps.history.get(), case.history.get()
@@ -79,6 +82,12 @@ def test_the_number_has_at_least_six_digits_as_format_reference_writes_it(postgr
         format_reference(year=YEAR, number=1_000_000),
     ]
     assert references == ["INC-2026-999999", "INC-2026-1000000"]
+
+
+@pytest.mark.django_db
+def test_it_refuses_another_model(postgres):
+    with pytest.raises(TypeError, match="expected an Incident"):
+        insert_case(DepartmentFactory.build(), year=YEAR, prefix="", user=None)
 
 
 @pytest.mark.django_db
