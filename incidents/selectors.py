@@ -211,6 +211,7 @@ class TimelineEntry:
     label: str  # Which one: "Report to Cal/OSHA (8 hours)", "Fit a lift gate...".
     kind: str  # "created", "changed", "deleted"
     changes: tuple[TimelineChange, ...]
+    reason: str = ""  # Why, when the change says: "Imported from severeinjury.csv".
 
 
 _TIMELINE_SOURCES: tuple[tuple[str, type, str], ...] = (
@@ -316,6 +317,7 @@ def incident_timeline(incident: Incident) -> list[TimelineEntry]:
                     label=_label_for(what, record),
                     kind=kind,
                     changes=tuple(changes),
+                    reason=record.history_change_reason or "",
                 )
             )
             previous_by_object[record.id] = record

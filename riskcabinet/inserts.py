@@ -167,6 +167,32 @@ class HistoryRowCopy(CompiledPerDatabase):
         if copied != 1:
             raise RuntimeError(f"{self.model.__name__} {instance.pk!r} is not stored: no history")
 
+    def copy_rows(
+        self, pks, *, user, change_reason: str | None = None, using: str = "default"
+    ) -> int:
+        """Write the "created" history rows of many stored rows at once (an import), all with
+        the same time, user and change reason, in statements of at most 500 keys; return how
+        many were written."""
+        source = self.model._meta
+        quote = connections[using].ops.quote_name
+        columns, selected = self.select_list(quote(source.db_table), using=using)
+        probe = self.model(pk=None)
+        probe._change_reason = change_reason
+        own = self.own_values(probe, user=user, using=using)
+        pks = list(pks)
+        written = 0
+        with connections[using].cursor() as cursor:
+            for start in range(0, len(pks), 500):
+                chunk = pks[start : start + 500]
+                cursor.execute(
+                    f"INSERT INTO {quote(self.history_model._meta.db_table)} ({columns}) "
+                    f"SELECT {selected} FROM {quote(source.db_table)} "
+                    f"WHERE {quote(source.pk.column)} IN ({', '.join(['%s'] * len(chunk))})",
+                    [*own, *chunk],
+                )
+                written += cursor.rowcount
+        return written
+
     def select_list(self, source: str, *, using: str = "default") -> tuple[str, str]:
         """The history table's column list and the SELECT list that fills it from ``source`` (a
         table or a ``WITH`` query holding the row's columns under their own names), for a copy

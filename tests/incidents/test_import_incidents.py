@@ -8,13 +8,15 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 
 from incidents.imports import incidents_import, source_key_uuid
 from incidents.models import Establishment, Incident, Severity
 from incidents.osha import selectors
 from incidents.osha.records import CaseType
 from riskcabinet.models import Department
-from tests.factories import DepartmentFactory, EstablishmentFactory
+from riskcabinet.roles import Role
+from tests.factories import DepartmentFactory, EstablishmentFactory, user_with_role
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 SAMPLE = FIXTURES / "osha_severe_sample.csv"
@@ -199,3 +201,34 @@ def test_it_imports_the_whole_shipped_file_quickly():
     assert report.created == 21_578
     assert report.bad_rows == []
     assert time.monotonic() - started < 60
+
+
+@pytest.mark.django_db
+def test_each_imported_case_starts_its_history_with_the_file_it_came_from(client):
+    incidents_import(path=SAMPLE, fmt="osha-severe")
+    incidents_import(path=SAMPLE, fmt="osha-severe")  # The second import adds nothing.
+
+    cases = list(Incident.objects.filter(source_key__startswith="osha-severe:"))
+    history = Incident.history.model.objects.all()
+    assert history.count() == len(cases) == len(_sample_rows())
+    for case in cases:
+        row = case.history.get()
+        assert (row.history_type, row.history_user, row.history_change_reason) == (
+            "+",
+            None,
+            "Imported from osha_severe_sample.csv",
+        )
+        assert (row.reference, row.narrative, row.department_id, row.occurred_at) == (
+            case.reference,
+            case.narrative,
+            case.department_id,
+            case.occurred_at,
+        )
+
+    # An officer covering the state sees where the case came from.
+    case = cases[0]
+    officer = user_with_role(Role.SAFETY_OFFICER, covers=(case.department,), username="imani")
+    client.force_login(officer)
+    page = client.get(reverse("triage:case-history", args=[case.reference])).content.decode()
+    assert "created case" in page
+    assert '<p class="timeline__reason muted">Imported from osha_severe_sample.csv</p>' in page

@@ -20,6 +20,10 @@ insert_incident = RowInsert(Incident)
 copy_history = HistoryRowCopy(HistoricalIncident)
 # Columns that differ between two cases by design.
 OWN = {"id", "reference", "client_uuid"}
+# The case's columns a history row copies.
+CASE = {f.attname for f in Incident._meta.concrete_fields} & {
+    f.attname for f in HistoricalIncident._meta.concrete_fields
+}
 
 
 NOW = timezone.now().replace(microsecond=0)
@@ -136,3 +140,28 @@ def test_it_refuses_another_model_and_expressions():
     with pytest.raises(TypeError, match="narrative: expressions are not supported"):
         insert_incident(case)
     assert not Incident.objects.exists()
+
+
+def test_it_copies_many_rows_at_once_in_statements_of_500_keys():
+    department = DepartmentFactory()
+    cases = Incident.objects.bulk_create(
+        [new_case(department, f"INC-2026-{n:06d}") for n in range(1, 503)]
+    )
+    user = UserFactory()
+    written = copy_history.copy_rows(
+        [case.pk for case in cases[1:]], user=user, change_reason="Imported from cases.csv"
+    )
+    assert written == 501
+    assert not cases[0].history.exists()
+    rows = HistoricalIncident.objects.order_by("history_id")
+    assert sorted(row.id for row in rows) == sorted(case.pk for case in cases[1:])
+    assert {(r.history_type, r.history_user_id, r.history_change_reason) for r in rows} == {
+        ("+", user.pk, "Imported from cases.csv")
+    }
+    assert len({row.history_date for row in rows}) == 1  # One import, one time.
+    last = cases[-1]
+    copied = rows.get(id=last.pk)
+    assert copied.reference == last.reference
+    assert {k: v for k, v in stored(HistoricalIncident, copied.pk).items() if k in CASE} == {
+        k: v for k, v in stored(Incident, last.pk).items() if k in CASE
+    }
