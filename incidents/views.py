@@ -10,6 +10,7 @@ import hmac
 import json
 import uuid
 from dataclasses import dataclass
+from functools import wraps
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
@@ -45,7 +46,25 @@ class RefusedPhoto:
     reason: str
 
 
-@login_required
+def _signed_in_or_refused(view):
+    """``login_required``, except that the phone's scripts are refused (403) rather than sent
+    to the sign-in page: htmx would follow the redirect and put the sign-in page in place of the
+    report being sent. Refused, the report is kept on the phone until its writer signs in."""
+    redirecting = login_required(view)
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not request.user.is_authenticated and (request.htmx or _wants_json(request)):
+            message = _("Sign in again to send this report.")
+            if _wants_json(request):
+                return JsonResponse({"signin": True, "error": str(message)}, status=403)
+            return HttpResponse(message, status=403, content_type="text/plain; charset=utf-8")
+        return redirecting(request, *args, **kwargs)
+
+    return wrapper
+
+
+@_signed_in_or_refused
 @require_http_methods(["GET", "POST"])
 def report_create(request: HttpRequest) -> HttpResponse:
     person = getattr(request.user, "person", None)

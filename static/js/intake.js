@@ -102,6 +102,16 @@
       if (isIntake(event.detail.elt)) keepOnPhone(event.detail.elt);
     });
   });
+  /* The server answered but did not take the report: briefly unavailable (5xx, as during a
+     database restart), signed out or the session ended (403), or another employee's form
+     (409). The report goes to the queue, which sends it again shortly or says what it waits
+     for. */
+  document.addEventListener("htmx:responseError", function (event) {
+    var status = event.detail.xhr ? event.detail.xhr.status : 0;
+    if (!isIntake(event.detail.elt)) return;
+    if (status >= 500) keepOnPhone(event.detail.elt, "data-msg-retry");
+    else if (status === 403 || status === 409) keepOnPhone(event.detail.elt).then(flushNow);
+  });
 
   document.addEventListener("htmx:beforeSwap", function (event) {
     if (!event.detail.target || event.detail.target.id !== "intake") return;
@@ -148,11 +158,13 @@
     return p;
   }
 
-  function keepOnPhone(form) {
-    if (!window.IntakeQueue) return;
+  function keepOnPhone(form, message) {
+    if (!window.IntakeQueue) return Promise.resolve();
     var entry = IntakeQueue.entryFromForm(form);
-    IntakeQueue.put(entry).then(function () {
-      say(queueBox.getAttribute("data-msg-saved"));
+    return IntakeQueue.put(entry).then(function () {
+      say(queueBox.getAttribute(message || "data-msg-saved"));
+      // The send button is at the foot of the form, the news at its head: show it.
+      queueBox.scrollIntoView({ block: "start" });
       form.reset();
       form.querySelector("input[name=client_uuid]").value = newUuid();
       toggleInjury();
@@ -251,8 +263,13 @@
         link.textContent = " " + result.reply.reference;
         link.setAttribute("data-sent-reference", result.reply.reference);
         say(queueBox.getAttribute("data-msg-sent"), link);
-      } else if (result.outcome === "signin") {
-        say(queueBox.getAttribute("data-msg-signin"));
+      } else if (result.outcome === "signin" && !queueBox.querySelector("[data-signin]")) {
+        var signIn = document.createElement("a");
+        signIn.href = queueBox.getAttribute("data-signin-url");
+        signIn.textContent = queueBox.getAttribute("data-msg-signin-link");
+        signIn.className = "button button--small";
+        signIn.setAttribute("data-signin", "");
+        say(queueBox.getAttribute("data-msg-signin") + " ", signIn);
       } else if (result.outcome === "other_reporter" && !queueBox.querySelector("[data-other-reporter]")) {
         say(queueBox.getAttribute("data-msg-other-reporter")).setAttribute("data-other-reporter", "");
       }

@@ -12,7 +12,7 @@ from PIL import Image
 from incidents.models import Incident
 from incidents.views import reporter_tag
 from riskcabinet.roles import Role
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import PHONE, sign_in
 from tests.factories import DepartmentFactory, user_with_role
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -201,6 +201,75 @@ def test_it_files_a_report_in_spanish(phone, base_url, photo_path, axe_check):
     assert page.get_by_text("Qué pasa ahora").is_visible()
     assert axe_check(page) == []
     assert Incident.objects.get().narrative.startswith("Me resbalé")
+
+
+@pytest.mark.parametrize("status", [503, 502])
+def test_a_report_the_server_could_not_take_is_kept_and_sent_again(browser, base_url, status):
+    """The online form during a database restart (503) or a proxy's error (502): the report is
+    kept on the phone, the employee is told, and it is sent once the server answers again."""
+    user = _employee()
+    # No service worker, so that the page's own routes see every request.
+    context = browser.new_context(service_workers="block", **PHONE)
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    sign_in(page, base_url, user.username)
+    refused = []
+
+    def unavailable(route):
+        if route.request.method == "POST" and not refused:
+            refused.append(route.request.post_data)
+            route.fulfill(status=status, body="The service is briefly unavailable. Try again.")
+        else:
+            route.continue_()
+
+    page.route("**/report/", unavailable)
+    _fill_report(page, None, narrative="Bin lid slammed on my fingers at the transfer station.")
+    page.click("button.button--send")
+    page.locator("#intake-queue").get_by_text(
+        "The service could not take your report just now. It is saved on this phone and will "
+        "be sent again shortly."
+    ).wait_for()
+    assert len(refused) == 1
+    assert Incident.objects.count() == 0
+    # The form is ready for the next report.
+    assert page.input_value("#id_narrative") == ""
+
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    page.locator("[data-sent-reference]").first.wait_for()
+    incident = Incident.objects.get()
+    assert incident.narrative == "Bin lid slammed on my fingers at the transfer station."
+    assert incident.reporter == user
+    assert page.evaluate("IntakeQueue.all().then(e => e.length)") == 0
+    context.close()
+
+
+def test_a_report_sent_after_the_session_ended_is_kept_until_its_writer_signs_in(phone, base_url):
+    user = _employee()
+    context = phone()
+    page = context.new_page()
+    sign_in(page, base_url, user.username)
+    # The session ends while the form is open (the phone keeps its other cookies).
+    kept = [cookie for cookie in context.cookies() if cookie["name"] != "sessionid"]
+    context.clear_cookies()
+    context.add_cookies(kept)
+    _fill_report(page, None, narrative="Tripped over a hose on the wash rack.")
+    page.click("button.button--send")
+    queue = page.locator("#intake-queue")
+    queue.get_by_text("Saved on this phone — it will be sent when you have signal.").wait_for()
+    queue.get_by_text("Sign in again to send the reports saved on this phone.").wait_for()
+    # The form stays a form: the sign-in page was not put in its place.
+    assert page.locator("form[data-intake-form]").count() == 1
+    assert Incident.objects.count() == 0
+
+    queue.get_by_role("link", name="Sign in").click()
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", "riskcabinet-demo")
+    page.click("main button[type=submit]")
+    page.wait_for_url(f"{base_url}/report/")
+    page.locator("[data-sent-reference]").first.wait_for()
+    incident = Incident.objects.get()
+    assert incident.reporter == user
+    assert incident.narrative == "Tripped over a hose on the wash rack."
 
 
 def _shared_phone(phone, base_url):

@@ -30,6 +30,21 @@ def test_it_asks_anonymous_visitors_to_sign_in(client):
     response = client.get(REPORT_URL)
     assert response.status_code == 302
     assert reverse("login") in response["Location"]
+    assert client.post(REPORT_URL, report_data()).status_code == 302
+
+
+def test_a_report_sent_by_the_phones_scripts_after_the_session_ended_is_refused_not_redirected(
+    client,
+):
+    # htmx would follow a redirect and show the sign-in page in place of the report; refused,
+    # the phone keeps the report until its writer signs in.
+    online = client.post(REPORT_URL, report_data(), headers={"HX-Request": "true"})
+    assert online.status_code == 403
+    assert online.content.decode() == "Sign in again to send this report."
+    queued = client.post(REPORT_URL, report_data(), headers={"Accept": "application/json"})
+    assert queued.status_code == 403
+    assert queued.json() == {"signin": True, "error": "Sign in again to send this report."}
+    assert not Incident.objects.exists()
 
 
 @pytest.mark.parametrize(
