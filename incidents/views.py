@@ -210,7 +210,9 @@ def service_worker(request: HttpRequest) -> HttpResponse:
     static_prefix = (
         settings.STATIC_URL if settings.STATIC_URL.startswith("/") else "/" + settings.STATIC_URL
     )
-    session_urls = json.dumps([reverse("login"), reverse("logout")])
+    session_urls = json.dumps(
+        [reverse(name) for name in ("login", "logout", "admin:login", "admin:logout")]
+    )
     script = (
         script.replace("__INTAKE_QUEUE_URL__", static("js/intake-queue.js"))
         .replace("__STATIC_URL__", static_prefix)

@@ -252,7 +252,10 @@ def test_it_serves_the_service_worker_from_the_root(client):
     assert "__" not in body  # Every placeholder is filled in.
     assert "intake-queue.js" in body
     # Signing in or out renews the pages it keeps (they carry the signed-in employee's mark).
-    assert 'var SESSION_URLS = ["/accounts/login/", "/accounts/logout/"];' in body
+    assert (
+        'var SESSION_URLS = ["/accounts/login/", "/accounts/logout/", "/admin/login/", '
+        '"/admin/logout/"];'
+    ) in body
 
 
 def test_it_gives_each_form_a_new_client_uuid(client, employee):
