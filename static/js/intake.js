@@ -92,7 +92,13 @@
   }
 
   document.addEventListener("htmx:beforeRequest", function (event) {
-    if (isIntake(event.detail.elt) && navigator.onLine === false) {
+    if (!isIntake(event.detail.elt)) return;
+    // A refusal of the last try is old news once the report is sent again.
+    if (queueBox) {
+      queueBox.querySelectorAll("[role=alert]").forEach(function (p) { p.remove(); });
+      if (!queueBox.children.length) queueBox.classList.add("hidden");
+    }
+    if (navigator.onLine === false) {
       event.preventDefault();
       keepOnPhone(event.detail.elt);
     }
@@ -105,12 +111,19 @@
   /* The server answered but did not take the report: briefly unavailable (5xx, as during a
      database restart), signed out or the session ended (403), or another employee's form
      (409). The report goes to the queue, which sends it again shortly or says what it waits
-     for. */
+     for. Any other refusal leaves the report in the form, with a message. */
   document.addEventListener("htmx:responseError", function (event) {
     var status = event.detail.xhr ? event.detail.xhr.status : 0;
     if (!isIntake(event.detail.elt)) return;
     if (status >= 500) keepOnPhone(event.detail.elt, "data-msg-retry");
     else if (status === 403 || status === 409) keepOnPhone(event.detail.elt).then(flushNow);
+    else {
+      // Refused as it is (a proxy's 413 for photos too large, say): it stays in the form.
+      var text = status === 413 ? queueBox.getAttribute("data-msg-too-large")
+        : queueBox.getAttribute("data-msg-refused").replace("{code}", String(status));
+      say(text).setAttribute("role", "alert");
+      queueBox.scrollIntoView({ block: "start" });
+    }
   });
 
   document.addEventListener("htmx:beforeSwap", function (event) {

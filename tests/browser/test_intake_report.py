@@ -203,26 +203,32 @@ def test_it_files_a_report_in_spanish(phone, base_url, photo_path, axe_check):
     assert Incident.objects.get().narrative.startswith("Me resbalé")
 
 
-@pytest.mark.parametrize("status", [503, 502])
-def test_a_report_the_server_could_not_take_is_kept_and_sent_again(browser, base_url, status):
-    """The online form during a database restart (503) or a proxy's error (502): the report is
-    kept on the phone, the employee is told, and it is sent once the server answers again."""
+def _phone_whose_first_report_is_answered(browser, base_url, status: int):
+    """A signed-in phone, without a service worker so that the page's own routes see every
+    request, whose first report POST gets `status` instead of reaching the server."""
     user = _employee()
-    # No service worker, so that the page's own routes see every request.
     context = browser.new_context(service_workers="block", **PHONE)
     context.set_default_timeout(15_000)
     page = context.new_page()
     sign_in(page, base_url, user.username)
     refused = []
 
-    def unavailable(route):
+    def answer(route):
         if route.request.method == "POST" and not refused:
             refused.append(route.request.post_data)
-            route.fulfill(status=status, body="The service is briefly unavailable. Try again.")
+            route.fulfill(status=status, body="Refused.")
         else:
             route.continue_()
 
-    page.route("**/report/", unavailable)
+    page.route("**/report/", answer)
+    return user, context, page, refused
+
+
+@pytest.mark.parametrize("status", [503, 502])
+def test_a_report_the_server_could_not_take_is_kept_and_sent_again(browser, base_url, status):
+    """The online form during a database restart (503) or a proxy's error (502): the report is
+    kept on the phone, the employee is told, and it is sent once the server answers again."""
+    user, context, page, refused = _phone_whose_first_report_is_answered(browser, base_url, status)
     _fill_report(page, None, narrative="Bin lid slammed on my fingers at the transfer station.")
     page.click("button.button--send")
     page.locator("#intake-queue").get_by_text(
@@ -270,6 +276,40 @@ def test_a_report_sent_after_the_session_ended_is_kept_until_its_writer_signs_in
     incident = Incident.objects.get()
     assert incident.reporter == user
     assert incident.narrative == "Tripped over a hose on the wash rack."
+
+
+@pytest.mark.parametrize(
+    ("status", "message"),
+    [
+        (
+            413,
+            "The photos are too large to send together. Remove one or more and send again: "
+            "the rest of your report is still in the form.",
+        ),
+        (
+            429,
+            "Your report was not sent (error 429). It is still in the form: try again, or tell "
+            "your safety officer.",
+        ),
+    ],
+)
+def test_a_report_refused_as_it_is_stays_in_the_form_with_a_message(
+    browser, base_url, status, message
+):
+    _user, context, page, refused = _phone_whose_first_report_is_answered(browser, base_url, status)
+    _fill_report(page, None, narrative="Pinched a finger in the lift gate.")
+    page.click("button.button--send")
+    page.locator("#intake-queue [role=alert]").get_by_text(message).wait_for()
+    assert len(refused) == 1
+    assert page.input_value("#id_narrative") == "Pinched a finger in the lift gate."
+    assert page.evaluate("IntakeQueue.all().then(e => e.length)") == 0
+    # Sent again as it is, it goes through, and the refusal is gone.
+    page.click("button.button--send")
+    page.locator("[data-reference]").wait_for()
+    assert page.locator("#intake-queue [role=alert]").count() == 0
+    assert page.locator("#intake-queue").is_hidden()  # Nothing else to say.
+    assert Incident.objects.get().narrative == "Pinched a finger in the lift gate."
+    context.close()
 
 
 def _shared_phone(phone, base_url):
