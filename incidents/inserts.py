@@ -46,7 +46,7 @@ class CaseInsert(CompiledPerDatabase):
         statement = self._statement(using)
         values = self.incident_insert.values(incident, using=using)
         values[statement.reference_position] = prefix
-        history = self.history_copy.own_values(incident, user=user, using=using)
+        history = self.history_copy.own_values_for(incident, user=user, using=using)
         with connections[using].cursor() as cursor:
             cursor.execute(statement.sql, [year, *values, *history])
             row = cursor.fetchone()

@@ -160,7 +160,7 @@ class HistoryRowCopy(CompiledPerDatabase):
             raise TypeError(f"expected a {self.model.__name__}, got {type(instance).__name__}")
         using = instance._state.db or "default"
         statement = self._statement(using)
-        values = self.own_values(instance, user=user, using=using)
+        values = self.own_values_for(instance, user=user, using=using)
         with connections[using].cursor() as cursor:
             cursor.execute(statement.sql, [*values, instance.pk])
             copied = cursor.rowcount
@@ -176,9 +176,9 @@ class HistoryRowCopy(CompiledPerDatabase):
         source = self.model._meta
         quote = connections[using].ops.quote_name
         columns, selected = self.select_list(quote(source.db_table), using=using)
-        probe = self.model(pk=None)
-        probe._change_reason = change_reason
-        own = self.own_values(probe, user=user, using=using)
+        own = self.own_values(
+            date=timezone.now(), user=user, change_reason=change_reason, using=using
+        )
         pks = list(pks)
         written = 0
         with connections[using].cursor() as cursor:
@@ -204,14 +204,25 @@ class HistoryRowCopy(CompiledPerDatabase):
         selected += ["%s"] * len(statement.own_fields)
         return columns, ", ".join(selected)
 
-    def own_values(self, instance: models.Model, *, user, using: str = "default") -> list:
-        """The history's own columns for the "created" row: the time, type ``+``, the user."""
+    def own_values_for(self, instance: models.Model, *, user, using: str = "default") -> list:
+        """``own_values`` for ``instance``'s "created" row: the time and reason set on it as
+        django-simple-history reads them (``_history_date``, ``_change_reason``), or now."""
+        return self.own_values(
+            date=getattr(instance, "_history_date", None) or timezone.now(),
+            user=user,
+            change_reason=getattr(instance, "_change_reason", None),
+            using=using,
+        )
+
+    def own_values(self, *, date, user, change_reason: str | None, using: str = "default") -> list:
+        """The history's own columns for a "created" row (type ``+``), in the statement's
+        order."""
         connection = connections[using]
         own = {
-            "history_date": getattr(instance, "_history_date", None) or timezone.now(),
+            "history_date": date,
             "history_type": "+",
             "history_user": getattr(user, "pk", None),
-            "history_change_reason": getattr(instance, "_change_reason", None),
+            "history_change_reason": change_reason,
         }
         return [
             field.get_db_prep_save(own[field.name], connection=connection)
