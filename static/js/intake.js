@@ -116,7 +116,9 @@
     var status = event.detail.xhr ? event.detail.xhr.status : 0;
     if (!isIntake(event.detail.elt)) return;
     if (status >= 500) keepOnPhone(event.detail.elt, "data-msg-retry");
-    else if (status === 403 || status === 409) keepOnPhone(event.detail.elt).then(flushNow);
+    else if (status === 403 || status === 409) {
+      keepOnPhone(event.detail.elt, "data-msg-kept").then(flushNow);
+    }
     else {
       // Refused as it is (a proxy's 413 for photos too large, say): it stays in the form.
       var text = status === 413 ? queueBox.getAttribute("data-msg-too-large")

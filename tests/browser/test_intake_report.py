@@ -261,7 +261,7 @@ def test_a_report_sent_after_the_session_ended_is_kept_until_its_writer_signs_in
     _fill_report(page, None, narrative="Tripped over a hose on the wash rack.")
     page.click("button.button--send")
     queue = page.locator("#intake-queue")
-    queue.get_by_text("Saved on this phone — it will be sent when you have signal.").wait_for()
+    queue.get_by_text("Saved on this phone.", exact=True).wait_for()
     queue.get_by_text("Sign in again to send the reports saved on this phone.").wait_for()
     # The form stays a form: the sign-in page was not put in its place.
     assert page.locator("form[data-intake-form]").count() == 1
