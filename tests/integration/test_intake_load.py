@@ -12,10 +12,12 @@ import threading
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 
 import httpx
 import psycopg
 import pytest
+from django.utils import timezone
 from PIL import Image
 
 from tests.conftest import require_service
@@ -107,13 +109,16 @@ class Reporter:
     def send(
         self, client_uuid: str, photo: bytes | None, *, label: str = "Load", deadline: float = 120
     ) -> str:
+        # An hour ago in the city's time zone, as the form reads it: a fixed time of day would
+        # be in the future for the first hours after midnight.
+        occurred = timezone.localtime() - timedelta(hours=1)
         data = {
             "client_uuid": client_uuid,
             "incident_type": "near_miss",
             "narrative": f"{label} test report {client_uuid}",
             "location_text": "Central yard",
-            "occurred_date": time.strftime("%Y-%m-%d"),
-            "occurred_time": "07:30",
+            "occurred_date": occurred.date().isoformat(),
+            "occurred_time": occurred.strftime("%H:%M"),
         }
         files = {"photos": ("photo.png", photo, "image/png")} if photo else None
         started = time.monotonic()
