@@ -56,9 +56,9 @@ def _signed_in_or_refused(view):
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if not request.user.is_authenticated and (request.htmx or _wants_json(request)):
             message = _("Sign in again to send this report.")
-            if _wants_json(request):
-                return JsonResponse({"signin": True, "error": str(message)}, status=403)
-            return HttpResponse(message, status=403, content_type="text/plain; charset=utf-8")
+            return _refused(
+                request, 403, text=message, body={"signin": True, "error": str(message)}
+            )
         return redirecting(request, *args, **kwargs)
 
     return wrapper
@@ -351,22 +351,28 @@ def _attachment_for(user, pk: int) -> Attachment:
 def _uuid_taken(request: HttpRequest) -> HttpResponse:
     """The form's number is another report's: a plain refusal that reveals nothing about it."""
     message = _("This report could not be saved: reload the form and send your report again.")
-    if _wants_json(request):
-        return JsonResponse({"errors": {"client_uuid": [{"message": str(message)}]}}, status=409)
-    return HttpResponse(message, status=409, content_type="text/plain; charset=utf-8")
+    return _refused(
+        request, 409, text=message, body={"errors": {"client_uuid": [{"message": str(message)}]}}
+    )
 
 
 def _other_reporter(request: HttpRequest) -> HttpResponse:
     """A report written while another employee was signed in on this phone: refused, so that the
     phone keeps it until its writer signs in again."""
-    if _wants_json(request):
-        message = _("Saved by another employee on this phone: it waits until they sign in.")
-        return JsonResponse({"other_reporter": True, "error": str(message)}, status=409)
-    message = _(
+    queued = _("Saved by another employee on this phone: it waits until they sign in.")
+    online = _(
         "This form was opened while someone else was signed in. Open the form again and send "
         "your report."
     )
-    return HttpResponse(message, status=409, content_type="text/plain; charset=utf-8")
+    return _refused(request, 409, text=online, body={"other_reporter": True, "error": str(queued)})
+
+
+def _refused(request: HttpRequest, status: int, *, text, body: dict) -> HttpResponse:
+    """A refusal as the sender reads it: ``body`` as JSON for the offline queue, plain ``text``
+    otherwise."""
+    if _wants_json(request):
+        return JsonResponse(body, status=status)
+    return HttpResponse(text, status=status, content_type="text/plain; charset=utf-8")
 
 
 def _wants_json(request: HttpRequest) -> bool:
