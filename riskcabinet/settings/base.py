@@ -7,7 +7,11 @@ from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from riskcabinet.settings.database import DEFAULT_PREPARE_THRESHOLD, postgresql_options
+from riskcabinet.settings.database import (
+    DEFAULT_PREPARE_THRESHOLD,
+    POSTGRESQL_ENGINE,
+    postgresql_options,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -106,6 +110,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["ENGINE"] = POSTGRESQL_ENGINE
     try:
         DATABASES["default"]["OPTIONS"] = postgresql_options(
             DATABASES["default"].get("OPTIONS", {}),

@@ -4,6 +4,9 @@ from collections.abc import Mapping
 from typing import Any
 
 DEFAULT_PREPARE_THRESHOLD = "5"
+# Django's PostgreSQL backend with a health check that polls the socket before it sends a query
+# (riskcabinet/db/postgresql/base.py).
+POSTGRESQL_ENGINE = "riskcabinet.db.postgresql"
 
 
 def postgresql_options(options: Mapping[str, Any], prepare_threshold: str) -> dict[str, Any]:

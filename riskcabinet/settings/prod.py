@@ -5,7 +5,11 @@ import warnings
 
 import environ
 
-from riskcabinet.settings.database import DEFAULT_PREPARE_THRESHOLD, postgresql_options
+from riskcabinet.settings.database import (
+    DEFAULT_PREPARE_THRESHOLD,
+    POSTGRESQL_ENGINE,
+    postgresql_options,
+)
 
 _env = environ.Env()
 
@@ -30,6 +34,7 @@ if not _database.get("ENGINE"):
     _stop("DATABASE_URL is not usable; set it to postgres://USER:PASSWORD@HOST:5432/NAME.")
 if "postgresql" not in _database["ENGINE"]:
     _stop("DATABASE_URL must point at PostgreSQL, e.g. postgres://USER:PASSWORD@HOST:5432/NAME.")
+_database["ENGINE"] = POSTGRESQL_ENGINE
 try:
     _database["OPTIONS"] = postgresql_options(
         _database.get("OPTIONS", {}),
