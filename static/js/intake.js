@@ -136,7 +136,9 @@
     });
   });
 
-  document.addEventListener("htmx:afterSwap", function (event) {
+  // After the settle, not the swap: while settling, htmx gives elements that keep their id the
+  // old page's attributes, then puts the server's back (the "hidden" that only scripts lift).
+  document.addEventListener("htmx:afterSettle", function (event) {
     var root = document.getElementById("intake");
     if (!root || event.detail.target !== root && !root.contains(event.detail.target)) {
       root = document.getElementById("intake");

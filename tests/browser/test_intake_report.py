@@ -134,6 +134,33 @@ def test_it_shows_a_mistake_and_recovers(phone, base_url, photo_path, axe_check)
     assert incident.attachments.count() == 1
 
 
+@pytest.mark.parametrize(
+    ("incident_type", "injury_shown"), [("near_miss", False), ("injury_illness", True)]
+)
+def test_the_form_after_a_mistake_still_offers_the_location_and_asks_injury_only_for_injuries(
+    phone, base_url, incident_type, injury_shown
+):
+    user = _employee()
+    page = phone().new_page()
+    sign_in(page, base_url, user.username)
+    assert page.locator("#use-location").is_visible()
+    page.check(f"input[name=incident_type][value={incident_type}]")
+    page.fill("#id_narrative", "A cone fell off the truck.")
+    page.fill("#id_location_text", "Lopez Canyon yard, bay 3")
+    page.fill("#id_occurred_date", (timezone.localdate() + timedelta(days=2)).isoformat())
+    page.click("button.button--send")  # In the future: refused by the server.
+    page.locator("#error-summary").wait_for()
+    page.wait_for_function("!document.querySelector('.htmx-swapping, .htmx-settling')")
+    page.wait_for_timeout(100)  # Past htmx's settle delay, as a person would be.
+    assert page.locator("#use-location").is_visible()
+    assert page.locator("#injury-details").is_visible() is injury_shown
+    # Choosing again still shows or hides the injury questions.
+    page.check("input[name=incident_type][value=injury_illness]")
+    assert page.locator("#injury-details").is_visible()
+    page.check("input[name=incident_type][value=near_miss]")
+    assert not page.locator("#injury-details").is_visible()
+
+
 def test_it_keeps_the_report_on_the_phone_while_offline(phone, base_url, photo_path):
     user = _employee()
     context = phone()
