@@ -375,7 +375,7 @@ def _people_create(departments, rng):
     users: dict[str, object] = {}
     logins = []
 
-    def make(username, first, last, role, department=None, title="", language="en", emp_id=None):
+    def make(username, first, last, role, department=None, title="", language="", emp_id=None):
         user = user_model.objects.create(
             username=username,
             first_name=first,

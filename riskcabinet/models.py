@@ -53,8 +53,13 @@ class Person(models.Model):
         Department, on_delete=models.PROTECT, null=True, blank=True, related_name="people"
     )
     job_title = models.CharField(max_length=120, blank=True)
+    # Blank: the language of the phone or browser (its Accept-Language), as on the sign-in page.
     preferred_language = models.CharField(
-        max_length=5, choices=Language.choices, default=Language.ENGLISH
+        max_length=5,
+        choices=Language.choices,
+        blank=True,
+        default="",
+        help_text="Leave blank to follow the language of the employee's phone or browser.",
     )
     covered_departments = models.ManyToManyField(
         Department, blank=True, related_name="safety_officers"

@@ -11,6 +11,7 @@ from django.utils import timezone
 from incidents.forms import AnonymousReportForm, ReportForm
 from incidents.models import Attachment, Incident, Source, Status
 from incidents.views import reporter_tag
+from riskcabinet.models import Person
 from riskcabinet.roles import Role
 from tests.factories import DepartmentFactory, IncidentFactory, user_with_role
 from tests.incidents.intake_helpers import photo_file, report_data
@@ -242,6 +243,24 @@ def test_it_speaks_spanish_from_the_profile(client):
     reports = client.get("/my-reports/").content.decode()
     assert "Mis reportes" in reports
     assert "En investigación" in reports
+
+
+def test_a_profile_without_a_language_follows_the_phone(client):
+    # A new profile names no language: the phone's decides, as it did on the sign-in page.
+    user = user_with_role(Role.EMPLOYEE)
+    user.person.preferred_language = Person._meta.get_field("preferred_language").get_default()
+    user.person.save()
+    client.force_login(user)
+    spanish = client.get(REPORT_URL, headers={"Accept-Language": "es"}).content.decode()
+    assert "¿Qué tipo de incidente?" in spanish
+    english = client.get(REPORT_URL, headers={"Accept-Language": "en-US"}).content.decode()
+    assert "What kind of incident?" in english
+
+
+def test_a_language_chosen_in_the_profile_wins_over_the_phones(client):
+    client.force_login(user_with_role(Role.EMPLOYEE, language="en"))
+    page = client.get(REPORT_URL, headers={"Accept-Language": "es"}).content.decode()
+    assert "What kind of incident?" in page
 
 
 def test_it_serves_the_service_worker_from_the_root(client):
