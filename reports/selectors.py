@@ -68,7 +68,7 @@ WINDOW_MONTHS = 12
 TREND_MONTHS = 24
 ATTENTION_COUNT = 5
 LEADING_EVENT_COUNT = 5
-OPEN_ACTION_LIMIT = 6
+OPEN_ACTION_LIMIT = 5  # Rows that fit under the department page's charts.
 EXPOSURE_SOURCE = "Payroll hours by department-month (ExposureMonth)"
 
 # Short labels for the packet: the PDF's severity table and clock columns are narrow.
@@ -508,7 +508,8 @@ def owner_role_for(job_title: str) -> str:
     return title if _ROLE_TITLE.match(title) else GENERIC_OWNER_ROLE
 
 
-def _open_actions(code: str, cutoff: datetime) -> tuple[PacketAction, ...]:
+def _open_actions(code: str, cutoff: datetime) -> tuple[tuple[PacketAction, ...], int, int]:
+    """The department's most urgent open actions, and how many are open and overdue in all."""
     today = cutoff.date()
     actions = (
         _actions_open_at(cutoff)
@@ -529,7 +530,8 @@ def _open_actions(code: str, cutoff: datetime) -> tuple[PacketAction, ...]:
     ]
     # Overdue ones first (oldest first), then the next ones due.
     rows.sort(key=lambda action: (not action.overdue, action.due_date or today))
-    return tuple(rows[:OPEN_ACTION_LIMIT])
+    overdue = sum(1 for action in rows if action.overdue)
+    return tuple(rows[:OPEN_ACTION_LIMIT]), len(rows), overdue
 
 
 def _first_line(text: str, limit: int = 140) -> str:
@@ -576,13 +578,16 @@ def _focus(row: RankingRow, frames: _Frames, month: date, cutoff: datetime) -> D
         .annotate(count=Count("pk"))
         .order_by("-count", "oiics_event")[:LEADING_EVENT_COUNT]
     )
+    actions, open_count, overdue_count = _open_actions(code, cutoff)
     return DepartmentFocus(
         department=row.department,
         reasons=row.reasons,
         trend=trend,
         type_mix=type_mix,
         leading_events=leading,
-        open_actions=_open_actions(code, cutoff),
+        open_actions=actions,
+        open_action_count=open_count,
+        overdue_action_count=overdue_count,
     )
 
 

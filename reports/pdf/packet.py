@@ -10,6 +10,7 @@ date is the packet's ``generated_on`` date.
 from __future__ import annotations
 
 import calendar
+import functools
 import io
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -728,10 +729,24 @@ class _Writer:
             flowables.append(self.para("No coded cases in the last twelve months.", "none"))
         flowables.append(Spacer(1, 10))
 
-        overdue = sum(1 for action in focus.open_actions if action.overdue)
+        # The actions close the page, with as many of the most urgent as fit on it: long texts
+        # elsewhere on the page must not push a row or two onto a page of their own.
+        flowables.append(
+            _FirstRowsThatFit(
+                functools.partial(self._focus_actions, focus), len(focus.open_actions)
+            )
+        )
+        return flowables
+
+    def _focus_actions(self, focus: DepartmentFocus, listed: int) -> list[Flowable]:
+        """The department's open actions section, listing the ``listed`` most urgent."""
+        flowables: list[Flowable] = []
         actions_title = "Open corrective actions"
-        if focus.open_actions:
-            actions_title += f" \u00b7 {len(focus.open_actions)} open, {overdue} overdue"
+        if focus.open_action_count:
+            actions_title += (
+                f" \u00b7 {format_count(focus.open_action_count)} open, "
+                f"{format_count(focus.overdue_action_count)} overdue"
+            )
         flowables.append(self.para(actions_title, "h3"))
         if focus.open_actions:
             rows = [
@@ -747,7 +762,7 @@ class _Writer:
                 focus.open_actions,
                 key=lambda action: (not action.overdue, action.due_date or date.max),
             )
-            for action in ordered:
+            for action in ordered[:listed]:
                 status = (
                     self.coloured("Overdue", WORSE, bold=True)
                     if action.overdue
@@ -767,9 +782,16 @@ class _Writer:
             flowables.append(
                 _data_table(rows, [2.95 * inch, 0.95 * inch, 1.6 * inch, 0.85 * inch, 0.65 * inch])
             )
+            shown = ""
+            if listed < focus.open_action_count:
+                most = "The most urgent" if listed == 1 else f"The {listed} most urgent"
+                shown = (
+                    f"{most} of {format_count(focus.open_action_count)}: overdue first, "
+                    "then by due date. "
+                )
             flowables.append(
                 self.para(
-                    "Controls follow the hierarchy, most effective first: elimination, "
+                    f"{shown}Controls follow the hierarchy, most effective first: elimination, "
                     "substitution, engineering, administrative, PPE.",
                     "caption",
                 )
@@ -950,6 +972,38 @@ class _Writer:
 
 
 # Layout helpers -----------------------------------------------------------------------
+
+
+class _FirstRowsThatFit(Flowable):
+    """A section built by ``build(rows)`` with as many rows as fit in the space left in the
+    frame, from ``rows`` down to one; the rest of the page is never pushed onto another."""
+
+    def __init__(self, build: Callable[[int], list[Flowable]], rows: int) -> None:
+        super().__init__()
+        self.build = build
+        self.rows = rows
+        self._laid_out: list[tuple[Flowable, float, float, float]] = []
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        for rows in range(self.rows, -1, -1):
+            laid_out, height = [], 0.0
+            for flowable in self.build(rows):
+                _, flowable_height = flowable.wrap(available_width, available_height)
+                before, after = flowable.getSpaceBefore(), flowable.getSpaceAfter()
+                laid_out.append((flowable, before, flowable_height, after))
+                height += before + flowable_height + after
+            if height <= available_height or rows <= 1:
+                break
+        self._laid_out = laid_out
+        self.width, self.height = available_width, height
+        return available_width, height
+
+    def draw(self) -> None:
+        top = self.height
+        for flowable, before, height, after in self._laid_out:
+            top -= before + height
+            flowable.drawOn(self.canv, 0, top)
+            top -= after
 
 
 def _cover_style(kind: str):

@@ -193,10 +193,21 @@ class DepartmentFocus:
     trend: tuple[MonthPoint, ...]
     type_mix: tuple[LabelCount, ...]
     leading_events: tuple[OiicsEvent, ...]
-    open_actions: tuple[CorrectiveAction, ...]
+    open_actions: tuple[CorrectiveAction, ...]  # The most urgent ones, as listed on the page.
+    open_action_count: int  # All the department's open actions, listed or not.
+    overdue_action_count: int
 
     def __post_init__(self) -> None:
         _freeze_sequences(self)
+        listed_overdue = sum(1 for action in self.open_actions if action.overdue)
+        if self.open_action_count < len(self.open_actions) or not (
+            listed_overdue <= self.overdue_action_count <= self.open_action_count
+        ):
+            raise ValueError(
+                f"{self.department.code}: {self.open_action_count} open and "
+                f"{self.overdue_action_count} overdue actions cannot cover the "
+                f"{len(self.open_actions)} listed ({listed_overdue} overdue)"
+            )
 
 
 class ClockState(StrEnum):

@@ -373,6 +373,8 @@ def sample_packet_data(
                 type_mix=tuple(sorted(type_mix, key=lambda item: -item.count)),
                 leading_events=leading,
                 open_actions=tuple(actions),
+                open_action_count=len(actions) + 3,
+                overdue_action_count=sum(action.overdue for action in actions) + 1,
             )
         )
 

@@ -10,6 +10,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.utils import timezone
 
 from incidents.clocks import clocks_build_for
 from incidents.models import (
@@ -258,3 +259,22 @@ def test_it_seeds_a_city_with_serious_cases_in_the_packet_month():
     )
     assert serious.count() >= 3
     assert ComplianceClock.objects.filter(incident__in=serious).exists()
+
+
+@pytest.mark.django_db
+def test_a_departments_page_counts_every_open_action_and_lists_the_most_urgent():
+    from reports.selectors import OPEN_ACTION_LIMIT, _open_actions
+    from tests.factories import CorrectiveActionFactory, IncidentFactory
+
+    department = DepartmentFactory(code="STS")
+    incident = IncidentFactory(department=department)
+    cutoff = timezone.now() + timedelta(days=1)
+    today = cutoff.date()
+    for days in range(-3, 6):  # Three overdue at the cut-off, six not yet due.
+        CorrectiveActionFactory(incident=incident, due_on=today + timedelta(days=days))
+    listed, open_count, overdue_count = _open_actions("STS", cutoff)
+    assert (len(listed), open_count, overdue_count) == (OPEN_ACTION_LIMIT, 9, 3)
+    assert [action.overdue for action in listed] == [True, True, True, False, False]
+    assert [action.due_date for action in listed] == [
+        today + timedelta(days=days) for days in (-3, -2, -1, 0, 1)
+    ]

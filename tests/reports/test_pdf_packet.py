@@ -194,3 +194,49 @@ def test_it_falls_back_to_plain_signs_without_the_symbol_font(
 
 def test_it_stays_small(sample_pdf: bytes) -> None:
     assert len(sample_pdf) < 2 * 1024 * 1024
+
+
+def _with_actions(sample: PacketData, *, description: str, total: int, overdue: int):
+    focus = sample.attention[0]
+    template = focus.open_actions[0]
+    listed = tuple(
+        dataclasses.replace(template, description=description, overdue=n < 2) for n in range(5)
+    )
+    changed = dataclasses.replace(
+        focus, open_actions=listed, open_action_count=total, overdue_action_count=overdue
+    )
+    return dataclasses.replace(sample, attention=(changed, *sample.attention[1:]))
+
+
+def _attention_page(pages: list[str], name: str) -> str:
+    return next(text for text in pages if "NEEDS ATTENTION" in text and name in text)
+
+
+def test_it_counts_all_a_departments_open_actions_not_only_those_listed(sample: PacketData):
+    packet = _with_actions(sample, description="Fit a lift gate.", total=50, overdue=12)
+    name = packet.attention[0].department.name
+    page = _attention_page(_pages_text(build_packet_pdf(packet)), name)
+    assert "Open corrective actions · 50 open, 12 overdue" in page
+    assert "The 5 most urgent of 50: overdue first, then by due date." in page
+
+
+def test_long_action_texts_list_fewer_rows_on_the_departments_page_not_a_page_more(sample: PacketData):
+    short = _with_actions(sample, description="Fit a lift gate.", total=5, overdue=2)
+    long_text = (
+        "Re-route pedestrians away from the loading area with barriers, signs and a painted "
+        "walkway, and brief every crew on the new route before the next shift"
+    )
+    long = _with_actions(sample, description=long_text, total=5, overdue=2)
+    short_pages, long_pages = (_pages_text(build_packet_pdf(packet)) for packet in (short, long))
+    assert len(long_pages) == len(short_pages)
+    name = long.attention[0].department.name
+    page = _attention_page(long_pages, name)
+    listed = page.count("Re-route pedestrians")
+    assert 1 <= listed < 5
+    assert f"The {listed} most urgent of 5: overdue first" in page
+    assert sum("Re-route pedestrians" in text for text in long_pages) == 1
+
+
+def test_a_department_cannot_have_fewer_open_actions_than_it_lists(sample: PacketData):
+    with pytest.raises(ValueError, match="cannot cover the 4 listed"):
+        dataclasses.replace(sample.attention[0], open_action_count=3)
