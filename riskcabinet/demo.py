@@ -284,9 +284,10 @@ def demo_city_seed(*, seed: int = 7, months: int = 36, today: date | None = None
     Claim.objects.bulk_create(claims, batch_size=1000)
     Investigation.objects.bulk_create(investigations, batch_size=1000)
     _clocks_create(incidents=incidents, officer=users["officer"], rng=random.Random(seed + 1))
-    # Every demo incident and clock gets its "created" history row, as if entered in the app.
-    for model in (Incident, ComplianceClock):
-        _history_rows_copy(model)
+    # Every demo incident and clock gets its "created" history row, as if entered in the app:
+    # a case by its reporter when it was reported, a clock when it started.
+    _history_rows_copy(Incident, at="reported_at", by="reporter")
+    _history_rows_copy(ComplianceClock, at="started_at")
     return SeedSummary(
         departments=len(departments),
         exposure_months=len(exposure_rows),
@@ -298,8 +299,9 @@ def demo_city_seed(*, seed: int = 7, months: int = 36, today: date | None = None
     )
 
 
-def _history_rows_copy(model) -> None:
-    """Write a "created" history row for every row of `model`, in one INSERT ... SELECT.
+def _history_rows_copy(model, *, at: str, by: str | None = None) -> None:
+    """Write a "created" history row for every row of `model`, in one INSERT ... SELECT, dated
+    by its field `at` and made by the user in its field `by` (nobody when None).
 
     The same rows through django-simple-history's bulk helper cost most of the seed's time; the
     history table holds the model's columns plus its own, so the database can copy them.
@@ -312,14 +314,14 @@ def _history_rows_copy(model) -> None:
         for field in history_model._meta.concrete_fields
         if field.column in source_columns
     ]
-    now = connection.ops.adapt_datetimefield_value(timezone.now())
     columns = ", ".join(quote(c) for c in copied)
+    date = quote(model._meta.get_field(at).column)
+    user = quote(model._meta.get_field(by).column) if by else "NULL"
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {quote(history_model._meta.db_table)} "
             f"({columns}, history_date, history_type, history_change_reason, history_user_id) "
-            f"SELECT {columns}, %s, '+', NULL, NULL FROM {quote(model._meta.db_table)}",
-            [now],
+            f"SELECT {columns}, {date}, '+', NULL, {user} FROM {quote(model._meta.db_table)}"
         )
 
 
@@ -682,7 +684,6 @@ def _status_for_age(age_days: int, rng: random.Random) -> str:
 
 def _follow_up_build(*, incidents, supervisors, users, today, rng):
     actions, claims, investigations = [], [], []
-    levels = ControlLevel.values
     claim_serial = 0
     for incident in incidents:
         code = incident.department.code if incident.department_id else None
@@ -692,11 +693,12 @@ def _follow_up_build(*, incidents, supervisors, users, today, rng):
         if worth_acting and incident.status != Status.NEW and rng.random() < 0.45:
             due = reported_day + timedelta(days=rng.randint(14, 60))
             done = closed or (due < today and rng.random() < 0.7)
+            description, level = rng.choice(ACTION_TEXTS)
             actions.append(
                 CorrectiveAction(
                     incident=incident,
-                    description=rng.choice(ACTION_TEXTS),
-                    control_level=rng.choices(levels, weights=(1, 1, 4, 6, 3))[0],
+                    description=description,
+                    control_level=level,
                     owner=supervisors.get(code) or users["officer"],
                     due_on=due,
                     status=ActionStatus.DONE
@@ -750,17 +752,23 @@ def _follow_up_build(*, incidents, supervisors, users, today, rng):
     return actions, claims, investigations
 
 
+# Each action with its place in the hierarchy of controls.
 ACTION_TEXTS = (
-    "Install a powered lift gate on the remaining rear-loader trucks.",
-    "Retrain the crew on two-person lifts over 50 lb.",
-    "Replace the worn stair treads in the east stairwell.",
-    "Add a second staff member at the evening service desk.",
-    "Fit backup cameras to the older pickups in the fleet.",
-    "Provide shade canopies and cool water at summer work sites.",
-    "Repair the loose handrail and inspect all handrails monthly.",
-    "Issue cut-resistant gloves for sheet-metal handling.",
-    "Re-route pedestrians away from the loading area with barriers.",
-    "Post de-escalation guidance and panic buttons at the counter.",
+    ("Install a powered lift gate on the remaining rear-loader trucks.", ControlLevel.ENGINEERING),
+    ("Retrain the crew on two-person lifts over 50 lb.", ControlLevel.ADMINISTRATIVE),
+    ("Replace the worn stair treads in the east stairwell.", ControlLevel.ENGINEERING),
+    ("Add a second staff member at the evening service desk.", ControlLevel.ADMINISTRATIVE),
+    ("Fit backup cameras to the older pickups in the fleet.", ControlLevel.ENGINEERING),
+    ("Provide shade canopies and cool water at summer work sites.", ControlLevel.ENGINEERING),
+    ("Repair the loose handrail and inspect all handrails monthly.", ControlLevel.ENGINEERING),
+    ("Issue cut-resistant gloves for sheet-metal handling.", ControlLevel.PPE),
+    ("Fence the loading area off from the pedestrian walkway.", ControlLevel.ENGINEERING),
+    (
+        "Post de-escalation guidance at the counter and train staff in it.",
+        ControlLevel.ADMINISTRATIVE,
+    ),
+    ("Move the filter changes to ground level so no ladder is needed.", ControlLevel.ELIMINATION),
+    ("Replace the solvent degreaser with a water-based one.", ControlLevel.SUBSTITUTION),
 )
 WHY_CHAINS = (
     (

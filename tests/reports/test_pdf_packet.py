@@ -220,7 +220,9 @@ def test_it_counts_all_a_departments_open_actions_not_only_those_listed(sample: 
     assert "The 5 most urgent of 50: overdue first, then by due date." in page
 
 
-def test_long_action_texts_list_fewer_rows_on_the_departments_page_not_a_page_more(sample: PacketData):
+def test_long_action_texts_list_fewer_rows_on_the_departments_page_not_a_page_more(
+    sample: PacketData,
+):
     short = _with_actions(sample, description="Fit a lift gate.", total=5, overdue=2)
     long_text = (
         "Re-route pedestrians away from the loading area with barriers, signs and a painted "

@@ -92,3 +92,25 @@ def test_it_refuses_to_seed_over_existing_data_unless_asked(capsys):
         call_command("seed_demo", "--months", "1")
     call_command("seed_demo", "--if-empty")
     assert "was not added" in capsys.readouterr().out
+
+
+def test_its_cases_history_starts_when_and_by_whom_they_were_reported():
+    from incidents.models import ComplianceClock, ControlLevel
+
+    demo_city_seed(seed=2, months=2, today=TODAY)
+    incidents = Incident.objects.all()
+    assert incidents.exists()
+    for incident in incidents:
+        created = incident.history.get(history_type="+")
+        assert created.history_date == incident.reported_at
+        assert created.history_user_id == incident.reporter_id
+    for clock in ComplianceClock.objects.all():
+        assert clock.history.get(history_type="+").history_date == clock.started_at
+    # Each action keeps its own place in the hierarchy of controls.
+    from riskcabinet.demo import ACTION_TEXTS
+
+    expected = dict(ACTION_TEXTS)
+    assert expected["Issue cut-resistant gloves for sheet-metal handling."] == ControlLevel.PPE
+    pairs = set(CorrectiveAction.objects.values_list("description", "control_level"))
+    assert len({description for description, _ in pairs}) > 3
+    assert all(expected[description] == level for description, level in pairs)
