@@ -212,7 +212,9 @@ class ReportForm(forms.Form):
         for name, field in self.fields.items():
             for message in self.errors.get(name, ()):
                 anchor = f"id_{name}_0" if name == "incident_type" else f"id_{name}"
-                summary.append((anchor, f"{field.label}: {message}"))
+                label = str(field.label)
+                # "What happened? Tell us what happened.", not "What happened?: ...".
+                summary.append((anchor, f"{label}{' ' if label.endswith('?') else ': '}{message}"))
         summary.sort(
             key=lambda item: _FIELD_ORDER.index(item[0]) if item[0] in _FIELD_ORDER else 99
         )

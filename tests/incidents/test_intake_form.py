@@ -133,6 +133,12 @@ def test_it_explains_each_mistake_next_to_its_field(client, employee, overrides,
     assert not Incident.objects.exists()
 
 
+def test_the_summary_joins_a_question_and_its_message_plainly(client, employee):
+    page = client.post(REPORT_URL, report_data(narrative="", location_text="")).content.decode()
+    assert '<a href="#id_narrative">What happened? Tell us what happened.</a>' in page
+    assert '<a href="#id_location_text">Where did it happen? Tell us where it happened.</a>' in page
+
+
 def test_it_refuses_more_than_five_photos(client, employee):
     data = report_data()
     data["photos"] = [photo_file(f"p{n}.jpg") for n in range(6)]
