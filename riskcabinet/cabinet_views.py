@@ -6,6 +6,7 @@ read every page here; recomputing a month is for risk managers and administrator
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -55,7 +56,8 @@ def _month_from(request: HttpRequest, available: list[date]) -> date:
 
 
 def _scores_or_compute(request: HttpRequest, month: date) -> list[DepartmentScore]:
-    """The stored ranking for the month, computed now if it was never stored."""
+    """The stored ranking for the month, computed now if it was never stored, with the month
+    before it when that was never stored either: the page shows how ranks moved since then."""
     scores = selectors.department_scores_for(month=month)
     if scores:
         return scores
@@ -64,6 +66,10 @@ def _scores_or_compute(request: HttpRequest, month: date) -> list[DepartmentScor
     except ScoringUnavailable as error:
         messages.error(request, f"The ranking for {month:%B %Y} cannot be computed: {error}")
         return []
+    if not selectors.previous_ranks_for(month=month):
+        # Too few months of hours before it: then every rank shows as new.
+        with contextlib.suppress(ScoringUnavailable):
+            department_scores_compute(month=selectors.month_shift(month, -1))
     return selectors.department_scores_for(month=month)
 
 

@@ -1,5 +1,6 @@
 """The cabinet dashboard and department pages: who may read them, and what they show."""
 
+import re
 from datetime import date
 
 import pytest
@@ -158,3 +159,20 @@ def test_it_says_so_when_no_month_can_be_ranked(client):
 
 def test_it_keeps_rankings_apart_by_month(ranking):
     assert DepartmentScore.objects.filter(month=date(2026, 10, 1)).count() == 3
+
+
+def test_the_first_look_at_a_month_also_ranks_the_month_before_to_show_the_moves(client):
+    from tests.riskcabinet.cabinet_helpers import scored_city
+
+    scored_city()
+    client.force_login(user_with_role(Role.CABINET_MEMBER))
+
+    html = client.get(reverse("cabinet:dashboard")).content.decode()
+
+    stored = set(DepartmentScore.objects.values_list("month", flat=True))
+    assert stored == {date(2026, 10, 1), date(2026, 9, 1)}
+    assert "Not ranked in September" not in html
+    moves = re.findall(
+        r'aria-label="(?:(?:Up|Down) \d+ places? since|Same place as in) September"', html
+    )
+    assert len(moves) == 3  # One for each of the three departments.
