@@ -39,6 +39,8 @@ from incidents.photos import PhotoRefused, VerifiedPhoto, photo_verify
 from incidents.selectors import uuid_holder
 from incidents.services import INJURY_DETAIL_TYPES, incident_create
 
+MY_REPORTS_SHOWN = 100  # The newest reports; older ones stay with the safety officers.
+
 
 @dataclass(frozen=True)
 class RefusedPhoto:
@@ -127,8 +129,10 @@ def report_done(request: HttpRequest, reference: str) -> HttpResponse:
 @login_required
 @require_GET
 def my_reports(request: HttpRequest) -> HttpResponse:
-    reports = own_reports(request.user).select_related("department")[:100]
-    return render(request, "incidents/my_reports.html", {"reports": reports})
+    shown = MY_REPORTS_SHOWN
+    reports = list(own_reports(request.user).select_related("department")[: shown + 1])
+    context = {"reports": reports[:shown], "shown": shown, "more": len(reports) > shown}
+    return render(request, "incidents/my_reports.html", context)
 
 
 @never_cache

@@ -69,7 +69,7 @@ TREND_MONTHS = 24
 ATTENTION_COUNT = 5
 LEADING_EVENT_COUNT = 5
 OPEN_ACTION_LIMIT = 5  # Rows that fit under the department page's charts.
-EXPOSURE_SOURCE = "Payroll hours by department-month (ExposureMonth)"
+EXPOSURE_SOURCE = "Payroll hours by department and month"
 
 # Short labels for the packet: the PDF's severity table and clock columns are narrow.
 SEVERITY_LABELS = {

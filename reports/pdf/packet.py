@@ -398,7 +398,7 @@ class _Writer:
                 [
                     self.para(item.label, "cell_bold" if index < 2 and item.count else "cell"),
                     self.para(format_count(item.count), "cell_right"),
-                    self.para(f"{100 * item.count / total:.0f}%", "cell_right"),
+                    self.para(_share_text(item.count, total), "cell_right"),
                     self.chart(charts.inline_bar, item.count / largest, bar_width, colour=colour),
                 ]
             )
@@ -972,6 +972,14 @@ class _Writer:
 
 
 # Layout helpers -----------------------------------------------------------------------
+
+
+def _share_text(count: int, total: int) -> str:
+    """A whole percentage, except that a few cases never read as none: '<1%', not '0%'."""
+    share = 100 * count / total
+    if count and share < 0.5:
+        return "<1%"
+    return f"{share:.0f}%"
 
 
 class _FirstRowsThatFit(Flowable):

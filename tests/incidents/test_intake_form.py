@@ -231,6 +231,18 @@ def test_it_lists_my_reports_with_their_status(client, employee):
     assert theirs.reference not in page
 
 
+def test_my_reports_says_when_it_lists_only_the_newest(client, employee, monkeypatch):
+    monkeypatch.setattr("incidents.views.MY_REPORTS_SHOWN", 2)
+    for _ in range(2):
+        IncidentFactory(reporter=employee)
+    page = client.get("/my-reports/").content.decode()
+    assert "newest reports" not in page
+    IncidentFactory(reporter=employee)
+    page = client.get("/my-reports/").content.decode()
+    assert "These are your 2 newest reports. For an older one, ask your safety officer." in page
+    assert page.count('class="card"') == 2
+
+
 def test_it_speaks_spanish_from_the_browser_language(client):
     # Without a profile (the anonymous form), the browser's Accept-Language decides.
     page = client.get("/report/anonymous/", headers={"Accept-Language": "es"}).content.decode()

@@ -242,3 +242,10 @@ def test_long_action_texts_list_fewer_rows_on_the_departments_page_not_a_page_mo
 def test_a_department_cannot_have_fewer_open_actions_than_it_lists(sample: PacketData):
     with pytest.raises(ValueError, match="cannot cover the 4 listed"):
         dataclasses.replace(sample.attention[0], open_action_count=3)
+
+
+@pytest.mark.parametrize(
+    ("count", "total", "text"), [(2, 1000, "<1%"), (0, 1000, "0%"), (5, 10, "50%"), (7, 1000, "1%")]
+)
+def test_a_few_cases_never_read_as_a_share_of_none(count, total, text):
+    assert packet_module._share_text(count, total) == text
