@@ -147,6 +147,9 @@ class PrivacyForm(forms.Form):
         return data
 
 
+SEARCH_MAX_LENGTH = 80
+
+
 class CodesForm(forms.Form):
     """Four text inputs, each checked against the full OIICS list (works without JavaScript)."""
 
@@ -155,17 +158,19 @@ class CodesForm(forms.Form):
         for family in FAMILIES:
             self.fields[family] = forms.CharField(
                 required=False,
-                max_length=6,
+                # Words to search for go in the same box as the code (see the case page).
+                max_length=SEARCH_MAX_LENGTH,
                 label=FAMILY_LABELS[family],
-                widget=forms.TextInput(
-                    attrs={"autocomplete": "off", "inputmode": "numeric", "class": "oiics-input"}
-                ),
+                widget=forms.TextInput(attrs={"autocomplete": "off", "class": "oiics-input"}),
             )
 
     def _clean_code(self, family: str) -> str:
         code = (self.cleaned_data.get(family) or "").strip()
         if code and oiics_get(family, code) is None:
-            raise forms.ValidationError(f"{code} is not an OIICS {FAMILY_LABELS[family]} code.")
+            raise forms.ValidationError(
+                f"“{code}” is not an OIICS {FAMILY_LABELS[family]} code: pick one from "
+                "the list that your words bring up, or type the code."
+            )
         return code
 
     def clean_nature(self):

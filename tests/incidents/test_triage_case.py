@@ -195,6 +195,12 @@ def test_it_validates_oiics_codes_against_the_list(client, officer, incident):
     client.force_login(officer)
     response = client.post(url("case-codes", incident), {"codes-event": "999999"})
     assert "is not an OIICS" in response.content.decode()
+    # Words typed to search but never picked are refused the same way, not as too long.
+    response = client.post(url("case-codes", incident), {"codes-event": "forklift tipped over"})
+    page = response.content.decode()
+    assert "forklift tipped over” is not an OIICS" in page
+    assert "pick one from the list" in page
+    assert 'maxlength="80"' in page
     client.post(url("case-codes", incident), {"codes-event": "4211", "codes-part": "512"})
     incident.refresh_from_db()
     assert (incident.oiics_event, incident.oiics_part) == ("4211", "512")
