@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from reports.models import BriefingPacket, PacketStatus
-from reports.selectors import month_label, month_shift
+from reports.selectors import month_label, month_shift, packet_generated_on
 from reports.services import packet_queue
 
 # How many months back "Build now" offers, counting back from last month.
@@ -52,7 +52,12 @@ def packet_list(request: HttpRequest) -> HttpResponse:
 @permission_required("reports.read_packet", raise_exception=True)
 def packet_detail(request: HttpRequest, month: date) -> HttpResponse:
     packet = _packet_for(month)
-    context = _context(request, packet=packet, refresh=packet.status in IN_PROGRESS)
+    context = _context(
+        request,
+        packet=packet,
+        refresh=packet.status in IN_PROGRESS,
+        generated_on=packet_generated_on(packet.month),
+    )
     if request.htmx:
         # The progress fragment polls this page; it stops polling once the build has ended.
         return render(request, "reports/packet_detail.html#status", context)
@@ -85,8 +90,13 @@ def packet_build(request: HttpRequest) -> HttpResponse:
     if month is None:
         messages.error(request, "Choose one of the months offered.")
         return redirect("reports:packet-list")
-    packet_queue(month=month, requested_by=request.user)
-    messages.success(request, f"The packet for {month:%B %Y} is being built.")
+    packet = packet_queue(month=month, requested_by=request.user)
+    # Without a broker (development), the build has already run by now.
+    packet.refresh_from_db(fields=["status"])
+    if packet.status == PacketStatus.PUBLISHED:
+        messages.success(request, f"The packet for {month:%B %Y} is built.")
+    else:
+        messages.success(request, f"The packet for {month:%B %Y} is being built.")
     target = redirect("reports:packet-detail", month=month)
     if request.htmx:
         return HttpResponseClientRedirect(target.url)

@@ -119,6 +119,26 @@ def test_it_queues_a_build_on_commit_and_shows_its_progress(
     page = client.get(response["Location"]).content.decode()
     assert 'hx-trigger="every 1500ms"' in page
     assert '<noscript><meta http-equiv="refresh"' in page
+    assert "The packet for October 2026 is being built." in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_says_built_when_the_build_ran_at_once(client, monkeypatch, time_machine):
+    # Without a broker (development) the task runs as it is queued.
+    time_machine.move_to("2026-11-20 10:00-08:00")
+
+    def build_now(month_iso):
+        BriefingPacket.objects.filter(month=month_iso).update(status=PacketStatus.PUBLISHED)
+
+    monkeypatch.setattr("reports.tasks.packet_build_task.delay", build_now)
+    client = _client_for(client, Role.RISK_MANAGER)
+
+    page = client.post(reverse("reports:packet-build"), {"month": "2026-10"}, follow=True)
+
+    html = page.content.decode()
+    assert "The packet for October 2026 is built." in html
+    assert "being built" not in html
+    assert "at the start of 2 November 2026" in html
 
 
 def test_it_stops_polling_once_the_packet_is_published(client, published):
