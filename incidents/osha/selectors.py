@@ -230,13 +230,21 @@ def log_rows(*, establishment: Establishment, year: int) -> list[LogRow]:
 
 
 def log_warnings(rows: list[LogRow]) -> tuple[str, ...]:
+    """What to put right before the log is posted or sent, printed on the log itself."""
+    warnings = []
     fallback = [row.case_number for row in rows if row.used_fallback_establishment]
-    if not fallback:
-        return ()
-    return (
-        f"{len(fallback)} case(s) name no establishment and were logged at the department's "
-        f"first establishment: {', '.join(fallback)}.",
-    )
+    if fallback:
+        warnings.append(
+            f"{len(fallback)} case(s) name no establishment and were logged at the department's "
+            f"first establishment: {', '.join(fallback)}."
+        )
+    nameless = [row.case_number for row in rows if row.employee_name == NAME_NOT_ON_FILE]
+    if nameless:
+        warnings.append(
+            f"{len(nameless)} case(s) have no name of the person hurt on file (column B): "
+            f"{', '.join(nameless)}. Enter the name on each case before the log is posted."
+        )
+    return tuple(warnings)
 
 
 @dataclass(frozen=True)

@@ -100,6 +100,33 @@ def test_it_logs_a_case_without_establishment_at_the_first_one_and_warns():
 
 
 @pytest.mark.django_db
+def test_it_warns_of_cases_without_the_name_of_the_person_hurt():
+    site = EstablishmentFactory()
+    named = IncidentFactory(
+        department=site.department,
+        establishment=site,
+        recordable=True,
+        occurred_at=_at(date(2025, 5, 5)),
+        reporter=user_with_role(Role.EMPLOYEE, department=site.department),
+    )
+    nameless = IncidentFactory(
+        department=site.department,
+        establishment=site,
+        recordable=True,
+        occurred_at=_at(date(2025, 6, 5)),
+        reporter=None,
+    )
+
+    rows = selectors.log_rows(establishment=site, year=2025)
+    warnings = selectors.log_warnings(rows)
+
+    assert len(warnings) == 1
+    assert nameless.reference in warnings[0]
+    assert named.reference not in warnings[0]
+    assert "no name of the person hurt" in warnings[0]
+
+
+@pytest.mark.django_db
 def test_it_shows_privacy_case_instead_of_the_name_in_column_b():
     site = EstablishmentFactory()
     reporter = user_with_role(Role.EMPLOYEE, department=site.department)
