@@ -228,11 +228,12 @@ def funnel_plot_svg(
         f'text-anchor="middle" fill="{INK}" font-size="13">{escape(y_label)}</text>'
     )
 
-    # Limits and the city's rate.
+    # Limits and the city's rate. A limit is drawn where it is, not held at the plot's edge:
+    # the clip path hides what runs off the top.
     out.append(f'<g clip-path="url(#{chart_id}-clip)" fill="none">')
     for curve in curves:
         coords = [
-            f"{_n(x_of(e))},{_n(y_of(r))}"
+            f"{_n(x_of(e))},{_n(top + plot_h * (1 - max(r, 0.0) / y_max))}"
             for e, r in zip(curve.exposures, curve.rates, strict=True)
             if e > 0 and r == r and math.isfinite(r)
         ]

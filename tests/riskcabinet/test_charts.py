@@ -114,3 +114,14 @@ def test_it_classifies_a_point_against_the_funnel_limits():
         "within",
         "below_inner",
     ]
+
+
+def test_a_limit_above_the_plot_runs_off_its_top_instead_of_along_it():
+    root = parse(funnel_svg())
+    top = min(float(node.get("y")) for node in root.iter(f"{SVG}rect") if node.get("y"))
+    upper = next(iter(root.iter(f"{SVG}polyline")))
+    ys = [float(pair.split(",")[1]) for pair in upper.get("points").split()]
+    # The 95% limit of 30 at 10,000 hours lies far above the axis (which ends near 11): its
+    # point sits above the plot, where the clip path hides it, not on the plot's top edge.
+    assert ys[0] < top - 100
+    assert ys[1] > top
