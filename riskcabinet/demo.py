@@ -315,13 +315,14 @@ def _history_rows_copy(model, *, at: str, by: str | None = None) -> None:
         if field.column in source_columns
     ]
     columns = ", ".join(quote(c) for c in copied)
-    date = quote(model._meta.get_field(at).column)
-    user = quote(model._meta.get_field(by).column) if by else "NULL"
+    date_column = quote(model._meta.get_field(at).column)
+    user_column = quote(model._meta.get_field(by).column) if by else "NULL"
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {quote(history_model._meta.db_table)} "
             f"({columns}, history_date, history_type, history_change_reason, history_user_id) "
-            f"SELECT {columns}, {date}, '+', NULL, {user} FROM {quote(model._meta.db_table)}"
+            f"SELECT {columns}, {date_column}, '+', NULL, {user_column} "
+            f"FROM {quote(model._meta.db_table)}"
         )
 
 
