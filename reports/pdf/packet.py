@@ -471,7 +471,10 @@ class _Writer:
         groups: dict[charts.FunnelPosition, list[str]] = {}
         for point in funnel.points:
             position = charts.funnel_position(point, funnel.limits)
-            groups.setdefault(position, []).append(point.department.name)
+            # With the code the chart labels the point by.
+            groups.setdefault(position, []).append(
+                f"{point.department.name} ({point.department.code})"
+            )
         parts = [
             f"Each point is a department; the city's rate is {format_rate(funnel.centre_rate)}. "
             "Points outside the curves differ from the city by more than chance."

@@ -249,3 +249,18 @@ def test_a_department_cannot_have_fewer_open_actions_than_it_lists(sample: Packe
 )
 def test_a_few_cases_never_read_as_a_share_of_none(count, total, text):
     assert packet_module._share_text(count, total) == text
+
+
+def test_the_funnel_caption_names_each_outlier_with_the_code_on_the_chart(sample: PacketData):
+    from reports.pdf import charts
+
+    funnel = sample.funnel
+    above = [
+        point.department
+        for point in funnel.points
+        if charts.funnel_position(point, funnel.limits) is charts.FunnelPosition.ABOVE_998
+    ]
+    assert above
+    text = " ".join(" ".join(_pages_text(build_packet_pdf(sample))).split())
+    for department in above:
+        assert f"{department.name} ({department.code})" in text
