@@ -15,7 +15,7 @@ import numpy as np
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from incidents.clocks import clocks_build_for
@@ -40,6 +40,7 @@ from incidents.models import (
 )
 from incidents.services import format_reference
 from riskcabinet.demo_city import DEPARTMENTS, OIICS_BY_TYPE, DemoDepartment
+from riskcabinet.inserts import HistoryRowCopy
 from riskcabinet.models import Department, ExposureMonth, Person
 from riskcabinet.roles import Role, roles_ensure
 
@@ -286,8 +287,8 @@ def demo_city_seed(*, seed: int = 7, months: int = 36, today: date | None = None
     _clocks_create(incidents=incidents, officer=users["officer"], rng=random.Random(seed + 1))
     # Every demo incident and clock gets its "created" history row, as if entered in the app:
     # a case by its reporter when it was reported, a clock when it started.
-    _history_rows_copy(Incident, at="reported_at", by="reporter")
-    _history_rows_copy(ComplianceClock, at="started_at")
+    HistoryRowCopy(Incident.history.model).copy_all(date_from="reported_at", user_from="reporter")
+    HistoryRowCopy(ComplianceClock.history.model).copy_all(date_from="started_at")
     return SeedSummary(
         departments=len(departments),
         exposure_months=len(exposure_rows),
@@ -297,33 +298,6 @@ def demo_city_seed(*, seed: int = 7, months: int = 36, today: date | None = None
         users=get_user_model().objects.count(),
         logins=tuple(logins),
     )
-
-
-def _history_rows_copy(model, *, at: str, by: str | None = None) -> None:
-    """Write a "created" history row for every row of `model`, in one INSERT ... SELECT, dated
-    by its field `at` and made by the user in its field `by` (nobody when None).
-
-    The same rows through django-simple-history's bulk helper cost most of the seed's time; the
-    history table holds the model's columns plus its own, so the database can copy them.
-    """
-    history_model = model.history.model
-    source_columns = {field.column for field in model._meta.concrete_fields}
-    quote = connection.ops.quote_name
-    copied = [
-        field.column
-        for field in history_model._meta.concrete_fields
-        if field.column in source_columns
-    ]
-    columns = ", ".join(quote(c) for c in copied)
-    date_column = quote(model._meta.get_field(at).column)
-    user_column = quote(model._meta.get_field(by).column) if by else "NULL"
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {quote(history_model._meta.db_table)} "
-            f"({columns}, history_date, history_type, history_change_reason, history_user_id) "
-            f"SELECT {columns}, {date_column}, '+', NULL, {user_column} "
-            f"FROM {quote(model._meta.db_table)}"
-        )
 
 
 def _establishments_create(departments: dict[str, Department]) -> dict[str, list[Establishment]]:

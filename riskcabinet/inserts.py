@@ -193,6 +193,30 @@ class HistoryRowCopy(CompiledPerDatabase):
                 written += cursor.rowcount
         return written
 
+    def copy_all(
+        self, *, date_from: str, user_from: str | None = None, using: str = "default"
+    ) -> int:
+        """Write the "created" history row of every stored row in one statement (a seeded
+        database), each dated by the row's own field ``date_from`` and made by the user in its
+        field ``user_from`` (nobody when None); return how many were written."""
+        statement = self._statement(using)
+        source = self.model._meta
+        quote = connections[using].ops.quote_name
+        own = {
+            "history_date": quote(source.get_field(date_from).column),
+            "history_type": "'+'",
+            "history_user": quote(source.get_field(user_from).column) if user_from else "NULL",
+            "history_change_reason": "NULL",
+        }
+        selected = [*statement.sources, *(own[field.name] for field in statement.own_fields)]
+        with connections[using].cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {quote(self.history_model._meta.db_table)} "
+                f"({', '.join(statement.columns)}) "
+                f"SELECT {', '.join(selected)} FROM {quote(source.db_table)}"
+            )
+            return cursor.rowcount
+
     def select_list(self, source: str, *, using: str = "default") -> tuple[str, str]:
         """The history table's column list and the SELECT list that fills it from ``source`` (a
         table or a ``WITH`` query holding the row's columns under their own names), for a copy

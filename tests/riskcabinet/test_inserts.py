@@ -9,7 +9,7 @@ from django.db.models import F
 from django.db.models.signals import post_save, pre_save
 from django.utils import timezone
 
-from incidents.models import Incident, Severity, Status
+from incidents.models import ComplianceClock, Incident, Severity, Status
 from riskcabinet.inserts import HistoryRowCopy, RowInsert
 from tests.factories import DepartmentFactory, UserFactory
 
@@ -165,3 +165,27 @@ def test_it_copies_many_rows_at_once_in_statements_of_500_keys():
     assert {k: v for k, v in stored(HistoricalIncident, copied.pk).items() if k in CASE} == {
         k: v for k, v in stored(Incident, last.pk).items() if k in CASE
     }
+
+
+def test_it_copies_every_row_dated_and_signed_by_the_rows_own_columns():
+    department = DepartmentFactory()
+    reporter = UserFactory()
+    cases = [new_case(department, f"INC-2026-{n:06d}") for n in range(1, 4)]
+    for days, case in enumerate(cases):
+        case.reported_at = NOW - timedelta(days=days)
+    cases[0].reporter = reporter
+    Incident.objects.bulk_create(cases)
+
+    written = copy_history.copy_all(date_from="reported_at", user_from="reporter")
+
+    assert written == 3
+    for case in cases:
+        row = case.history.get()
+        assert (row.history_type, row.history_change_reason) == ("+", None)
+        assert row.history_date == case.reported_at
+        assert row.history_user_id == case.reporter_id  # Nobody for the cases without one.
+        assert {k: v for k, v in stored(HistoricalIncident, row.pk).items() if k in CASE} == {
+            k: v for k, v in stored(Incident, case.pk).items() if k in CASE
+        }
+    clocks_written = HistoryRowCopy(ComplianceClock.history.model).copy_all(date_from="started_at")
+    assert clocks_written == 0
