@@ -9,6 +9,7 @@ on an office printer.
 from __future__ import annotations
 
 import io
+import math
 from collections.abc import Sequence
 from datetime import date, time
 from xml.sax.saxutils import escape
@@ -41,7 +42,12 @@ ZEBRA = colors.HexColor("#F8F9FB")
 REGULAR = "Helvetica"
 BOLD = "Helvetica-Bold"
 CHECK = "X"
+# A case row is at least ROW_HEIGHT points tall, and grows to show all of its text; a page of the
+# log has room for ROWS_PER_PAGE rows of the least height, and for fewer when rows are taller.
 ROWS_PER_PAGE = 11
+ROW_HEIGHT = 30
+_ROWS_SPACE = ROWS_PER_PAGE * ROW_HEIGHT
+_CELL_PADDING = 3  # left and right, and (below) 2.5 above and below
 
 _CELL = ParagraphStyle("cell", fontName=REGULAR, fontSize=7.2, leading=8.6, textColor=INK)
 _CELL_CENTER = ParagraphStyle("cell-center", parent=_CELL, alignment=TA_CENTER)
@@ -157,15 +163,17 @@ def _log_header_rows() -> list[list]:
 
 
 def _log_row_cells(row: LogRow) -> list:
+    """A case's cells. The text is given whole; only a pathological length is cut, so that one
+    row always fits on a page (the CSV export has every character)."""
     outcome_marks = [CHECK if row.outcome == outcome else "" for outcome in Outcome]
     type_marks = [CHECK if row.case_type == kind else "" for kind in CaseType]
     return [
         _p(row.case_number),
-        _p(_clip(row.employee_name, 40)),
-        _p(_clip(row.job_title, 40)),
+        _p(_clip(row.employee_name, 120)),
+        _p(_clip(row.job_title, 120)),
         _p(_fmt_date(row.date_of_injury), _CELL_CENTER),
-        _p(_clip(row.where_occurred, 60)),
-        _p(_clip(row.description, 130)),
+        _p(_clip(row.where_occurred, 240)),
+        _p(_clip(row.description, 500)),
         *outcome_marks,
         _number(row.days_away) if row.days_away else "",
         _number(row.days_restricted) if row.days_restricted else "",
@@ -190,8 +198,33 @@ def _log_totals(rows: Sequence[LogRow], label: str) -> list:
     ]
 
 
-def _log_table(rows: Sequence[LogRow], totals: list[list]) -> Table:
-    data = _log_header_rows() + [_log_row_cells(row) for row in rows] + totals
+def _row_height(cells: list) -> float:
+    """The height a row of cells needs: the tallest wrapped paragraph, at least ROW_HEIGHT."""
+    needed = max(
+        cell.wrap(width - 2 * _CELL_PADDING, _ROWS_SPACE)[1]
+        for cell, width in zip(cells, _LOG_WIDTHS, strict=False)
+        if isinstance(cell, Paragraph)
+    )
+    return max(ROW_HEIGHT, math.ceil(needed + 5))
+
+
+def _log_pages(rows: Sequence[LogRow]) -> list[list[tuple[list, float]]]:
+    """The rows' cells and heights, page by page: as many rows as fit in a page's room."""
+    pages: list[list[tuple[list, float]]] = [[]]
+    used = 0.0
+    for row in rows:
+        cells = _log_row_cells(row)
+        height = _row_height(cells)
+        if pages[-1] and used + height > _ROWS_SPACE:
+            pages.append([])
+            used = 0.0
+        pages[-1].append((cells, height))
+        used += height
+    return pages
+
+
+def _log_table(rows: Sequence[tuple[list, float]], totals: list[list]) -> Table:
+    data = _log_header_rows() + [cells for cells, _height in rows] + totals
     first_total = 2 + len(rows)
     style = [
         ("FONT", (0, 0), (-1, -1), REGULAR, 7.2),
@@ -211,8 +244,8 @@ def _log_table(rows: Sequence[LogRow], totals: list[list]) -> Table:
         ("SPAN", (12, 0), (17, 0)),
         ("TOPPADDING", (0, 0), (-1, -1), 2.5),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
-        ("LEFTPADDING", (0, 0), (-1, -1), 3),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+        ("LEFTPADDING", (0, 0), (-1, -1), _CELL_PADDING),
+        ("RIGHTPADDING", (0, 0), (-1, -1), _CELL_PADDING),
         ("LINEABOVE", (0, first_total), (-1, first_total), 0.9, INK),
         ("FONT", (6, first_total), (-1, -1), BOLD, 7.5),
         ("SPAN", (0, first_total), (5, first_total)),
@@ -223,8 +256,7 @@ def _log_table(rows: Sequence[LogRow], totals: list[list]) -> Table:
     for index in range(len(rows)):
         if index % 2:
             style.append(("BACKGROUND", (0, 2 + index), (-1, 2 + index), ZEBRA))
-    # Fixed row heights keep every page's grid the same, like the paper form.
-    heights = [24, 84] + [30] * len(rows) + [16] * len(totals)
+    heights = [24, 84] + [height for _cells, height in rows] + [16] * len(totals)
     table = Table(data, colWidths=_LOG_WIDTHS, rowHeights=heights, repeatRows=0)
     table.setStyle(TableStyle(style))
     return table
@@ -239,20 +271,24 @@ def form_300_pdf(
     rows: Sequence[LogRow],
     warnings: Sequence[str] = (),
 ) -> bytes:
-    """The 300 log: one page per eleven cases, each page with its totals; the last page also
-    carries the year's totals, which must match the 300A."""
+    """The 300 log: up to eleven cases a page (fewer when their text needs taller rows), each
+    page with its totals; the last page also carries the year's totals, which must match the
+    300A."""
     buffer = io.BytesIO()
     width, height = landscape(legal)
     canvas = Canvas(buffer, pagesize=(width, height), pageCompression=1, invariant=1)
     canvas.setTitle(f"OSHA Form 300 {year} {establishment_name}")
     canvas.setAuthor("riskcabinet")
-    pages = [rows[i : i + ROWS_PER_PAGE] for i in range(0, len(rows), ROWS_PER_PAGE)] or [[]]
-    for number, page_rows in enumerate(pages, start=1):
+    pages = _log_pages(rows)
+    start = 0
+    for number, page in enumerate(pages, start=1):
+        page_rows = rows[start : start + len(page)]
+        start += len(page)
         _log_page_header(canvas, width, height, establishment_name, city, state, year)
         totals = [_log_totals(page_rows, "Page totals")]
         if number == len(pages) and len(pages) > 1:
             totals.append(_log_totals(rows, f"Totals for {year}"))
-        table = _log_table(page_rows, totals)
+        table = _log_table(page, totals)
         _, table_height = table.wrapOn(canvas, width, height)
         top = height - 1.28 * inch
         table.drawOn(canvas, 0.4 * inch, top - table_height)

@@ -195,6 +195,43 @@ def test_it_prints_page_totals_on_every_page_of_the_300():
     assert "Sanitation Yard" in reader.pages[1].extract_text()
 
 
+def test_it_prints_the_whole_description_of_a_case_on_the_300():
+    description = (
+        "Multiple traumatic injuries and disorders, unspecified, head, neck and shoulders; "
+        "powered industrial trucks, forklifts, n.e.c., struck while reversing in the yard "
+        "with its load raised above the operator's line of sight"
+    )
+    rows = [_log_row(description=description)]
+
+    content = forms_pdf.form_300_pdf(
+        establishment_name="Sanitation Yard", city="Los Angeles", state="CA", year=2025, rows=rows
+    )
+    text = " ".join(_pdf_text(content).split())
+
+    assert "operator's line of sight" in text
+    assert "\u2026" not in text
+
+
+def test_it_gives_tall_rows_their_room_and_keeps_every_case_with_its_totals():
+    long_text = "Laceration, right hand; box cutter slipped while opening a carton. " * 4
+    rows = [
+        _log_row(case_number=f"INC-2025-{n:06d}", description=long_text, days_away=n)
+        for n in range(1, 12)
+    ]
+
+    content = forms_pdf.form_300_pdf(
+        establishment_name="Sanitation Yard", city="Los Angeles", state="CA", year=2025, rows=rows
+    )
+    pages = [page.extract_text() for page in PdfReader(io.BytesIO(content)).pages]
+
+    # Eleven one-line cases fit on one page; these need about seven lines each.
+    assert len(pages) == 3
+    printed = [n for page in pages for n in range(1, 12) if f"INC-2025-{n:06d}" in page]
+    assert printed == list(range(1, 12))
+    assert "Totals for 2025" in pages[-1]
+    assert "66" in pages[-1]  # days away, 1 + 2 + ... + 11
+
+
 def test_it_keeps_forms_pdf_free_of_django():
     source = Path(forms_pdf.__file__).read_text()
     imported = {
