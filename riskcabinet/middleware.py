@@ -8,6 +8,8 @@ from django.http import HttpResponse, JsonResponse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from riskcabinet.roles import Role, role_of
+
 logger = logging.getLogger(__name__)
 
 LANGUAGE_SESSION_KEY = "riskcabinet_language"
@@ -35,6 +37,40 @@ class PreferredLanguageMiddleware:
             if language and translation.check_for_language(language):
                 request.COOKIES[cookie_name] = language
         return self.get_response(request)
+
+
+# The pages of these URL namespaces (triage, OSHA logs, the cabinet, its packets, the admin)
+# are written in English only. The employee pages (the report form, My reports) speak Spanish too.
+ENGLISH_ONLY_NAMESPACES = frozenset({"triage", "osha", "cabinet", "reports", "admin"})
+
+
+class EnglishOnlyPagesMiddleware:
+    """Shows the English-only pages in English whole, whatever language the employee pages are
+    read in: otherwise a Spanish reader got an English page under a Spanish menu, with Spanish
+    month names inside English sentences. The language chosen is kept for the employee pages,
+    and for the refusal an employee (or a visitor) gets at a staff address. On an English-only
+    page, ``request.english_only`` tells the header not to offer a switch that would change
+    nothing.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        match = request.resolver_match
+        english_only = (
+            bool(match and match.namespaces)
+            and match.namespaces[0] in ENGLISH_ONLY_NAMESPACES
+            and role_of(request.user) not in (None, Role.EMPLOYEE)
+        )
+        request.english_only = english_only
+        if english_only:
+            translation.activate("en")
+            request.LANGUAGE_CODE = "en"
+        return None
 
 
 class DatabaseUnavailableMiddleware:

@@ -51,6 +51,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "riskcabinet.middleware.PreferredLanguageMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "riskcabinet.middleware.EnglishOnlyPagesMiddleware",
     "django.middleware.gzip.GZipMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
