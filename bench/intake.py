@@ -8,7 +8,9 @@ Run with ``python bench/intake.py``. It prints:
   incidents created against the number of distinct reports sent (duplicates are resends of an
   already-sent client UUID, as the offline queue does). Each database is measured twice, as a
   phone sends a report without photos: through the offline queue (a JSON answer) and online
-  through the form (htmx, the confirmation fragment as the answer), both URL-encoded.
+  through the form (htmx, the confirmation fragment as the answer), both URL-encoded;
+- the CPU time each POST cost gunicorn's workers, the clients and (on PostgreSQL) the database
+  server, which share the machine's cores.
 Targets on a 2-core machine: page <= 60 KB compressed, p95 <= 150 ms, zero lost, zero doubled.
 """
 
@@ -107,6 +109,21 @@ def _cpu_seconds(pid: int) -> float:
     """User plus system CPU time of a process, from /proc (Linux)."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def postgres_cpu_seconds() -> float:
+    """CPU time so far of the PostgreSQL server's processes on this machine (its backends
+    included), from /proc: the third party to the two cores, beside gunicorn and the clients."""
+    total = 0.0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            if (entry / "comm").read_text().strip() == "postgres":
+                total += _cpu_seconds(int(entry.name))
+        except (OSError, ValueError):
+            continue
+    return total
 
 
 class Server:
@@ -314,7 +331,9 @@ def together(functions) -> None:
         thread.join()
 
 
-def load(server: Server, label: str, count_incidents, *, online: bool = False) -> None:
+def load(
+    server: Server, label: str, count_incidents, *, online: bool = False, database_cpu=None
+) -> None:
     base = server.url
     warm_up(base)
     phones = [Phone(base, f"bench{n}") for n in range(CLIENTS)]
@@ -344,22 +363,29 @@ def load(server: Server, label: str, count_incidents, *, online: bool = False) -
             previous = client_uuid
 
     server_cpu, client_cpu = server.cpu_seconds(), time.process_time()
+    database_cpu_before = database_cpu() if database_cpu else 0.0
     started = time.perf_counter()
     together([functools.partial(run, phone) for phone in phones])
     wall = time.perf_counter() - started
     server_cpu = server.cpu_seconds() - server_cpu
     client_cpu = time.process_time() - client_cpu
+    database_seconds = database_cpu() - database_cpu_before if database_cpu else None
     created = count_incidents() - before
     posts = len(latencies)
     p95 = statistics.quantiles(latencies, n=20)[-1] * 1000
     median = statistics.median(latencies) * 1000
     lost = max(0, len(sent_uuids) - created)
     doubled = max(0, created - len(sent_uuids))
+    database = (
+        f"PostgreSQL {database_seconds / posts * 1000:.1f} ms, "
+        if database_seconds is not None
+        else ""
+    )
     print(f"{label}: {CLIENTS} clients, {posts} POSTs ({posts - len(sent_uuids)} resends)")
     print(f"  {posts / wall:.0f} POSTs/s   median {median:.0f} ms   p95 {p95:.0f} ms")
     # With both sides on one 2-core machine, p95 is bounded by how much CPU each POST costs.
     print(
-        f"  CPU per POST: gunicorn workers {server_cpu / posts * 1000:.1f} ms, "
+        f"  CPU per POST: gunicorn workers {server_cpu / posts * 1000:.1f} ms, {database}"
         f"these clients {client_cpu / posts * 1000:.1f} ms; "
         f"load average {os.getloadavg()[0]:.1f}"
     )
@@ -407,9 +433,15 @@ def main() -> None:
             with psycopg.connect(url) as db:
                 return db.execute("select count(*) from incidents_incident").fetchone()[0]
 
-        load(server, "PostgreSQL, offline queue", count_postgres)
+        load(server, "PostgreSQL, offline queue", count_postgres, database_cpu=postgres_cpu_seconds)
         print()
-        load(server, "PostgreSQL, online form (htmx)", count_postgres, online=True)
+        load(
+            server,
+            "PostgreSQL, online form (htmx)",
+            count_postgres,
+            online=True,
+            database_cpu=postgres_cpu_seconds,
+        )
     finally:
         server.stop()
 
