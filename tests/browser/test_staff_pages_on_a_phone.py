@@ -1,0 +1,80 @@
+"""The staff pages an officer or a risk manager opens on a phone fit its width: wide tables
+become stacked rows instead of pushing the whole page sideways."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from riskcabinet.roles import Role
+from tests.browser.conftest import sign_in
+from tests.factories import (
+    ClaimFactory,
+    CorrectiveActionFactory,
+    DepartmentFactory,
+    IncidentFactory,
+    user_with_role,
+)
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PHONE_WIDTH = 390
+
+
+@pytest.fixture
+def case():
+    department = DepartmentFactory(name="Police", code="LAPD")
+    incident = IncidentFactory(department=department)
+    ClaimFactory(incident=incident, claim_number="WC24-000525")
+    for days in (-30, 5):
+        CorrectiveActionFactory(
+            incident=incident,
+            description="Post de-escalation guidance and panic buttons at the counter.",
+            control_level="ppe",
+            due_on=timezone.localdate() + timedelta(days=days),
+        )
+    user_with_role(Role.RISK_MANAGER, username="manager")
+    return incident
+
+
+def _page_width(page) -> int:
+    return page.evaluate("document.documentElement.scrollWidth")
+
+
+def _right_edge(locator) -> float:
+    box = locator.bounding_box()
+    return box["x"] + box["width"]
+
+
+def test_the_case_page_fits_a_phone(phone, base_url, case):
+    page = phone().new_page()
+    sign_in(page, base_url, "manager", next="/triage/")
+
+    page.goto(f"{base_url}/triage/{case.reference}/")
+
+    assert page.locator("h1").first.is_visible()
+    assert _page_width(page) <= PHONE_WIDTH
+
+
+def test_the_claims_of_a_case_read_as_labelled_rows_on_a_phone(phone, base_url, case):
+    page = phone().new_page()
+    sign_in(page, base_url, "manager", next="/triage/")
+
+    page.goto(f"{base_url}/triage/{case.reference}/")
+    cell = page.locator(".claims__table td[data-label='Total incurred']")
+
+    assert _right_edge(cell) <= PHONE_WIDTH
+    label = cell.evaluate("cell => getComputedStyle(cell, '::before').content")
+    assert label == '"Total incurred: "'
+
+
+def test_a_departments_open_actions_read_as_labelled_rows_on_a_phone(phone, base_url, case):
+    page = phone().new_page()
+    sign_in(page, base_url, "manager", next="/triage/")
+
+    page.goto(f"{base_url}/cabinet/departments/LAPD/")
+    levels = page.locator(".actions-table td[data-label='Control level']")
+
+    assert levels.count() == 2
+    assert all(_right_edge(levels.nth(n)) <= PHONE_WIDTH for n in range(2))
+    assert _page_width(page) <= PHONE_WIDTH
