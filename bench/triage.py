@@ -67,7 +67,8 @@ def incidents_load(total: int) -> None:
     from django.db import connection
 
     from incidents.models import ClockKind, ComplianceClock, Incident, IncidentType, Severity
-    from riskcabinet.demo import NARRATIVES, PLACES
+    from riskcabinet.demo import PLACES
+    from riskcabinet.demo_city import STORIES
     from riskcabinet.models import Department
 
     present = Incident.objects.count()
@@ -105,7 +106,7 @@ def incidents_load(total: int) -> None:
             "reported_at": reported,
             "learned_at": reported,
             "location_text": rng.choice(PLACES),
-            "narrative": rng.choice(NARRATIVES[kind]),
+            "narrative": rng.choice(STORIES[kind]).narrative,
             "severity": severity,
             "status": status,
             "clock_due_at": due,

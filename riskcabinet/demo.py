@@ -39,7 +39,7 @@ from incidents.models import (
     Treatment,
 )
 from incidents.services import format_reference
-from riskcabinet.demo_city import DEPARTMENTS, OIICS_BY_TYPE, DemoDepartment
+from riskcabinet.demo_city import DEPARTMENTS, STORIES, DemoDepartment, Story
 from riskcabinet.inserts import HistoryRowCopy
 from riskcabinet.models import Department, ExposureMonth, Person
 from riskcabinet.roles import Role, roles_ensure
@@ -68,49 +68,6 @@ TREATMENT_FOR_SEVERITY = {
     "none": Treatment.NONE,
 }
 
-NARRATIVES: dict[str, tuple[str, ...]] = {
-    IncidentType.INJURY_ILLNESS: (
-        "Lifting a full bin onto the truck lift, felt a sharp pain in the lower back.",
-        "Slipped on wet pavement near the yard gate and fell, landing on the right knee.",
-        "Cut the left hand on the edge of a sheet-metal panel while moving it.",
-        "Tripped over a hose in the work area and twisted the ankle.",
-        "Pulled a shoulder muscle while dragging a heavy tree limb to the chipper.",
-        "A box fell from an upper shelf in the storeroom and struck the shoulder.",
-        "Strained the neck and back after hours of repetitive overhead work.",
-        "Fell from the second step of a ladder while changing a fixture.",
-    ),
-    IncidentType.VEHICLE: (
-        "City truck was rear-ended at a red light; driver had neck pain afterwards.",
-        "Backing the packer truck in an alley, struck a parked car. No one hurt.",
-        "Another driver ran a stop sign and hit the side of the city pickup.",
-        "Sideswiped a utility pole while turning into a narrow street.",
-    ),
-    IncidentType.ASSAULT: (
-        "A member of the public became angry at the counter, shouted threats and threw a chair.",
-        "Patron pushed the employee to the ground when asked to leave the building.",
-        "Suspect resisted during an arrest and kicked the officer in the knee.",
-        "A man followed the crew to the truck yelling threats; police were called.",
-        "Bitten on the forearm by a loose dog while on the route.",
-    ),
-    IncidentType.EXPOSURE: (
-        "Felt dizzy and nauseous after several hours working in high heat at the park.",
-        "Splash of cleaning chemical reached the eyes while refilling a sprayer.",
-        "Needlestick from a discarded syringe while clearing an encampment.",
-        "Inhaled fumes from a leaking container in the maintenance shop.",
-    ),
-    IncidentType.NEAR_MISS: (
-        "A pallet shifted on the forklift and nearly fell on a coworker.",
-        "Car ran through the work zone cones and almost hit the flagger.",
-        "Found a frayed extension cord in use at the service counter.",
-        "Loose handrail on the stairs to the mezzanine almost caused a fall.",
-        "Trench wall partly collapsed while the crew was out of it.",
-    ),
-    IncidentType.PROPERTY_DAMAGE: (
-        "Falling branch dented the roof of the crew cab.",
-        "Water leak in the ceiling damaged computers at the front desk.",
-        "Mower blade threw a rock that cracked a window of the park office.",
-    ),
-}
 PLACES = (
     "Central yard, 1149 S Broadway",
     "Van Nuys Blvd and Victory Blvd",
@@ -218,6 +175,26 @@ def _load_codes(family: str) -> set[str]:
         return {row["CASE_CODE"].strip() for row in csv.DictReader(handle)}
 
 
+def stories_check() -> None:
+    """Raises ValueError naming the first demo story with a code missing from the shipped OIICS
+    lists, or a severity that is not one."""
+    codes = {family: _load_codes(family) for family in ("event", "nature", "part", "source")}
+    for kind, stories in STORIES.items():
+        for story in stories:
+            if story.worst not in SEVERITY_ORDER:
+                raise ValueError(f"{kind}: {story.narrative!r}: no severity {story.worst!r}")
+            for family, code in story.oiics().items():
+                if code not in codes[family]:
+                    raise ValueError(f"{kind}: {story.narrative!r}: no {family} code {code!r}")
+
+
+def _story_for(kind: str, severity: str, rng: random.Random) -> Story:
+    """A story of this type that can be as bad as ``severity``, the common ones more often."""
+    rank = SEVERITY_ORDER.index(severity)
+    fitting = [s for s in STORIES[kind] if SEVERITY_ORDER.index(s.worst) <= rank]
+    return rng.choices(fitting, weights=[story.weight for story in fitting])[0]
+
+
 def _month_starts(end: date, months: int) -> list[date]:
     starts = []
     year, month = end.year, end.month
@@ -241,11 +218,7 @@ def demo_city_seed(*, seed: int = 7, months: int = 36, today: date | None = None
     today = today or timezone.localdate()
     month_starts = _month_starts(today.replace(day=1), months + 1)  # The current month too.
     roles_ensure()
-    codes = {family: _load_codes(family) for family in ("event", "nature", "part", "source")}
-    oiics = {
-        kind: {fam: tuple(c for c in cands if c in codes[fam]) for fam, cands in fams.items()}
-        for kind, fams in OIICS_BY_TYPE.items()
-    }
+    stories_check()
 
     # Departments, establishments and exposure.
     departments: dict[str, Department] = {}
@@ -266,7 +239,6 @@ def demo_city_seed(*, seed: int = 7, months: int = 36, today: date | None = None
         month_starts=month_starts,
         today=today,
         employees_by_dept=employees_by_dept,
-        oiics=oiics,
         rng=rng,
         nprng=nprng,
     )
@@ -501,7 +473,6 @@ def _incidents_build(
     month_starts,
     today,
     employees_by_dept,
-    oiics,
     rng,
     nprng,
 ):
@@ -565,8 +536,8 @@ def _incidents_build(
         if severity in ("restricted", "days_away"):
             days_restricted = min(180, int(nprng.lognormal(2.0, 0.8)) + 1)
         status = _status_for_age(age_days, rng)
-        codes = oiics.get(kind, {})
-        narrative = rng.choice(NARRATIVES[kind])
+        story = _story_for(kind, severity, rng)
+        codes = story.oiics() if status != Status.NEW else {}
         privacy = kind == IncidentType.ASSAULT and rng.random() < 0.02
         incidents.append(
             Incident(
@@ -581,7 +552,9 @@ def _incidents_build(
                 reported_at=reported,
                 learned_at=reported,
                 location_text=rng.choice(PLACES),
-                narrative=narrative,
+                narrative=story.narrative,
+                body_part=story.body_part,
+                injury_kind=story.injury_kind,
                 involved_people="Crew partner saw it." if rng.random() < 0.4 else "",
                 treatment=TREATMENT_FOR_SEVERITY[severity],
                 severity=severity,
@@ -589,10 +562,10 @@ def _incidents_build(
                 privacy_case=privacy,
                 days_away=days_away,
                 days_restricted=days_restricted,
-                oiics_event=rng.choice(codes["event"]) if codes and status != Status.NEW else "",
-                oiics_nature=rng.choice(codes["nature"]) if codes and status != Status.NEW else "",
-                oiics_part=rng.choice(codes["part"]) if codes and status != Status.NEW else "",
-                oiics_source=rng.choice(codes["source"]) if codes and status != Status.NEW else "",
+                oiics_event=codes.get("event", ""),
+                oiics_nature=codes.get("nature", ""),
+                oiics_part=codes.get("part", ""),
+                oiics_source=codes.get("source", ""),
                 state_reportable=severity in ("fatality", "hospitalization"),
                 state_reported_at=reported + timedelta(hours=rng.uniform(1, 7))
                 if severity in ("fatality", "hospitalization") and status != Status.NEW

@@ -153,31 +153,213 @@ DEPARTMENTS: tuple[DemoDepartment, ...] = (
     ),
 )
 
-# OIICS v2.01 codes typical of each incident type: (event, nature, part, source) candidates.
-# The seed keeps only codes present in the shipped code lists.
-OIICS_BY_TYPE: dict[str, dict[str, tuple[str, ...]]] = {
-    "injury_illness": {
-        "event": ("7111", "711", "4210", "420", "6230", "624", "72", "41", "430", "641"),
-        "nature": ("1230", "123", "111", "132", "143", "133"),
-        "part": ("322", "41", "512", "441", "442", "43", "52", "20", "80"),
-        "source": ("2114", "21", "66", "662", "74", "70", "56"),
-    },
-    "assault": {
-        "event": ("1113", "1117", "1214", "1112", "1313"),
-        "nature": ("143", "132", "162", "18", "1230"),
-        "part": ("10", "130", "41", "441", "80", "20"),
-        "source": ("56", "560", "5152"),
-    },
-    "vehicle": {
-        "event": ("26", "260", "2410", "24", "6213"),
-        "nature": ("1230", "143", "18", "162"),
-        "part": ("20", "322", "41", "80", "10"),
-        "source": ("842", "84"),
-    },
-    "exposure": {
-        "event": ("531", "552", "5520", "61"),
-        "nature": ("1725", "1961", "1960", "133"),
-        "part": ("80", "132", "44", "10"),
-        "source": ("33", "1", "10"),
-    },
+
+@dataclass(frozen=True)
+class Story:
+    """One kind of demo report: what the employee wrote, the body part and injury in their own
+    words, and the OIICS v2.01 codes an officer gives it, as "event nature part source" (none
+    for a report without an injury). ``worst`` is the worst severity (a ``Severity`` value)
+    such a report plausibly reaches, so a slip onto a knee is never a fatality. ``weight`` is how
+    common it is against the other stories of its type that fit a case's severity."""
+
+    narrative: str
+    worst: str = "none"
+    body_part: str = ""
+    injury_kind: str = ""
+    codes: str = ""
+    weight: float = 1.0
+
+    def oiics(self) -> dict[str, str]:
+        """The codes by family: event, nature, part and source (empty without an injury)."""
+        return dict(zip(("event", "nature", "part", "source"), self.codes.split(), strict=False))
+
+
+STORIES: dict[str, tuple[Story, ...]] = {
+    "injury_illness": (
+        Story(
+            "Lifting a full bin onto the truck lift, felt a sharp pain in the lower back.",
+            "days_away",
+            "Lower back",
+            "Strain",
+            "7111 1233 322 2118",
+            weight=1.5,
+        ),
+        Story(
+            "Slipped on wet pavement near the yard gate and fell, landing on the right knee.",
+            "days_away",
+            "Right knee",
+            "Bruise",
+            "422 143 512 6652",
+            weight=1.3,
+        ),
+        Story(
+            "Cut the left hand on the edge of a sheet-metal panel while moving it.",
+            "medical",
+            "Left hand",
+            "Cut",
+            "6312 132 441 4135",
+        ),
+        Story(
+            "Tripped over a hose in the work area and twisted the ankle.",
+            "restricted",
+            "Ankle",
+            "Sprain",
+            "4213 1232 52 2122",
+        ),
+        Story(
+            "Pulled a shoulder muscle while dragging a heavy tree limb to the chipper.",
+            "days_away",
+            "Shoulder",
+            "Strain",
+            "7121 1233 41 5873",
+            weight=0.8,
+        ),
+        Story(
+            "A box fell from an upper shelf in the storeroom and struck the shoulder.",
+            "restricted",
+            "Shoulder",
+            "Bruise",
+            "6230 143 41 2114",
+            weight=0.6,
+        ),
+        Story(
+            "Strained the neck and back after hours of repetitive overhead work.",
+            "restricted",
+            "Neck and back",
+            "Strain",
+            "7312 1233 84 562",
+            weight=0.7,
+        ),
+        Story(
+            "Fell from the second step of a ladder while changing a fixture.",
+            "hospitalization",
+            "Wrist",
+            "Fracture",
+            "4331 111 43 742",
+            weight=0.4,
+        ),
+        Story(
+            "Struck by a passing car while setting out traffic cones in the lane.",
+            "fatality",
+            "Legs, hip and head",
+            "Several injuries",
+            "2412 1830 80 841",
+            weight=0.04,
+        ),
+    ),
+    "vehicle": (
+        Story(
+            "City truck was rear-ended at a red light; driver had neck pain afterwards.",
+            "days_away",
+            "Neck",
+            "Whiplash",
+            "2614 125 20 842",
+        ),
+        Story(
+            "Backing the packer truck in an alley, struck a parked car. No one hurt.", weight=1.2
+        ),
+        Story(
+            "Another driver ran a stop sign and hit the side of the city pickup.",
+            "fatality",
+            "Head, chest and arm",
+            "Several injuries",
+            "2613 1830 80 843",
+            weight=0.4,
+        ),
+        Story(
+            "Sideswiped a utility pole while turning into a narrow street.",
+            "first_aid",
+            "Arm",
+            "Bruise",
+            "2622 143 42 842",
+            weight=0.8,
+        ),
+    ),
+    "assault": (
+        Story(
+            "A member of the public became angry at the counter, shouted threats and threw a "
+            "chair.",
+            "medical",
+            "Arm",
+            "Bruise",
+            "1113 143 42 575",
+        ),
+        Story(
+            "Patron pushed the employee to the ground when asked to leave the building.",
+            "days_away",
+            "Wrist",
+            "Sprain",
+            "1113 1232 43 575",
+        ),
+        Story(
+            "Suspect resisted during an arrest and kicked the officer in the knee.",
+            "days_away",
+            "Knee",
+            "Bruise",
+            "1113 143 512 5770",
+        ),
+        Story("A man followed the crew to the truck yelling threats; police were called."),
+        Story(
+            "Bitten on the forearm by a loose dog while on the route.",
+            "medical",
+            "Forearm",
+            "Bite",
+            "1313 133 423 515",
+            weight=0.6,
+        ),
+        Story(
+            "A driver fired at the officers during a traffic stop; one officer was hit in the "
+            "chest.",
+            "fatality",
+            "Chest",
+            "Gunshot wound",
+            "1111 134 310 7811",
+            weight=0.03,
+        ),
+    ),
+    "exposure": (
+        Story(
+            "Felt dizzy and nauseous after several hours working in high heat at the park.",
+            "hospitalization",
+            "Whole body",
+            "Heat illness",
+            "531 1725 6 926",
+        ),
+        Story(
+            "Splash of cleaning chemical reached the eyes while refilling a sprayer.",
+            "days_away",
+            "Eyes",
+            "Chemical burn",
+            "5544 1511 132 183",
+            weight=0.8,
+        ),
+        Story(
+            "Needlestick from a discarded syringe while clearing an encampment.",
+            "medical",
+            "Finger",
+            "Needlestick",
+            "5541 133 442 7511",
+            weight=0.8,
+        ),
+        Story(
+            "Inhaled fumes from a leaking container in the maintenance shop.",
+            "hospitalization",
+            "Lungs",
+            "Breathing trouble",
+            "5521 1960 315 10",
+            weight=0.5,
+        ),
+    ),
+    "near_miss": (
+        Story("A pallet shifted on the forklift and nearly fell on a coworker."),
+        Story("Car ran through the work zone cones and almost hit the flagger."),
+        Story("Found a frayed extension cord in use at the service counter."),
+        Story("Loose handrail on the stairs to the mezzanine almost caused a fall."),
+        Story("Trench wall partly collapsed while the crew was out of it."),
+    ),
+    "property_damage": (
+        Story("Falling branch dented the roof of the crew cab."),
+        Story("Water leak in the ceiling damaged computers at the front desk."),
+        Story("Mower blade threw a rock that cracked a window of the park office."),
+    ),
 }

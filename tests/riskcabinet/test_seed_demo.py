@@ -1,6 +1,7 @@
 """The demo city is realistic, deterministic for a seed, and large enough to exercise the app."""
 
 import hashlib
+from collections import Counter
 from datetime import date
 
 import pytest
@@ -10,7 +11,8 @@ from django.core.management.base import CommandError
 from django.db.models import Count
 
 from incidents.models import Claim, CorrectiveAction, Incident
-from riskcabinet.demo import demo_city_seed
+from riskcabinet.demo import SEVERITY_ORDER, demo_city_seed, stories_check
+from riskcabinet.demo_city import STORIES
 from riskcabinet.models import Department, ExposureMonth
 from riskcabinet.roles import Role, role_of
 
@@ -84,6 +86,40 @@ def test_it_seeds_three_years_of_a_realistic_city():
     assert CorrectiveAction.objects.filter(status="open").exists()
     assert CorrectiveAction.objects.filter(status="done").exists()
     assert Claim.objects.filter(total_incurred__gt=0).count() > 1000
+    _assert_cases_read_as_their_stories()
+
+
+def _assert_cases_read_as_their_stories():
+    """Each case's codes and body part are its narrative's, and it is never worse than such a
+    report can be; the rare worst outcomes still happen."""
+    by_narrative = {story.narrative: story for stories in STORIES.values() for story in stories}
+    rows = Incident.objects.values_list(
+        "narrative",
+        "severity",
+        "body_part",
+        "oiics_event",
+        "oiics_nature",
+        "oiics_part",
+        "oiics_source",
+    )
+    coded = 0
+    told = Counter()
+    for narrative, severity, body_part, *codes in rows:
+        story = by_narrative[narrative]
+        told[narrative] += 1
+        assert body_part == story.body_part
+        assert SEVERITY_ORDER.index(severity) >= SEVERITY_ORDER.index(story.worst), narrative
+        if codes[0]:
+            coded += 1
+            assert " ".join(codes) == story.codes
+    assert coded > 10_000
+    assert Incident.objects.filter(severity="fatality").exists()
+    # A rare story (a worker struck by a car, a shooting) stays rare among its type's cases.
+    for stories in STORIES.values():
+        cases = sum(told[story.narrative] for story in stories)
+        for story in stories:
+            if story.weight < 0.1:
+                assert told[story.narrative] < cases / 50, story.narrative
 
 
 def test_it_refuses_to_seed_over_existing_data_unless_asked(capsys):
@@ -114,3 +150,10 @@ def test_its_cases_history_starts_when_and_by_whom_they_were_reported():
     pairs = set(CorrectiveAction.objects.values_list("description", "control_level"))
     assert len({description for description, _ in pairs}) > 3
     assert all(expected[description] == level for description, level in pairs)
+
+
+def test_every_demo_story_has_codes_from_the_shipped_lists():
+    stories_check()  # Raises on a code missing from the OIICS lists.
+    injured = [story for stories in STORIES.values() for story in stories if story.codes]
+    assert all(len(story.oiics()) == 4 for story in injured)
+    assert all(story.body_part and story.injury_kind for story in injured)
