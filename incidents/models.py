@@ -365,8 +365,10 @@ class ComplianceClock(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     confirmation = models.CharField(max_length=80, blank=True)
+    # When the officers were warned that this deadline was near or had passed (once per clock).
+    warned_at = models.DateTimeField(null=True, blank=True, editable=False)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["warned_at"])
 
     class Meta:
         ordering = ["due_at"]

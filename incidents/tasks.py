@@ -11,4 +11,7 @@ def serious_case_notify(incident_id: int) -> int:
     return services.serious_case_notify(incident_id=incident_id)
 
 
-from incidents.triage_tasks import corrective_action_reminders_send  # noqa: E402, F401
+from incidents.triage_tasks import (  # noqa: E402, F401
+    compliance_clock_warnings_send,
+    corrective_action_reminders_send,
+)

@@ -5,11 +5,12 @@ from __future__ import annotations
 import math
 import re
 from collections import defaultdict
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import NamedTuple
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import connection, transaction
 from django.template.loader import render_to_string
@@ -22,6 +23,7 @@ from incidents.models import (
     ActionStatus,
     CaseNote,
     CodeCorrection,
+    ComplianceClock,
     CorrectiveAction,
     Incident,
     Investigation,
@@ -30,6 +32,7 @@ from incidents.models import (
     Status,
 )
 from incidents.recordability import RecordabilityDecision, recordability_decide
+from riskcabinet.roles import Role
 
 __all__ = ["clock_complete"]  # Clock completion lives with the clock rules; re-exported here.
 
@@ -298,6 +301,85 @@ def corrective_action_reminders_send(*, today: date | None = None) -> int:
         )
         sent += 1
     return sent
+
+
+# --- Compliance deadline warnings --------------------------------------------------------------
+
+CLOCK_WARNING_WINDOW = timedelta(hours=24)
+CLOCK_WARNING_LIST_LIMIT = 25  # Clocks listed in one email; the rest are counted.
+
+
+@transaction.atomic
+def compliance_clock_warnings_send(*, now: datetime | None = None) -> int:
+    """Warn once per deadline: a running compliance clock due within 24 hours, or already past
+    its due time, is emailed to the safety officers who cover its case's department and to the
+    case's assignee (to the risk managers when nobody covers the department).
+
+    Each person gets one email listing their cases' deadlines, past ones first; each clock is
+    then marked as warned, so the hourly run never repeats a warning. Returns the number of
+    emails sent. The emails name cases and deadlines only: no names, no medical details.
+    """
+    now = now or timezone.now()
+    clocks = list(
+        ComplianceClock.objects.select_for_update(of=("self",))
+        .filter(
+            completed_at__isnull=True,
+            warned_at__isnull=True,
+            due_at__lte=now + CLOCK_WARNING_WINDOW,
+            incident__merged_into__isnull=True,
+        )
+        .select_related("incident__department", "incident__assignee")
+        .order_by("due_at", "pk")
+    )
+    if not clocks:
+        return 0
+    users = get_user_model().objects.filter(is_active=True).exclude(email="")
+    officers_by_department: dict[int, set[str]] = defaultdict(set)
+    departments = {clock.incident.department_id for clock in clocks}
+    for email, department_id in users.filter(
+        person__covered_departments__in=departments
+    ).values_list("email", "person__covered_departments"):
+        officers_by_department[department_id].add(email)
+    risk_managers = set(
+        users.filter(groups__name=Role.RISK_MANAGER.value).values_list("email", flat=True)
+    )
+    by_recipient: dict[str, list[ComplianceClock]] = defaultdict(list)
+    for clock in clocks:
+        incident = clock.incident
+        recipients = set(officers_by_department[incident.department_id]) or set(risk_managers)
+        assignee = incident.assignee
+        if assignee is not None and assignee.is_active and assignee.email:
+            recipients.add(assignee.email)
+        for email in recipients:
+            by_recipient[email].append(clock)
+    site_url = settings.SITE_URL.rstrip("/")
+    for clock in clocks:
+        clock.case_url = site_url + reverse("triage:case", args=[clock.incident.reference])
+        clock.due_local = timezone.localtime(clock.due_at)
+        clock.hours_left = max(0, math.ceil((clock.due_at - now).total_seconds() / 3600))
+    for email, own in sorted(by_recipient.items()):
+        passed = [clock for clock in own if clock.due_at <= now]
+        coming = [clock for clock in own if clock.due_at > now]
+        subject = (
+            f"{len(passed)} compliance deadline(s) passed"
+            if passed
+            else f"{len(coming)} compliance deadline(s) due within 24 hours"
+        )
+        context = {
+            "passed": passed[:CLOCK_WARNING_LIST_LIMIT],
+            "coming": coming[: max(0, CLOCK_WARNING_LIST_LIMIT - len(passed))],
+            "unlisted": max(0, len(own) - CLOCK_WARNING_LIST_LIMIT),
+            "queue_url": site_url + reverse("triage:queue"),
+        }
+        send_mail(
+            subject=f"[riskcabinet] {subject}",
+            message=render_to_string("incidents/clock_warning_email.txt", context),
+            from_email=None,
+            recipient_list=[email],
+        )
+    # Bookkeeping only, like the action reminders: the case's audit timeline is left alone.
+    ComplianceClock.objects.filter(pk__in=[clock.pk for clock in clocks]).update(warned_at=now)
+    return len(by_recipient)
 
 
 # --- Duplicates and merging -------------------------------------------------------------------

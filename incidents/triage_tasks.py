@@ -9,3 +9,9 @@ from incidents import triage_services
 def corrective_action_reminders_send() -> int:
     """Daily (beat, 07:00): email owners their overdue and due-soon corrective actions."""
     return triage_services.corrective_action_reminders_send()
+
+
+@shared_task(name="incidents.tasks.compliance_clock_warnings_send", acks_late=True)
+def compliance_clock_warnings_send() -> int:
+    """Hourly (beat): warn officers once of each compliance deadline near or past."""
+    return triage_services.compliance_clock_warnings_send()

@@ -241,6 +241,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "incidents.tasks.corrective_action_reminders_send",
         "schedule": crontab(hour=7, minute=0),
     },
+    "compliance-deadline-warnings": {
+        "task": "incidents.tasks.compliance_clock_warnings_send",
+        "schedule": crontab(minute=5),
+    },
     "monthly-briefing-packet": {
         "task": "reports.tasks.packet_build_for_last_month",
         "schedule": crontab(day_of_month=2, hour=6, minute=0),
