@@ -11,6 +11,14 @@ def serious_case_notify(incident_id: int) -> int:
     return services.serious_case_notify(incident_id=incident_id)
 
 
+@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def case_assigned_notify(incident_id: int, by_id: int | None = None) -> bool:
+    """Tell a case's new assignee that the case is theirs."""
+    from incidents import triage_services
+
+    return triage_services.case_assigned_notify(incident_id=incident_id, by_id=by_id)
+
+
 from incidents.triage_tasks import (  # noqa: E402, F401
     compliance_clock_warnings_send,
     corrective_action_reminders_send,

@@ -153,10 +153,50 @@ def incident_codes_set(
 
 
 @transaction.atomic
-def incident_assign(*, incident: Incident, assignee) -> Incident:
+def incident_assign(*, incident: Incident, assignee, by=None) -> Incident:
+    """Assign the case (None: unassign). A new assignee other than ``by`` is told by email once
+    the change is committed."""
+    changed = incident.assignee_id != (assignee.pk if assignee is not None else None)
     incident.assignee = assignee
     incident.save()
+    if changed and assignee is not None and assignee != by and assignee.email:
+        by_id = by.pk if by is not None else None
+        transaction.on_commit(lambda: _case_assigned_notification_queue(incident.pk, by_id))
     return incident
+
+
+def _case_assigned_notification_queue(incident_id: int, by_id: int | None) -> None:
+    from incidents.tasks import case_assigned_notify
+
+    case_assigned_notify.delay(incident_id, by_id)
+
+
+def case_assigned_notify(*, incident_id: int, by_id: int | None = None) -> bool:
+    """Email a case's assignee that it is theirs; False when it is no longer assigned to anyone
+    who can be emailed. The email names the case, its department and its next deadline: no
+    names of the people involved, no narrative, no medical details."""
+    incident = Incident.objects.select_related("department", "assignee").get(pk=incident_id)
+    assignee = incident.assignee
+    if assignee is None or not assignee.is_active or not assignee.email:
+        return False
+    by = get_user_model().objects.filter(pk=by_id).first() if by_id is not None else None
+    next_clock = incident.clocks.filter(completed_at__isnull=True).order_by("due_at").first()
+    context = {
+        "incident": incident,
+        "assignee": assignee,
+        "by": by,
+        "next_clock": next_clock,
+        "next_due": timezone.localtime(next_clock.due_at) if next_clock else None,
+        "case_url": settings.SITE_URL.rstrip("/")
+        + reverse("triage:case", args=[incident.reference]),
+    }
+    send_mail(
+        subject=f"[riskcabinet] {incident.reference} is assigned to you",
+        message=render_to_string("incidents/case_assigned_email.txt", context),
+        from_email=None,
+        recipient_list=[assignee.email],
+    )
+    return True
 
 
 # Where a case may go next from each status. Closing is also allowed from "investigating" (nothing

@@ -493,7 +493,7 @@ def assign(request: HttpRequest, incident: Incident):
     page = case_page_load(user=request.user, incident=incident)
     form = AssignForm(request.POST, assignable=page.assignable, prefix="assign")
     if form.is_valid():
-        incident_assign(incident=incident, assignee=form.cleaned_data["assignee"])
+        incident_assign(incident=incident, assignee=form.cleaned_data["assignee"], by=request.user)
         messages.success(request, "Assignment saved.")
     return form
 

@@ -6,6 +6,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +17,7 @@ from incidents.models import (
     Attachment,
     ClockKind,
     CodeCorrection,
+    ComplianceClock,
     CorrectiveAction,
     Incident,
     IncidentType,
@@ -168,6 +170,34 @@ def test_it_assigns_only_to_officers_of_the_department_or_risk_managers(client, 
     client.post(url("case-assign", incident), {"assign-assignee": manager.pk})
     incident.refresh_from_db()
     assert incident.assignee == manager
+
+
+def test_a_new_assignee_is_told_by_email_without_the_narrative(
+    client, officer, incident, django_capture_on_commit_callbacks
+):
+    manager = user_with_role(Role.RISK_MANAGER, username="rosa")
+    ComplianceClock.objects.create(
+        incident=incident,
+        kind=ClockKind.CLAIM_FORM,
+        started_at=timezone.now(),
+        due_at=timezone.now() + timedelta(hours=20),
+    )
+    client.force_login(officer)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url("case-assign", incident), {"assign-assignee": manager.pk})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url("case-assign", incident), {"assign-assignee": manager.pk})  # Unchanged.
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url("case-assign", incident), {"assign-assignee": officer.pk})  # Themselves.
+
+    [message] = mail.outbox
+    assert message.to == [manager.email]
+    assert message.subject == f"[riskcabinet] {incident.reference} is assigned to you"
+    assert f"{officer.get_full_name()} assigned you a case:" in message.body
+    assert "Next deadline: Give claim form to employee" in message.body
+    assert f"/triage/{incident.reference}/" in message.body
+    assert incident.narrative not in message.body
 
 
 def test_it_marks_a_privacy_case_with_a_reason(client, officer, incident):
