@@ -384,6 +384,7 @@ def compliance_clock_warnings_send(*, now: datetime | None = None) -> int:
         users.filter(groups__name=Role.RISK_MANAGER.value).values_list("email", flat=True)
     )
     by_recipient: dict[str, list[ComplianceClock]] = defaultdict(list)
+    warned: list[int] = []  # A clock nobody could be told of stays unwarned for a later run.
     for clock in clocks:
         incident = clock.incident
         recipients = set(officers_by_department[incident.department_id]) or set(risk_managers)
@@ -392,6 +393,8 @@ def compliance_clock_warnings_send(*, now: datetime | None = None) -> int:
             recipients.add(assignee.email)
         for email in recipients:
             by_recipient[email].append(clock)
+        if recipients:
+            warned.append(clock.pk)
     site_url = settings.SITE_URL.rstrip("/")
     for clock in clocks:
         clock.case_url = site_url + reverse("triage:case", args=[clock.incident.reference])
@@ -418,7 +421,7 @@ def compliance_clock_warnings_send(*, now: datetime | None = None) -> int:
             recipient_list=[email],
         )
     # Bookkeeping only, like the action reminders: the case's audit timeline is left alone.
-    ComplianceClock.objects.filter(pk__in=[clock.pk for clock in clocks]).update(warned_at=now)
+    ComplianceClock.objects.filter(pk__in=warned).update(warned_at=now)
     return len(by_recipient)
 
 

@@ -118,3 +118,16 @@ def test_it_registers_the_warning_task_under_the_beat_schedule_name():
     task = "incidents.tasks.compliance_clock_warnings_send"
     assert task in app.tasks
     assert task in {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+
+
+def test_a_deadline_nobody_can_be_told_of_waits_for_someone_who_can_be():
+    case = IncidentFactory(department=DepartmentFactory(name="Library"))
+    clock = _clock(case, ClockKind.CALOSHA_REPORT, timedelta(hours=4))
+
+    assert compliance_clock_warnings_send() == 0
+    clock.refresh_from_db()
+    assert clock.warned_at is None
+
+    manager = user_with_role(Role.RISK_MANAGER, username="manager")
+    assert compliance_clock_warnings_send() == 1
+    assert mail.outbox[0].to == [manager.email]
