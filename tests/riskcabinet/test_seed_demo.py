@@ -157,3 +157,14 @@ def test_every_demo_story_has_codes_from_the_shipped_lists():
     injured = [story for stories in STORIES.values() for story in stories if story.codes]
     assert all(len(story.oiics()) == 4 for story in injured)
     assert all(story.body_part and story.injury_kind for story in injured)
+
+
+def test_it_refuses_a_demo_story_with_a_code_not_in_the_lists(monkeypatch):
+    from riskcabinet import demo
+    from riskcabinet.demo_city import Story
+
+    bad = Story("Hurt the hand.", "medical", "Hand", "Cut", "6312 132 441 99999")
+    monkeypatch.setitem(demo.STORIES, "injury_illness", (bad,))
+
+    with pytest.raises(ValueError, match="no source code '99999'"):
+        stories_check()
