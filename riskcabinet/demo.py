@@ -641,7 +641,8 @@ def _follow_up_build(*, incidents, supervisors, users, today, rng):
         if worth_acting and incident.status != Status.NEW and rng.random() < 0.45:
             due = reported_day + timedelta(days=rng.randint(14, 60))
             done = closed or (due < today and rng.random() < 0.7)
-            description, level = rng.choice(ACTION_TEXTS)
+            suited = [a for a in ACTION_TEXTS if action_suits(a[2], incident)] or ACTION_TEXTS
+            description, level, _keys = rng.choice(suited)
             actions.append(
                 CorrectiveAction(
                     incident=incident,
@@ -701,23 +702,94 @@ def _follow_up_build(*, incidents, supervisors, users, today, rng):
 
 
 # Each action with its place in the hierarchy of controls.
+# Corrective actions: each with its place in the hierarchy of controls and the cases it suits,
+# by the prefix of their OIICS event code, or by their story's topic for reports without codes.
 ACTION_TEXTS = (
-    ("Install a powered lift gate on the remaining rear-loader trucks.", ControlLevel.ENGINEERING),
-    ("Retrain the crew on two-person lifts over 50 lb.", ControlLevel.ADMINISTRATIVE),
-    ("Replace the worn stair treads in the east stairwell.", ControlLevel.ENGINEERING),
-    ("Add a second staff member at the evening service desk.", ControlLevel.ADMINISTRATIVE),
-    ("Fit backup cameras to the older pickups in the fleet.", ControlLevel.ENGINEERING),
-    ("Provide shade canopies and cool water at summer work sites.", ControlLevel.ENGINEERING),
-    ("Repair the loose handrail and inspect all handrails monthly.", ControlLevel.ENGINEERING),
-    ("Issue cut-resistant gloves for sheet-metal handling.", ControlLevel.PPE),
-    ("Fence the loading area off from the pedestrian walkway.", ControlLevel.ENGINEERING),
+    (
+        "Install a powered lift gate on the remaining rear-loader trucks.",
+        ControlLevel.ENGINEERING,
+        ("71",),
+    ),
+    ("Retrain the crew on two-person lifts over 50 lb.", ControlLevel.ADMINISTRATIVE, ("71", "73")),
+    ("Replace the worn stair treads in the east stairwell.", ControlLevel.ENGINEERING, ("42",)),
+    (
+        "Add a second staff member at the evening service desk.",
+        ControlLevel.ADMINISTRATIVE,
+        ("11",),
+    ),
+    (
+        "Fit backup cameras to the older pickups in the fleet.",
+        ControlLevel.ENGINEERING,
+        ("26", "backing"),
+    ),
+    (
+        "Provide shade canopies and cool water at summer work sites.",
+        ControlLevel.ENGINEERING,
+        ("53",),
+    ),
+    (
+        "Repair the loose handrail and inspect all handrails monthly.",
+        ControlLevel.ENGINEERING,
+        ("42", "43", "stairs"),
+    ),
+    ("Issue cut-resistant gloves for sheet-metal handling.", ControlLevel.PPE, ("63",)),
+    (
+        "Fence the loading area off from the pedestrian walkway.",
+        ControlLevel.ENGINEERING,
+        ("24", "62", "forklift"),
+    ),
     (
         "Post de-escalation guidance at the counter and train staff in it.",
         ControlLevel.ADMINISTRATIVE,
+        ("11",),
     ),
-    ("Move the filter changes to ground level so no ladder is needed.", ControlLevel.ELIMINATION),
-    ("Replace the solvent degreaser with a water-based one.", ControlLevel.SUBSTITUTION),
+    (
+        "Move the filter changes to ground level so no ladder is needed.",
+        ControlLevel.ELIMINATION,
+        ("43",),
+    ),
+    (
+        "Replace the solvent degreaser with a water-based one.",
+        ControlLevel.SUBSTITUTION,
+        ("5544", "5521"),
+    ),
+    (
+        "Give encampment crews puncture-resistant gloves and sharps tongs.",
+        ControlLevel.PPE,
+        ("5541",),
+    ),
+    (
+        "Carry dog repellent on routes and report loose dogs to Animal Services.",
+        ControlLevel.ADMINISTRATIVE,
+        ("13",),
+    ),
+    (
+        "Set out cones and a lookout before any work in a traffic lane.",
+        ControlLevel.ADMINISTRATIVE,
+        ("24", "traffic"),
+    ),
+    (
+        "Replace damaged extension cords and inspect cords in every office monthly.",
+        ControlLevel.ADMINISTRATIVE,
+        ("electrical",),
+    ),
+    (
+        "Shore or slope every trench deeper than five feet before anyone enters it.",
+        ControlLevel.ENGINEERING,
+        ("trench",),
+    ),
 )
+STORY_BY_NARRATIVE = {story.narrative: story for stories in STORIES.values() for story in stories}
+
+
+def action_suits(keys: tuple[str, ...], incident: Incident) -> bool:
+    """Whether an action with these keys (event code prefixes, story topics) suits a case."""
+    event = incident.oiics_event
+    story = STORY_BY_NARRATIVE.get(incident.narrative)
+    topic = story.topic if story is not None else ""
+    return any((topic and key == topic) or (event and event.startswith(key)) for key in keys)
+
+
 WHY_CHAINS = (
     (
         "The bin was overloaded.",

@@ -160,7 +160,8 @@ class Story:
     words, and the OIICS v2.01 codes an officer gives it, as "event nature part source" (none
     for a report without an injury). ``worst`` is the worst severity (a ``Severity`` value)
     such a report plausibly reaches, so a slip onto a knee is never a fatality. ``weight`` is how
-    common it is against the other stories of its type that fit a case's severity."""
+    common it is against the other stories of its type that fit a case's severity. ``topic``
+    names what a report without codes is about, for the corrective actions that suit it."""
 
     narrative: str
     worst: str = "none"
@@ -168,6 +169,7 @@ class Story:
     injury_kind: str = ""
     codes: str = ""
     weight: float = 1.0
+    topic: str = ""
 
     def oiics(self) -> dict[str, str]:
         """The codes by family: event, nature, part and source (empty without an injury)."""
@@ -256,7 +258,9 @@ STORIES: dict[str, tuple[Story, ...]] = {
             "2614 125 20 842",
         ),
         Story(
-            "Backing the packer truck in an alley, struck a parked car. No one hurt.", weight=1.2
+            "Backing the packer truck in an alley, struck a parked car. No one hurt.",
+            weight=1.2,
+            topic="backing",
         ),
         Story(
             "Another driver ran a stop sign and hit the side of the city pickup.",
@@ -351,11 +355,13 @@ STORIES: dict[str, tuple[Story, ...]] = {
         ),
     ),
     "near_miss": (
-        Story("A pallet shifted on the forklift and nearly fell on a coworker."),
-        Story("Car ran through the work zone cones and almost hit the flagger."),
-        Story("Found a frayed extension cord in use at the service counter."),
-        Story("Loose handrail on the stairs to the mezzanine almost caused a fall."),
-        Story("Trench wall partly collapsed while the crew was out of it."),
+        Story("A pallet shifted on the forklift and nearly fell on a coworker.", topic="forklift"),
+        Story("Car ran through the work zone cones and almost hit the flagger.", topic="traffic"),
+        Story("Found a frayed extension cord in use at the service counter.", topic="electrical"),
+        Story(
+            "Loose handrail on the stairs to the mezzanine almost caused a fall.", topic="stairs"
+        ),
+        Story("Trench wall partly collapsed while the crew was out of it.", topic="trench"),
     ),
     "property_damage": (
         Story("Falling branch dented the roof of the crew cab."),

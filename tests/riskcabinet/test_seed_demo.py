@@ -87,6 +87,18 @@ def test_it_seeds_three_years_of_a_realistic_city():
     assert CorrectiveAction.objects.filter(status="done").exists()
     assert Claim.objects.filter(total_incurred__gt=0).count() > 1000
     _assert_cases_read_as_their_stories()
+    _assert_actions_suit_their_cases()
+
+
+def _assert_actions_suit_their_cases():
+    """A lift gate answers a lifting injury, not an assault at the counter."""
+    from riskcabinet.demo import ACTION_TEXTS, action_suits
+
+    keys = {description: keys for description, _level, keys in ACTION_TEXTS}
+    actions = CorrectiveAction.objects.select_related("incident")
+    assert actions.count() > 1000
+    for action in actions:
+        assert action_suits(keys[action.description], action.incident), action.description
 
 
 def _assert_cases_read_as_their_stories():
@@ -145,7 +157,7 @@ def test_its_cases_history_starts_when_and_by_whom_they_were_reported():
     # Each action keeps its own place in the hierarchy of controls.
     from riskcabinet.demo import ACTION_TEXTS
 
-    expected = dict(ACTION_TEXTS)
+    expected = {description: level for description, level, _keys in ACTION_TEXTS}
     assert expected["Issue cut-resistant gloves for sheet-metal handling."] == ControlLevel.PPE
     pairs = set(CorrectiveAction.objects.values_list("description", "control_level"))
     assert len({description for description, _ in pairs}) > 3
