@@ -701,7 +701,6 @@ def _follow_up_build(*, incidents, supervisors, users, today, rng):
     return actions, claims, investigations
 
 
-# Each action with its place in the hierarchy of controls.
 # Corrective actions: each with its place in the hierarchy of controls and the cases it suits,
 # by the prefix of their OIICS event code, or by their story's topic for reports without codes.
 ACTION_TEXTS = (
