@@ -76,6 +76,21 @@ def users_assignable_for(incident: Incident) -> QuerySet:
     )
 
 
+def covering_officer_emails(department_ids) -> dict[int, set[str]]:
+    """The email addresses of the active people who cover each of these departments (the safety
+    officers to tell of a case there), by department id; a department nobody covers is absent."""
+    emails: dict[int, set[str]] = {}
+    rows = (
+        get_user_model()
+        .objects.filter(is_active=True, person__covered_departments__in=department_ids)
+        .exclude(email="")
+        .values_list("person__covered_departments", "email")
+    )
+    for department_id, email in rows:
+        emails.setdefault(department_id, set()).add(email)
+    return emails
+
+
 def own_reports(user) -> QuerySet[Incident]:
     """The reports an employee filed under their own name."""
     if not user.is_authenticated:

@@ -9,13 +9,13 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.core.mail import send_mail
 from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from incidents.access import covering_officer_emails
 from incidents.clocks import clock_deadlines_for, clocks_start_new
 from incidents.inserts import CaseInsert
 from incidents.models import (
@@ -258,16 +258,8 @@ def calosha_deadline(incident: Incident) -> datetime:
 def serious_case_notify(*, incident_id: int) -> int:
     """Email the safety officers who cover the incident's department; returns how many."""
     incident = Incident.objects.select_related("department").get(pk=incident_id)
-    recipients = sorted(
-        get_user_model()
-        .objects.filter(
-            is_active=True,
-            person__covered_departments=incident.department,
-        )
-        .exclude(email="")
-        .values_list("email", flat=True)
-        .distinct()
-    )
+    covering = covering_officer_emails([incident.department_id])
+    recipients = sorted(covering.get(incident.department_id, ()))
     if not recipients:
         return 0
     deadline = calosha_deadline(incident)

@@ -17,6 +17,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from incidents.access import covering_officer_emails
 from incidents.clocks import clock_complete, clocks_start_for
 from incidents.models import (
     OPEN_ACTION_STATUSES,
@@ -373,21 +374,18 @@ def compliance_clock_warnings_send(*, now: datetime | None = None) -> int:
     )
     if not clocks:
         return 0
-    users = get_user_model().objects.filter(is_active=True).exclude(email="")
-    officers_by_department: dict[int, set[str]] = defaultdict(set)
-    departments = {clock.incident.department_id for clock in clocks}
-    for email, department_id in users.filter(
-        person__covered_departments__in=departments
-    ).values_list("email", "person__covered_departments"):
-        officers_by_department[department_id].add(email)
+    covering = covering_officer_emails({clock.incident.department_id for clock in clocks})
     risk_managers = set(
-        users.filter(groups__name=Role.RISK_MANAGER.value).values_list("email", flat=True)
+        get_user_model()
+        .objects.filter(is_active=True, groups__name=Role.RISK_MANAGER.value)
+        .exclude(email="")
+        .values_list("email", flat=True)
     )
     by_recipient: dict[str, list[ComplianceClock]] = defaultdict(list)
     warned: list[int] = []  # A clock nobody could be told of stays unwarned for a later run.
     for clock in clocks:
         incident = clock.incident
-        recipients = set(officers_by_department[incident.department_id]) or set(risk_managers)
+        recipients = set(covering.get(incident.department_id, ())) or set(risk_managers)
         assignee = incident.assignee
         if assignee is not None and assignee.is_active and assignee.email:
             recipients.add(assignee.email)
