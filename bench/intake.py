@@ -111,19 +111,24 @@ def _cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def postgres_cpu_seconds() -> float:
-    """CPU time so far of the PostgreSQL server's processes on this machine (its backends
-    included), from /proc: the third party to the two cores, beside gunicorn and the clients."""
+def _processes_cpu_seconds(chosen) -> float:
+    """CPU time so far of the processes whose /proc entry ``chosen`` accepts, summed (Linux)."""
     total = 0.0
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
         try:
-            if (entry / "comm").read_text().strip() == "postgres":
+            if chosen(entry):
                 total += _cpu_seconds(int(entry.name))
         except (OSError, ValueError):
             continue
     return total
+
+
+def postgres_cpu_seconds() -> float:
+    """CPU time so far of the PostgreSQL server's processes on this machine (its backends
+    included): the third party to the two cores, beside gunicorn and the clients."""
+    return _processes_cpu_seconds(lambda entry: (entry / "comm").read_text().strip() == "postgres")
 
 
 class Server:
@@ -157,18 +162,12 @@ class Server:
 
     def cpu_seconds(self) -> float:
         """CPU time of gunicorn's workers (children of the master), so far."""
-        total = 0.0
-        for entry in Path("/proc").iterdir():
-            if not entry.name.isdigit():
-                continue
-            try:
-                stat = (entry / "stat").read_text()
-                parent = int(stat.rsplit(")", 1)[1].split()[1])
-                if parent == self.process.pid:
-                    total += _cpu_seconds(int(entry.name))
-            except (OSError, ValueError):
-                continue
-        return total
+
+        def worker(entry: Path) -> bool:
+            parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            return parent == self.process.pid
+
+        return _processes_cpu_seconds(worker)
 
     def stop(self) -> None:
         self.process.terminate()
