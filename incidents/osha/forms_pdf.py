@@ -12,6 +12,7 @@ import io
 import math
 from collections.abc import Sequence
 from datetime import date, time
+from typing import NamedTuple
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
@@ -208,9 +209,15 @@ def _row_height(cells: list) -> float:
     return max(ROW_HEIGHT, math.ceil(needed + 5))
 
 
-def _log_pages(rows: Sequence[LogRow]) -> list[list[tuple[list, float]]]:
-    """The rows' cells and heights, page by page: as many rows as fit in a page's room."""
-    pages: list[list[tuple[list, float]]] = [[]]
+class _LaidRow(NamedTuple):
+    row: LogRow
+    cells: list
+    height: float
+
+
+def _log_pages(rows: Sequence[LogRow]) -> list[list[_LaidRow]]:
+    """The rows with their cells and heights, page by page: as many as fit in a page's room."""
+    pages: list[list[_LaidRow]] = [[]]
     used = 0.0
     for row in rows:
         cells = _log_row_cells(row)
@@ -218,13 +225,13 @@ def _log_pages(rows: Sequence[LogRow]) -> list[list[tuple[list, float]]]:
         if pages[-1] and used + height > _ROWS_SPACE:
             pages.append([])
             used = 0.0
-        pages[-1].append((cells, height))
+        pages[-1].append(_LaidRow(row, cells, height))
         used += height
     return pages
 
 
-def _log_table(rows: Sequence[tuple[list, float]], totals: list[list]) -> Table:
-    data = _log_header_rows() + [cells for cells, _height in rows] + totals
+def _log_table(rows: Sequence[_LaidRow], totals: list[list]) -> Table:
+    data = _log_header_rows() + [laid.cells for laid in rows] + totals
     first_total = 2 + len(rows)
     style = [
         ("FONT", (0, 0), (-1, -1), REGULAR, 7.2),
@@ -256,7 +263,7 @@ def _log_table(rows: Sequence[tuple[list, float]], totals: list[list]) -> Table:
     for index in range(len(rows)):
         if index % 2:
             style.append(("BACKGROUND", (0, 2 + index), (-1, 2 + index), ZEBRA))
-    heights = [24, 84] + [height for _cells, height in rows] + [16] * len(totals)
+    heights = [24, 84] + [laid.height for laid in rows] + [16] * len(totals)
     table = Table(data, colWidths=_LOG_WIDTHS, rowHeights=heights, repeatRows=0)
     table.setStyle(TableStyle(style))
     return table
@@ -280,10 +287,8 @@ def form_300_pdf(
     canvas.setTitle(f"OSHA Form 300 {year} {establishment_name}")
     canvas.setAuthor("riskcabinet")
     pages = _log_pages(rows)
-    start = 0
     for number, page in enumerate(pages, start=1):
-        page_rows = rows[start : start + len(page)]
-        start += len(page)
+        page_rows = [laid.row for laid in page]
         _log_page_header(canvas, width, height, establishment_name, city, state, year)
         totals = [_log_totals(page_rows, "Page totals")]
         if number == len(pages) and len(pages) > 1:
