@@ -11,7 +11,12 @@ from django.core.management.base import CommandError
 from django.db.models import Count
 
 from incidents.models import Claim, CorrectiveAction, Incident
-from riskcabinet.demo import SEVERITY_ORDER, demo_city_seed, stories_check
+from riskcabinet.demo import (
+    SEVERITY_ORDER,
+    STORY_BY_NARRATIVE,
+    demo_city_seed,
+    stories_check,
+)
 from riskcabinet.demo_city import STORIES
 from riskcabinet.models import Department, ExposureMonth
 from riskcabinet.roles import Role, role_of
@@ -104,7 +109,6 @@ def _assert_actions_suit_their_cases():
 def _assert_cases_read_as_their_stories():
     """Each case's codes and body part are its narrative's, and it is never worse than such a
     report can be; the rare worst outcomes still happen."""
-    by_narrative = {story.narrative: story for stories in STORIES.values() for story in stories}
     rows = Incident.objects.values_list(
         "narrative",
         "severity",
@@ -117,7 +121,7 @@ def _assert_cases_read_as_their_stories():
     coded = 0
     told = Counter()
     for narrative, severity, body_part, *codes in rows:
-        story = by_narrative[narrative]
+        story = STORY_BY_NARRATIVE[narrative]
         told[narrative] += 1
         assert body_part == story.body_part
         assert SEVERITY_ORDER.index(severity) >= SEVERITY_ORDER.index(story.worst), narrative
