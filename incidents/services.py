@@ -31,6 +31,7 @@ from incidents.photos import VerifiedPhoto
 from incidents.triage_services import incident_duplicate_of
 from riskcabinet.inserts import HistoryRowCopy, RowInsert
 from riskcabinet.models import Department
+from riskcabinet.queueing import task_queue_on_commit
 
 # What the employee said about treatment gives the first guess at severity; the officer decides.
 SEVERITY_FROM_TREATMENT = {
@@ -208,7 +209,7 @@ def incident_create(
             for photo in photos:
                 _attachment_add(incident=incident, photo=photo, history_user=history_user)
             if state_reportable:
-                transaction.on_commit(lambda: _serious_case_notification_queue(incident.pk))
+                _serious_case_notification_queue(incident.pk)
     except IntegrityError:
         existing = Incident.objects.filter(client_uuid=client_uuid).first()
         if existing is None:
@@ -245,9 +246,14 @@ def _attachment_add(*, incident: Incident, photo: VerifiedPhoto, history_user) -
 
 
 def _serious_case_notification_queue(incident_id: int) -> None:
-    from incidents.tasks import serious_case_notify
+    """Queue the officers' alert on commit; with the task queue down, send it from here."""
+    from incidents import tasks
 
-    serious_case_notify.delay(incident_id)
+    task_queue_on_commit(
+        tasks.serious_case_notify,
+        incident_id,
+        fallback=lambda: serious_case_notify(incident_id=incident_id),
+    )
 
 
 def calosha_deadline(incident: Incident) -> datetime:

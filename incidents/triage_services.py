@@ -33,6 +33,7 @@ from incidents.models import (
     Status,
 )
 from incidents.recordability import RecordabilityDecision, recordability_decide
+from riskcabinet.queueing import task_queue_on_commit
 from riskcabinet.roles import Role
 
 __all__ = ["clock_complete"]  # Clock completion lives with the clock rules; re-exported here.
@@ -162,14 +163,20 @@ def incident_assign(*, incident: Incident, assignee, by=None) -> Incident:
     incident.save()
     if changed and assignee is not None and assignee != by and assignee.email:
         by_id = by.pk if by is not None else None
-        transaction.on_commit(lambda: _case_assigned_notification_queue(incident.pk, by_id))
+        _case_assigned_notification_queue(incident.pk, by_id)
     return incident
 
 
 def _case_assigned_notification_queue(incident_id: int, by_id: int | None) -> None:
-    from incidents.tasks import case_assigned_notify
+    """Queue the assignee's email on commit; with the task queue down, send it from here."""
+    from incidents import tasks
 
-    case_assigned_notify.delay(incident_id, by_id)
+    task_queue_on_commit(
+        tasks.case_assigned_notify,
+        incident_id,
+        by_id,
+        fallback=lambda: case_assigned_notify(incident_id=incident_id, by_id=by_id),
+    )
 
 
 def case_assigned_notify(*, incident_id: int, by_id: int | None = None) -> bool:

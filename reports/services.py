@@ -29,6 +29,7 @@ from pypdf import PdfReader
 from reports.models import BriefingPacket, PacketStatus
 from reports.pdf import build_packet_pdf
 from reports.selectors import month_label, month_start, packet_data_for_month
+from riskcabinet.queueing import task_queue_on_commit
 from riskcabinet.roles import Role
 
 logger = logging.getLogger(__name__)
@@ -36,6 +37,9 @@ logger = logging.getLogger(__name__)
 # Set only in tests of a worker killed mid-build: seconds to pause while the packet is building.
 BUILD_DELAY_ENV = "RISKCABINET_PACKET_BUILD_DELAY"
 ERROR_LIMIT = 2000
+NOT_QUEUED_ERROR = (
+    "The task queue could not be reached, so the build did not start. Try again in a few minutes."
+)
 
 
 def packet_file_name(month: date) -> str:
@@ -73,8 +77,26 @@ def packet_queue(*, month: date, requested_by=None) -> BriefingPacket:
         if requested_by is not None:
             packet.requested_by = requested_by
         packet.save()
-        transaction.on_commit(lambda: packet_build_task.delay(month.isoformat()))
+        packet_id = packet.pk
+        task_queue_on_commit(
+            packet_build_task,
+            month.isoformat(),
+            fallback=lambda: _packet_not_queued(packet_id=packet_id),
+        )
     return packet
+
+
+def _packet_not_queued(*, packet_id: int) -> None:
+    """The task queue could not take the build: say so on the packet, which would otherwise
+    wait as "queued" for a worker that will never be told."""
+    with transaction.atomic():
+        packet = BriefingPacket.objects.select_for_update().get(pk=packet_id)
+        if packet.status != PacketStatus.QUEUED:
+            return
+        packet.status = PacketStatus.FAILED
+        packet.progress_label = "Failed"
+        packet.error = NOT_QUEUED_ERROR
+        packet.save(update_fields=["status", "progress_label", "error"])
 
 
 def packet_build(*, month: date, requested_by=None) -> BriefingPacket:

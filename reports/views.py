@@ -92,9 +92,11 @@ def packet_build(request: HttpRequest) -> HttpResponse:
         return redirect("reports:packet-list")
     packet = packet_queue(month=month, requested_by=request.user)
     # Without a broker (development), the build has already run by now.
-    packet.refresh_from_db(fields=["status"])
+    packet.refresh_from_db(fields=["status", "error"])
     if packet.status == PacketStatus.PUBLISHED:
         messages.success(request, f"The packet for {month:%B %Y} is built.")
+    elif packet.status == PacketStatus.FAILED:
+        messages.error(request, f"The packet for {month:%B %Y} failed. {packet.error}")
     else:
         messages.success(request, f"The packet for {month:%B %Y} is being built.")
     target = redirect("reports:packet-detail", month=month)

@@ -14,7 +14,6 @@ from decimal import Decimal
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -23,6 +22,7 @@ from django.views.decorators.http import require_POST
 
 from riskcabinet import charts, selectors
 from riskcabinet.models import Department, DepartmentScore
+from riskcabinet.queueing import task_queue_on_commit
 from riskcabinet.roles import Role, role_of
 from riskcabinet.selectors import ScoringUnavailable
 from riskcabinet.services import department_scores_compute
@@ -187,7 +187,12 @@ def recompute(request: HttpRequest) -> HttpResponse:
     except ValueError as error:
         messages.error(request, str(error))
         return redirect("cabinet:dashboard")
-    transaction.on_commit(lambda: department_scores_refresh.delay(f"{month:%Y-%m}"))
+    # With the task queue down, the ranking is computed here (a second or two) instead.
+    task_queue_on_commit(
+        department_scores_refresh,
+        f"{month:%Y-%m}",
+        fallback=lambda: department_scores_compute(month=month),
+    )
     messages.success(
         request,
         f"The ranking for {month:%B %Y} is being recomputed from the latest reports and "

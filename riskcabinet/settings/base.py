@@ -231,10 +231,23 @@ CELERY_ENABLE_UTC = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# Seconds before Redis hands a task whose worker died unacknowledged to another worker. It must
-# be longer than the longest task; the test of a killed worker shortens it.
+# visibility_timeout: seconds before Redis hands a task whose worker died unacknowledged to
+# another worker. It must be longer than the longest task; the test of a killed worker shortens
+# it. The socket timeouts keep a Redis that accepts connections but does not answer from holding
+# a web request (and its worker) forever when a task is queued: queueing then fails after a few
+# seconds and riskcabinet.queueing does the work another way.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+    "socket_connect_timeout": env.float("CELERY_BROKER_SOCKET_TIMEOUT", default=3.0),
+    "socket_timeout": env.float("CELERY_BROKER_SOCKET_TIMEOUT", default=3.0),
+}
+# A request that queues a task tries the broker twice, then gives up (Celery's default is four
+# tries over about a second, each of which may wait for the socket timeouts above).
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
 }
 CELERY_BEAT_SCHEDULE = {
     "corrective-action-reminders": {
