@@ -1,12 +1,16 @@
-"""Home routing and the cabinet's pages."""
+"""Home routing, the health check and the error pages."""
 
+import logging
 import sys
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.db import InterfaceError, OperationalError
-from django.http import HttpRequest, HttpResponse
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.views import defaults
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 
 from riskcabinet.roles import Role, role_of
 
@@ -24,6 +28,59 @@ def home(request: HttpRequest) -> HttpResponse:
     """Each role lands on its own home page."""
     role = role_of(request.user)
     return redirect(HOME_BY_ROLE.get(role, "incidents:my-reports"))
+
+
+logger = logging.getLogger(__name__)
+
+
+@never_cache
+@require_safe
+def health(request: HttpRequest) -> JsonResponse:
+    """For the load balancer and monitoring: can this process serve, and is the task queue up?
+
+    503 when the database does not answer (the process cannot serve). A task queue that cannot be
+    reached leaves the status "degraded" with a 200: reports are still taken and the work that
+    would be queued is done in the web process (riskcabinet.queueing), but the scheduled jobs
+    (deadline warnings, reminders, packets) wait until it is back. No login, no session, and
+    nothing about the data.
+    """
+    checks = {"database": _database_check(), "queue": _queue_check()}
+    if checks["database"] != "ok":
+        status, code = "down", 503
+    elif checks["queue"] == "unreachable":
+        status, code = "degraded", 200
+    else:
+        status, code = "ok", 200
+    return JsonResponse({"status": status, **checks}, status=code)
+
+
+def _database_check() -> str:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        logger.exception("Health check: the database did not answer")
+        return "unreachable"
+    return "ok"
+
+
+def _queue_check() -> str:
+    """ "ok", "unreachable", or "in process" when no broker is set (development)."""
+    if not settings.CELERY_BROKER_URL:
+        return "in process"
+    from kombu.exceptions import OperationalError as QueueError
+
+    from riskcabinet.celery import app
+
+    try:
+        with app.connection_for_write() as queue:
+            # One try, bounded by the broker's socket timeouts (settings).
+            queue.ensure_connection(max_retries=1)
+    except QueueError:
+        logger.exception("Health check: the task queue did not answer")
+        return "unreachable"
+    return "ok"
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

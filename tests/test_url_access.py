@@ -67,6 +67,7 @@ PHOTO = {**TRIAGE_OBJECT, "reporter": OK}
 # url name -> (method, rule). Every URL pattern of the project must appear here.
 RULES: dict[str, tuple[str, dict[str, str]]] = {
     "home": ("get", SIGNED_IN),
+    "health": ("get", EVERYONE),
     "login": ("get", EVERYONE),
     "logout": ("post", dict.fromkeys(ROLES, LOGIN)),  # Signs out, then to the login page.
     "set-language": ("post", EVERYONE),

@@ -76,3 +76,18 @@ def test_production_binds_on_the_server_and_prepares_statements(threshold, expec
     result = _manage("shell", "--no-imports", "-c", show, DATABASE_PREPARE_THRESHOLD=threshold)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["True", expected]
+
+
+def test_production_sends_plain_http_to_https_except_the_health_check():
+    show = (
+        "from django.middleware.security import SecurityMiddleware\n"
+        "from django.test import RequestFactory\n"
+        "check = SecurityMiddleware(lambda request: None).process_request\n"
+        "factory = RequestFactory(HTTP_HOST='safety.lacity.example')\n"
+        "for path in ('/report/', '/health/'):\n"
+        "    answer = check(factory.get(path))\n"
+        "    print(answer.status_code if answer else 'served')\n"
+    )
+    result = _manage("shell", "--no-imports", "-c", show)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["301", "served"]

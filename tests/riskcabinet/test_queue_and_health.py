@@ -1,6 +1,7 @@
 """When the task queue (Redis) is down or does not answer, nothing that was queued is lost and no
 request fails: the officers' emails go out from the request itself, a packet says why it was not
-built, and the ranking is recomputed in place.
+built, and the ranking is recomputed in place. The health check tells the load balancer and
+monitoring what is up.
 
 The Celery app is pointed at a broker that refuses connections, or at one that accepts them and
 never answers, with the shipped socket timeouts and publish retries."""
@@ -17,6 +18,7 @@ from datetime import UTC, date, datetime
 import pytest
 import time_machine
 from django.core import mail
+from django.db import OperationalError
 
 from incidents.models import Incident
 from incidents.triage_services import incident_assign
@@ -70,19 +72,29 @@ def _reset_pools() -> None:
     celery_app.amqp._producer_pool = None
 
 
-@pytest.fixture(params=["refused", pytest.param("silent", marks=pytest.mark.slow)])
-def broker_down(request):
-    """Celery, not eager, with a broker that is down ("refused") or hung ("silent")."""
-    silent = SilentBroker() if request.param == "silent" else None
-    port = silent.port if silent else _closed_port()
+@contextlib.contextmanager
+def _celery_broker(url: str):
+    """The Celery app, not eager, publishing to `url`; as before afterwards."""
     saved = {key: celery_app.conf[key] for key in ("broker_url", "task_always_eager")}
     _reset_pools()
-    celery_app.conf.update(broker_url=f"redis://127.0.0.1:{port}/0", task_always_eager=False)
+    celery_app.conf.update(broker_url=url, task_always_eager=False)
     try:
-        yield request.param
+        yield
     finally:
         _reset_pools()
         celery_app.conf.update(saved)
+
+
+@pytest.fixture(params=["refused", pytest.param("silent", marks=pytest.mark.slow)])
+def broker_down(request, settings):
+    """Celery, not eager, with a broker that is down ("refused") or hung ("silent")."""
+    silent = SilentBroker() if request.param == "silent" else None
+    url = f"redis://127.0.0.1:{silent.port if silent else _closed_port()}/0"
+    settings.CELERY_BROKER_URL = url
+    try:
+        with _celery_broker(url):
+            yield request.param
+    finally:
         if silent:
             silent.close()
 
@@ -172,3 +184,38 @@ def test_the_ranking_is_recomputed_in_place(client, broker_down):
         response = client.post("/cabinet/recompute/", {"month": "2026-09"})
     assert response.status_code == 302
     assert DepartmentScore.objects.filter(month=date(2026, 9, 1)).count() == 3
+
+
+def test_the_health_check_says_the_queue_is_down_but_serves(client, broker_down):
+    with _at_most(60):
+        response = client.get("/health/")
+    assert response.status_code == 200
+    assert response.json() == {"status": "degraded", "database": "ok", "queue": "unreachable"}
+
+
+@pytest.mark.integration
+def test_the_health_check_reaches_a_running_redis(client, settings, redis_url):
+    settings.CELERY_BROKER_URL = redis_url
+    with _celery_broker(redis_url), _at_most(60):
+        response = client.get("/health/")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok", "queue": "ok"}
+
+
+def test_the_health_check_without_a_broker_runs_tasks_in_process(client):
+    response = client.get("/health/")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok", "queue": "in process"}
+    assert "no-cache" in response["Cache-Control"]
+    assert not response.cookies
+    assert client.post("/health/").status_code == 405
+
+
+def test_the_health_check_is_down_without_the_database(client, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr("riskcabinet.views.connection.cursor", refuse)
+    response = client.get("/health/")
+    assert response.status_code == 503
+    assert response.json() == {"status": "down", "database": "unreachable", "queue": "in process"}
