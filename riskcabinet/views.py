@@ -3,6 +3,7 @@
 import logging
 import sys
 
+import redis
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
@@ -11,6 +12,8 @@ from django.shortcuts import redirect
 from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 from riskcabinet.roles import Role, role_of
 
@@ -31,6 +34,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 logger = logging.getLogger(__name__)
+HEALTH_QUEUE_TIMEOUT = 1.0  # seconds
 
 
 @never_cache
@@ -59,27 +63,34 @@ def _database_check() -> str:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
-    except DatabaseError:
-        logger.exception("Health check: the database did not answer")
+    except DatabaseError as error:
+        logger.warning("Health check: the database did not answer: %s", error)
         return "unreachable"
     return "ok"
 
 
 def _queue_check() -> str:
-    """ "ok", "unreachable", or "in process" when no broker is set (development)."""
-    if not settings.CELERY_BROKER_URL:
+    """ "ok", "unreachable", or "in process" when no broker is set (development).
+
+    One PING to the Redis broker with one-second timeouts and no retries, so that a hung Redis
+    keeps the answer within a load balancer's patience.
+    """
+    url = settings.CELERY_BROKER_URL
+    if not url:
         return "in process"
-    from kombu.exceptions import OperationalError as QueueError
-
-    from riskcabinet.celery import app
-
+    client = redis.Redis.from_url(
+        url,
+        socket_connect_timeout=HEALTH_QUEUE_TIMEOUT,
+        socket_timeout=HEALTH_QUEUE_TIMEOUT,
+        retry=Retry(NoBackoff(), 0),
+    )
     try:
-        with app.connection_for_write() as queue:
-            # One try, bounded by the broker's socket timeouts (settings).
-            queue.ensure_connection(max_retries=1)
-    except QueueError:
-        logger.exception("Health check: the task queue did not answer")
+        client.ping()
+    except (redis.RedisError, OSError) as error:
+        logger.warning("Health check: the task queue did not answer: %s", error)
         return "unreachable"
+    finally:
+        client.close()
     return "ok"
 
 

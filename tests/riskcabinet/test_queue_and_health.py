@@ -187,7 +187,8 @@ def test_the_ranking_is_recomputed_in_place(client, broker_down):
 
 
 def test_the_health_check_says_the_queue_is_down_but_serves(client, broker_down):
-    with _at_most(60):
+    # Within a load balancer's patience (its own timeouts are one second), even when hung.
+    with _at_most(5):
         response = client.get("/health/")
     assert response.status_code == 200
     assert response.json() == {"status": "degraded", "database": "ok", "queue": "unreachable"}
@@ -196,8 +197,7 @@ def test_the_health_check_says_the_queue_is_down_but_serves(client, broker_down)
 @pytest.mark.integration
 def test_the_health_check_reaches_a_running_redis(client, settings, redis_url):
     settings.CELERY_BROKER_URL = redis_url
-    with _celery_broker(redis_url), _at_most(60):
-        response = client.get("/health/")
+    response = client.get("/health/")
     assert response.status_code == 200
     assert response.json() == {"status": "ok", "database": "ok", "queue": "ok"}
 
