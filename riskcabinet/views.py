@@ -17,6 +17,9 @@ from redis.retry import Retry
 
 from riskcabinet.roles import Role, role_of
 
+logger = logging.getLogger(__name__)
+HEALTH_QUEUE_TIMEOUT = 1.0  # seconds
+
 HOME_BY_ROLE = {
     Role.EMPLOYEE: "incidents:my-reports",
     Role.SAFETY_OFFICER: "triage:queue",
@@ -31,10 +34,6 @@ def home(request: HttpRequest) -> HttpResponse:
     """Each role lands on its own home page."""
     role = role_of(request.user)
     return redirect(HOME_BY_ROLE.get(role, "incidents:my-reports"))
-
-
-logger = logging.getLogger(__name__)
-HEALTH_QUEUE_TIMEOUT = 1.0  # seconds
 
 
 @never_cache
@@ -70,7 +69,7 @@ def _database_check() -> str:
 
 
 def _queue_check() -> str:
-    """ "ok", "unreachable", or "in process" when no broker is set (development).
+    """The task queue: "ok", "unreachable", or "in process" without a broker (development).
 
     One PING to the Redis broker with one-second timeouts and no retries, so that a hung Redis
     keeps the answer within a load balancer's patience.
