@@ -67,8 +67,7 @@ def incidents_load(total: int) -> None:
     from django.db import connection
 
     from incidents.models import ClockKind, ComplianceClock, Incident, IncidentType, Severity
-    from riskcabinet.demo import PLACES
-    from riskcabinet.demo_city import STORIES
+    from riskcabinet.demo_city import PLACES, STORIES
     from riskcabinet.models import Department
 
     present = Incident.objects.count()
@@ -79,6 +78,7 @@ def incidents_load(total: int) -> None:
     print(f"Loading {total - present:,} incidents into {DATABASE} with COPY ...")
     departments = list(Department.objects.values_list("pk", flat=True))
     rng = random.Random(250)
+    places = [place for places_of_a_setting in PLACES.values() for place in places_of_a_setting]
     now = datetime.now(UTC)
     fields = [f for f in Incident._meta.concrete_fields if not (f.primary_key or f.generated)]
     columns = [f.column for f in fields]
@@ -105,7 +105,7 @@ def incidents_load(total: int) -> None:
             "occurred_at": reported - timedelta(minutes=45),
             "reported_at": reported,
             "learned_at": reported,
-            "location_text": rng.choice(PLACES),
+            "location_text": rng.choice(places),
             "narrative": rng.choice(STORIES[kind]).narrative,
             "severity": severity,
             "status": status,

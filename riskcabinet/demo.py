@@ -39,7 +39,7 @@ from incidents.models import (
     Treatment,
 )
 from incidents.services import format_reference
-from riskcabinet.demo_city import DEPARTMENTS, STORIES, DemoDepartment, Story
+from riskcabinet.demo_city import DEPARTMENTS, STORIES, DemoDepartment, Story, places_for
 from riskcabinet.inserts import HistoryRowCopy
 from riskcabinet.models import Department, ExposureMonth, Person
 from riskcabinet.roles import Role, roles_ensure
@@ -68,22 +68,6 @@ TREATMENT_FOR_SEVERITY = {
     "none": Treatment.NONE,
 }
 
-PLACES = (
-    "Central yard, 1149 S Broadway",
-    "Van Nuys Blvd and Victory Blvd",
-    "Griffith Park, Vermont Canyon Rd",
-    "Main library, 5th St entrance",
-    "North Central yard, San Fernando Rd",
-    "Pershing Square",
-    "Harbor Gateway, W 190th St",
-    "Sepulveda Basin",
-    "West LA district office",
-    "City Hall East, 3rd floor",
-    "Hyperion plant",
-    "Echo Park Lake",
-    "Wilshire Blvd and Western Ave",
-    "East Valley station",
-)
 FIRST_NAMES = (
     "Maria",
     "Jose",
@@ -177,8 +161,13 @@ def _load_codes(family: str) -> set[str]:
 
 def stories_check() -> None:
     """Raises ValueError naming the first demo story with a code missing from the shipped OIICS
-    lists, or a severity that is not one."""
+    lists or a severity that is not one, or a department whose setting has no story of a type."""
     codes = {family: _load_codes(family) for family in ("event", "nature", "part", "source")}
+    for spec in DEPARTMENTS:
+        for kind in STORIES:
+            if not _stories_in(kind, spec.profile.setting):
+                raise ValueError(f"{spec.code}: no {kind} story for {spec.profile.setting!r}")
+        places_for(spec)  # A setting without places raises KeyError.
     for kind, stories in STORIES.items():
         for story in stories:
             if story.worst not in SEVERITY_ORDER:
@@ -188,11 +177,19 @@ def stories_check() -> None:
                     raise ValueError(f"{kind}: {story.narrative!r}: no {family} code {code!r}")
 
 
-def _story_for(kind: str, severity: str, rng: random.Random) -> Story:
-    """A story of this type that can be as bad as ``severity``, the common ones more often."""
-    rank = SEVERITY_ORDER.index(severity)
-    fitting = [s for s in STORIES[kind] if SEVERITY_ORDER.index(s.worst) <= rank]
-    return rng.choices(fitting, weights=[story.weight for story in fitting])[0]
+def _stories_in(kind: str, setting: str) -> list[Story]:
+    return [story for story in STORIES[kind] if not story.where or setting in story.where]
+
+
+def _story_for(kind: str, severity: str, setting: str, rng: random.Random) -> tuple[Story, str]:
+    """A story of this type that happens in this setting and can be as bad as ``severity``, the
+    common ones more often, with the case's severity. That is ``severity``, unless no story of
+    the setting is that bad (a shooting at the library): then it is the worst one can be."""
+    stories = _stories_in(kind, setting)
+    rank = max(SEVERITY_ORDER.index(severity), min(SEVERITY_ORDER.index(s.worst) for s in stories))
+    fitting = [s for s in stories if SEVERITY_ORDER.index(s.worst) <= rank]
+    story = rng.choices(fitting, weights=[s.weight for s in fitting])[0]
+    return story, SEVERITY_ORDER[rank]
 
 
 def _month_starts(end: date, months: int) -> list[date]:
@@ -526,6 +523,7 @@ def _incidents_build(
     counters: dict[int, int] = {}
     for spec, kind, occurred, reported in drafts:
         severity = rng.choices(SEVERITY_ORDER, weights=SEVERITY_MIX[kind])[0]
+        story, severity = _story_for(kind, severity, spec.profile.setting, rng)
         year = timezone.localtime(reported).year
         counters[year] = counters.get(year, 0) + 1
         age_days = (now - reported).days
@@ -536,7 +534,6 @@ def _incidents_build(
         if severity in ("restricted", "days_away"):
             days_restricted = min(180, int(nprng.lognormal(2.0, 0.8)) + 1)
         status = _status_for_age(age_days, rng)
-        story = _story_for(kind, severity, rng)
         codes = story.oiics() if status != Status.NEW else {}
         privacy = kind == IncidentType.ASSAULT and rng.random() < 0.02
         incidents.append(
@@ -551,7 +548,7 @@ def _incidents_build(
                 occurred_at=occurred,
                 reported_at=reported,
                 learned_at=reported,
-                location_text=rng.choice(PLACES),
+                location_text=rng.choice(places_for(spec)),
                 narrative=story.narrative,
                 body_part=story.body_part,
                 injury_kind=story.injury_kind,
@@ -641,8 +638,7 @@ def _follow_up_build(*, incidents, supervisors, users, today, rng):
         if worth_acting and incident.status != Status.NEW and rng.random() < 0.45:
             due = reported_day + timedelta(days=rng.randint(14, 60))
             done = closed or (due < today and rng.random() < 0.7)
-            suited = [a for a in ACTION_TEXTS if action_suits(a[2], incident)] or ACTION_TEXTS
-            description, level, _keys = rng.choice(suited)
+            description, level, _keys = rng.choice(actions_for(incident) or ACTION_TEXTS)
             actions.append(
                 CorrectiveAction(
                     incident=incident,
@@ -710,7 +706,11 @@ ACTION_TEXTS = (
         ("71",),
     ),
     ("Retrain the crew on two-person lifts over 50 lb.", ControlLevel.ADMINISTRATIVE, ("71", "73")),
-    ("Replace the worn stair treads in the east stairwell.", ControlLevel.ENGINEERING, ("42",)),
+    (
+        "Replace the worn stair treads in the east stairwell.",
+        ControlLevel.ENGINEERING,
+        ("42", "stairs"),
+    ),
     (
         "Add a second staff member at the evening service desk.",
         ControlLevel.ADMINISTRATIVE,
@@ -745,7 +745,7 @@ ACTION_TEXTS = (
     (
         "Move the filter changes to ground level so no ladder is needed.",
         ControlLevel.ELIMINATION,
-        ("43",),
+        ("43", "ladder"),
     ),
     (
         "Replace the solvent degreaser with a water-based one.",
@@ -770,7 +770,22 @@ ACTION_TEXTS = (
     (
         "Replace damaged extension cords and inspect cords in every office monthly.",
         ControlLevel.ADMINISTRATIVE,
-        ("electrical",),
+        ("electrical", "cords"),
+    ),
+    (
+        "Keep heavy boxes on the lower shelves and fit lips to the storeroom shelving.",
+        ControlLevel.ENGINEERING,
+        ("shelf",),
+    ),
+    (
+        "Keep hoses and cords out of walkways: reels in the yards, cord covers indoors.",
+        ControlLevel.ENGINEERING,
+        ("cords", "hoses"),
+    ),
+    (
+        "Have medical-call crews wait for police before entering a scene that turns hostile.",
+        ControlLevel.ADMINISTRATIVE,
+        ("medical call",),
     ),
     (
         "Shore or slope every trench deeper than five feet before anyone enters it.",
@@ -781,12 +796,25 @@ ACTION_TEXTS = (
 STORY_BY_NARRATIVE = {story.narrative: story for stories in STORIES.values() for story in stories}
 
 
+def _topic(incident: Incident) -> str:
+    story = STORY_BY_NARRATIVE.get(incident.narrative)
+    return story.topic if story is not None else ""
+
+
 def action_suits(keys: tuple[str, ...], incident: Incident) -> bool:
     """Whether an action with these keys (event code prefixes, story topics) suits a case."""
     event = incident.oiics_event
-    story = STORY_BY_NARRATIVE.get(incident.narrative)
-    topic = story.topic if story is not None else ""
+    topic = _topic(incident)
     return any((topic and key == topic) or (event and event.startswith(key)) for key in keys)
+
+
+def actions_for(incident: Incident) -> list[tuple[str, str, tuple[str, ...]]]:
+    """The actions that suit a case: those for its story's topic when there are any (a fall
+    down the stairs gets a handrail, not the ladder that its event code shares), else those for
+    its event code."""
+    topic = _topic(incident)
+    by_topic = [action for action in ACTION_TEXTS if topic and topic in action[2]]
+    return by_topic or [action for action in ACTION_TEXTS if action_suits(action[2], incident)]
 
 
 WHY_CHAINS = (

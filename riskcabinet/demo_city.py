@@ -19,18 +19,20 @@ class IncidentProfile:
     near_miss: float
     property_damage: float
     summer_boost: float = 0.0  # Extra share of injuries and exposures from June to September.
+    # Where the work happens, which decides the stories and places a report can have.
+    setting: str = "office"
 
 
-FIELD_CREW = IncidentProfile(7.5, 3.0, 0.4, 1.2, 4.0, 1.5, summer_boost=0.35)
-POLICE = IncidentProfile(6.0, 2.5, 4.5, 0.8, 2.0, 1.0, summer_boost=0.1)
-FIRE = IncidentProfile(11.0, 1.6, 0.8, 2.6, 3.0, 1.0, summer_boost=0.3)
-PARKS = IncidentProfile(5.5, 1.0, 1.2, 1.2, 3.0, 0.8, summer_boost=0.45)
-PUBLIC_COUNTER = IncidentProfile(1.8, 0.3, 1.6, 0.2, 1.2, 0.3)
-LIBRARY = IncidentProfile(1.6, 0.1, 1.4, 0.2, 1.0, 0.2)
-ANIMALS = IncidentProfile(6.5, 0.8, 0.6, 0.6, 2.0, 0.5, summer_boost=0.15)
-UTILITY = IncidentProfile(5.5, 1.8, 0.5, 1.0, 4.5, 1.2, summer_boost=0.25)
-AIRPORT_HARBOR = IncidentProfile(5.0, 1.5, 0.9, 0.8, 3.0, 1.2, summer_boost=0.2)
-OFFICE = IncidentProfile(1.0, 0.15, 0.2, 0.1, 0.6, 0.2)
+FIELD_CREW = IncidentProfile(7.5, 3.0, 0.4, 1.2, 4.0, 1.5, summer_boost=0.35, setting="field")
+POLICE = IncidentProfile(6.0, 2.5, 4.5, 0.8, 2.0, 1.0, summer_boost=0.1, setting="police")
+FIRE = IncidentProfile(11.0, 1.6, 0.8, 2.6, 3.0, 1.0, summer_boost=0.3, setting="fire")
+PARKS = IncidentProfile(5.5, 1.0, 1.2, 1.2, 3.0, 0.8, summer_boost=0.45, setting="parks")
+PUBLIC_COUNTER = IncidentProfile(1.8, 0.3, 1.6, 0.2, 1.2, 0.3, setting="counter")
+LIBRARY = IncidentProfile(1.6, 0.1, 1.4, 0.2, 1.0, 0.2, setting="library")
+ANIMALS = IncidentProfile(6.5, 0.8, 0.6, 0.6, 2.0, 0.5, summer_boost=0.15, setting="animals")
+UTILITY = IncidentProfile(5.5, 1.8, 0.5, 1.0, 4.5, 1.2, summer_boost=0.25, setting="utility")
+AIRPORT_HARBOR = IncidentProfile(5.0, 1.5, 0.9, 0.8, 3.0, 1.2, summer_boost=0.2, setting="port")
+OFFICE = IncidentProfile(1.0, 0.15, 0.2, 0.1, 0.6, 0.2, setting="office")
 
 
 @dataclass(frozen=True)
@@ -161,7 +163,10 @@ class Story:
     for a report without an injury). ``worst`` is the worst severity (a ``Severity`` value)
     such a report plausibly reaches, so a slip onto a knee is never a fatality. ``weight`` is how
     common it is against the other stories of its type that fit a case's severity. ``topic``
-    names what a report without codes is about, for the corrective actions that suit it."""
+    names what a report is about, for the corrective actions that suit it (before its event
+    code, which a fall down the stairs and a fall from a ladder share).
+    ``where`` names the departments' settings (``IncidentProfile.setting``) where it happens, so
+    that the library has no arrests and the police no bins to lift."""
 
     narrative: str
     worst: str = "none"
@@ -170,11 +175,86 @@ class Story:
     codes: str = ""
     weight: float = 1.0
     topic: str = ""
+    where: frozenset[str] = frozenset()  # The settings where it happens; empty: anywhere.
 
     def oiics(self) -> dict[str, str]:
         """The codes by family: event, nature, part and source (empty without an injury)."""
         return dict(zip(("event", "nature", "part", "source"), self.codes.split(), strict=False))
 
+
+# Where a report says it happened, by setting; the airports, the harbor and the zoo have their own.
+PLACES: dict[str, tuple[str, ...]] = {
+    "field": (
+        "Central yard, 1149 S Broadway",
+        "North Central yard, San Fernando Rd",
+        "Alley behind W 3rd St and S Vermont Ave",
+        "Van Nuys Blvd and Victory Blvd",
+        "Hyperion plant",
+        "Harbor Gateway, W 190th St",
+    ),
+    "utility": (
+        "Sun Valley distribution yard",
+        "Receiving station, E 7th St",
+        "Sepulveda Blvd and W Olympic Blvd",
+        "Van Nuys Blvd and Victory Blvd",
+    ),
+    "police": (
+        "Central station, E 6th St",
+        "Hollenbeck area, E 1st St",
+        "77th Street station parking lot",
+        "Wilshire Blvd and Western Ave",
+    ),
+    "fire": (
+        "Fire Station 9, E 7th St",
+        "Fire Station 27, Cole Ave",
+        "Fire Station 88, Sherman Oaks",
+        "Brush fire, Sepulveda Basin",
+    ),
+    "parks": (
+        "Griffith Park, Vermont Canyon Rd",
+        "Echo Park Lake",
+        "Sepulveda Basin",
+        "Pershing Square",
+        "Pan Pacific recreation center",
+    ),
+    "counter": (
+        "City Hall, public counter",
+        "Van Nuys civic center, permit counter",
+        "West LA district office",
+    ),
+    "library": (
+        "Central Library, 5th St entrance",
+        "Echo Park branch library",
+        "North Hollywood branch library",
+    ),
+    "office": (
+        "City Hall East, 3rd floor",
+        "Public Works Building, 5th floor",
+        "City Hall, 8th floor",
+    ),
+    "animals": (
+        "East Valley animal shelter",
+        "South LA animal shelter",
+        "Field call, W Slauson Ave",
+    ),
+    "port": ("Berth 93, San Pedro", "Harbor administration building"),
+}
+PLACES_BY_DEPARTMENT: dict[str, tuple[str, ...]] = {
+    "LAWA": ("LAX, Terminal 4 ramp", "LAX, World Way", "Van Nuys Airport, airfield"),
+    "ZOO": ("Zoo, elephant barn", "Zoo, reptile house", "Zoo, service road"),
+}
+
+
+def places_for(department: DemoDepartment) -> tuple[str, ...]:
+    """Where a demo report from `department` can say it happened."""
+    return PLACES_BY_DEPARTMENT.get(department.code) or PLACES[department.profile.setting]
+
+
+# Settings, by the kind of work: buildings with a public counter or desks, and work outside.
+INDOORS = frozenset({"office", "counter", "library"})
+CREWS = frozenset({"field", "utility", "parks", "animals", "port", "fire"})  # Yards and tools.
+OUTDOORS = CREWS | {"police"}
+PUBLIC_FACING = frozenset({"counter", "library", "parks", "animals", "port"})
 
 STORIES: dict[str, tuple[Story, ...]] = {
     "injury_illness": (
@@ -185,6 +265,7 @@ STORIES: dict[str, tuple[Story, ...]] = {
             "Strain",
             "7111 1233 322 2118",
             weight=1.5,
+            where=frozenset({"field"}),
         ),
         Story(
             "Slipped on wet pavement near the yard gate and fell, landing on the right knee.",
@@ -193,6 +274,7 @@ STORIES: dict[str, tuple[Story, ...]] = {
             "Bruise",
             "422 143 512 6652",
             weight=1.3,
+            where=OUTDOORS,
         ),
         Story(
             "Cut the left hand on the edge of a sheet-metal panel while moving it.",
@@ -200,6 +282,7 @@ STORIES: dict[str, tuple[Story, ...]] = {
             "Left hand",
             "Cut",
             "6312 132 441 4135",
+            where=CREWS,
         ),
         Story(
             "Tripped over a hose in the work area and twisted the ankle.",
@@ -207,6 +290,8 @@ STORIES: dict[str, tuple[Story, ...]] = {
             "Ankle",
             "Sprain",
             "4213 1232 52 2122",
+            topic="hoses",
+            where=CREWS,
         ),
         Story(
             "Pulled a shoulder muscle while dragging a heavy tree limb to the chipper.",
@@ -215,6 +300,7 @@ STORIES: dict[str, tuple[Story, ...]] = {
             "Strain",
             "7121 1233 41 5873",
             weight=0.8,
+            where=frozenset({"field", "utility", "parks", "animals"}),
         ),
         Story(
             "A box fell from an upper shelf in the storeroom and struck the shoulder.",
@@ -223,6 +309,7 @@ STORIES: dict[str, tuple[Story, ...]] = {
             "Bruise",
             "6230 143 41 2114",
             weight=0.6,
+            topic="shelf",
         ),
         Story(
             "Strained the neck and back after hours of repetitive overhead work.",
@@ -239,6 +326,26 @@ STORIES: dict[str, tuple[Story, ...]] = {
             "Fracture",
             "4331 111 43 742",
             weight=0.4,
+            topic="ladder",
+        ),
+        Story(
+            "Tripped over a power cord under the desk and fell onto the left wrist.",
+            "days_away",
+            "Left wrist",
+            "Sprain",
+            "4213 1232 43 4418",
+            topic="cords",
+            where=INDOORS,
+        ),
+        Story(
+            "Missed a step in the stairwell and fell down the flight, striking the head.",
+            "fatality",
+            "Head",
+            "Head injury",
+            "4331 161 10 6611",
+            weight=0.05,
+            topic="stairs",
+            where=INDOORS,
         ),
         Story(
             "Struck by a passing car while setting out traffic cones in the lane.",
@@ -247,11 +354,12 @@ STORIES: dict[str, tuple[Story, ...]] = {
             "Several injuries",
             "2412 1830 80 841",
             weight=0.04,
+            where=frozenset({"field", "utility", "police", "fire"}),
         ),
     ),
     "vehicle": (
         Story(
-            "City truck was rear-ended at a red light; driver had neck pain afterwards.",
+            "City vehicle was rear-ended at a red light; driver had neck pain afterwards.",
             "days_away",
             "Neck",
             "Whiplash",
@@ -261,6 +369,7 @@ STORIES: dict[str, tuple[Story, ...]] = {
             "Backing the packer truck in an alley, struck a parked car. No one hurt.",
             weight=1.2,
             topic="backing",
+            where=frozenset({"field"}),
         ),
         Story(
             "Another driver ran a stop sign and hit the side of the city pickup.",
@@ -277,6 +386,7 @@ STORIES: dict[str, tuple[Story, ...]] = {
             "Bruise",
             "2622 143 42 842",
             weight=0.8,
+            where=OUTDOORS,
         ),
     ),
     "assault": (
@@ -287,6 +397,7 @@ STORIES: dict[str, tuple[Story, ...]] = {
             "Arm",
             "Bruise",
             "1113 143 42 575",
+            where=PUBLIC_FACING | INDOORS,
         ),
         Story(
             "Patron pushed the employee to the ground when asked to leave the building.",
@@ -294,6 +405,24 @@ STORIES: dict[str, tuple[Story, ...]] = {
             "Wrist",
             "Sprain",
             "1113 1232 43 575",
+            where=PUBLIC_FACING,
+        ),
+        Story(
+            "A detainee struck the officer in the face during booking.",
+            "medical",
+            "Face",
+            "Bruise",
+            "1113 143 13 5772",
+            where=frozenset({"police"}),
+        ),
+        Story(
+            "Punched in the jaw while breaking up a fight outside a bar.",
+            "days_away",
+            "Jaw",
+            "Bruise",
+            "1113 143 135 5770",
+            weight=0.8,
+            where=frozenset({"police", "port"}),
         ),
         Story(
             "Suspect resisted during an arrest and kicked the officer in the knee.",
@@ -301,8 +430,22 @@ STORIES: dict[str, tuple[Story, ...]] = {
             "Knee",
             "Bruise",
             "1113 143 512 5770",
+            where=frozenset({"police", "port"}),
         ),
-        Story("A man followed the crew to the truck yelling threats; police were called."),
+        Story(
+            "A man followed the crew to the truck yelling threats; police were called.",
+            where=CREWS,
+        ),
+        Story(
+            "A patient's relative punched the paramedic in the face during a medical call.",
+            "days_away",
+            "Face",
+            "Bruise",
+            "1113 143 13 5712",
+            weight=0.8,
+            topic="medical call",
+            where=frozenset({"fire"}),
+        ),
         Story(
             "Bitten on the forearm by a loose dog while on the route.",
             "medical",
@@ -310,6 +453,7 @@ STORIES: dict[str, tuple[Story, ...]] = {
             "Bite",
             "1313 133 423 515",
             weight=0.6,
+            where=frozenset({"field", "utility", "animals"}),
         ),
         Story(
             "A driver fired at the officers during a traffic stop; one officer was hit in the "
@@ -318,16 +462,18 @@ STORIES: dict[str, tuple[Story, ...]] = {
             "Chest",
             "Gunshot wound",
             "1111 134 310 7811",
-            weight=0.03,
+            weight=0.02,
+            where=frozenset({"police"}),
         ),
     ),
     "exposure": (
         Story(
-            "Felt dizzy and nauseous after several hours working in high heat at the park.",
+            "Felt dizzy and nauseous after several hours of work outdoors in high heat.",
             "hospitalization",
             "Whole body",
             "Heat illness",
             "531 1725 6 926",
+            where=OUTDOORS,
         ),
         Story(
             "Splash of cleaning chemical reached the eyes while refilling a sprayer.",
@@ -344,6 +490,7 @@ STORIES: dict[str, tuple[Story, ...]] = {
             "Needlestick",
             "5541 133 442 7511",
             weight=0.8,
+            where=frozenset({"field", "parks", "police", "library"}),
         ),
         Story(
             "Inhaled fumes from a leaking container in the maintenance shop.",
@@ -355,17 +502,39 @@ STORIES: dict[str, tuple[Story, ...]] = {
         ),
     ),
     "near_miss": (
-        Story("A pallet shifted on the forklift and nearly fell on a coworker.", topic="forklift"),
-        Story("Car ran through the work zone cones and almost hit the flagger.", topic="traffic"),
-        Story("Found a frayed extension cord in use at the service counter.", topic="electrical"),
+        Story(
+            "A pallet shifted on the forklift and nearly fell on a coworker.",
+            topic="forklift",
+            where=CREWS,
+        ),
+        Story(
+            "Car ran through the work zone cones and almost hit the flagger.",
+            topic="traffic",
+            where=frozenset({"field", "utility", "police", "fire"}),
+        ),
+        Story(
+            "Found a frayed extension cord in use at the service counter.",
+            topic="electrical",
+            where=INDOORS,
+        ),
         Story(
             "Loose handrail on the stairs to the mezzanine almost caused a fall.", topic="stairs"
         ),
-        Story("Trench wall partly collapsed while the crew was out of it.", topic="trench"),
+        Story(
+            "Trench wall partly collapsed while the crew was out of it.",
+            topic="trench",
+            where=frozenset({"field", "utility"}),
+        ),
     ),
     "property_damage": (
-        Story("Falling branch dented the roof of the crew cab."),
+        Story(
+            "Falling branch dented the roof of the crew cab.",
+            where=frozenset({"field", "utility", "parks", "animals"}),
+        ),
         Story("Water leak in the ceiling damaged computers at the front desk."),
-        Story("Mower blade threw a rock that cracked a window of the park office."),
+        Story(
+            "Mower blade threw a rock that cracked a window of the park office.",
+            where=frozenset({"parks"}),
+        ),
     ),
 }

@@ -17,7 +17,7 @@ from riskcabinet.demo import (
     demo_city_seed,
     stories_check,
 )
-from riskcabinet.demo_city import STORIES
+from riskcabinet.demo_city import DEPARTMENTS, STORIES, places_for
 from riskcabinet.models import Department, ExposureMonth
 from riskcabinet.roles import Role, role_of
 
@@ -96,20 +96,25 @@ def test_it_seeds_three_years_of_a_realistic_city():
 
 
 def _assert_actions_suit_their_cases():
-    """A lift gate answers a lifting injury, not an assault at the counter."""
-    from riskcabinet.demo import ACTION_TEXTS, action_suits
+    """A lift gate answers a lifting injury, not an assault at the counter; a handrail answers a
+    fall down the stairs, not the ladder that shares its event code."""
+    from riskcabinet.demo import actions_for
 
-    keys = {description: keys for description, _level, keys in ACTION_TEXTS}
     actions = CorrectiveAction.objects.select_related("incident")
     assert actions.count() > 1000
     for action in actions:
-        assert action_suits(keys[action.description], action.incident), action.description
+        suited = {description for description, _level, _keys in actions_for(action.incident)}
+        assert action.description in suited, (action.incident.narrative, action.description)
 
 
 def _assert_cases_read_as_their_stories():
-    """Each case's codes and body part are its narrative's, and it is never worse than such a
-    report can be; the rare worst outcomes still happen."""
+    """Each case's codes and body part are its narrative's, its story and place are its
+    department's, and it is never worse than such a report can be; the rare worst outcomes
+    still happen."""
+    specs = {spec.code: spec for spec in DEPARTMENTS}
     rows = Incident.objects.values_list(
+        "department__code",
+        "location_text",
         "narrative",
         "severity",
         "body_part",
@@ -120,9 +125,13 @@ def _assert_cases_read_as_their_stories():
     )
     coded = 0
     told = Counter()
-    for narrative, severity, body_part, *codes in rows:
+    for department, place, narrative, severity, body_part, *codes in rows:
         story = STORY_BY_NARRATIVE[narrative]
         told[narrative] += 1
+        # It happened where such a department works: no arrests at the library.
+        setting = specs[department].profile.setting
+        assert not story.where or setting in story.where, (department, narrative)
+        assert place in places_for(specs[department]), (department, place)
         assert body_part == story.body_part
         assert SEVERITY_ORDER.index(severity) >= SEVERITY_ORDER.index(story.worst), narrative
         if codes[0]:
@@ -183,4 +192,15 @@ def test_it_refuses_a_demo_story_with_a_code_not_in_the_lists(monkeypatch):
     monkeypatch.setitem(demo.STORIES, "injury_illness", (bad,))
 
     with pytest.raises(ValueError, match="no source code '99999'"):
+        stories_check()
+
+
+def test_it_refuses_a_department_whose_setting_has_no_story_of_a_type(monkeypatch):
+    from riskcabinet import demo
+    from riskcabinet.demo_city import Story
+
+    arrest = Story("Kicked during an arrest.", where=frozenset({"police"}))
+    monkeypatch.setitem(demo.STORIES, "assault", (arrest,))
+
+    with pytest.raises(ValueError, match="DWP: no assault story for 'utility'"):
         stories_check()
