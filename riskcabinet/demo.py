@@ -39,7 +39,15 @@ from incidents.models import (
     Treatment,
 )
 from incidents.services import format_reference
-from riskcabinet.demo_city import DEPARTMENTS, STORIES, DemoDepartment, Story, places_for
+from riskcabinet.demo_city import (
+    DEPARTMENTS,
+    PLACES,
+    PLACES_BY_DEPARTMENT,
+    STORIES,
+    DemoDepartment,
+    Story,
+    places_for,
+)
 from riskcabinet.inserts import HistoryRowCopy
 from riskcabinet.models import Department, ExposureMonth, Person
 from riskcabinet.roles import Role, roles_ensure
@@ -161,13 +169,15 @@ def _load_codes(family: str) -> set[str]:
 
 def stories_check() -> None:
     """Raises ValueError naming the first demo story with a code missing from the shipped OIICS
-    lists or a severity that is not one, or a department whose setting has no story of a type."""
+    lists or a severity that is not one, or a department whose setting has no places or no story
+    of a type."""
     codes = {family: _load_codes(family) for family in ("event", "nature", "part", "source")}
     for spec in DEPARTMENTS:
         for kind in STORIES:
             if not _stories_in(kind, spec.profile.setting):
                 raise ValueError(f"{spec.code}: no {kind} story for {spec.profile.setting!r}")
-        places_for(spec)  # A setting without places raises KeyError.
+        if spec.code not in PLACES_BY_DEPARTMENT and spec.profile.setting not in PLACES:
+            raise ValueError(f"{spec.code}: no places for {spec.profile.setting!r}")
     for kind, stories in STORIES.items():
         for story in stories:
             if story.worst not in SEVERITY_ORDER:
@@ -698,7 +708,7 @@ def _follow_up_build(*, incidents, supervisors, users, today, rng):
 
 
 # Corrective actions: each with its place in the hierarchy of controls and the cases it suits,
-# by the prefix of their OIICS event code, or by their story's topic for reports without codes.
+# by their story's topic, or by the prefix of their OIICS event code (see actions_for).
 ACTION_TEXTS = (
     (
         "Install a powered lift gate on the remaining rear-loader trucks.",
@@ -796,25 +806,18 @@ ACTION_TEXTS = (
 STORY_BY_NARRATIVE = {story.narrative: story for stories in STORIES.values() for story in stories}
 
 
-def _topic(incident: Incident) -> str:
-    story = STORY_BY_NARRATIVE.get(incident.narrative)
-    return story.topic if story is not None else ""
-
-
-def action_suits(keys: tuple[str, ...], incident: Incident) -> bool:
-    """Whether an action with these keys (event code prefixes, story topics) suits a case."""
-    event = incident.oiics_event
-    topic = _topic(incident)
-    return any((topic and key == topic) or (event and event.startswith(key)) for key in keys)
-
-
 def actions_for(incident: Incident) -> list[tuple[str, str, tuple[str, ...]]]:
-    """The actions that suit a case: those for its story's topic when there are any (a fall
-    down the stairs gets a handrail, not the ladder that its event code shares), else those for
-    its event code."""
-    topic = _topic(incident)
+    """The actions that suit a case: those keyed by its story's topic when there are any (a fall
+    down the stairs gets a handrail, not the ladder that its event code shares), else those
+    keyed by a prefix of its event code."""
+    story = STORY_BY_NARRATIVE.get(incident.narrative)
+    topic = story.topic if story is not None else ""
     by_topic = [action for action in ACTION_TEXTS if topic and topic in action[2]]
-    return by_topic or [action for action in ACTION_TEXTS if action_suits(action[2], incident)]
+    event = incident.oiics_event
+    by_event = [
+        action for action in ACTION_TEXTS if event and any(map(event.startswith, action[2]))
+    ]
+    return by_topic or by_event
 
 
 WHY_CHAINS = (

@@ -204,3 +204,50 @@ def test_it_refuses_a_department_whose_setting_has_no_story_of_a_type(monkeypatc
 
     with pytest.raises(ValueError, match="DWP: no assault story for 'utility'"):
         stories_check()
+
+
+@pytest.mark.parametrize(
+    ("narrative", "event", "expected"),
+    [
+        (
+            "Missed a step in the stairwell and fell down the flight, striking the head.",
+            "4331",
+            {
+                "Replace the worn stair treads in the east stairwell.",
+                "Repair the loose handrail and inspect all handrails monthly.",
+            },
+        ),
+        (
+            "Fell from the second step of a ladder while changing a fixture.",
+            "4331",
+            {"Move the filter changes to ground level so no ladder is needed."},
+        ),
+        (
+            "A box fell from an upper shelf in the storeroom and struck the shoulder.",
+            "6230",
+            {"Keep heavy boxes on the lower shelves and fit lips to the storeroom shelving."},
+        ),
+        (
+            "Lifting a full bin onto the truck lift, felt a sharp pain in the lower back.",
+            "7111",
+            {
+                "Install a powered lift gate on the remaining rear-loader trucks.",
+                "Retrain the crew on two-person lifts over 50 lb.",
+            },
+        ),
+        # Not a demo story: matched by its event code alone.
+        (
+            "Hit by a customer at the permit counter.",
+            "1113",
+            {
+                "Add a second staff member at the evening service desk.",
+                "Post de-escalation guidance at the counter and train staff in it.",
+            },
+        ),
+    ],
+)
+def test_each_case_gets_the_actions_for_its_story_before_its_event_code(narrative, event, expected):
+    from riskcabinet.demo import actions_for
+
+    incident = Incident(narrative=narrative, oiics_event=event)
+    assert {description for description, _level, _keys in actions_for(incident)} == expected
