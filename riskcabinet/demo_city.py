@@ -19,8 +19,8 @@ class IncidentProfile:
     near_miss: float
     property_damage: float
     summer_boost: float = 0.0  # Extra share of injuries and exposures from June to September.
-    # Where the work happens, which decides the stories and places a report can have.
-    setting: str = "office"
+    # Where the work happens (a key of PLACES), which decides a report's stories and places.
+    setting: str = ""
 
 
 FIELD_CREW = IncidentProfile(7.5, 3.0, 0.4, 1.2, 4.0, 1.5, summer_boost=0.35, setting="field")
@@ -182,7 +182,7 @@ class Story:
         return dict(zip(("event", "nature", "part", "source"), self.codes.split(), strict=False))
 
 
-# Where a report says it happened, by setting; the airports, the harbor and the zoo have their own.
+# Where a report says it happened, by setting; the airports and the zoo have their own.
 PLACES: dict[str, tuple[str, ...]] = {
     "field": (
         "Central yard, 1149 S Broadway",
