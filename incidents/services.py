@@ -12,7 +12,6 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.mail import send_mail
 from django.db import IntegrityError, connection, transaction
-from django.urls import reverse
 from django.utils import timezone
 
 from incidents.access import covering_officer_emails
@@ -30,6 +29,7 @@ from incidents.models import (
 from incidents.photos import VerifiedPhoto
 from incidents.triage_services import incident_duplicate_of
 from riskcabinet.inserts import HistoryRowCopy, RowInsert
+from riskcabinet.links import site_link
 from riskcabinet.models import Department
 from riskcabinet.queueing import task_queue_on_commit
 
@@ -270,7 +270,7 @@ def serious_case_notify(*, incident_id: int) -> int:
         return 0
     deadline = calosha_deadline(incident)
     deadline_text = f"{deadline:%A %d %B %Y, %I:%M %p} {deadline.tzname()}"
-    case_url = settings.SITE_URL.rstrip("/") + reverse("triage:queue")
+    case_url = site_link("triage:queue")
     subject = f"Serious case {incident.reference}: report to Cal/OSHA by {deadline:%I:%M %p %Z}"
     body = (
         f"{incident.reference} ({incident.get_incident_type_display()}, "

@@ -9,12 +9,10 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import NamedTuple
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import connection, transaction
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 
 from incidents.access import covering_officer_emails
@@ -33,6 +31,7 @@ from incidents.models import (
     Status,
 )
 from incidents.recordability import RecordabilityDecision, recordability_decide
+from riskcabinet.links import site_link
 from riskcabinet.queueing import task_queue_on_commit
 from riskcabinet.roles import Role
 
@@ -195,8 +194,7 @@ def case_assigned_notify(*, incident_id: int, by_id: int | None = None) -> bool:
         "by": by,
         "next_clock": next_clock,
         "next_due": timezone.localtime(next_clock.due_at) if next_clock else None,
-        "case_url": settings.SITE_URL.rstrip("/")
-        + reverse("triage:case", args=[incident.reference]),
+        "case_url": site_link("triage:case", incident.reference),
     }
     send_mail(
         subject=f"[riskcabinet] {incident.reference} is assigned to you",
@@ -319,7 +317,6 @@ def corrective_action_reminders_send(*, today: date | None = None) -> int:
     by_owner: dict[int, list[CorrectiveAction]] = defaultdict(list)
     for action in actions:
         by_owner[action.owner_id].append(action)
-    site_url = settings.SITE_URL.rstrip("/")
     sent = 0
     for owner_actions in by_owner.values():
         owner = owner_actions[0].owner
@@ -331,7 +328,7 @@ def corrective_action_reminders_send(*, today: date | None = None) -> int:
             "today": today,
         }
         for action in owner_actions:
-            action.case_url = site_url + reverse("triage:case", args=[action.incident.reference])
+            action.case_url = site_link("triage:case", action.incident.reference)
         subject = (
             f"{len(overdue)} overdue corrective action(s)"
             if overdue
@@ -400,9 +397,8 @@ def compliance_clock_warnings_send(*, now: datetime | None = None) -> int:
             by_recipient[email].append(clock)
         if recipients:
             warned.append(clock.pk)
-    site_url = settings.SITE_URL.rstrip("/")
     for clock in clocks:
-        clock.case_url = site_url + reverse("triage:case", args=[clock.incident.reference])
+        clock.case_url = site_link("triage:case", clock.incident.reference)
         clock.due_local = timezone.localtime(clock.due_at)
         clock.hours_left = max(0, math.ceil((clock.due_at - now).total_seconds() / 3600))
     for email, own in sorted(by_recipient.items()):
@@ -417,7 +413,7 @@ def compliance_clock_warnings_send(*, now: datetime | None = None) -> int:
             "passed": passed[:CLOCK_WARNING_LIST_LIMIT],
             "coming": coming[: max(0, CLOCK_WARNING_LIST_LIMIT - len(passed))],
             "unlisted": max(0, len(own) - CLOCK_WARNING_LIST_LIMIT),
-            "queue_url": site_url + reverse("triage:queue"),
+            "queue_url": site_link("triage:queue"),
         }
         send_mail(
             subject=f"[riskcabinet] {subject}",

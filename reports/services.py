@@ -22,13 +22,13 @@ from django.core.files.storage import default_storage
 from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
 from reports.models import BriefingPacket, PacketStatus
 from reports.pdf import build_packet_pdf
 from reports.selectors import month_label, month_start, packet_data_for_month
+from riskcabinet.links import site_link
 from riskcabinet.queueing import task_queue_on_commit
 from riskcabinet.roles import Role
 
@@ -204,9 +204,7 @@ def packet_notify(*, month: date) -> int:
         packet = BriefingPacket.objects.select_for_update().get(month=month)
         if packet.status != PacketStatus.PUBLISHED or packet.notified_at is not None:
             return 0
-        link = settings.SITE_URL.rstrip("/") + reverse(
-            "reports:packet-detail", kwargs={"month": month_label(month)}
-        )
+        link = site_link("reports:packet-detail", month=month_label(month))
         title = f"{month:%B %Y}"
         messages = [
             EmailMessage(
