@@ -255,6 +255,9 @@ INDOORS = frozenset({"office", "counter", "library"})
 CREWS = frozenset({"field", "utility", "parks", "animals", "port", "fire"})  # Yards and tools.
 OUTDOORS = CREWS | {"police"}
 PUBLIC_FACING = frozenset({"counter", "library", "parks", "animals", "port"})
+AMONG_TREES = frozenset({"field", "utility", "parks", "animals"})
+IN_TRAFFIC = frozenset({"field", "utility", "police", "fire"})  # Work in a traffic lane.
+LAW_ENFORCEMENT = frozenset({"police", "port"})  # The port police and the LAPD.
 
 STORIES: dict[str, tuple[Story, ...]] = {
     "injury_illness": (
@@ -300,7 +303,7 @@ STORIES: dict[str, tuple[Story, ...]] = {
             "Strain",
             "7121 1233 41 5873",
             weight=0.8,
-            where=frozenset({"field", "utility", "parks", "animals"}),
+            where=AMONG_TREES,
         ),
         Story(
             "A box fell from an upper shelf in the storeroom and struck the shoulder.",
@@ -354,7 +357,7 @@ STORIES: dict[str, tuple[Story, ...]] = {
             "Several injuries",
             "2412 1830 80 841",
             weight=0.04,
-            where=frozenset({"field", "utility", "police", "fire"}),
+            where=IN_TRAFFIC,
         ),
     ),
     "vehicle": (
@@ -422,7 +425,7 @@ STORIES: dict[str, tuple[Story, ...]] = {
             "Bruise",
             "1113 143 135 5770",
             weight=0.8,
-            where=frozenset({"police", "port"}),
+            where=LAW_ENFORCEMENT,
         ),
         Story(
             "Suspect resisted during an arrest and kicked the officer in the knee.",
@@ -430,7 +433,7 @@ STORIES: dict[str, tuple[Story, ...]] = {
             "Knee",
             "Bruise",
             "1113 143 512 5770",
-            where=frozenset({"police", "port"}),
+            where=LAW_ENFORCEMENT,
         ),
         Story(
             "A man followed the crew to the truck yelling threats; police were called.",
@@ -510,7 +513,7 @@ STORIES: dict[str, tuple[Story, ...]] = {
         Story(
             "Car ran through the work zone cones and almost hit the flagger.",
             topic="traffic",
-            where=frozenset({"field", "utility", "police", "fire"}),
+            where=IN_TRAFFIC,
         ),
         Story(
             "Found a frayed extension cord in use at the service counter.",
@@ -529,7 +532,7 @@ STORIES: dict[str, tuple[Story, ...]] = {
     "property_damage": (
         Story(
             "Falling branch dented the roof of the crew cab.",
-            where=frozenset({"field", "utility", "parks", "animals"}),
+            where=AMONG_TREES,
         ),
         Story("Water leak in the ceiling damaged computers at the front desk."),
         Story(

@@ -236,10 +236,11 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # it. The socket timeouts keep a Redis that accepts connections but does not answer from holding
 # a web request (and its worker) forever when a task is queued: queueing then fails after a few
 # seconds and riskcabinet.queueing does the work another way.
+_BROKER_SOCKET_TIMEOUT = env.float("CELERY_BROKER_SOCKET_TIMEOUT", default=3.0)
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
-    "socket_connect_timeout": env.float("CELERY_BROKER_SOCKET_TIMEOUT", default=3.0),
-    "socket_timeout": env.float("CELERY_BROKER_SOCKET_TIMEOUT", default=3.0),
+    "socket_connect_timeout": _BROKER_SOCKET_TIMEOUT,
+    "socket_timeout": _BROKER_SOCKET_TIMEOUT,
 }
 # A request that queues a task tries the broker twice, then gives up (Celery's default is four
 # tries over about a second, each of which may wait for the socket timeouts above).
