@@ -39,15 +39,7 @@ from incidents.models import (
     Treatment,
 )
 from incidents.services import format_reference
-from riskcabinet.demo_city import (
-    DEPARTMENTS,
-    PLACES,
-    PLACES_BY_DEPARTMENT,
-    STORIES,
-    DemoDepartment,
-    Story,
-    places_for,
-)
+from riskcabinet.demo_city import DEPARTMENTS, STORIES, DemoDepartment, Story, places_for
 from riskcabinet.inserts import HistoryRowCopy
 from riskcabinet.models import Department, ExposureMonth, Person
 from riskcabinet.roles import Role, roles_ensure
@@ -176,7 +168,7 @@ def stories_check() -> None:
         for kind in STORIES:
             if not _stories_in(kind, spec.profile.setting):
                 raise ValueError(f"{spec.code}: no {kind} story for {spec.profile.setting!r}")
-        if spec.code not in PLACES_BY_DEPARTMENT and spec.profile.setting not in PLACES:
+        if not places_for(spec):
             raise ValueError(f"{spec.code}: no places for {spec.profile.setting!r}")
     for kind, stories in STORIES.items():
         for story in stories:

@@ -246,8 +246,8 @@ PLACES_BY_DEPARTMENT: dict[str, tuple[str, ...]] = {
 
 
 def places_for(department: DemoDepartment) -> tuple[str, ...]:
-    """Where a demo report from `department` can say it happened."""
-    return PLACES_BY_DEPARTMENT.get(department.code) or PLACES[department.profile.setting]
+    """Where a demo report from `department` can say it happened (none for an unknown setting)."""
+    return PLACES_BY_DEPARTMENT.get(department.code) or PLACES.get(department.profile.setting, ())
 
 
 # Settings, by the kind of work: buildings with a public counter or desks, and work outside.

@@ -251,3 +251,13 @@ def test_each_case_gets_the_actions_for_its_story_before_its_event_code(narrativ
 
     incident = Incident(narrative=narrative, oiics_event=event)
     assert {description for description, _level, _keys in actions_for(incident)} == expected
+
+
+def test_it_refuses_a_department_whose_setting_has_no_places(monkeypatch):
+    from riskcabinet import demo_city
+
+    without_utility = {k: v for k, v in demo_city.PLACES.items() if k != "utility"}
+    monkeypatch.setattr(demo_city, "PLACES", without_utility)
+
+    with pytest.raises(ValueError, match="DWP: no places for 'utility'"):
+        stories_check()
