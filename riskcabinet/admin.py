@@ -1,6 +1,7 @@
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
-from riskcabinet.models import Department, DepartmentScore, ExposureMonth, Person
+from riskcabinet.models import Department, DepartmentScore, ExposureImport, ExposureMonth, Person
 
 
 @admin.register(Department)
@@ -10,10 +11,27 @@ class DepartmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(ExposureMonth)
-class ExposureMonthAdmin(admin.ModelAdmin):
+class ExposureMonthAdmin(SimpleHistoryAdmin):
     list_display = ["department", "month", "hours_worked", "headcount"]
     list_filter = ["department"]
     date_hierarchy = "month"
+
+
+@admin.register(ExposureImport)
+class ExposureImportAdmin(admin.ModelAdmin):
+    """The record of imported payroll files: read-only, as an audit trail must be."""
+
+    list_display = ["imported_at", "file_name", "imported_by", "created", "updated", "unchanged"]
+    date_hierarchy = "imported_at"
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(Person)

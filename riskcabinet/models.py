@@ -3,7 +3,9 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 
 class Department(models.Model):
@@ -24,6 +26,8 @@ class ExposureMonth(models.Model):
     month = models.DateField(help_text="The first day of the month.")
     hours_worked = models.DecimalField(max_digits=12, decimal_places=1)
     headcount = models.PositiveIntegerField()
+    # Who changed the hours and from which file (the change reason names it).
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["department", "month"]
@@ -37,6 +41,45 @@ class ExposureMonth(models.Model):
 
     def __str__(self) -> str:
         return f"{self.department.code} {self.month:%Y-%m}"
+
+
+class ExposureImport(models.Model):
+    """One payroll hours file as imported: who brought it in, when, and what it changed.
+
+    Each row it changed also has its own entry in ExposureMonth's history, naming this file.
+    """
+
+    imported_at = models.DateTimeField(default=timezone.now)
+    # Blank when the file came in from the command line (manage.py import_exposure).
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    file_name = models.CharField(max_length=255)
+    file_sha256 = models.CharField(max_length=64)
+    rows_read = models.PositiveIntegerField(default=0)
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    # [{"line": 4, "reason": "..."}] for each row that was not imported, in file order.
+    problems = models.JSONField(default=list, blank=True)
+    unknown_departments = models.JSONField(default=list, blank=True)
+    # The first and last months among the rows it imported (blank when it imported none).
+    first_month = models.DateField(null=True, blank=True)
+    last_month = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-imported_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.imported_at:%Y-%m-%d %H:%M})"
+
+    @property
+    def imported(self) -> int:
+        return self.created + self.updated + self.unchanged
 
 
 class Language(models.TextChoices):

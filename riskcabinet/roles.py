@@ -39,6 +39,8 @@ ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
         "reports.read_packet",
         "reports.build_packet",
         "riskcabinet.view_departmentscore",
+        "riskcabinet.add_exposuremonth",
+        "riskcabinet.change_exposuremonth",
     ),
     Role.CABINET_MEMBER: ("reports.read_packet", "riskcabinet.view_departmentscore"),
     Role.ADMINISTRATOR: (),

@@ -25,7 +25,7 @@ from incidents.models import (
     Severity,
 )
 from riskcabinet import charts
-from riskcabinet.models import Department, DepartmentScore, ExposureMonth
+from riskcabinet.models import Department, DepartmentScore, ExposureImport, ExposureMonth
 
 # The scoring engine (scikit-learn, SciPy) is imported inside the functions that run it, so that
 # loading the URL conf, and so every web worker's first request, does not pay for it. Importing
@@ -88,6 +88,88 @@ def exposure_frame() -> pd.DataFrame:
     frame["month"] = pd.to_datetime(frame["month"]).dt.strftime("%Y-%m")
     frame["hours_worked"] = frame["hours_worked"].astype(float)
     return frame
+
+
+# --- Payroll hours coverage ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HoursGap:
+    department: Department
+    cases: int  # Cases that happened there that month (merged duplicates excluded).
+
+
+@dataclass(frozen=True)
+class HoursCoverage:
+    """Which departments have payroll hours for one month."""
+
+    month: date
+    departments: int
+    with_hours: int
+    missing: list[HoursGap]
+
+    @property
+    def complete(self) -> bool:
+        return not self.missing
+
+    @property
+    def blocking(self) -> list[HoursGap]:
+        """Departments with cases but no hours: no ranking can include this month until then."""
+        return [gap for gap in self.missing if gap.cases]
+
+
+def exposure_coverage(*, months: int = 13, today: date | None = None) -> list[HoursCoverage]:
+    """Payroll hours coverage for the last `months` months, newest first.
+
+    The newest is the last complete month, or a later month when payroll has already sent one.
+    """
+    newest = last_complete_month(today=today)
+    latest = ExposureMonth.objects.aggregate(last=Max("month"))["last"]
+    if latest is not None and latest > newest:
+        newest = latest
+    oldest = month_shift(newest, -(months - 1))
+    departments = list(Department.objects.order_by("name"))
+    with_hours: dict[date, set[int]] = {}
+    for department_id, month in ExposureMonth.objects.filter(
+        month__gte=oldest, month__lte=newest
+    ).values_list("department_id", "month"):
+        with_hours.setdefault(month, set()).add(department_id)
+    cases = _cases_by_department_month(oldest, newest)
+    coverage = []
+    for step in range(months):
+        month = month_shift(newest, -step)
+        present = with_hours.get(month, set())
+        missing = [
+            HoursGap(department=d, cases=cases.get((d.pk, month), 0))
+            for d in departments
+            if d.pk not in present
+        ]
+        coverage.append(
+            HoursCoverage(
+                month=month,
+                departments=len(departments),
+                with_hours=len(departments) - len(missing),
+                missing=missing,
+            )
+        )
+    return coverage
+
+
+def _cases_by_department_month(oldest: date, newest: date) -> dict[tuple[int, date], int]:
+    """Counts per (department id, month), months as the city's local calendar has them."""
+    start = datetime.combine(oldest, time.min, tzinfo=LOCAL_TIME_ZONE)
+    end = datetime.combine(month_shift(newest, 1), time.min, tzinfo=LOCAL_TIME_ZONE)
+    counts: dict[tuple[int, date], int] = {}
+    for department_id, occurred_at in Incident.objects.filter(
+        merged_into__isnull=True, occurred_at__gte=start, occurred_at__lt=end
+    ).values_list("department_id", "occurred_at"):
+        month = occurred_at.astimezone(LOCAL_TIME_ZONE).date().replace(day=1)
+        counts[(department_id, month)] = counts.get((department_id, month), 0) + 1
+    return counts
+
+
+def exposure_imports_recent(*, limit: int = 10) -> list[ExposureImport]:
+    return list(ExposureImport.objects.select_related("imported_by")[:limit])
 
 
 # --- Months --------------------------------------------------------------------------------

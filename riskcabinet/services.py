@@ -6,17 +6,23 @@ Every function here runs in a transaction and takes keyword arguments.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
+import logging
 import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from riskcabinet import selectors
-from riskcabinet.models import Department, DepartmentScore, ExposureMonth
+from riskcabinet.models import Department, DepartmentScore, ExposureImport, ExposureMonth
+from riskcabinet.queueing import task_queue_on_commit
 from riskcabinet.textfiles import utf8_text
+
+logger = logging.getLogger(__name__)
 
 # --- Department scores ---------------------------------------------------------------------
 
@@ -50,6 +56,31 @@ def department_scores_compute(*, month: date) -> list[DepartmentScore]:
     return kept
 
 
+def department_scores_refresh_since(*, month: date) -> list[date]:
+    """Rank again every stored month from `month` on, oldest first, after its hours changed.
+
+    A ranking as of a month reads that month's hours and the months before it, so corrected
+    hours for `month` can move every stored ranking from then on. A month that can no longer
+    be ranked keeps its stored ranking, and the reason is logged. Returns the months ranked.
+    """
+    months = sorted(
+        set(
+            DepartmentScore.objects.filter(month__gte=month.replace(day=1)).values_list(
+                "month", flat=True
+            )
+        )
+    )
+    done = []
+    for stored in months:
+        try:
+            department_scores_compute(month=stored)
+        except selectors.ScoringUnavailable as error:
+            logger.warning("The ranking for %s was kept as it was: %s", f"{stored:%Y-%m}", error)
+            continue
+        done.append(stored)
+    return done
+
+
 # --- Exposure import -----------------------------------------------------------------------
 
 EXPOSURE_IMPORT_COLUMNS = ("department", "month", "hours_worked", "headcount")
@@ -78,6 +109,9 @@ class ExposureImportReport:
     unchanged: int = 0
     problems: list[ExposureRowProblem] = field(default_factory=list)
     unknown_departments: list[str] = field(default_factory=list)
+    # The months whose hours were added or changed.
+    months_changed: set[date] = field(default_factory=set)
+    record: ExposureImport | None = None
 
     @property
     def imported(self) -> int:
@@ -93,13 +127,19 @@ class _ExposureRow:
     headcount: int
 
 
-def exposure_import(*, data: bytes, source_name: str = "the file") -> ExposureImportReport:
+def exposure_import(
+    *, data: bytes, source_name: str = "the file", user=None
+) -> ExposureImportReport:
     """Load payroll hours (`department, month, hours_worked, headcount`) from CSV bytes.
 
     Each department-month is inserted or updated in place, so importing the same file twice
     changes nothing the second time. Bad rows are reported with their line number and reason
     and skipped; the good rows are imported. A problem with the whole file (not UTF-8, a column
     missing) raises ExposureFileError and imports nothing.
+
+    The import is kept as an ExposureImport (`report.record`), by `user` (None: the command
+    line), and each row it adds or changes gets a history entry naming the file. Stored
+    rankings that read the changed months are ranked again once the import is committed.
     """
     reader, rows_start = _exposure_reader(data, source_name)
     by_code = {d.code.upper(): d for d in Department.objects.all()}
@@ -130,8 +170,39 @@ def exposure_import(*, data: bytes, source_name: str = "the file") -> ExposureIm
             continue
         good[key] = row
     report.unknown_departments = list(unknown)
-    _exposure_rows_save(list(good.values()), report)
+    rows = list(good.values())
+    with transaction.atomic():
+        _exposure_rows_save(rows, report, user=user, reason=f"Imported from {source_name}")
+        report.record = ExposureImport.objects.create(
+            imported_by=user,
+            file_name=source_name[:255],
+            file_sha256=hashlib.sha256(data).hexdigest(),
+            rows_read=report.rows_read,
+            created=report.created,
+            updated=report.updated,
+            unchanged=report.unchanged,
+            problems=[{"line": p.line, "reason": p.reason} for p in report.problems],
+            unknown_departments=report.unknown_departments,
+            first_month=min((row.month for row in rows), default=None),
+            last_month=max((row.month for row in rows), default=None),
+        )
+        if report.months_changed:
+            _rankings_refresh_queue(since=min(report.months_changed))
     return report
+
+
+def _rankings_refresh_queue(*, since: date) -> None:
+    # Imported here: the tasks module imports this one.
+    from riskcabinet.tasks import department_scores_refresh_since_task as refresh_task
+
+    if not DepartmentScore.objects.filter(month__gte=since).exists():
+        return  # No stored ranking reads these months; the dashboard ranks them when asked.
+    # With the task queue down, the rankings are computed here instead (a second or two each).
+    task_queue_on_commit(
+        refresh_task,
+        f"{since:%Y-%m}",
+        fallback=lambda: department_scores_refresh_since(month=since),
+    )
 
 
 def _exposure_reader(data: bytes, source_name: str) -> tuple[csv.DictReader, int]:
@@ -213,7 +284,9 @@ def _cell_text(value) -> str:
     return (value or "").strip()
 
 
-def _exposure_rows_save(rows: list[_ExposureRow], report: ExposureImportReport) -> None:
+def _exposure_rows_save(
+    rows: list[_ExposureRow], report: ExposureImportReport, *, user, reason: str
+) -> None:
     if not rows:
         return
     with transaction.atomic():
@@ -242,7 +315,11 @@ def _exposure_rows_save(rows: list[_ExposureRow], report: ExposureImportReport) 
                 to_update.append(current)
             else:
                 report.unchanged += 1
-        ExposureMonth.objects.bulk_create(to_create, batch_size=500)
-        ExposureMonth.objects.bulk_update(to_update, ["hours_worked", "headcount"], batch_size=500)
+        history = {"default_user": user, "default_change_reason": reason[:100]}
+        bulk_create_with_history(to_create, ExposureMonth, batch_size=500, **history)
+        bulk_update_with_history(
+            to_update, ExposureMonth, ["hours_worked", "headcount"], batch_size=500, **history
+        )
         report.created = len(to_create)
         report.updated = len(to_update)
+        report.months_changed = {item.month for item in to_create + to_update}

@@ -3,7 +3,7 @@
 from celery import shared_task
 
 from riskcabinet.selectors import last_complete_month, month_parse
-from riskcabinet.services import department_scores_compute
+from riskcabinet.services import department_scores_compute, department_scores_refresh_since
 
 
 @shared_task(name="riskcabinet.tasks.department_scores_refresh_last_month", acks_late=True)
@@ -20,3 +20,10 @@ def department_scores_refresh(month: str) -> str:
     as_of = month_parse(month)
     department_scores_compute(month=as_of)
     return f"{as_of:%Y-%m}"
+
+
+@shared_task(name="riskcabinet.tasks.department_scores_refresh_since", acks_late=True)
+def department_scores_refresh_since_task(month: str) -> list[str]:
+    """After payroll hours for `month` changed: rank every stored month from then on again."""
+    done = department_scores_refresh_since(month=month_parse(month))
+    return [f"{item:%Y-%m}" for item in done]

@@ -15,7 +15,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from incidents.models import Attachment
 from reports.models import BriefingPacket
-from riskcabinet.models import DepartmentScore
+from riskcabinet.models import DepartmentScore, ExposureImport
 from riskcabinet.roles import Role
 from tests.factories import (
     DepartmentFactory,
@@ -109,6 +109,9 @@ RULES: dict[str, tuple[str, dict[str, str]]] = {
     "cabinet:dashboard": ("get", CABINET),
     "cabinet:department": ("get", CABINET),
     "cabinet:scores-recompute": ("post", PACKET_BUILD),
+    "cabinet:hours": ("get", PACKET_BUILD),
+    "cabinet:hours-import": ("get", PACKET_BUILD),
+    "cabinet:hours-template": ("get", PACKET_BUILD),
     "reports:packet-list": ("get", CABINET),
     "reports:packet-build": ("post", PACKET_BUILD),
     "reports:packet-detail": ("get", CABINET),
@@ -185,6 +188,7 @@ def world(db):
         )
     packet = BriefingPacket.objects.create(month=date(2026, 10, 1), status="published")
     packet.file.save("briefing-2026-10.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"))
+    hours_import = ExposureImport.objects.create(file_name="payroll.csv", file_sha256="0" * 64)
     DepartmentScore.objects.create(
         month=date(2026, 10, 1),
         department=department_a,
@@ -204,6 +208,7 @@ def world(db):
         "triage:case-clock-complete": {"reference": incident.reference, "pk": clock.pk},
         "osha:log-pdf": {"establishment_id": establishment.pk, "year": incident.occurred_at.year},
         "cabinet:department": {"code": department_a.code},
+        "cabinet:hours-import": {"pk": hours_import.pk},
         "reports:packet-detail": {"month": date(2026, 10, 1)},
         "reports:packet-download": {"month": date(2026, 10, 1)},
     }

@@ -1,0 +1,307 @@
+"""The payroll hours page: risk managers import payroll's file, see the gaps, and every import is
+kept with who made it."""
+
+import csv
+import hashlib
+import io
+from datetime import date, datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.urls import reverse
+
+from riskcabinet import hours_views
+from riskcabinet.models import DepartmentScore, ExposureImport, ExposureMonth
+from riskcabinet.roles import Role
+from riskcabinet.services import department_scores_compute, department_scores_refresh_since
+from tests.factories import (
+    DepartmentFactory,
+    ExposureMonthFactory,
+    IncidentFactory,
+    user_with_role,
+)
+from tests.riskcabinet.cabinet_helpers import scored_city
+
+pytestmark = pytest.mark.django_db
+
+LA = ZoneInfo("America/Los_Angeles")
+HOURS_URL = "/cabinet/hours/"
+GOOD = (
+    "department,month,hours_worked,headcount\n"
+    "LASAN,2026-09,512000.5,3050\n"
+    "LASAN,2026-10,498000,3041\n"
+    "LAFD,2026-10,1700000,3500\n"
+)
+
+
+@pytest.fixture
+def departments():
+    return DepartmentFactory(code="LASAN", name="Sanitation"), DepartmentFactory(
+        code="LAFD", name="Fire"
+    )
+
+
+@pytest.fixture
+def manager(departments):
+    return user_with_role(Role.RISK_MANAGER, username="rmanager", department=departments[0])
+
+
+@pytest.fixture
+def manager_client(client, manager):
+    client.force_login(manager)
+    return client
+
+
+def upload(client, text: str | bytes, name: str = "payroll-2026-10.csv"):
+    data = text.encode() if isinstance(text, str) else text
+    return client.post(HOURS_URL, {"file": SimpleUploadedFile(name, data, "text/csv")})
+
+
+def test_it_imports_payroll_file_and_shows_what_it_changed(manager_client, manager, departments):
+    response = upload(manager_client, GOOD)
+
+    record = ExposureImport.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("cabinet:hours-import", kwargs={"pk": record.pk})
+    assert ExposureMonth.objects.count() == 3
+    page = manager_client.get(response["Location"]).content.decode()
+    assert "Import of payroll-2026-10.csv" in page
+    assert f"by {manager.get_full_name()}." in page
+    assert "September 2026 to October 2026" in page
+
+
+def test_it_keeps_a_record_of_each_import_with_its_user_and_fingerprint(
+    manager_client, manager, departments
+):
+    upload(manager_client, GOOD)
+
+    record = ExposureImport.objects.get()
+    assert record.imported_by == manager
+    assert record.file_sha256 == hashlib.sha256(GOOD.encode()).hexdigest()
+    assert (record.rows_read, record.created, record.updated, record.unchanged) == (3, 3, 0, 0)
+    assert (record.first_month, record.last_month) == (date(2026, 9, 1), date(2026, 10, 1))
+
+
+def test_it_records_each_changed_row_in_the_history_with_the_file_and_the_user(
+    manager_client, manager, departments
+):
+    sanitation, _ = departments
+    ExposureMonthFactory(
+        department=sanitation, month=date(2026, 10, 1), hours_worked=Decimal("1"), headcount=1
+    )
+
+    upload(manager_client, GOOD, name="october-fix.csv")
+
+    row = ExposureMonth.objects.get(department=sanitation, month=date(2026, 10, 1))
+    latest = row.history.first()
+    assert row.hours_worked == Decimal("498000.0")
+    assert latest.history_type == "~"
+    assert latest.history_user == manager
+    assert latest.history_change_reason == "Imported from october-fix.csv"
+    assert latest.prev_record.hours_worked == Decimal("1.0")
+
+
+def test_it_imports_the_good_rows_and_lists_the_bad_ones_by_line(manager_client, departments):
+    text = (
+        "department,month,hours_worked,headcount\n"
+        "LASAN,2026-10,498000,3041\n"
+        "LAXX,2026-10,1000,10\n"
+        "LAFD,2026-13,1000,10\n"
+    )
+
+    response = upload(manager_client, text)
+
+    page = manager_client.get(response["Location"]).content.decode()
+    assert ExposureMonth.objects.count() == 1
+    assert "Rows not imported" in page
+    assert "Unknown department &#x27;LAXX&#x27;" in page
+    assert '<td class="num">4</td>' in page
+    assert "Month &#x27;2026-13&#x27; is not a month" in page
+    assert ExposureImport.objects.get().unknown_departments == ["LAXX"]
+
+
+def test_a_file_it_cannot_read_is_refused_on_the_field_and_imports_nothing(
+    manager_client, departments
+):
+    response = upload(manager_client, "department,month,hours\nLASAN,2026-10,1\n")
+
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert 'id="id_file-error"' in page
+    assert "missing column(s) hours_worked, headcount" in page
+    assert 'aria-invalid="true"' in page
+    assert not ExposureMonth.objects.exists()
+    assert not ExposureImport.objects.exists()
+
+
+def test_a_file_that_is_not_text_is_refused(manager_client, departments):
+    response = upload(manager_client, b"\x89PNG\r\n\x1a\n\x00\x00\xff\xfe", name="photo.png")
+
+    assert response.status_code == 400
+    assert "UTF-8" in response.content.decode()
+    assert not ExposureImport.objects.exists()
+
+
+def test_it_asks_for_a_file_when_none_is_chosen(manager_client, departments):
+    response = manager_client.post(HOURS_URL, {})
+
+    assert response.status_code == 400
+    assert "Choose the payroll file to import." in response.content.decode()
+
+
+def test_it_refuses_a_file_over_the_size_limit(manager_client, departments, monkeypatch):
+    monkeypatch.setattr(hours_views, "MAX_FILE_BYTES", 1024 * 1024)
+
+    response = upload(manager_client, GOOD + "LAFD,2026-09,1,1\n" * 70_000)
+
+    assert response.status_code == 400
+    assert "at most 1 MB is accepted" in response.content.decode()
+    assert not ExposureMonth.objects.exists()
+
+
+@time_machine.travel(datetime(2026, 11, 20, 12, tzinfo=LA), tick=False)
+def test_it_shows_each_month_and_the_departments_missing_their_hours(manager_client, departments):
+    sanitation, fire = departments
+    ExposureMonthFactory(department=sanitation, month=date(2026, 10, 1))
+    ExposureMonthFactory(department=fire, month=date(2026, 10, 1))
+    ExposureMonthFactory(department=sanitation, month=date(2026, 9, 1))
+
+    page = manager_client.get(HOURS_URL).content.decode()
+
+    assert "The last 13 months" in page
+    october = page.index("Oct 2026")
+    september = page.index("Sep 2026")
+    assert "complete" in page[october:september]
+    assert "1 of 2" in page[september:]
+    assert "Fire" in page[september : page.index("Aug 2026")]
+    assert "Cases without hours" not in page
+
+
+@time_machine.travel(datetime(2026, 11, 20, 12, tzinfo=LA), tick=False)
+def test_it_warns_of_cases_in_a_month_without_hours(manager_client, departments):
+    sanitation, fire = departments
+    ExposureMonthFactory(department=sanitation, month=date(2026, 10, 1))
+    for day in (3, 4):
+        IncidentFactory(department=fire, occurred_at=datetime(2026, 10, day, 9, tzinfo=LA))
+    # Late on the last evening of September, Los Angeles time (already October in UTC).
+    IncidentFactory(department=fire, occurred_at=datetime(2026, 9, 30, 23, tzinfo=LA))
+
+    page = manager_client.get(HOURS_URL).content.decode()
+
+    warning = page[page.index("Cases without hours") : page.index("Import a payroll file")]
+    assert "October 2026:</strong> Fire (2 cases)" in warning
+    assert "September 2026:</strong> Fire (1 case)" in warning
+    assert "Sanitation" not in warning
+
+
+def test_it_lists_recent_imports_including_those_from_the_command_line(
+    manager_client, departments, tmp_path
+):
+    path = tmp_path / "from-payroll.csv"
+    path.write_text(GOOD, encoding="utf-8")
+    call_command("import_exposure", str(path), stdout=io.StringIO(), stderr=io.StringIO())
+    upload(manager_client, GOOD.replace("498000", "499000"), name="second.csv")
+
+    page = manager_client.get(HOURS_URL).content.decode()
+
+    assert page.index("second.csv") < page.index("from-payroll.csv")
+    assert "command line" in page
+    assert "0 new, 1 changed, 2 unchanged" in page
+
+
+@time_machine.travel(datetime(2026, 11, 20, 12, tzinfo=LA), tick=False)
+def test_its_blank_file_lists_every_department_and_imports_once_filled_in(
+    manager_client, departments
+):
+    response = manager_client.get(reverse("cabinet:hours-template"))
+
+    assert response["Content-Disposition"] == 'attachment; filename="payroll-hours-2026-10.csv"'
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert [(r["department"], r["month"], r["department_name"]) for r in rows] == [
+        ("LAFD", "2026-10", "Fire"),
+        ("LASAN", "2026-10", "Sanitation"),
+    ]
+    filled = io.StringIO()
+    writer = csv.DictWriter(filled, fieldnames=list(rows[0]))
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({**row, "hours_worked": "1600", "headcount": "10"})
+
+    upload(manager_client, filled.getvalue())
+
+    assert ExposureMonth.objects.filter(month=date(2026, 10, 1), headcount=10).count() == 2
+
+
+def test_it_ranks_stored_months_again_when_their_hours_change(
+    manager_client, django_capture_on_commit_callbacks
+):
+    streets, library, _ = scored_city()
+    department_scores_compute(month=date(2026, 10, 1))
+    department_scores_compute(month=date(2026, 8, 1))
+    before = DepartmentScore.objects.get(month=date(2026, 10, 1), department=streets)
+    august = DepartmentScore.objects.get(month=date(2026, 8, 1), department=streets)
+    text = "department,month,hours_worked,headcount\nBSS,2026-09,320000,2000\n"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(manager_client, text)
+
+    after = DepartmentScore.objects.get(month=date(2026, 10, 1), department=streets)
+    assert after.hours_worked == before.hours_worked + 160_000
+    assert after.trir < before.trir
+    # August's ranking reads no September hours, so it is left as it was.
+    assert DepartmentScore.objects.get(pk=august.pk).computed_at == august.computed_at
+
+
+def test_an_unchanged_file_ranks_nothing_again(manager_client, django_capture_on_commit_callbacks):
+    streets, _, _ = scored_city()
+    department_scores_compute(month=date(2026, 10, 1))
+    stored = DepartmentScore.objects.get(month=date(2026, 10, 1), department=streets)
+    text = "department,month,hours_worked,headcount\nBSS,2026-09,160000,1000\n"
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        upload(manager_client, text)
+
+    assert callbacks == []
+    assert DepartmentScore.objects.get(pk=stored.pk).computed_at == stored.computed_at
+    assert ExposureImport.objects.get().unchanged == 1
+
+
+def test_the_dashboard_links_to_the_page_for_those_who_import(client, departments):
+    manager = user_with_role(Role.RISK_MANAGER, department=departments[0])
+    member = user_with_role(Role.CABINET_MEMBER, department=departments[0])
+
+    client.force_login(manager)
+    for_manager = client.get(reverse("cabinet:dashboard")).content.decode()
+    client.force_login(member)
+    for_member = client.get(reverse("cabinet:dashboard")).content.decode()
+
+    assert f'href="{HOURS_URL}"' in for_manager
+    assert f'href="{HOURS_URL}"' not in for_member
+    assert "A risk manager imports them" in for_member
+
+
+def test_ranking_again_visits_each_stored_month_from_the_change_once_oldest_first():
+    scored_city()
+    for month in (date(2026, 10, 1), date(2026, 8, 1), date(2026, 9, 1)):
+        department_scores_compute(month=month)
+
+    assert department_scores_refresh_since(month=date(2026, 9, 1)) == [
+        date(2026, 9, 1),
+        date(2026, 10, 1),
+    ]
+
+
+def test_a_month_that_can_no_longer_be_ranked_keeps_its_stored_ranking(caplog):
+    streets, _, _ = scored_city()
+    department_scores_compute(month=date(2026, 10, 1))
+    stored = DepartmentScore.objects.get(month=date(2026, 10, 1), department=streets)
+    # Every hour is gone: the engine has nothing to rank on.
+    ExposureMonth.objects.all().delete()
+
+    assert department_scores_refresh_since(month=date(2026, 9, 1)) == []
+    assert DepartmentScore.objects.get(pk=stored.pk).computed_at == stored.computed_at
+    assert "The ranking for 2026-10 was kept as it was" in caplog.text
