@@ -43,6 +43,7 @@ from riskcabinet.demo_city import DEPARTMENTS, STORIES, DemoDepartment, Story, p
 from riskcabinet.inserts import HistoryRowCopy
 from riskcabinet.models import Department, ExposureMonth, Person
 from riskcabinet.roles import Role, roles_ensure
+from riskcabinet.services import EXPOSURE_IMPORT_COLUMNS, exposure_import
 
 DEMO_PASSWORD = "riskcabinet-demo"
 OIICS_DIR = Path(__file__).resolve().parent / "data" / "oiics"
@@ -225,10 +226,20 @@ def demo_city_seed(*, seed: int = 7, months: int = 36, today: date | None = None
         departments[spec.code] = Department.objects.create(code=spec.code, name=spec.name)
     establishments = _establishments_create(departments)
     exposure_rows, hours_by = _exposure_build(departments, month_starts, nprng)
-    ExposureMonth.objects.bulk_create(exposure_rows, batch_size=1000)
+    # Last month's payroll file comes in as a risk manager brings it in, through the import, so
+    # the payroll hours page shows its record and its rows their history.
+    payroll_month = month_starts[-2]
+    ExposureMonth.objects.bulk_create(
+        [row for row in exposure_rows if row.month != payroll_month], batch_size=1000
+    )
 
     # People: the demo logins and a handful of named employees per department.
     users, supervisors, employees_by_dept, logins = _people_create(departments, rng)
+    exposure_import(
+        data=_payroll_file([row for row in exposure_rows if row.month == payroll_month]),
+        source_name=f"payroll-hours-{payroll_month:%Y-%m}.csv",
+        user=users["manager"],
+    )
 
     # Incidents.
     incidents = _incidents_build(
@@ -314,6 +325,12 @@ def _exposure_build(departments, month_starts, nprng):
                 )
             )
     return rows, hours_by
+
+
+def _payroll_file(rows: list[ExposureMonth]) -> bytes:
+    lines = [",".join(EXPOSURE_IMPORT_COLUMNS)]
+    lines += [f"{r.department.code},{r.month:%Y-%m},{r.hours_worked},{r.headcount}" for r in rows]
+    return ("\r\n".join(lines) + "\r\n").encode()
 
 
 def _people_create(departments, rng):

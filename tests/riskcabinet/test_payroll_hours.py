@@ -118,9 +118,9 @@ def test_it_imports_the_good_rows_and_lists_the_bad_ones_by_line(manager_client,
     page = manager_client.get(response["Location"]).content.decode()
     assert ExposureMonth.objects.count() == 1
     assert "Rows not imported" in page
-    assert "Unknown department &#x27;LAXX&#x27;" in page
+    assert "unknown department &#x27;LAXX&#x27;" in page
     assert '<td class="num">4</td>' in page
-    assert "Month &#x27;2026-13&#x27; is not a month" in page
+    assert "month &#x27;2026-13&#x27; is not a month" in page
     assert ExposureImport.objects.get().unknown_departments == ["LAXX"]
 
 
