@@ -8,12 +8,25 @@ import os
 import shutil
 
 import pytest
+from django.utils import translation
 
 from tests.service_check import postgres_reachable, redis_reachable
 
 DEFAULT_POSTGRES_URL = "postgres://riskcabinet:riskcabinet@127.0.0.1:5432/riskcabinet"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
 CHROMIUM_PATH = "/usr/bin/chromium"
+
+
+@pytest.fixture(autouse=True)
+def _default_language_after_each_test():
+    """Every test starts in the default language.
+
+    LocaleMiddleware activates the request's language on the thread and leaves it there, so
+    after a test client request in Spanish, a later test on the same worker that calls a
+    service directly would read its messages in Spanish.
+    """
+    yield
+    translation.deactivate()
 
 
 def require_service(available: bool, what: str) -> None:

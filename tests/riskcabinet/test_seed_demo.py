@@ -18,7 +18,7 @@ from riskcabinet.demo import (
     stories_check,
 )
 from riskcabinet.demo_city import DEPARTMENTS, STORIES, places_for
-from riskcabinet.models import Department, ExposureMonth
+from riskcabinet.models import Department, ExposureImport, ExposureMonth
 from riskcabinet.roles import Role, role_of
 
 pytestmark = pytest.mark.django_db
@@ -42,6 +42,7 @@ def test_it_builds_the_same_city_for_the_same_seed(django_db_blocker):
     Incident.objects.all().delete()
     from django.contrib.auth import get_user_model
 
+    ExposureImport.objects.all().delete()
     get_user_model().objects.all().delete()
     from incidents.models import Establishment, ReferenceSequence
 
@@ -261,3 +262,16 @@ def test_it_refuses_a_department_whose_setting_has_no_places(monkeypatch):
 
     with pytest.raises(ValueError, match="DWP: no places for 'utility'"):
         stories_check()
+
+
+def test_last_months_payroll_file_comes_in_through_the_import_like_a_real_one():
+    demo_city_seed(seed=2, months=3, today=TODAY)
+
+    record = ExposureImport.objects.get()
+    last_month = date(TODAY.year, TODAY.month - 1, 1)
+    rows = ExposureMonth.objects.filter(month=last_month)
+    assert record.imported_by.username == "manager"
+    assert record.file_name == f"payroll-hours-{last_month:%Y-%m}.csv"
+    assert record.created == Department.objects.count() == rows.count()
+    assert not record.problems
+    assert all(row.history.get().history_user == record.imported_by for row in rows)
