@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from riskcabinet import selectors
@@ -171,6 +171,20 @@ def exposure_import(
         good[key] = row
     report.unknown_departments = list(unknown)
     rows = list(good.values())
+    try:
+        _exposure_import_save(rows, report, data=data, source_name=source_name, user=user)
+    except IntegrityError:
+        # The same file sent twice at once (a double click): the other import added some of
+        # these department-months after this one looked. Looking again finds them.
+        report.created = report.updated = report.unchanged = 0
+        report.months_changed = set()
+        _exposure_import_save(rows, report, data=data, source_name=source_name, user=user)
+    return report
+
+
+def _exposure_import_save(
+    rows: list[_ExposureRow], report: ExposureImportReport, *, data: bytes, source_name: str, user
+) -> None:
     with transaction.atomic():
         _exposure_rows_save(rows, report, user=user, reason=f"Imported from {source_name}")
         report.record = ExposureImport.objects.create(
@@ -188,7 +202,6 @@ def exposure_import(
         )
         if report.months_changed:
             _rankings_refresh_queue(since=min(report.months_changed))
-    return report
 
 
 def _rankings_refresh_queue(*, since: date) -> None:
@@ -284,19 +297,24 @@ def _cell_text(value) -> str:
     return (value or "").strip()
 
 
+def _exposure_rows_existing(rows: list[_ExposureRow]) -> dict[tuple[int, date], ExposureMonth]:
+    """The stored department-months among `rows`, locked until the import commits."""
+    return {
+        (item.department_id, item.month): item
+        for item in ExposureMonth.objects.select_for_update().filter(
+            department__in={row.department for row in rows},
+            month__in={row.month for row in rows},
+        )
+    }
+
+
 def _exposure_rows_save(
     rows: list[_ExposureRow], report: ExposureImportReport, *, user, reason: str
 ) -> None:
     if not rows:
         return
     with transaction.atomic():
-        existing = {
-            (item.department_id, item.month): item
-            for item in ExposureMonth.objects.select_for_update().filter(
-                department__in={row.department for row in rows},
-                month__in={row.month for row in rows},
-            )
-        }
+        existing = _exposure_rows_existing(rows)
         to_create, to_update = [], []
         for row in rows:
             current = existing.get((row.department.pk, row.month))

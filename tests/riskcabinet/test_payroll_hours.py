@@ -14,7 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
 
-from riskcabinet import hours_views
+from riskcabinet import hours_views, services
 from riskcabinet.models import DepartmentScore, ExposureImport, ExposureMonth
 from riskcabinet.roles import Role
 from riskcabinet.services import department_scores_compute, department_scores_refresh_since
@@ -305,3 +305,27 @@ def test_a_month_that_can_no_longer_be_ranked_keeps_its_stored_ranking(caplog):
     assert department_scores_refresh_since(month=date(2026, 9, 1)) == []
     assert DepartmentScore.objects.get(pk=stored.pk).computed_at == stored.computed_at
     assert "The ranking for 2026-10 was kept as it was" in caplog.text
+
+
+def test_the_same_file_sent_twice_at_once_is_imported_once(
+    manager_client, departments, monkeypatch
+):
+    upload(manager_client, GOOD)
+    looked_up = services._exposure_rows_existing
+    calls = []
+
+    def first_look_misses_the_other_import(rows):
+        calls.append(len(rows))
+        # The first look happens before the other request's rows are committed.
+        return {} if len(calls) == 1 else looked_up(rows)
+
+    monkeypatch.setattr(services, "_exposure_rows_existing", first_look_misses_the_other_import)
+
+    response = upload(manager_client, GOOD)
+
+    second = ExposureImport.objects.first()
+    assert response.status_code == 302
+    assert len(calls) == 2
+    assert (second.created, second.updated, second.unchanged) == (0, 0, 3)
+    assert ExposureMonth.objects.count() == 3
+    assert ExposureImport.objects.count() == 2
