@@ -20,16 +20,17 @@ incident) and listed; rows that cannot be read are listed with their line number
 """
 
 import csv
+import hashlib
 import io
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
-from pathlib import Path
 
 from django.db import transaction
 from django.utils import timezone
 
 from incidents.models import Claim, ClaimStatus, Incident
+from riskcabinet.models import DataImport, ImportKind
 from riskcabinet.textfiles import utf8_text
 
 REQUIRED_COLUMNS = ("claim_number", "opened_on", "status", "paid_to_date", "total_incurred")
@@ -44,13 +45,19 @@ class ClaimFileError(ValueError):
     """The file as a whole cannot be read (missing columns, not a CSV)."""
 
 
+class ClaimLinkError(ValueError):
+    """A claim cannot be linked to the case named (no such case, or it is linked already)."""
+
+
 @dataclass
 class ClaimImportResult:
+    rows_read: int = 0
     created: int = 0
     updated: int = 0
     unchanged: int = 0
     unlinked: list[tuple[int, str, str]] = field(default_factory=list)  # line, claim, reason
     bad_rows: list[tuple[int, str]] = field(default_factory=list)  # line, reason
+    record: DataImport | None = None
 
 
 def _parse_date(value: str) -> date:
@@ -132,19 +139,23 @@ def _row_values(row: dict) -> dict:
 
 
 @transaction.atomic
-def claims_import(*, path: Path, change_reason: str = "Claims file import") -> ClaimImportResult:
-    """Create or update one Claim per row, keyed on claim_number; history records each change."""
+def claims_import(*, data: bytes, source_name: str = "the file", user=None) -> ClaimImportResult:
+    """Create or update one Claim per row, keyed on claim_number; history records each change.
+
+    The import is kept as a DataImport (`result.record`), by `user` (None: the command line).
+    """
     result = ClaimImportResult()
-    with io.StringIO(_file_text(path), newline="") as handle:
+    reason = f"Imported from {source_name}"[:100]
+    with io.StringIO(utf8_text(data, source_name, ClaimFileError), newline="") as handle:
         reader = csv.DictReader(handle)
         try:
             columns = [c.strip() for c in reader.fieldnames or ()]
         except csv.Error as error:
-            problem = f"{path.name}, line 1: not a readable CSV file ({error})"
+            problem = f"{source_name}, line 1: not a readable CSV file ({error})"
             raise ClaimFileError(problem) from None
         missing = [c for c in REQUIRED_COLUMNS if c not in columns]
         if missing:
-            raise ClaimFileError(f"{path.name}: missing column(s) {', '.join(missing)}")
+            raise ClaimFileError(f"{source_name}: missing column(s) {', '.join(missing)}")
         reader.fieldnames = columns
         seen: set[str] = set()
         while True:
@@ -155,8 +166,9 @@ def claims_import(*, path: Path, change_reason: str = "Claims file import") -> C
                 break
             except csv.Error as error:
                 raise ClaimFileError(
-                    f"{path.name}, line {line}: not a readable CSV file ({error})"
+                    f"{source_name}, line {line}: not a readable CSV file ({error})"
                 ) from None
+            result.rows_read += 1
             if any("\x00" in value for value in row.values() if isinstance(value, str)):
                 result.bad_rows.append((line, "the row contains a NUL character"))
                 continue
@@ -175,26 +187,38 @@ def claims_import(*, path: Path, change_reason: str = "Claims file import") -> C
             seen.add(claim_number)
             try:
                 values = _row_values(row)
-                incident, reason = _incident_for(row)
+                incident, unlinked_reason = _incident_for(row)
             except ValueError as error:
                 result.bad_rows.append((line, str(error)))
                 continue
             values["incident_id"] = incident.pk if incident else None
             if incident is None:
-                result.unlinked.append((line, claim_number, reason))
-            _claim_save(claim_number, values, result, change_reason)
+                result.unlinked.append((line, claim_number, unlinked_reason))
+            _claim_save(claim_number, values, result, reason, user)
+    result.record = DataImport.objects.create(
+        kind=ImportKind.CLAIMS,
+        imported_by=user,
+        file_name=source_name[:255],
+        file_sha256=hashlib.sha256(data).hexdigest(),
+        rows_read=result.rows_read,
+        created=result.created,
+        updated=result.updated,
+        unchanged=result.unchanged,
+        problems=[{"line": line, "reason": why} for line, why in result.bad_rows],
+        unlinked=[
+            {"line": line, "claim": number, "reason": why} for line, number, why in result.unlinked
+        ],
+    )
     return result
 
 
-def _file_text(path: Path) -> str:
-    return utf8_text(path.read_bytes(), path.name, ClaimFileError)
-
-
-def _claim_save(claim_number: str, values: dict, result: ClaimImportResult, reason: str) -> None:
+def _claim_save(
+    claim_number: str, values: dict, result: ClaimImportResult, reason: str, user
+) -> None:
     claim = Claim.objects.filter(claim_number=claim_number).first()
     if claim is None:
         claim = Claim(claim_number=claim_number, **values)
-        claim._change_reason = reason
+        _history_note(claim, reason, user)
         claim.save()
         result.created += 1
         return
@@ -206,6 +230,38 @@ def _claim_save(claim_number: str, values: dict, result: ClaimImportResult, reas
         return
     for name in _FIELDS:
         setattr(claim, name, values[name])
-    claim._change_reason = reason
+    _history_note(claim, reason, user)
     claim.save()
     result.updated += 1
+
+
+def _history_note(claim: Claim, reason: str, user) -> None:
+    claim._change_reason = reason
+    if user is not None:
+        claim._history_user = user
+
+
+@transaction.atomic
+def claim_link(*, claim: Claim, reference: str, user) -> Incident:
+    """Link a claim the file could not match to its case, by the case's reference.
+
+    A case merged into another links the claim to the one it was merged into. A claim already
+    linked (by the file, or by someone else meanwhile) is left as it is.
+    """
+    reference = reference.strip().upper()
+    if not reference:
+        raise ClaimLinkError("Type the case's reference, for example INC-2026-000123.")
+    incident = Incident.objects.filter(reference=reference).select_related("merged_into").first()
+    if incident is None:
+        raise ClaimLinkError(f"There is no case {reference}.")
+    if incident.merged_into_id:
+        incident = incident.merged_into
+    claim = Claim.objects.select_for_update().get(pk=claim.pk)
+    if claim.incident_id is not None:
+        raise ClaimLinkError(
+            f"Claim {claim.claim_number} is already linked to {claim.incident.reference}."
+        )
+    claim.incident = incident
+    _history_note(claim, f"Linked by hand to {incident.reference}", user)
+    claim.save(update_fields=["incident"])
+    return incident

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from incidents import triage_views
+from incidents import claims_views, triage_views
 
 app_name = "triage"
 
@@ -9,6 +9,9 @@ urlpatterns = [
     path("export.csv", triage_views.export_csv, name="export"),
     path("actions/overdue/", triage_views.actions_overdue, name="actions-overdue"),
     path("oiics/<str:family>/", triage_views.oiics_lookup, name="oiics-search"),
+    path("claims/", claims_views.claims, name="claims"),
+    path("claims/imports/<int:pk>/", claims_views.claims_import_detail, name="claims-import"),
+    path("claims/<int:pk>/link/", claims_views.claim_link_view, name="claim-link"),
     path("<str:reference>/", triage_views.case, name="case"),
     path("<str:reference>/history/", triage_views.case_history, name="case-history"),
     path("<str:reference>/classify/", triage_views.classify, name="case-classify"),

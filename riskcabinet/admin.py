@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from riskcabinet.models import Department, DepartmentScore, ExposureImport, ExposureMonth, Person
+from riskcabinet.models import DataImport, Department, DepartmentScore, ExposureMonth, Person
 
 
 @admin.register(Department)
@@ -17,8 +17,8 @@ class ExposureMonthAdmin(SimpleHistoryAdmin):
     date_hierarchy = "month"
 
 
-@admin.register(ExposureImport)
-class ExposureImportAdmin(admin.ModelAdmin):
+@admin.register(DataImport)
+class DataImportAdmin(admin.ModelAdmin):
     """The record of imported payroll files: read-only, as an audit trail must be."""
 
     list_display = ["imported_at", "file_name", "imported_by", "created", "updated", "unchanged"]

@@ -21,7 +21,6 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from riskcabinet import charts, selectors
-from riskcabinet.hours_views import HOURS_PERMISSION
 from riskcabinet.models import Department, DepartmentScore
 from riskcabinet.queueing import task_queue_on_commit
 from riskcabinet.roles import Role, role_of
@@ -174,7 +173,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         ],
         "computed_at": max((s.computed_at for s in scores), default=None),
         "can_recompute": _can_recompute(request.user),
-        "can_import_hours": request.user.has_perm(HOURS_PERMISSION),
     }
     return render(request, "riskcabinet/dashboard.html", context)
 

@@ -6,6 +6,8 @@ from riskcabinet.roles import Role, role_of
 
 _TRIAGE_ROLES = (Role.SAFETY_OFFICER, Role.RISK_MANAGER, Role.ADMINISTRATOR)
 _CABINET_ROLES = (Role.CABINET_MEMBER, Role.RISK_MANAGER, Role.ADMINISTRATOR)
+# Who brings in payroll hours and claims files (their pages check the permissions themselves).
+_DATA_ROLES = (Role.RISK_MANAGER, Role.ADMINISTRATOR)
 
 
 def navigation(request: HttpRequest) -> dict:
@@ -26,4 +28,5 @@ def navigation(request: HttpRequest) -> dict:
         "can_triage": lambda: role() in _TRIAGE_ROLES,
         "can_keep_osha_logs": lambda: role() in _TRIAGE_ROLES,
         "can_read_cabinet": lambda: role() in _CABINET_ROLES,
+        "can_import_data": lambda: role() in _DATA_ROLES,
     }

@@ -18,6 +18,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
+from incidents.claims import claims_import
 from incidents.clocks import clocks_build_for
 from incidents.models import (
     RECORDABLE_SEVERITIES,
@@ -265,6 +266,13 @@ def demo_city_seed(*, seed: int = 7, months: int = 36, today: date | None = None
     # with the first change made in the app.
     CorrectiveAction.objects.bulk_create(actions, batch_size=1000)
     Claim.objects.bulk_create(claims, batch_size=1000)
+    _claims_file_import(
+        claims=claims,
+        employees=[e for staff in employees_by_dept.values() for e in staff],
+        month=payroll_month,
+        user=users["manager"],
+        rng=random.Random(seed + 2),
+    )
     Investigation.objects.bulk_create(investigations, batch_size=1000)
     _clocks_create(incidents=incidents, officer=users["officer"], rng=random.Random(seed + 1))
     # Every demo incident and clock gets its "created" history row, as if entered in the app:
@@ -331,6 +339,38 @@ def _payroll_file(rows: list[ExposureMonth]) -> bytes:
     lines = [",".join(EXPOSURE_IMPORT_COLUMNS)]
     lines += [f"{r.department.code},{r.month:%Y-%m},{r.hours_worked},{r.headcount}" for r in rows]
     return ("\r\n".join(lines) + "\r\n").encode()
+
+
+def _claims_file_import(*, claims, employees, month: date, user, rng) -> None:
+    """Last month's file from the claims administrator, brought in through the import.
+
+    It lists the claims opened that month (the demo has them already, so they come out
+    unchanged) and two claims by employees who filed no report that day: a claim without a
+    report, which the claims page asks a risk manager to link to its case.
+    """
+    header = "claim_number,incident_reference,employee_id,date_of_injury,opened_on,status,"
+    lines = [header + "paid_to_date,total_incurred,lost_days"]
+    for claim in claims:
+        if claim.opened_on.replace(day=1) == month:
+            lines.append(
+                f"{claim.claim_number},{claim.incident.reference},,,{claim.opened_on:%Y-%m-%d},"
+                f"{claim.status},{claim.paid_to_date},{claim.total_incurred},{claim.lost_days}"
+            )
+    with_id = [e for e in employees if e.person.employee_id]
+    for serial, employee in enumerate(rng.sample(with_id, 2), start=1):
+        injured = month + timedelta(days=rng.randint(2, 20))
+        while Incident.objects.filter(reporter=employee, occurred_at__date=injured).exists():
+            injured += timedelta(days=1)
+        incurred = round(rng.uniform(1_500, 9_000), 2)
+        lines.append(
+            f"WC{month:%y}-9{serial:05d},,{employee.person.employee_id},{injured:%Y-%m-%d},"
+            f"{injured + timedelta(days=3):%Y-%m-%d},open,{incurred / 4:.2f},{incurred:.2f},0"
+        )
+    claims_import(
+        data=("\r\n".join(lines) + "\r\n").encode(),
+        source_name=f"claims-{month:%Y-%m}.csv",
+        user=user,
+    )
 
 
 def _people_create(departments, rng):

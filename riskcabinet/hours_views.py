@@ -14,10 +14,11 @@ from django import forms
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from riskcabinet import selectors
-from riskcabinet.models import Department, ExposureImport
+from riskcabinet.models import DataImport, Department, ImportKind
 from riskcabinet.services import EXPOSURE_IMPORT_COLUMNS, ExposureFileError, exposure_import
 
 HOURS_PERMISSION = "riskcabinet.change_exposuremonth"
@@ -65,7 +66,7 @@ def hours(request: HttpRequest) -> HttpResponse:
         "coverage": coverage,
         "gaps": [month for month in coverage if not month.complete],
         "blocking": [month for month in coverage if month.blocking],
-        "imports": selectors.exposure_imports_recent(),
+        "imports": selectors.data_imports_recent(kind=ImportKind.HOURS),
         "template_month": selectors.last_complete_month(),
     }
     status = 400 if form.errors else 200
@@ -76,8 +77,14 @@ def hours(request: HttpRequest) -> HttpResponse:
 @login_required
 @permission_required(HOURS_PERMISSION, raise_exception=True)
 def hours_import(request: HttpRequest, pk: int) -> HttpResponse:
-    record = get_object_or_404(ExposureImport.objects.select_related("imported_by"), pk=pk)
-    return render(request, "riskcabinet/hours_import.html", {"record": record})
+    records = DataImport.objects.filter(kind=ImportKind.HOURS).select_related("imported_by")
+    record = get_object_or_404(records, pk=pk)
+    context = {
+        "record": record,
+        "back_url": reverse("cabinet:hours"),
+        "back_label": "Payroll hours",
+    }
+    return render(request, "riskcabinet/import_detail.html", context)
 
 
 @require_GET

@@ -43,14 +43,21 @@ class ExposureMonth(models.Model):
         return f"{self.department.code} {self.month:%Y-%m}"
 
 
-class ExposureImport(models.Model):
-    """One payroll hours file as imported: who brought it in, when, and what it changed.
+class ImportKind(models.TextChoices):
+    HOURS = "hours", "Payroll hours"
+    CLAIMS = "claims", "Claims"
 
-    Each row it changed also has its own entry in ExposureMonth's history, naming this file.
+
+class DataImport(models.Model):
+    """One file as imported (payroll hours or the claims administrator's claims): who brought
+    it in, when, and what it changed.
+
+    Each row it changed also has its own history entry (ExposureMonth's or Claim's).
     """
 
+    kind = models.CharField(max_length=10, choices=ImportKind.choices)
     imported_at = models.DateTimeField(default=timezone.now)
-    # Blank when the file came in from the command line (manage.py import_exposure).
+    # Blank when the file came in from the command line (import_exposure, import_claims).
     imported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -66,8 +73,12 @@ class ExposureImport(models.Model):
     unchanged = models.PositiveIntegerField(default=0)
     # [{"line": 4, "reason": "..."}] for each row that was not imported, in file order.
     problems = models.JSONField(default=list, blank=True)
+    # Payroll hours: department codes the city does not know.
     unknown_departments = models.JSONField(default=list, blank=True)
-    # The first and last months among the rows it imported (blank when it imported none).
+    # Claims: [{"line": 7, "claim": "WC-1", "reason": "..."}] for each claim imported without
+    # an incident, because none could be matched.
+    unlinked = models.JSONField(default=list, blank=True)
+    # Payroll hours: the first and last months among the rows it imported.
     first_month = models.DateField(null=True, blank=True)
     last_month = models.DateField(null=True, blank=True)
 

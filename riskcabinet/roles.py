@@ -41,6 +41,8 @@ ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
         "riskcabinet.view_departmentscore",
         "riskcabinet.add_exposuremonth",
         "riskcabinet.change_exposuremonth",
+        "incidents.add_claim",
+        "incidents.change_claim",
     ),
     Role.CABINET_MEMBER: ("reports.read_packet", "riskcabinet.view_departmentscore"),
     Role.ADMINISTRATOR: (),

@@ -25,7 +25,7 @@ from incidents.models import (
     Severity,
 )
 from riskcabinet import charts
-from riskcabinet.models import Department, DepartmentScore, ExposureImport, ExposureMonth
+from riskcabinet.models import DataImport, Department, DepartmentScore, ExposureMonth
 
 # The scoring engine (scikit-learn, SciPy) is imported inside the functions that run it, so that
 # loading the URL conf, and so every web worker's first request, does not pay for it. Importing
@@ -168,8 +168,8 @@ def _cases_by_department_month(oldest: date, newest: date) -> dict[tuple[int, da
     return counts
 
 
-def exposure_imports_recent(*, limit: int = 10) -> list[ExposureImport]:
-    return list(ExposureImport.objects.select_related("imported_by")[:limit])
+def data_imports_recent(*, kind: str, limit: int = 10) -> list[DataImport]:
+    return list(DataImport.objects.filter(kind=kind).select_related("imported_by")[:limit])
 
 
 # --- Months --------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from django.db import IntegrityError, transaction
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from riskcabinet import selectors
-from riskcabinet.models import Department, DepartmentScore, ExposureImport, ExposureMonth
+from riskcabinet.models import DataImport, Department, DepartmentScore, ExposureMonth, ImportKind
 from riskcabinet.queueing import task_queue_on_commit
 from riskcabinet.textfiles import utf8_text
 
@@ -111,7 +111,7 @@ class ExposureImportReport:
     unknown_departments: list[str] = field(default_factory=list)
     # The months whose hours were added or changed.
     months_changed: set[date] = field(default_factory=set)
-    record: ExposureImport | None = None
+    record: DataImport | None = None
 
     @property
     def imported(self) -> int:
@@ -137,7 +137,7 @@ def exposure_import(
     and skipped; the good rows are imported. A problem with the whole file (not UTF-8, a column
     missing) raises ExposureFileError and imports nothing.
 
-    The import is kept as an ExposureImport (`report.record`), by `user` (None: the command
+    The import is kept as an DataImport (`report.record`), by `user` (None: the command
     line), and each row it adds or changes gets a history entry naming the file. Stored
     rankings that read the changed months are ranked again once the import is committed.
     """
@@ -187,7 +187,8 @@ def _exposure_import_save(
 ) -> None:
     with transaction.atomic():
         _exposure_rows_save(rows, report, user=user, reason=f"Imported from {source_name}")
-        report.record = ExposureImport.objects.create(
+        report.record = DataImport.objects.create(
+            kind=ImportKind.HOURS,
             imported_by=user,
             file_name=source_name[:255],
             file_sha256=hashlib.sha256(data).hexdigest(),

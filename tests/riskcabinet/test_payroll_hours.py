@@ -15,7 +15,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from riskcabinet import hours_views, services
-from riskcabinet.models import DepartmentScore, ExposureImport, ExposureMonth
+from riskcabinet.models import DataImport, DepartmentScore, ExposureMonth
 from riskcabinet.roles import Role
 from riskcabinet.services import department_scores_compute, department_scores_refresh_since
 from tests.factories import (
@@ -64,7 +64,7 @@ def upload(client, text: str | bytes, name: str = "payroll-2026-10.csv"):
 def test_it_imports_payroll_file_and_shows_what_it_changed(manager_client, manager, departments):
     response = upload(manager_client, GOOD)
 
-    record = ExposureImport.objects.get()
+    record = DataImport.objects.get()
     assert response.status_code == 302
     assert response["Location"] == reverse("cabinet:hours-import", kwargs={"pk": record.pk})
     assert ExposureMonth.objects.count() == 3
@@ -79,7 +79,7 @@ def test_it_keeps_a_record_of_each_import_with_its_user_and_fingerprint(
 ):
     upload(manager_client, GOOD)
 
-    record = ExposureImport.objects.get()
+    record = DataImport.objects.get()
     assert record.imported_by == manager
     assert record.file_sha256 == hashlib.sha256(GOOD.encode()).hexdigest()
     assert (record.rows_read, record.created, record.updated, record.unchanged) == (3, 3, 0, 0)
@@ -121,7 +121,7 @@ def test_it_imports_the_good_rows_and_lists_the_bad_ones_by_line(manager_client,
     assert "unknown department &#x27;LAXX&#x27;" in page
     assert '<td class="num">4</td>' in page
     assert "month &#x27;2026-13&#x27; is not a month" in page
-    assert ExposureImport.objects.get().unknown_departments == ["LAXX"]
+    assert DataImport.objects.get().unknown_departments == ["LAXX"]
 
 
 def test_a_file_it_cannot_read_is_refused_on_the_field_and_imports_nothing(
@@ -135,7 +135,7 @@ def test_a_file_it_cannot_read_is_refused_on_the_field_and_imports_nothing(
     assert "missing column(s) hours_worked, headcount" in page
     assert 'aria-invalid="true"' in page
     assert not ExposureMonth.objects.exists()
-    assert not ExposureImport.objects.exists()
+    assert not DataImport.objects.exists()
 
 
 def test_a_file_that_is_not_text_is_refused(manager_client, departments):
@@ -143,7 +143,7 @@ def test_a_file_that_is_not_text_is_refused(manager_client, departments):
 
     assert response.status_code == 400
     assert "UTF-8" in response.content.decode()
-    assert not ExposureImport.objects.exists()
+    assert not DataImport.objects.exists()
 
 
 def test_it_asks_for_a_file_when_none_is_chosen(manager_client, departments):
@@ -267,7 +267,7 @@ def test_an_unchanged_file_ranks_nothing_again(manager_client, django_capture_on
 
     assert callbacks == []
     assert DepartmentScore.objects.get(pk=stored.pk).computed_at == stored.computed_at
-    assert ExposureImport.objects.get().unchanged == 1
+    assert DataImport.objects.get().unchanged == 1
 
 
 def test_the_dashboard_links_to_the_page_for_those_who_import(client, departments):
@@ -323,9 +323,9 @@ def test_the_same_file_sent_twice_at_once_is_imported_once(
 
     response = upload(manager_client, GOOD)
 
-    second = ExposureImport.objects.first()
+    second = DataImport.objects.first()
     assert response.status_code == 302
     assert len(calls) == 2
     assert (second.created, second.updated, second.unchanged) == (0, 0, 3)
     assert ExposureMonth.objects.count() == 3
-    assert ExposureImport.objects.count() == 2
+    assert DataImport.objects.count() == 2

@@ -18,7 +18,7 @@ from riskcabinet.demo import (
     stories_check,
 )
 from riskcabinet.demo_city import DEPARTMENTS, STORIES, places_for
-from riskcabinet.models import Department, ExposureImport, ExposureMonth
+from riskcabinet.models import DataImport, Department, ExposureMonth
 from riskcabinet.roles import Role, role_of
 
 pytestmark = pytest.mark.django_db
@@ -42,7 +42,7 @@ def test_it_builds_the_same_city_for_the_same_seed(django_db_blocker):
     Incident.objects.all().delete()
     from django.contrib.auth import get_user_model
 
-    ExposureImport.objects.all().delete()
+    DataImport.objects.all().delete()
     get_user_model().objects.all().delete()
     from incidents.models import Establishment, ReferenceSequence
 
@@ -267,7 +267,7 @@ def test_it_refuses_a_department_whose_setting_has_no_places(monkeypatch):
 def test_last_months_payroll_file_comes_in_through_the_import_like_a_real_one():
     demo_city_seed(seed=2, months=3, today=TODAY)
 
-    record = ExposureImport.objects.get()
+    record = DataImport.objects.get(kind="hours")
     last_month = date(TODAY.year, TODAY.month - 1, 1)
     rows = ExposureMonth.objects.filter(month=last_month)
     assert record.imported_by.username == "manager"
@@ -275,3 +275,18 @@ def test_last_months_payroll_file_comes_in_through_the_import_like_a_real_one():
     assert record.created == Department.objects.count() == rows.count()
     assert not record.problems
     assert all(row.history.get().history_user == record.imported_by for row in rows)
+
+
+def test_last_months_claims_file_leaves_two_claims_for_a_risk_manager_to_link():
+    demo_city_seed(seed=2, months=3, today=TODAY)
+
+    record = DataImport.objects.get(kind="claims")
+    unlinked = Claim.objects.filter(incident__isnull=True)
+    assert record.imported_by.username == "manager"
+    assert not record.problems
+    assert record.created == 2
+    assert record.unchanged == Claim.objects.filter(opened_on__month=TODAY.month - 1).count() - 2
+    assert sorted(item["claim"] for item in record.unlinked) == sorted(
+        unlinked.values_list("claim_number", flat=True)
+    )
+    assert all(item["reason"].startswith("no report by employee") for item in record.unlinked)

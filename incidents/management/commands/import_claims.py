@@ -17,7 +17,7 @@ class Command(BaseCommand):
         if not file.is_file():
             raise CommandError(f"No such file: {file}")
         try:
-            result = claims_import(path=file)
+            result = claims_import(data=file.read_bytes(), source_name=file.name)
         except ClaimFileError as error:
             raise CommandError(str(error)) from error
         self.stdout.write(

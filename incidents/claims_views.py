@@ -1,0 +1,123 @@
+"""Claims: risk managers import the claims administrator's file and link the claims it could not
+match to their cases, so that every claim's cost counts for its department.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from incidents.claims import (
+    REQUIRED_COLUMNS,
+    ClaimFileError,
+    ClaimLinkError,
+    claim_link,
+    claims_import,
+)
+from incidents.models import Claim
+from riskcabinet import selectors
+from riskcabinet.models import DataImport, ImportKind
+
+CLAIMS_PERMISSION = "incidents.change_claim"
+# The administrator's file lists the city's open and recent claims: some thousands of rows.
+MAX_FILE_BYTES = 10 * 1024 * 1024
+
+
+class ClaimFileForm(forms.Form):
+    file = forms.FileField(
+        label="Claims file (CSV)",
+        help_text=f"From the claims administrator: columns {', '.join(REQUIRED_COLUMNS)}, and "
+        "incident_reference or employee_id with date_of_injury to match each claim to its case. "
+        "A claim already imported is updated from the file.",
+        error_messages={"required": "Choose the claims file to import."},
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_FILE_BYTES:
+            raise forms.ValidationError(
+                f"The file is {upload.size / 1024 / 1024:.1f} MB; at most "
+                f"{MAX_FILE_BYTES // 1024 // 1024} MB is accepted."
+            )
+        return upload
+
+
+def _page(
+    request: HttpRequest,
+    *,
+    form: ClaimFileForm | None = None,
+    link_error: tuple[int, str, str] | None = None,
+) -> HttpResponse:
+    """The claims page; `link_error` is (claim pk, the reference typed, what is wrong)."""
+    form = form or ClaimFileForm()
+    imports = selectors.data_imports_recent(kind=ImportKind.CLAIMS)
+    # Why the latest file that listed a claim could not match it: the employee and the day
+    # it names are what a risk manager needs to find the case.
+    reasons: dict[str, str] = {}
+    for record in imports:
+        for item in record.unlinked:
+            reasons.setdefault(item["claim"], item["reason"])
+    unlinked = list(Claim.objects.filter(incident__isnull=True).order_by("opened_on", "pk"))
+    context = {
+        "form": form,
+        "unlinked": [(claim, reasons.get(claim.claim_number, "")) for claim in unlinked],
+        "imports": imports,
+        "link_error": link_error,
+    }
+    status = 400 if form.errors or link_error else 200
+    return render(request, "incidents/claims.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@permission_required(CLAIMS_PERMISSION, raise_exception=True)
+def claims(request: HttpRequest) -> HttpResponse:
+    if request.method != "POST":
+        return _page(request)
+    form = ClaimFileForm(request.POST, request.FILES)
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            result = claims_import(data=upload.read(), source_name=upload.name, user=request.user)
+        except ClaimFileError as error:
+            form.add_error("file", str(error))
+        else:
+            return redirect("triage:claims-import", pk=result.record.pk)
+    return _page(request, form=form)
+
+
+@require_GET
+@login_required
+@permission_required(CLAIMS_PERMISSION, raise_exception=True)
+def claims_import_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    records = DataImport.objects.filter(kind=ImportKind.CLAIMS).select_related("imported_by")
+    context = {
+        "record": get_object_or_404(records, pk=pk),
+        "back_url": reverse("triage:claims"),
+        "back_label": "Claims",
+    }
+    return render(request, "riskcabinet/import_detail.html", context)
+
+
+@require_POST
+@login_required
+@permission_required(CLAIMS_PERMISSION, raise_exception=True)
+def claim_link_view(request: HttpRequest, pk: int) -> HttpResponse:
+    claim = get_object_or_404(Claim, pk=pk)
+    reference = request.POST.get("reference", "")
+    try:
+        incident = claim_link(claim=claim, reference=reference, user=request.user)
+    except ClaimLinkError as error:
+        claim.refresh_from_db()
+        if claim.incident_id is None:
+            return _page(request, link_error=(claim.pk, reference, str(error)))
+        # Linked meanwhile, so it is no longer listed: the message says so instead.
+        messages.error(request, str(error))
+        return redirect(f"{reverse('triage:claims')}#unlinked-claims")
+    messages.success(request, f"Claim {claim.claim_number} is now linked to {incident.reference}.")
+    return redirect(f"{reverse('triage:claims')}#unlinked-claims")
