@@ -137,7 +137,7 @@ def exposure_import(
     and skipped; the good rows are imported. A problem with the whole file (not UTF-8, a column
     missing) raises ExposureFileError and imports nothing.
 
-    The import is kept as an DataImport (`report.record`), by `user` (None: the command
+    The import is kept as a DataImport (`report.record`), by `user` (None: the command
     line), and each row it adds or changes gets a history entry naming the file. Stored
     rankings that read the changed months are ranked again once the import is committed.
     """
