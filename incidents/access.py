@@ -50,6 +50,7 @@ def incident_for_triage(user, reference: str) -> Incident:
             "possible_duplicate_of",
             "investigation",
             "investigation__completed_by",
+            "injured_person",
         )
         .filter(reference=reference)
         .first()

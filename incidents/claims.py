@@ -14,8 +14,9 @@ File format (CSV, UTF-8, header row, one claim per row):
 | total_incurred      | yes      | dollars: paid plus reserves                                    |
 | lost_days           | no       | whole days lost (blank means 0)                                |
 
-A claim is linked to its incident by reference when one is given, otherwise by the employee's
-reports on the date of injury. Claims that cannot be linked are still stored (without an
+A claim is linked to its incident by reference when one is given, otherwise by the date of
+injury and the employee: the case linked to their record by an officer, or the report they
+filed for themselves. Claims that cannot be linked are still stored (without an
 incident) and listed; rows that cannot be read are listed with their line number and skipped.
 """
 
@@ -27,6 +28,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from incidents.models import Claim, ClaimStatus, Incident
@@ -104,11 +106,14 @@ def _incident_for(row: dict) -> tuple[Incident | None, str]:
     tz = timezone.get_current_timezone()
     start = timezone.make_aware(datetime.combine(day, datetime.min.time()), tz)
     end = timezone.make_aware(datetime.combine(day, datetime.max.time()), tz)
+    # The employee was hurt in a case linked to their record, or in one they filed for
+    # themselves (a case that names someone else as the person hurt is not theirs).
+    theirs = Q(injured_person__employee_id=employee_id) | Q(
+        injured_person__isnull=True, injured_name="", reporter__person__employee_id=employee_id
+    )
     matches = list(
         Incident.objects.filter(
-            reporter__person__employee_id=employee_id,
-            occurred_at__range=(start, end),
-            merged_into__isnull=True,
+            theirs, occurred_at__range=(start, end), merged_into__isnull=True
         ).order_by("pk")[:2]
     )
     if not matches:

@@ -178,6 +178,18 @@ class Incident(models.Model):
     # and Form 301 then name that person, with their job title.
     injured_name = models.CharField("person hurt", max_length=150, blank=True)
     injured_job_title = models.CharField("job title of the person hurt", max_length=100, blank=True)
+    # The employee record of the person hurt, when an officer names it (by employee ID): a claim
+    # by that employee then matches this case, whoever filed it. Read only through the case,
+    # so it needs no index of its own (each would slow every report down).
+    injured_person = models.ForeignKey(
+        "riskcabinet.Person",
+        verbose_name="employee record of the person hurt",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+    )
     body_part = models.CharField(max_length=60, blank=True)
     injury_kind = models.CharField(max_length=60, blank=True)
     treatment = models.CharField(max_length=16, choices=Treatment.choices, blank=True)
@@ -266,6 +278,7 @@ class Incident(models.Model):
             "assignee",
             "possible_duplicate_of",
             "merged_into",
+            "injured_person",
         ],
     )
 

@@ -19,6 +19,7 @@ from incidents.oiics import FAMILIES, FAMILY_LABELS, oiics_get
 from incidents.recordability import QUESTIONS
 from incidents.selectors import QUEUE_SORT_LABELS, QueueFilters
 from incidents.triage_services import PRIVACY_REASONS
+from riskcabinet.models import Person
 
 PAGE_SIZES = (10, 25, 50, 100)
 DEFAULT_PAGE_SIZE = 25
@@ -124,10 +125,27 @@ class InjuredPersonForm(forms.Form):
         help_text="Empty when the reporter is the person hurt. The OSHA log and Form 301 use it.",
     )
     injured_job_title = forms.CharField(required=False, max_length=100, label="Their job title")
+    injured_employee_id = forms.CharField(
+        required=False,
+        max_length=20,
+        label="Their employee ID",
+        help_text="Links the case to their employee record, so that a claim in their name "
+        "matches it. The name and job title come from the record when left empty.",
+    )
+
+    def clean_injured_employee_id(self) -> str:
+        employee_id = self.cleaned_data["injured_employee_id"].strip()
+        if employee_id and not Person.objects.filter(employee_id=employee_id).exists():
+            raise forms.ValidationError(f"No employee has the ID {employee_id}.")
+        return employee_id
 
     def clean(self):
         data = super().clean()
-        if data.get("injured_job_title") and not data.get("injured_name"):
+        if (
+            data.get("injured_job_title")
+            and not data.get("injured_name")
+            and not data.get("injured_employee_id")
+        ):
             self.add_error("injured_name", "Give the name with the job title, or leave both empty.")
         return data
 

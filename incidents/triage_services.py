@@ -32,6 +32,7 @@ from incidents.models import (
 )
 from incidents.recordability import RecordabilityDecision, recordability_decide
 from riskcabinet.links import site_link
+from riskcabinet.models import Person
 from riskcabinet.queueing import task_queue_on_commit
 from riskcabinet.roles import Role
 
@@ -93,12 +94,28 @@ PRIVACY_REASONS: tuple[tuple[str, str], ...] = (
 
 
 @transaction.atomic
-def incident_injured_person_set(*, incident: Incident, name: str, job_title: str) -> Incident:
-    """Name the person hurt when it is not the reporter (empty: the reporter was hurt)."""
+def incident_injured_person_set(
+    *, incident: Incident, name: str, job_title: str, employee_id: str = ""
+) -> Incident:
+    """Name the person hurt when it is not the reporter (all empty: the reporter was hurt).
+
+    With an employee ID the case is linked to that employee's record, and an empty name or
+    job title is taken from it.
+    """
+    person = None
+    if employee_id:
+        person = (
+            Person.objects.select_related("user").filter(employee_id=employee_id.strip()).first()
+        )
+        if person is None:
+            raise WorkflowError(f"No employee has the ID {employee_id.strip()}.")
+        name = name or person.user.get_full_name() or person.user.get_username()
+        job_title = job_title or person.job_title
     if job_title and not name:
         raise WorkflowError("Give the name with the job title, or leave both empty.")
     incident.injured_name = name
     incident.injured_job_title = job_title
+    incident.injured_person = person
     incident.save()
     return incident
 

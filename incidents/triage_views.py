@@ -301,6 +301,9 @@ def _case_context(request: HttpRequest, incident: Incident, forms: dict | None =
             initial={
                 "injured_name": incident.injured_name,
                 "injured_job_title": incident.injured_job_title,
+                "injured_employee_id": incident.injured_person.employee_id
+                if incident.injured_person
+                else "",
             },
             prefix="injured",
         ),
@@ -438,6 +441,7 @@ def injured(request: HttpRequest, incident: Incident):
             incident=incident,
             name=form.cleaned_data["injured_name"],
             job_title=form.cleaned_data["injured_job_title"],
+            employee_id=form.cleaned_data["injured_employee_id"],
         )
         messages.success(request, "Person hurt saved.")
     return form

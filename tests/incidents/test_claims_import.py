@@ -104,3 +104,30 @@ def test_it_refuses_a_file_without_the_claim_columns(db, tmp_path):
 
     with pytest.raises(CommandError, match="missing column"):
         call_command("import_claims", str(path))
+
+
+def test_a_claim_matches_the_case_a_supervisor_filed_for_the_person_hurt(db, tmp_path):
+    department = DepartmentFactory(code="LASAN")
+    supervisor = user_with_role(Role.EMPLOYEE, department=department, employee_id="E700010")
+    crew = user_with_role(Role.EMPLOYEE, department=department, employee_id="E700011")
+    filed_for_crew = IncidentFactory(
+        department=department,
+        reporter=supervisor,
+        injured_name="Luis Ortega",
+        injured_person=crew.person,
+        occurred_at=datetime(2025, 4, 10, 7, 45, tzinfo=LA),
+    )
+    header = "claim_number,employee_id,date_of_injury,opened_on,status,paid_to_date,total_incurred"
+    path = tmp_path / "claims.csv"
+    path.write_text(
+        f"{header}\n"
+        "WC-C-1,E700011,2025-04-10,2025-04-12,open,0,500\n"
+        "WC-S-1,E700010,2025-04-10,2025-04-12,open,0,500\n",
+        encoding="utf-8",
+    )
+
+    call_command("import_claims", str(path), stdout=io.StringIO(), stderr=io.StringIO())
+
+    assert Claim.objects.get(claim_number="WC-C-1").incident == filed_for_crew
+    # The supervisor filed the case but was not hurt in it.
+    assert Claim.objects.get(claim_number="WC-S-1").incident is None

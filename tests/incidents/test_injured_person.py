@@ -145,3 +145,61 @@ def test_an_officer_names_or_clears_the_person_hurt_and_it_is_audited(client):
     latest, before = incident.history.all()[:2]
     assert (latest.injured_name, before.injured_name) == ("", "Ana Reyes")
     assert latest.history_user == officer
+
+
+def test_an_officer_links_the_case_to_the_employee_record_of_the_person_hurt(client):
+    department = DepartmentFactory()
+    officer = user_with_role(Role.SAFETY_OFFICER, covers=(department,))
+    crew = user_with_role(Role.EMPLOYEE, department=department, employee_id="E700321")
+    crew.first_name, crew.last_name = "Luis", "Ortega"
+    crew.save()
+    crew.person.job_title = "Refuse collector"
+    crew.person.save()
+    incident = IncidentFactory(department=department)
+    client.force_login(officer)
+    url = reverse("triage:case-injured", args=[incident.reference])
+
+    client.post(url, {"injured-injured_employee_id": " E700321 "})
+
+    incident.refresh_from_db()
+    assert incident.injured_person == crew.person
+    assert (incident.injured_name, incident.injured_job_title) == (
+        "Luis Ortega",
+        "Refuse collector",
+    )
+    page = client.get(reverse("triage:case", args=[incident.reference])).content.decode()
+    assert "employee E700321" in page
+    assert 'value="E700321"' in page
+    assert incident.history.first().injured_person_id == crew.person.pk
+
+
+def test_an_unknown_employee_id_is_refused_on_its_field(client):
+    department = DepartmentFactory()
+    officer = user_with_role(Role.SAFETY_OFFICER, covers=(department,))
+    incident = IncidentFactory(department=department)
+    client.force_login(officer)
+
+    response = client.post(
+        reverse("triage:case-injured", args=[incident.reference]),
+        {"injured-injured_name": "Ana Reyes", "injured-injured_employee_id": "E999"},
+    )
+
+    incident.refresh_from_db()
+    assert "No employee has the ID E999." in response.content.decode()
+    assert (incident.injured_name, incident.injured_person) == ("", None)
+
+
+def test_clearing_the_employee_id_unlinks_the_record_and_keeps_the_name_typed(client):
+    department = DepartmentFactory()
+    officer = user_with_role(Role.SAFETY_OFFICER, covers=(department,))
+    crew = user_with_role(Role.EMPLOYEE, department=department, employee_id="E700322")
+    incident = IncidentFactory(department=department, injured_person=crew.person)
+    client.force_login(officer)
+
+    client.post(
+        reverse("triage:case-injured", args=[incident.reference]),
+        {"injured-injured_name": "Ana Reyes", "injured-injured_employee_id": ""},
+    )
+
+    incident.refresh_from_db()
+    assert (incident.injured_name, incident.injured_person) == ("Ana Reyes", None)
