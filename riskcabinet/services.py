@@ -14,12 +14,17 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from riskcabinet import selectors
+from riskcabinet.links import site_link
 from riskcabinet.models import DataImport, Department, DepartmentScore, ExposureMonth, ImportKind
 from riskcabinet.queueing import task_queue_on_commit
+from riskcabinet.roles import Role
 from riskcabinet.textfiles import utf8_text
 
 logger = logging.getLogger(__name__)
@@ -342,3 +347,42 @@ def _exposure_rows_save(
         report.created = len(to_create)
         report.updated = len(to_update)
         report.months_changed = {item.month for item in to_create + to_update}
+
+
+# --- Payroll hours reminders ---------------------------------------------------------------
+
+
+def payroll_hours_reminders_send(*, today: date | None = None) -> int:
+    """Email every risk manager when last month's payroll hours are missing for a department.
+
+    Beat runs it each morning of the month's first days, so the reminders stop once the file is
+    in. Returns the number of emails sent (none when every department has its hours).
+    """
+    coverage = selectors.exposure_coverage(months=1, today=today)[0]
+    if coverage.complete:
+        return 0
+    managers = (
+        get_user_model()
+        .objects.filter(groups__name=Role.RISK_MANAGER.value, is_active=True)
+        .exclude(email="")
+        .order_by("pk")
+        .distinct()
+    )
+    context = {"coverage": coverage, "hours_url": site_link("cabinet:hours")}
+    missing = len(coverage.missing)
+    subject = (
+        f"[riskcabinet] Payroll hours for {coverage.month:%B %Y} are missing for "
+        f"{missing} department{'s' if missing != 1 else ''}"
+    )
+    sent = 0
+    for manager in managers:
+        send_mail(
+            subject=subject,
+            message=render_to_string(
+                "riskcabinet/hours_reminder_email.txt", {**context, "manager": manager}
+            ),
+            from_email=None,
+            recipient_list=[manager.email],
+        )
+        sent += 1
+    return sent

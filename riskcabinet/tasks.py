@@ -3,7 +3,11 @@
 from celery import shared_task
 
 from riskcabinet.selectors import last_complete_month, month_parse
-from riskcabinet.services import department_scores_compute, department_scores_refresh_since
+from riskcabinet.services import (
+    department_scores_compute,
+    department_scores_refresh_since,
+    payroll_hours_reminders_send,
+)
 
 
 @shared_task(name="riskcabinet.tasks.department_scores_refresh_last_month", acks_late=True)
@@ -27,3 +31,9 @@ def department_scores_refresh_since_task(month: str) -> list[str]:
     """After payroll hours for `month` changed: rank every stored month from then on again."""
     done = department_scores_refresh_since(month=month_parse(month))
     return [f"{item:%Y-%m}" for item in done]
+
+
+@shared_task(name="riskcabinet.tasks.payroll_hours_reminders_send")
+def payroll_hours_reminders_send_task() -> int:
+    """Beat, each morning of the month's first days: remind risk managers of missing hours."""
+    return payroll_hours_reminders_send()

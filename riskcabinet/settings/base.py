@@ -267,6 +267,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "riskcabinet.tasks.department_scores_refresh_last_month",
         "schedule": crontab(day_of_month=1, hour=3, minute=0),
     },
+    # Until payroll's file for last month is in: the ranking and the packet need it.
+    "payroll-hours-reminders": {
+        "task": "riskcabinet.tasks.payroll_hours_reminders_send",
+        "schedule": crontab(day_of_month="1-7", hour=7, minute=30),
+    },
 }
 
 # --- Logging ----------------------------------------------------------------------------------

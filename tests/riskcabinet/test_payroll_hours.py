@@ -17,7 +17,11 @@ from django.urls import reverse
 from riskcabinet import hours_views, services
 from riskcabinet.models import DataImport, DepartmentScore, ExposureMonth
 from riskcabinet.roles import Role
-from riskcabinet.services import department_scores_compute, department_scores_refresh_since
+from riskcabinet.services import (
+    department_scores_compute,
+    department_scores_refresh_since,
+    payroll_hours_reminders_send,
+)
 from tests.factories import (
     DepartmentFactory,
     ExposureMonthFactory,
@@ -329,3 +333,53 @@ def test_the_same_file_sent_twice_at_once_is_imported_once(
     assert (second.created, second.updated, second.unchanged) == (0, 0, 3)
     assert ExposureMonth.objects.count() == 3
     assert DataImport.objects.count() == 2
+
+
+def test_risk_managers_are_reminded_of_last_months_missing_hours(departments, mailoutbox):
+    sanitation, fire = departments
+    manager = user_with_role(Role.RISK_MANAGER, department=sanitation)
+    manager.email = "rm@city.example"
+    manager.save()
+    for role, email, active in (
+        (Role.CABINET_MEMBER, "member@city.example", True),
+        (Role.RISK_MANAGER, "gone@city.example", False),
+    ):
+        other = user_with_role(role, department=sanitation)
+        other.email, other.is_active = email, active
+        other.save()
+    ExposureMonthFactory(department=sanitation, month=date(2026, 10, 1))
+    IncidentFactory(department=fire, occurred_at=datetime(2026, 10, 7, 9, tzinfo=LA))
+
+    sent = payroll_hours_reminders_send(today=date(2026, 11, 2))
+
+    assert sent == 1
+    message = mailoutbox[0]
+    assert message.to == ["rm@city.example"]
+    assert message.subject == (
+        "[riskcabinet] Payroll hours for October 2026 are missing for 1 department"
+    )
+    assert "in for 1 of 2 departments" in message.body
+    assert "- Fire (1 case that month)" in message.body
+    assert "Sanitation" not in message.body.split("Missing:")[1]
+    assert "stops the month from being ranked at all" in message.body
+    assert "/cabinet/hours/" in message.body
+
+
+def test_no_reminder_once_every_department_has_its_hours(departments, mailoutbox):
+    sanitation, fire = departments
+    manager = user_with_role(Role.RISK_MANAGER, department=sanitation)
+    manager.email = "rm@city.example"
+    manager.save()
+    for department in departments:
+        ExposureMonthFactory(department=department, month=date(2026, 10, 1))
+
+    assert payroll_hours_reminders_send(today=date(2026, 11, 3)) == 0
+    assert mailoutbox == []
+
+
+def test_beat_reminds_on_the_first_mornings_of_each_month():
+    from django.conf import settings
+
+    entry = settings.CELERY_BEAT_SCHEDULE["payroll-hours-reminders"]
+    assert entry["task"] == "riskcabinet.tasks.payroll_hours_reminders_send"
+    assert entry["schedule"].day_of_month == set(range(1, 8))
