@@ -28,7 +28,7 @@ from tests.factories import (
     IncidentFactory,
     user_with_role,
 )
-from tests.riskcabinet.cabinet_helpers import scored_city
+from tests.riskcabinet.cabinet_helpers import scored_city, stored_ranking
 
 pytestmark = pytest.mark.django_db
 
@@ -383,3 +383,19 @@ def test_beat_reminds_on_the_first_mornings_of_each_month():
     entry = settings.CELERY_BEAT_SCHEDULE["payroll-hours-reminders"]
     assert entry["task"] == "riskcabinet.tasks.payroll_hours_reminders_send"
     assert entry["schedule"].day_of_month == set(range(1, 8))
+
+
+def test_an_unranked_department_page_points_risk_managers_to_the_missing_hours(client):
+    stored_ranking()
+    unranked = DepartmentFactory(code="ZOO", name="Zoo")
+    url = reverse("cabinet:department", kwargs={"code": unranked.code}) + "?month=2026-10"
+
+    client.force_login(user_with_role(Role.RISK_MANAGER, department=unranked))
+    for_manager = client.get(url).content.decode()
+    client.force_login(user_with_role(Role.CABINET_MEMBER, department=unranked))
+    for_member = client.get(url).content.decode()
+
+    assert "Not ranked for October 2026" in for_manager
+    assert f'<a href="{HOURS_URL}">See which months lack hours</a>' in for_manager
+    assert "Not ranked for October 2026" in for_member
+    assert HOURS_URL not in for_member
