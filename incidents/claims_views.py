@@ -22,13 +22,14 @@ from incidents.claims import (
 from incidents.models import Claim
 from riskcabinet import selectors
 from riskcabinet.models import DataImport, ImportKind
+from riskcabinet.uploads import CsvFileForm
 
 CLAIMS_PERMISSION = "incidents.change_claim"
-# The administrator's file lists the city's open and recent claims: some thousands of rows.
-MAX_FILE_BYTES = 10 * 1024 * 1024
 
 
-class ClaimFileForm(forms.Form):
+class ClaimFileForm(CsvFileForm):
+    # The administrator's file lists the city's open and recent claims: some thousands of rows.
+    max_bytes = 10 * 1024 * 1024
     file = forms.FileField(
         label="Claims file (CSV)",
         help_text=f"From the claims administrator: columns {', '.join(REQUIRED_COLUMNS)}, and "
@@ -36,15 +37,6 @@ class ClaimFileForm(forms.Form):
         "A claim already imported is updated from the file.",
         error_messages={"required": "Choose the claims file to import."},
     )
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > MAX_FILE_BYTES:
-            raise forms.ValidationError(
-                f"The file is {upload.size / 1024 / 1024:.1f} MB; at most "
-                f"{MAX_FILE_BYTES // 1024 // 1024} MB is accepted."
-            )
-        return upload
 
 
 def _page(

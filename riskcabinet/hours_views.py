@@ -20,28 +20,20 @@ from django.views.decorators.http import require_GET, require_http_methods
 from riskcabinet import selectors
 from riskcabinet.models import DataImport, Department, ImportKind
 from riskcabinet.services import EXPOSURE_IMPORT_COLUMNS, ExposureFileError, exposure_import
+from riskcabinet.uploads import CsvFileForm
 
 HOURS_PERMISSION = "riskcabinet.change_exposuremonth"
-# A city's month is about 40 rows of a few dozen bytes; years of history fit many times over.
-MAX_FILE_BYTES = 5 * 1024 * 1024
 
 
-class ExposureFileForm(forms.Form):
+class ExposureFileForm(CsvFileForm):
+    # A city's month is about 40 rows of a few dozen bytes; years of history fit many times over.
+    max_bytes = 5 * 1024 * 1024
     file = forms.FileField(
         label="Payroll file (CSV)",
         help_text="Columns department, month, hours_worked, headcount: one row per department "
         "and month. Rows already imported are replaced by the file's figures.",
         error_messages={"required": "Choose the payroll file to import."},
     )
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > MAX_FILE_BYTES:
-            raise forms.ValidationError(
-                f"The file is {upload.size / 1024 / 1024:.1f} MB; at most "
-                f"{MAX_FILE_BYTES // 1024 // 1024} MB is accepted. Split it by year."
-            )
-        return upload
 
 
 @require_http_methods(["GET", "POST"])

@@ -158,7 +158,7 @@ def test_it_asks_for_a_file_when_none_is_chosen(manager_client, departments):
 
 
 def test_it_refuses_a_file_over_the_size_limit(manager_client, departments, monkeypatch):
-    monkeypatch.setattr(hours_views, "MAX_FILE_BYTES", 1024 * 1024)
+    monkeypatch.setattr(hours_views.ExposureFileForm, "max_bytes", 1024 * 1024)
 
     response = upload(manager_client, GOOD + "LAFD,2026-09,1,1\n" * 70_000)
 
