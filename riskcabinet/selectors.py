@@ -118,15 +118,21 @@ class HoursCoverage:
         return [gap for gap in self.missing if gap.cases]
 
 
-def exposure_coverage(*, months: int = 13, today: date | None = None) -> list[HoursCoverage]:
-    """Payroll hours coverage for the last `months` months, newest first.
+def exposure_coverage(
+    *, months: int = 13, through: date | None = None, today: date | None = None
+) -> list[HoursCoverage]:
+    """Payroll hours coverage for `months` months up to `through`, newest first.
 
-    The newest is the last complete month, or a later month when payroll has already sent one.
+    Without `through`, the newest is the last complete month, or a later month when payroll has
+    already sent one.
     """
-    newest = last_complete_month(today=today)
-    latest = ExposureMonth.objects.aggregate(last=Max("month"))["last"]
-    if latest is not None and latest > newest:
-        newest = latest
+    if through is not None:
+        newest = through.replace(day=1)
+    else:
+        newest = last_complete_month(today=today)
+        latest = ExposureMonth.objects.aggregate(last=Max("month"))["last"]
+        if latest is not None and latest > newest:
+            newest = latest
     oldest = month_shift(newest, -(months - 1))
     departments = list(Department.objects.order_by("name"))
     with_hours: dict[date, set[int]] = {}

@@ -358,7 +358,8 @@ def payroll_hours_reminders_send(*, today: date | None = None) -> int:
     Beat runs it each morning of the month's first days, so the reminders stop once the file is
     in. Returns the number of emails sent (none when every department has its hours).
     """
-    coverage = selectors.exposure_coverage(months=1, today=today)[0]
+    last_month = selectors.last_complete_month(today=today)
+    coverage = selectors.exposure_coverage(months=1, through=last_month)[0]
     if coverage.complete:
         return 0
     managers = (
