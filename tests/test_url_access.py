@@ -61,6 +61,8 @@ CABINET = {
     "admin": OK,
 }
 PACKET_BUILD = {**CABINET, "cabinet": DENY}
+# Payroll hours and claims files: risk managers and administrators.
+DATA_IMPORT = PACKET_BUILD
 OWN_REPORT = {**dict.fromkeys(ROLES, DENY), "anonymous": LOGIN, "reporter": OK}
 PHOTO = {**TRIAGE_OBJECT, "reporter": OK}
 
@@ -109,12 +111,12 @@ RULES: dict[str, tuple[str, dict[str, str]]] = {
     "cabinet:dashboard": ("get", CABINET),
     "cabinet:department": ("get", CABINET),
     "cabinet:scores-recompute": ("post", PACKET_BUILD),
-    "cabinet:hours": ("get", PACKET_BUILD),
-    "cabinet:hours-import": ("get", PACKET_BUILD),
-    "cabinet:hours-template": ("get", PACKET_BUILD),
-    "triage:claims": ("get", PACKET_BUILD),
-    "triage:claims-import": ("get", PACKET_BUILD),
-    "triage:claim-link": ("post", PACKET_BUILD),
+    "cabinet:hours": ("get", DATA_IMPORT),
+    "cabinet:hours-import": ("get", DATA_IMPORT),
+    "cabinet:hours-template": ("get", DATA_IMPORT),
+    "triage:claims": ("get", DATA_IMPORT),
+    "triage:claims-import": ("get", DATA_IMPORT),
+    "triage:claim-link": ("post", DATA_IMPORT),
     "reports:packet-list": ("get", CABINET),
     "reports:packet-build": ("post", PACKET_BUILD),
     "reports:packet-detail": ("get", CABINET),
