@@ -203,7 +203,7 @@ def claims_import(*, data: bytes, source_name: str = "the file", user=None) -> C
     result.record = DataImport.objects.create(
         kind=ImportKind.CLAIMS,
         imported_by=user,
-        file_name=source_name[:255],
+        file_name=source_name.replace("\x00", "")[:255],
         file_sha256=hashlib.sha256(data).hexdigest(),
         rows_read=result.rows_read,
         created=result.created,

@@ -157,6 +157,12 @@ def exposure_import(
         if not any(_cell_text(value) for value in record.values()):
             continue  # A blank line is not a row.
         report.rows_read += 1
+        if any("\x00" in _cell_text(value) for value in record.values()):
+            # Kept out of the problem list's text too: PostgreSQL stores no NUL in text or JSON.
+            report.problems.append(
+                ExposureRowProblem(line=line, reason="the row contains a NUL character")
+            )
+            continue
         row, reason = _exposure_row_parse(record, line, by_code, by_name)
         if row is None:
             report.problems.append(ExposureRowProblem(line=line, reason=reason))
@@ -195,7 +201,7 @@ def _exposure_import_save(
         report.record = DataImport.objects.create(
             kind=ImportKind.HOURS,
             imported_by=user,
-            file_name=source_name[:255],
+            file_name=source_name.replace("\x00", "")[:255],
             file_sha256=hashlib.sha256(data).hexdigest(),
             rows_read=report.rows_read,
             created=report.created,

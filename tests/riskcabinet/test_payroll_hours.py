@@ -401,3 +401,18 @@ def test_an_unranked_department_page_points_risk_managers_to_the_missing_hours(c
     assert f'<a href="{HOURS_URL}">See which months lack hours</a>' in for_manager
     assert "Not ranked for October 2026" in for_member
     assert HOURS_URL not in for_member
+
+
+def test_a_row_with_a_nul_character_is_refused_and_the_import_still_kept(
+    manager_client, departments
+):
+    text = (
+        "department,month,hours_worked,headcount\nLASAN,2026-10,498000,3041\nLA\x00FD,2026-10,1,1\n"
+    )
+
+    response = upload(manager_client, text)
+
+    record = DataImport.objects.get()
+    assert response.status_code == 302
+    assert record.problems == [{"line": 3, "reason": "the row contains a NUL character"}]
+    assert record.created == 1
