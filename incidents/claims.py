@@ -21,7 +21,6 @@ incident) and listed; rows that cannot be read are listed with their line number
 """
 
 import csv
-import hashlib
 import io
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -33,6 +32,7 @@ from django.utils import timezone
 
 from incidents.models import Claim, ClaimStatus, Incident
 from riskcabinet.models import DataImport, ImportKind
+from riskcabinet.services import data_import_create
 from riskcabinet.textfiles import utf8_text
 
 REQUIRED_COLUMNS = ("claim_number", "opened_on", "status", "paid_to_date", "total_incurred")
@@ -200,11 +200,11 @@ def claims_import(*, data: bytes, source_name: str = "the file", user=None) -> C
             if incident is None:
                 result.unlinked.append((line, claim_number, unlinked_reason))
             _claim_save(claim_number, values, result, reason, user)
-    result.record = DataImport.objects.create(
+    result.record = data_import_create(
         kind=ImportKind.CLAIMS,
-        imported_by=user,
-        file_name=source_name.replace("\x00", "")[:255],
-        file_sha256=hashlib.sha256(data).hexdigest(),
+        data=data,
+        source_name=source_name,
+        user=user,
         rows_read=result.rows_read,
         created=result.created,
         updated=result.updated,

@@ -198,11 +198,11 @@ def _exposure_import_save(
 ) -> None:
     with transaction.atomic():
         _exposure_rows_save(rows, report, user=user, reason=f"Imported from {source_name}")
-        report.record = DataImport.objects.create(
+        report.record = data_import_create(
             kind=ImportKind.HOURS,
-            imported_by=user,
-            file_name=source_name.replace("\x00", "")[:255],
-            file_sha256=hashlib.sha256(data).hexdigest(),
+            data=data,
+            source_name=source_name,
+            user=user,
             rows_read=report.rows_read,
             created=report.created,
             updated=report.updated,
@@ -214,6 +214,21 @@ def _exposure_import_save(
         )
         if report.months_changed:
             _rankings_refresh_queue(since=min(report.months_changed))
+
+
+def data_import_create(
+    *, kind: ImportKind, data: bytes, source_name: str, user, **figures
+) -> DataImport:
+    """Keep the record of one imported file: its kind, who brought it in (None: the command
+    line), its name and SHA-256, and `figures` (the counts and the rows refused)."""
+    return DataImport.objects.create(
+        kind=kind,
+        imported_by=user,
+        # PostgreSQL keeps no NUL in text.
+        file_name=source_name.replace("\x00", "")[:255],
+        file_sha256=hashlib.sha256(data).hexdigest(),
+        **figures,
+    )
 
 
 def _rankings_refresh_queue(*, since: date) -> None:
