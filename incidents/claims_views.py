@@ -21,8 +21,8 @@ from incidents.claims import (
 )
 from incidents.models import Claim
 from riskcabinet import selectors
-from riskcabinet.models import DataImport, ImportKind
-from riskcabinet.uploads import CsvFileForm
+from riskcabinet.models import ImportKind
+from riskcabinet.uploads import CsvFileForm, import_detail_render
 
 CLAIMS_PERMISSION = "incidents.change_claim"
 
@@ -87,13 +87,9 @@ def claims(request: HttpRequest) -> HttpResponse:
 @login_required
 @permission_required(CLAIMS_PERMISSION, raise_exception=True)
 def claims_import_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    records = DataImport.objects.filter(kind=ImportKind.CLAIMS).select_related("imported_by")
-    context = {
-        "record": get_object_or_404(records, pk=pk),
-        "back_url": reverse("triage:claims"),
-        "back_label": "Claims",
-    }
-    return render(request, "riskcabinet/import_detail.html", context)
+    return import_detail_render(
+        request, kind=ImportKind.CLAIMS, pk=pk, back="triage:claims", back_label="Claims"
+    )
 
 
 @require_POST

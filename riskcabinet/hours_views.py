@@ -13,14 +13,13 @@ from datetime import date
 from django import forms
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from riskcabinet import selectors
-from riskcabinet.models import DataImport, Department, ImportKind
+from riskcabinet.models import Department, ImportKind
 from riskcabinet.services import EXPOSURE_IMPORT_COLUMNS, ExposureFileError, exposure_import
-from riskcabinet.uploads import CsvFileForm
+from riskcabinet.uploads import CsvFileForm, import_detail_render
 
 HOURS_PERMISSION = "riskcabinet.change_exposuremonth"
 
@@ -69,14 +68,9 @@ def hours(request: HttpRequest) -> HttpResponse:
 @login_required
 @permission_required(HOURS_PERMISSION, raise_exception=True)
 def hours_import(request: HttpRequest, pk: int) -> HttpResponse:
-    records = DataImport.objects.filter(kind=ImportKind.HOURS).select_related("imported_by")
-    record = get_object_or_404(records, pk=pk)
-    context = {
-        "record": record,
-        "back_url": reverse("cabinet:hours"),
-        "back_label": "Payroll hours",
-    }
-    return render(request, "riskcabinet/import_detail.html", context)
+    return import_detail_render(
+        request, kind=ImportKind.HOURS, pk=pk, back="cabinet:hours", back_label="Payroll hours"
+    )
 
 
 @require_GET

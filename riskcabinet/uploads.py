@@ -1,6 +1,12 @@
-"""The form behind the pages that take a CSV file (payroll hours, claims)."""
+"""The form behind the pages that take a CSV file (payroll hours, claims), and the page that
+shows one import."""
 
 from django import forms
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+
+from riskcabinet.models import DataImport, ImportKind
 
 
 class CsvFileForm(forms.Form):
@@ -21,3 +27,16 @@ class CsvFileForm(forms.Form):
                 f"{self.max_bytes // 1024 // 1024} MB is accepted."
             )
         return upload
+
+
+def import_detail_render(
+    request: HttpRequest, *, kind: ImportKind, pk: int, back: str, back_label: str
+) -> HttpResponse:
+    """One import of `kind` (404 for another kind), under a link back to the page `back`."""
+    records = DataImport.objects.filter(kind=kind).select_related("imported_by")
+    context = {
+        "record": get_object_or_404(records, pk=pk),
+        "back_url": reverse(back),
+        "back_label": back_label,
+    }
+    return render(request, "riskcabinet/import_detail.html", context)
