@@ -34,7 +34,7 @@ from incidents.recordability import RecordabilityDecision, recordability_decide
 from riskcabinet.links import site_link
 from riskcabinet.models import Person
 from riskcabinet.queueing import task_queue_on_commit
-from riskcabinet.roles import Role
+from riskcabinet.roles import Role, users_to_email
 
 __all__ = ["clock_complete"]  # Clock completion lives with the clock rules; re-exported here.
 
@@ -396,12 +396,7 @@ def compliance_clock_warnings_send(*, now: datetime | None = None) -> int:
     if not clocks:
         return 0
     covering = covering_officer_emails({clock.incident.department_id for clock in clocks})
-    risk_managers = set(
-        get_user_model()
-        .objects.filter(is_active=True, groups__name=Role.RISK_MANAGER.value)
-        .exclude(email="")
-        .values_list("email", flat=True)
-    )
+    risk_managers = set(users_to_email(Role.RISK_MANAGER).values_list("email", flat=True))
     by_recipient: dict[str, list[ComplianceClock]] = defaultdict(list)
     warned: list[int] = []  # A clock nobody could be told of stays unwarned for a later run.
     for clock in clocks:

@@ -16,12 +16,10 @@ import time
 from datetime import date
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 from pypdf import PdfReader
 
@@ -30,7 +28,7 @@ from reports.pdf import build_packet_pdf
 from reports.selectors import month_label, month_start, packet_data_for_month
 from riskcabinet.links import site_link
 from riskcabinet.queueing import task_queue_on_commit
-from riskcabinet.roles import Role
+from riskcabinet.roles import Role, users_to_email
 
 logger = logging.getLogger(__name__)
 
@@ -184,14 +182,7 @@ def _packet_fail(*, packet_id: int, error: BaseException) -> None:
 
 def packet_readers():
     """Everyone the packet is for: active cabinet members and risk managers with an email."""
-    return (
-        get_user_model()
-        .objects.filter(is_active=True)
-        .filter(Q(groups__name=Role.CABINET_MEMBER.value) | Q(groups__name=Role.RISK_MANAGER.value))
-        .exclude(email="")
-        .distinct()
-        .order_by("pk")
-    )
+    return users_to_email(Role.CABINET_MEMBER, Role.RISK_MANAGER)
 
 
 def packet_notify(*, month: date) -> int:

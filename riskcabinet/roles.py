@@ -3,6 +3,7 @@
 from enum import StrEnum
 
 from django.apps import apps as global_apps
+from django.contrib.auth import get_user_model
 from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Group, Permission
 
@@ -94,6 +95,17 @@ def role_of(user: AbstractBaseUser | AnonymousUser) -> Role | None:
 
 def has_role(user, *roles: Role) -> bool:
     return role_of(user) in roles
+
+
+def users_to_email(*roles: Role):
+    """Active users in any of `roles` who have an email address, each once, oldest first."""
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name__in=[role.value for role in roles])
+        .exclude(email="")
+        .distinct()
+        .order_by("pk")
+    )
 
 
 def _group_names(user) -> frozenset[str]:

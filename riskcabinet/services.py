@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
@@ -24,7 +23,7 @@ from riskcabinet import selectors
 from riskcabinet.links import site_link
 from riskcabinet.models import DataImport, Department, DepartmentScore, ExposureMonth, ImportKind
 from riskcabinet.queueing import task_queue_on_commit
-from riskcabinet.roles import Role
+from riskcabinet.roles import Role, users_to_email
 from riskcabinet.textfiles import utf8_text
 
 logger = logging.getLogger(__name__)
@@ -383,13 +382,6 @@ def payroll_hours_reminders_send(*, today: date | None = None) -> int:
     coverage = selectors.exposure_coverage(months=1, through=last_month)[0]
     if coverage.complete:
         return 0
-    managers = (
-        get_user_model()
-        .objects.filter(groups__name=Role.RISK_MANAGER.value, is_active=True)
-        .exclude(email="")
-        .order_by("pk")
-        .distinct()
-    )
     context = {"coverage": coverage, "hours_url": site_link("cabinet:hours")}
     missing = len(coverage.missing)
     subject = (
@@ -397,7 +389,7 @@ def payroll_hours_reminders_send(*, today: date | None = None) -> int:
         f"{missing} department{'s' if missing != 1 else ''}"
     )
     sent = 0
-    for manager in managers:
+    for manager in users_to_email(Role.RISK_MANAGER):
         send_mail(
             subject=subject,
             message=render_to_string(
