@@ -18,20 +18,34 @@ A claim is linked to its incident by reference when one is given, otherwise by t
 injury and the employee: the case linked to their record by an officer, or the report they
 filed for themselves. Claims that cannot be linked are still stored (without an
 incident) and listed; rows that cannot be read are listed with their line number and skipped.
+The employee and the date of injury are kept with the claim, so that a risk manager can find its
+case, or open one from the claim when the injury was never reported (`claim_case_open`).
 """
 
 import csv
 import io
+import uuid
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from incidents.models import Claim, ClaimStatus, Incident
-from riskcabinet.models import DataImport, ImportKind
+from incidents.clocks import clock_complete
+from incidents.models import (
+    Claim,
+    ClaimStatus,
+    ClockKind,
+    Incident,
+    IncidentType,
+    Severity,
+    Source,
+)
+from incidents.services import incident_create
+from incidents.triage_services import incident_injured_person_set
+from riskcabinet.models import DataImport, ImportKind, Person
 from riskcabinet.services import data_import_create
 from riskcabinet.textfiles import utf8_text
 
@@ -40,7 +54,20 @@ REQUIRED_COLUMNS = ("claim_number", "opened_on", "status", "paid_to_date", "tota
 MAX_AMOUNT = Decimal("9999999999.99")
 CLAIM_NUMBER_MAX = 40
 MAX_LOST_DAYS = 36_500
-_FIELDS = ("incident_id", "opened_on", "status", "paid_to_date", "total_incurred", "lost_days")
+EMPLOYEE_ID_MAX = 20
+_FIELDS = (
+    "incident_id",
+    "employee_id",
+    "injured_on",
+    "opened_on",
+    "status",
+    "paid_to_date",
+    "total_incurred",
+    "lost_days",
+)
+# What a later file that leaves them blank does not erase: the link to the case (made by an
+# earlier file or by hand) and whom and when the claim is for.
+_KEPT_WHEN_BLANK = ("incident_id", "employee_id", "injured_on")
 
 
 class ClaimFileError(ValueError):
@@ -98,11 +125,9 @@ def _incident_for(row: dict) -> tuple[Incident | None, str]:
         if incident.merged_into_id:
             incident = incident.merged_into
         return incident, ""
-    employee_id = (row.get("employee_id") or "").strip()
-    injured_on = (row.get("date_of_injury") or "").strip()
-    if not employee_id or not injured_on:
+    employee_id, day = _employee_and_day(row)
+    if not employee_id or day is None:
         return None, "neither incident_reference nor employee_id and date_of_injury given"
-    day = _parse_date(injured_on)
     tz = timezone.get_current_timezone()
     start = timezone.make_aware(datetime.combine(day, datetime.min.time()), tz)
     end = timezone.make_aware(datetime.combine(day, datetime.max.time()), tz)
@@ -123,6 +148,14 @@ def _incident_for(row: dict) -> tuple[Incident | None, str]:
     return matches[0], ""
 
 
+def _employee_and_day(row: dict) -> tuple[str, date | None]:
+    employee_id = (row.get("employee_id") or "").strip()
+    if len(employee_id) > EMPLOYEE_ID_MAX:
+        raise ValueError(f"employee_id is longer than {EMPLOYEE_ID_MAX} characters")
+    injured_on = (row.get("date_of_injury") or "").strip()
+    return employee_id, _parse_date(injured_on) if injured_on else None
+
+
 def _row_values(row: dict) -> dict:
     status = (row.get("status") or "").strip().lower()
     if status not in ClaimStatus.values:
@@ -134,7 +167,10 @@ def _row_values(row: dict) -> dict:
         raise ValueError(f"lost_days '{lost}' is not a whole number of days")
     if int(lost) > MAX_LOST_DAYS:
         raise ValueError(f"lost_days {lost} is too large")
+    employee_id, injured_on = _employee_and_day(row)
     return {
+        "employee_id": employee_id,
+        "injured_on": injured_on,
         "opened_on": _parse_date(row.get("opened_on") or ""),
         "status": status,
         "paid_to_date": _parse_money(row.get("paid_to_date") or "", "paid_to_date"),
@@ -227,9 +263,9 @@ def _claim_save(
         claim.save()
         result.created += 1
         return
-    if values["incident_id"] is None and claim.incident_id is not None:
-        # A later file that cannot be matched keeps the link made earlier (or by hand).
-        values["incident_id"] = claim.incident_id
+    for name in _KEPT_WHEN_BLANK:
+        if values[name] in (None, "") and getattr(claim, name) not in (None, ""):
+            values[name] = getattr(claim, name)
     if all(getattr(claim, name) == values[name] for name in _FIELDS):
         result.unchanged += 1
         return
@@ -266,7 +302,98 @@ def claim_link(*, claim: Claim, reference: str, user) -> Incident:
         raise ClaimLinkError(
             f"Claim {claim.claim_number} is already linked to {claim.incident.reference}."
         )
-    claim.incident = incident
-    _history_note(claim, f"Linked by hand to {incident.reference}", user)
-    claim.save(update_fields=["incident"])
+    _claim_link_to(claim, incident, f"Linked by hand to {incident.reference}", user)
     return incident
+
+
+# The case opened from a claim has the same client UUID however often it is asked for, so a
+# double click or two risk managers at once open one case, as the intake form does.
+CLAIM_CASE_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://riskcabinet.example/claim-case")
+
+
+@dataclass(frozen=True)
+class ClaimCase:
+    incident: Incident
+    # "opened": a new case; "reported": linked to the employee's own report, filed meanwhile;
+    # "opened before": the case this claim opened earlier (a double click).
+    outcome: str
+
+
+@transaction.atomic
+def claim_case_open(*, claim: Claim, user) -> ClaimCase:
+    """Open the case of an injury that was never reported, from its claim, and link the claim.
+
+    The file gives the employee and the date of injury, so the case is theirs: their department,
+    their record as the person hurt, the day at noon (the hour is not known). Severity is days
+    away from work when the claim has lost days, otherwise medical treatment; the officer who
+    triages the case confirms it. The claim form's deadline is met by the claim itself. When the
+    employee has meanwhile reported the injury, the claim is linked to that report instead of
+    opening a second case.
+    """
+    claim = Claim.objects.select_for_update().get(pk=claim.pk)
+    if claim.incident_id is not None:
+        raise ClaimLinkError(
+            f"Claim {claim.claim_number} is already linked to {claim.incident.reference}."
+        )
+    if not claim.employee_id or claim.injured_on is None:
+        raise ClaimLinkError(
+            f"The claims file gives no employee ID and date of injury for {claim.claim_number}, "
+            "so a case cannot be opened from it. File the report, then link the claim to it."
+        )
+    if claim.injured_on > timezone.localdate():
+        raise ClaimLinkError(
+            f"The claims file gives {claim.injured_on:%Y-%m-%d}, a day still to come, as the "
+            f"date of injury for {claim.claim_number}. Ask the claims administrator to correct it."
+        )
+    person = (
+        Person.objects.select_related("user", "department")
+        .filter(employee_id=claim.employee_id)
+        .first()
+    )
+    if person is None or person.department is None:
+        why = "is not in the employee records" if person is None else "has no department"
+        raise ClaimLinkError(
+            f"Employee {claim.employee_id} {why}, so the case's department is not known. "
+            "File the report for them, then link the claim to it."
+        )
+    existing, _ = _incident_for(
+        {"employee_id": claim.employee_id, "date_of_injury": claim.injured_on.isoformat()}
+    )
+    if existing is not None:
+        _claim_link_to(claim, existing, f"Linked to {existing.reference}, reported meanwhile", user)
+        return ClaimCase(incident=existing, outcome="reported")
+    name = person.user.get_full_name() or person.user.get_username()
+    created = incident_create(
+        client_uuid=uuid.uuid5(CLAIM_CASE_NAMESPACE, claim.claim_number),
+        department=person.department,
+        incident_type=IncidentType.INJURY_ILLNESS,
+        occurred_at=timezone.make_aware(
+            datetime.combine(claim.injured_on, time(12, 0)), timezone.get_current_timezone()
+        ),
+        location_text="Not known: no report was filed",
+        narrative=(
+            f"No incident report was filed for this injury. The case was opened from workers' "
+            f"compensation claim {claim.claim_number}, opened on {claim.opened_on:%Y-%m-%d}; "
+            "the claim gives the day of the injury, not the hour. "
+            f"Ask {name} and their supervisor what happened, when and where, and record it here."
+        ),
+        reporter=user,
+        source=Source.CLAIM,
+        severity=Severity.DAYS_AWAY if claim.lost_days else Severity.MEDICAL,
+    )
+    incident = created.incident
+    if created.created:
+        incident_injured_person_set(
+            incident=incident, name="", job_title="", employee_id=claim.employee_id
+        )
+        # The claim is the employee's claim form, filed: that deadline is met.
+        for clock in incident.clocks.filter(kind=ClockKind.CLAIM_FORM, completed_at__isnull=True):
+            clock_complete(clock=clock, user=user, confirmation=f"Claim {claim.claim_number}")
+    _claim_link_to(claim, incident, f"Case {incident.reference} opened from this claim", user)
+    return ClaimCase(incident=incident, outcome="opened" if created.created else "opened before")
+
+
+def _claim_link_to(claim: Claim, incident: Incident, reason: str, user) -> None:
+    claim.incident = incident
+    _history_note(claim, reason, user)
+    claim.save(update_fields=["incident"])

@@ -4,24 +4,28 @@ match to their cases, so that every claim's cost counts for its department.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from incidents.claims import (
     REQUIRED_COLUMNS,
     ClaimFileError,
     ClaimLinkError,
+    claim_case_open,
     claim_link,
     claims_import,
 )
 from incidents.models import Claim
 from riskcabinet import selectors
-from riskcabinet.models import ImportKind
+from riskcabinet.models import ImportKind, Person
 from riskcabinet.uploads import CsvFileForm, import_detail_render
 
 CLAIMS_PERMISSION = "incidents.change_claim"
@@ -37,6 +41,23 @@ class ClaimFileForm(CsvFileForm):
         "A claim already imported is updated from the file.",
         error_messages={"required": "Choose the claims file to import."},
     )
+
+
+@dataclass(frozen=True)
+class UnlinkedClaim:
+    claim: Claim
+    reason: str  # why the latest file could not match it
+    person: Person | None  # the employee the file names, when they are in the records
+
+    @property
+    def case_can_open(self) -> bool:
+        """Whether "open a case from this claim" has what it needs (see claim_case_open)."""
+        return (
+            self.person is not None
+            and self.person.department_id is not None
+            and self.claim.injured_on is not None
+            and self.claim.injured_on <= timezone.localdate()
+        )
 
 
 def _page(
@@ -55,9 +76,18 @@ def _page(
         for item in record.unlinked:
             reasons.setdefault(item["claim"], item["reason"])
     unlinked = list(Claim.objects.filter(incident__isnull=True).order_by("opened_on", "pk"))
+    people = {
+        person.employee_id: person
+        for person in Person.objects.filter(
+            employee_id__in={claim.employee_id for claim in unlinked if claim.employee_id}
+        ).select_related("user", "department")
+    }
     context = {
         "form": form,
-        "unlinked": [(claim, reasons.get(claim.claim_number, "")) for claim in unlinked],
+        "unlinked": [
+            UnlinkedClaim(claim, reasons.get(claim.claim_number, ""), people.get(claim.employee_id))
+            for claim in unlinked
+        ],
         "imports": imports,
         "link_error": link_error,
     }
@@ -109,3 +139,34 @@ def claim_link_view(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(f"{reverse('triage:claims')}#unlinked-claims")
     messages.success(request, f"Claim {claim.claim_number} is now linked to {incident.reference}.")
     return redirect(f"{reverse('triage:claims')}#unlinked-claims")
+
+
+@require_POST
+@login_required
+@permission_required(CLAIMS_PERMISSION, raise_exception=True)
+def claim_case_open_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Open the case of an injury that was never reported, from its claim, and go to it."""
+    claim = get_object_or_404(Claim, pk=pk)
+    try:
+        result = claim_case_open(claim=claim, user=request.user)
+    except ClaimLinkError as error:
+        claim.refresh_from_db()
+        if claim.incident_id is not None:
+            # Linked meanwhile (a second click, or another risk manager): show that case.
+            messages.info(request, str(error))
+            return redirect("triage:case", reference=claim.incident.reference)
+        messages.error(request, str(error))
+        return redirect(f"{reverse('triage:claims')}#unlinked-claims")
+    reference = result.incident.reference
+    if result.outcome == "reported":
+        message = (
+            f"The employee has reported this injury meanwhile: claim {claim.claim_number} is now "
+            f"linked to {reference}."
+        )
+    else:
+        message = (
+            f"Case {reference} is open for claim {claim.claim_number}. Find out what happened "
+            "and where, and record it here."
+        )
+    messages.success(request, message)
+    return redirect("triage:case", reference=reference)

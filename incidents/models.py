@@ -125,6 +125,7 @@ class Source(models.TextChoices):
     IMPORT = "import", "Import"
     DEMO = "demo", "Demo data"
     STAFF = "staff", "Entered by staff"
+    CLAIM = "claim", "Workers' compensation claim"
 
 
 def _choice_check(
@@ -486,6 +487,10 @@ class Claim(models.Model):
         Incident, on_delete=models.PROTECT, null=True, blank=True, related_name="claims"
     )
     claim_number = models.CharField(max_length=40, unique=True)
+    # Whom and when the file says the claim is for: what a risk manager needs to find its case,
+    # or to open one when the injury was never reported.
+    employee_id = models.CharField(max_length=20, blank=True)
+    injured_on = models.DateField("date of injury", null=True, blank=True)
     opened_on = models.DateField()
     status = models.CharField(max_length=10, choices=ClaimStatus.choices, default="open")
     paid_to_date = models.DecimalField(max_digits=12, decimal_places=2, default=0)

@@ -12,6 +12,7 @@ urlpatterns = [
     path("claims/", claims_views.claims, name="claims"),
     path("claims/imports/<int:pk>/", claims_views.claims_import_detail, name="claims-import"),
     path("claims/<int:pk>/link/", claims_views.claim_link_view, name="claim-link"),
+    path("claims/<int:pk>/open-case/", claims_views.claim_case_open_view, name="claim-case-open"),
     path("<str:reference>/", triage_views.case, name="case"),
     path("<str:reference>/history/", triage_views.case_history, name="case-history"),
     path("<str:reference>/classify/", triage_views.classify, name="case-classify"),

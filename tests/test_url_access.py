@@ -117,6 +117,7 @@ RULES: dict[str, tuple[str, dict[str, str]]] = {
     "triage:claims": ("get", DATA_IMPORT),
     "triage:claims-import": ("get", DATA_IMPORT),
     "triage:claim-link": ("post", DATA_IMPORT),
+    "triage:claim-case-open": ("post", DATA_IMPORT),
     "reports:packet-list": ("get", CABINET),
     "reports:packet-build": ("post", PACKET_BUILD),
     "reports:packet-detail": ("get", CABINET),
@@ -222,6 +223,7 @@ def world(db):
         "cabinet:hours-import": {"pk": hours_import.pk},
         "triage:claims-import": {"pk": claims_import.pk},
         "triage:claim-link": {"pk": claim.pk},
+        "triage:claim-case-open": {"pk": claim.pk},
         "reports:packet-detail": {"month": date(2026, 10, 1)},
         "reports:packet-download": {"month": date(2026, 10, 1)},
     }
