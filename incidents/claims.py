@@ -19,7 +19,9 @@ injury and the employee: the case linked to their record by an officer, or the r
 filed for themselves. Claims that cannot be linked are still stored (without an
 incident) and listed; rows that cannot be read are listed with their line number and skipped.
 The employee and the date of injury are kept with the claim, so that a risk manager can find its
-case, or open one from the claim when the injury was never reported (`claim_case_open`).
+case, or open one from the claim when the injury was never reported (`claim_case_open`). A claim
+a risk manager linked stays with that case: a later file that matches it to another case says so
+on the import's page (`DataImport.links_kept`) and moves nothing.
 """
 
 import csv
@@ -85,6 +87,7 @@ class ClaimImportResult:
     updated: int = 0
     unchanged: int = 0
     unlinked: list[tuple[int, str, str]] = field(default_factory=list)  # line, claim, reason
+    links_kept: list[tuple[int, str, str]] = field(default_factory=list)  # line, claim, reason
     bad_rows: list[tuple[int, str]] = field(default_factory=list)  # line, reason
     record: DataImport | None = None
 
@@ -235,7 +238,7 @@ def claims_import(*, data: bytes, source_name: str = "the file", user=None) -> C
             values["incident_id"] = incident.pk if incident else None
             if incident is None:
                 result.unlinked.append((line, claim_number, unlinked_reason))
-            _claim_save(claim_number, values, result, reason, user)
+            _claim_save(line, claim_number, values, result, reason, user)
     result.record = data_import_create(
         kind=ImportKind.CLAIMS,
         data=data,
@@ -249,14 +252,18 @@ def claims_import(*, data: bytes, source_name: str = "the file", user=None) -> C
         unlinked=[
             {"line": line, "claim": number, "reason": why} for line, number, why in result.unlinked
         ],
+        links_kept=[
+            {"line": line, "claim": number, "reason": why}
+            for line, number, why in result.links_kept
+        ],
     )
     return result
 
 
 def _claim_save(
-    claim_number: str, values: dict, result: ClaimImportResult, reason: str, user
+    line: int, claim_number: str, values: dict, result: ClaimImportResult, reason: str, user
 ) -> None:
-    claim = Claim.objects.filter(claim_number=claim_number).first()
+    claim = Claim.objects.select_related("incident").filter(claim_number=claim_number).first()
     if claim is None:
         claim = Claim(claim_number=claim_number, **values)
         _history_note(claim, reason, user)
@@ -266,6 +273,17 @@ def _claim_save(
     for name in _KEPT_WHEN_BLANK:
         if values[name] in (None, "") and getattr(claim, name) not in (None, ""):
             values[name] = getattr(claim, name)
+    if claim.linked_by_hand and values["incident_id"] != claim.incident_id:
+        # A risk manager looked and linked it: the file's match does not overrule them.
+        matched = Incident.objects.only("reference").get(pk=values["incident_id"]).reference
+        result.links_kept.append(
+            (
+                line,
+                claim_number,
+                f"linked by hand to {claim.incident.reference}; the file matches {matched}",
+            )
+        )
+        values["incident_id"] = claim.incident_id
     if all(getattr(claim, name) == values[name] for name in _FIELDS):
         result.unchanged += 1
         return
@@ -395,5 +413,6 @@ def claim_case_open(*, claim: Claim, user) -> ClaimCase:
 
 def _claim_link_to(claim: Claim, incident: Incident, reason: str, user) -> None:
     claim.incident = incident
+    claim.linked_by_hand = True
     _history_note(claim, reason, user)
-    claim.save(update_fields=["incident"])
+    claim.save(update_fields=["incident", "linked_by_hand"])

@@ -491,6 +491,9 @@ class Claim(models.Model):
     # or to open one when the injury was never reported.
     employee_id = models.CharField(max_length=20, blank=True)
     injured_on = models.DateField("date of injury", null=True, blank=True)
+    # Linked by a risk manager (by reference, or by opening the case from the claim): a later
+    # file that matches the claim to another case does not move it.
+    linked_by_hand = models.BooleanField(default=False)
     opened_on = models.DateField()
     status = models.CharField(max_length=10, choices=ClaimStatus.choices, default="open")
     paid_to_date = models.DecimalField(max_digits=12, decimal_places=2, default=0)

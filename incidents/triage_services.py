@@ -543,7 +543,7 @@ def incident_duplicate_dismiss(*, incident: Incident) -> Incident:
 
 @transaction.atomic
 def incident_merge(*, source: Incident, target: Incident) -> Incident:
-    """Merge `source` into `target`: photos and open work move, both narratives are kept.
+    """Merge `source` into `target`: photos, open work and claims move, both narratives are kept.
 
     The merged case keeps its own narrative and reference; the case page of `target` shows it
     under "merged reports". It leaves the queue, closed with the reason.
@@ -558,6 +558,11 @@ def incident_merge(*, source: Incident, target: Incident) -> Incident:
     for action in source.actions.all():
         action.incident = target
         action.save()
+    for claim in source.claims.all():
+        # Its cost counts where the surviving case does.
+        claim.incident = target
+        claim._change_reason = f"Moved with {source.reference}, merged into {target.reference}"
+        claim.save()
     for merged in source.merged_cases.all():
         merged.merged_into = target
         merged.save()

@@ -78,6 +78,9 @@ class DataImport(models.Model):
     # Claims: [{"line": 7, "claim": "WC-1", "reason": "..."}] for each claim imported without
     # an incident, because none could be matched.
     unlinked = models.JSONField(default=list, blank=True)
+    # Claims: [{"line": 9, "claim": "WC-2", "reason": "..."}] for each claim linked to its case by
+    # a risk manager that the file matched to another case; the link made by hand was kept.
+    links_kept = models.JSONField(default=list, blank=True)
     # Payroll hours: the first and last months among the rows it imported.
     first_month = models.DateField(null=True, blank=True)
     last_month = models.DateField(null=True, blank=True)

@@ -1,14 +1,16 @@
 """A claim for an injury that was never reported: the file's employee and date of injury are kept
 with the claim, and a risk manager opens the case from it in one click."""
 
+import importlib
 from datetime import date, datetime, time, timedelta
 
 import pytest
+from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from incidents.claims import claims_import
+from incidents.claims import claim_link, claims_import
 from incidents.models import Claim, ClockKind, Incident, Severity, Source
 from riskcabinet.roles import Role
 from tests.factories import DepartmentFactory, IncidentFactory, user_with_role
@@ -228,3 +230,76 @@ def test_the_upload_page_imports_the_new_columns_too(manager_client, crew_member
     manager_client.post(CLAIMS_URL, {"file": SimpleUploadedFile("c.csv", data, "text/csv")})
 
     assert Claim.objects.get().employee_id == "E700002"
+
+
+# --- A link made by hand stays --------------------------------------------------------------
+
+
+def _reported_by(person, department, day: date, hour: int) -> Incident:
+    tz = timezone.get_current_timezone()
+    return IncidentFactory(
+        department=department,
+        reporter=person.user,
+        occurred_at=timezone.make_aware(datetime.combine(day, time(hour, 0)), tz),
+    )
+
+
+def test_a_later_file_does_not_move_a_claim_a_risk_manager_linked(
+    manager_client, manager, crew_member, sanitation
+):
+    _import("WC-1,E700002,2025-04-10,2025-04-12,open,0,300,0\n")
+    claim = Claim.objects.get()
+    chosen = IncidentFactory(department=sanitation)
+    manager_client.post(
+        reverse("triage:claim-link", kwargs={"pk": claim.pk}), {"reference": chosen.reference}
+    )
+    # The employee's own report of that day, filed later, now matches the file.
+    matched = _reported_by(crew_member, sanitation, date(2025, 4, 10), 9)
+
+    result = _import("WC-1,E700002,2025-04-10,2025-04-12,open,50,300,0\n")
+
+    claim.refresh_from_db()
+    assert claim.incident == chosen
+    assert claim.paid_to_date == 50  # The rest of the row is imported.
+    assert result.links_kept == [
+        (2, "WC-1", f"linked by hand to {chosen.reference}; the file matches {matched.reference}")
+    ]
+    page = manager_client.get(
+        reverse("triage:claims-import", kwargs={"pk": result.record.pk})
+    ).content.decode()
+    assert "Links made by hand, kept" in page
+    assert f"the file matches {matched.reference}" in page
+
+
+def test_a_file_still_moves_a_claim_it_linked_itself(crew_member, sanitation):
+    first = _reported_by(crew_member, sanitation, date(2025, 4, 10), 9)
+    _import("WC-1,E700002,2025-04-10,2025-04-12,open,0,300,0\n")
+    assert Claim.objects.get().incident == first
+    other = IncidentFactory(department=sanitation)
+
+    text = "claim_number,incident_reference,opened_on,status,paid_to_date,total_incurred\n"
+    text += f"WC-1,{other.reference},2025-04-12,open,0,300\n"
+    result = claims_import(data=text.encode(), source_name="claims.csv")
+
+    assert Claim.objects.get().incident == other
+    assert result.links_kept == []
+
+
+def test_the_migration_marks_the_claims_linked_by_hand_before_it(manager, crew_member, sanitation):
+    migration = importlib.import_module("incidents.migrations.0010_claims_for_unreported_injuries")
+    _import("WC-1,E700002,2025-04-10,2025-04-12,open,0,300,0\nWC-2,,,2025-04-12,open,0,1,0\n")
+    by_hand, by_file = Claim.objects.order_by("claim_number")
+    claim_link(
+        claim=by_hand, reference=IncidentFactory(department=sanitation).reference, user=manager
+    )
+    Claim.objects.filter(pk=by_file.pk).update(incident=IncidentFactory(department=sanitation))
+    Claim.objects.update(linked_by_hand=False)
+
+    migration.links_made_by_hand_mark(apps, None)
+
+    assert list(
+        Claim.objects.order_by("claim_number").values_list("linked_by_hand", flat=True)
+    ) == [
+        True,
+        False,
+    ]

@@ -2,7 +2,7 @@
 
 import json
 import uuid
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -15,6 +15,7 @@ from incidents import triage_views
 from incidents.models import (
     ActionStatus,
     Attachment,
+    Claim,
     ClockKind,
     CodeCorrection,
     ComplianceClock,
@@ -415,6 +416,23 @@ def test_it_merges_a_duplicate_keeping_both_narratives_and_all_photos(client, of
     assert second.reference not in refs
     # The merged reference still leads somewhere useful.
     assert client.get(url("case", second)).url == url("case", first)
+
+
+def test_a_merge_moves_the_claims_to_the_surviving_case(client, officer, department):
+    first = report(department)
+    second = report(department, minutes_later=10)
+    claim = Claim.objects.create(claim_number="WC-9", opened_on=date(2025, 3, 5), incident=second)
+    client.force_login(officer)
+
+    client.post(url("case-merge", second), {"merge-into": first.reference})
+
+    claim.refresh_from_db()
+    assert claim.incident == first
+    entry = claim.history.first()
+    assert (entry.history_user, entry.history_change_reason) == (
+        officer,
+        f"Moved with {second.reference}, merged into {first.reference}",
+    )
 
 
 def test_it_dismisses_a_false_duplicate(client, officer, department):
