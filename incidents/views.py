@@ -38,6 +38,7 @@ from incidents.models import Attachment, Incident, IncidentType, Source, Treatme
 from incidents.photos import PhotoRefused, VerifiedPhoto, photo_verify
 from incidents.selectors import uuid_holder
 from incidents.services import INJURY_DETAIL_TYPES, incident_create
+from incidents.throttle import anonymous_report_admit, seconds_to_next_window
 
 MY_REPORTS_SHOWN = 100  # The newest reports; older ones stay with the safety officers.
 
@@ -148,6 +149,8 @@ def anonymous_report_create(request: HttpRequest) -> HttpResponse:
     form = AnonymousReportForm(request.POST, photo_count=len(uploads))
     if not form.is_valid():
         return _form_invalid(request, form, "incidents/anonymous_form.html")
+    if not anonymous_report_admit(request):
+        return _anonymous_too_many(request, form)
     verified, refused = _photos_verify(uploads)
     data = form.cleaned_data
     result = incident_create(
@@ -304,6 +307,28 @@ def _anonymous_received(
     if request.htmx:
         return render(request, "incidents/anonymous_done.html#done", context)
     return render(request, "incidents/anonymous_done.html", context)
+
+
+def _anonymous_too_many(request: HttpRequest, form: AnonymousReportForm) -> HttpResponse:
+    """Over the hour's limit for the sender's address: the report stays in the form, to be sent
+    again later (a JSON client is told to retry after the hour)."""
+    message = _(
+        "Too many anonymous reports have come from your network in the last hour, so this one "
+        "was not sent. It is still in the form: send it again later, or use the normal report "
+        "form if you can sign in."
+    )
+    retry_after = str(seconds_to_next_window())
+    if _wants_json(request):
+        response = JsonResponse({"error": str(message)}, status=429)
+    else:
+        context = _form_context(request, form) | {"refusal": message}
+        context["photos_dropped"] = bool(request.FILES.getlist("photos"))
+        if request.htmx:
+            # htmx swaps only successful responses: the form with the message is a 200.
+            return render(request, "incidents/anonymous_form.html#intake", context)
+        response = render(request, "incidents/anonymous_form.html", context, status=429)
+    response["Retry-After"] = retry_after
+    return response
 
 
 def _already_received(request: HttpRequest, *, reporter) -> Incident | None:

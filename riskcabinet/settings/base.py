@@ -204,6 +204,15 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# --- The public anonymous form ---------------------------------------------------------------
+# Reports taken per network address and clock hour (incidents/throttle.py); 0 for no limit. Many
+# phones share an address (a carrier's NAT, the city's network), hence a generous figure.
+ANONYMOUS_REPORTS_PER_HOUR = env.int("ANONYMOUS_REPORTS_PER_HOUR", default=30)
+# How many proxies in front of the app append to X-Forwarded-For (0: the client connects here).
+TRUSTED_PROXY_HOPS = env.int("TRUSTED_PROXY_HOPS", default=0)
+# The count lives in the cache: one per process unless CACHE_URL names a shared one (redis://).
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+
 # --- Audit history ----------------------------------------------------------------------------
 # History rows are written by django-simple-history; nobody may revert or edit them from the app.
 SIMPLE_HISTORY_REVERT_DISABLED = True

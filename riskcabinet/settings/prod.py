@@ -61,6 +61,8 @@ SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])  # noqa: F405
+# The TLS proxy appends the client's address to X-Forwarded-For.
+TRUSTED_PROXY_HOPS = env.int("TRUSTED_PROXY_HOPS", default=1)  # noqa: F405
 
 # --- Static files -----------------------------------------------------------------------------
 STORAGES = {

@@ -154,7 +154,7 @@
         Array.prototype.forEach.call(pair[1], function (file) { transfer.items.add(file); });
         input.files = transfer.files;
       });
-      var dropped = summary.querySelector("p");
+      var dropped = summary.querySelector("[data-photos-dropped]");
       if (dropped && stashedFiles && stashedFiles.length) dropped.remove();
       summary.focus();
     } else if (root.hasAttribute("data-confirmation")) {
