@@ -2,7 +2,7 @@
 
 import json
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from django.urls import reverse
@@ -220,6 +220,28 @@ def test_it_shows_the_confirmation_page_only_to_the_reporter(client, employee):
     assert client.get(url).status_code == 200
     client.force_login(user_with_role(Role.EMPLOYEE))
     assert client.get(url).status_code == 404
+
+
+def test_a_report_opened_again_shows_what_was_reported_and_where_it_stands(client, employee):
+    closed = IncidentFactory(
+        reporter=employee,
+        status=Status.CLOSED,
+        closed_at=datetime(2025, 2, 3, 9, 0, tzinfo=timezone.get_current_timezone()),
+        narrative="Tripped on a hose in bay 2.",
+        location_text="Lopez Canyon yard",
+    )
+    working = IncidentFactory(reporter=employee, status=Status.INVESTIGATING)
+
+    closed_page = client.get(reverse("incidents:report-done", args=[closed.reference]))
+    working_page = client.get(reverse("incidents:report-done", args=[working.reference]))
+
+    closed_html = closed_page.content.decode()
+    assert "Tripped on a hose in bay 2." in closed_html
+    assert "Lopez Canyon yard" in closed_html
+    assert "This report was closed on Feb. 3, 2025." in closed_html
+    assert "Thank you: your report was received" not in closed_html
+    assert "usually within one working day" not in closed_html
+    assert "A safety officer is working on your report" in working_page.content.decode()
 
 
 def test_it_lists_my_reports_with_their_status(client, employee):

@@ -61,6 +61,16 @@ def test_it_shows_the_last_complete_month_ranked_with_reasons(client, ranking):
     assert "2 of the last 3 months above the limit" in html
 
 
+def test_each_row_shows_the_score_the_ranking_follows(client, ranking):
+    client.force_login(user_with_role(Role.CABINET_MEMBER))
+
+    html = client.get(reverse("cabinet:dashboard")).content.decode()
+
+    # Police 9.1, Parks 4.0, Clerk 1.2: the scores, not the steadied rates (39.8, 19.5, 12.0).
+    scores = re.findall(r'data-label="Score"><strong>([\d.]+)</strong>', html)
+    assert scores == ["9.1", "4.0", "1.2"]
+
+
 def test_it_shows_how_each_department_moved_since_the_month_before(client, ranking):
     client.force_login(user_with_role(Role.CABINET_MEMBER))
 
