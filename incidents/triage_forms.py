@@ -35,7 +35,7 @@ class QueueFilterForm(forms.Form):
     severity = forms.ChoiceField(required=False, choices=[("", "Any severity"), *Severity.choices])
     status = forms.ChoiceField(
         required=False,
-        choices=[("open", "Open (not closed)"), ("", "Any status"), *Status.choices],
+        choices=[("open", "All open"), ("", "Any status"), *Status.choices],
     )
     reported_from = forms.DateField(
         required=False, label="Reported from", widget=forms.DateInput(attrs={"type": "date"})

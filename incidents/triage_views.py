@@ -265,6 +265,7 @@ def _case_context(request: HttpRequest, incident: Incident, forms: dict | None =
                 "field": codes_form[family],
                 "current": codes_initial[family],
                 "current_title": oiics_title(family, codes_initial[family]),
+                "group": suggestion.get("group"),
                 "top": (suggestion.get("top") or [])[:3],
                 "auto_accept": bool(suggestion.get("auto_accept")),
             }

@@ -195,7 +195,7 @@ def test_imports_from_the_command_line_are_listed_too(manager_client, case):
     assert record.imported_by is None
     assert "claims_sample.csv" in page
     assert "command line" in page
-    assert "4 without a case" in page
+    assert "4 matched no case" in page
 
 
 def test_the_triage_queue_links_to_claims_for_risk_managers_only(client, department):

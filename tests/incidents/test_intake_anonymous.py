@@ -80,3 +80,15 @@ def test_it_gives_a_resend_the_same_receipt(client, department):
     incident = Incident.objects.get()
     assert incident.receipt_code in first.content.decode()
     assert incident.receipt_code in second.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [("en", "Report a near miss anonymously"), ("es", "Reportar un casi accidente de forma")],
+)
+def test_the_sign_in_page_leads_to_the_anonymous_form(client, language, words):
+    page = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+
+    assert f'href="{ANONYMOUS_URL}"' in page
+    assert f'href="{STATUS_URL}"' in page
+    assert words in page

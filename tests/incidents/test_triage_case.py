@@ -269,6 +269,7 @@ def test_it_shows_suggestions_and_learns_from_the_officers_choice(
     body = client.get(url("case", incident)).content.decode()
     assert "4211" in body
     assert "71%" in body
+    assert "Likely group 42 Falls on same level" in body
     client.post(url("case-code-accept", incident), {"accept": "event:4211"})
     client.post(url("case-codes", incident), {"codes-event": "4212"})
     corrections = list(CodeCorrection.objects.order_by("pk"))
@@ -290,7 +291,7 @@ def test_it_shows_nothing_when_no_coder_is_trained(client, officer, incident, mo
     client.force_login(officer)
     response = client.get(url("case", incident))
     assert response.status_code == 200
-    assert "Suggested" not in response.content.decode()
+    assert 'class="suggestions"' not in response.content.decode()
 
 
 def test_it_exports_code_corrections_for_training(tmp_path, officer, incident):
