@@ -290,3 +290,28 @@ def test_last_months_claims_file_leaves_two_claims_for_a_risk_manager_to_link():
         unlinked.values_list("claim_number", flat=True)
     )
     assert all(item["reason"].startswith("no report by employee") for item in record.unlinked)
+
+
+def test_the_command_builds_last_months_packet_for_the_cabinet(settings, tmp_path, capsys):
+    from reports.models import BriefingPacket, PacketStatus
+    from riskcabinet.selectors import last_complete_month
+
+    settings.MEDIA_ROOT = str(tmp_path)
+
+    call_command("seed_demo", "--months", "14")
+
+    packet = BriefingPacket.objects.get()
+    assert packet.month == last_complete_month()
+    assert packet.status == PacketStatus.PUBLISHED
+    assert packet.file.read().startswith(b"%PDF")
+    assert f"Briefing packet for {packet.month:%B %Y} built." in capsys.readouterr().out
+
+
+def test_the_command_can_leave_the_packet_out(settings, tmp_path):
+    from reports.models import BriefingPacket
+
+    settings.MEDIA_ROOT = str(tmp_path)
+
+    call_command("seed_demo", "--months", "2", "--no-packet")
+
+    assert not BriefingPacket.objects.exists()
