@@ -99,8 +99,8 @@ def test_the_page_names_the_employee_and_offers_to_open_the_case(manager_client,
 
     page = manager_client.get(CLAIMS_URL).content.decode()
 
-    assert "Employee E700002, Ana Reyes (Sanitation) · hurt 10 Apr 2025" in page
-    assert "Employee E799999 (not in the employee records) · hurt 11 Apr 2025" in page
+    assert "Employee E700002, Ana Reyes (Sanitation) · hurt Apr 10, 2025" in page
+    assert "Employee E799999 (not in the employee records) · hurt Apr 11, 2025" in page
     assert reverse("triage:claim-case-open", kwargs={"pk": known.pk}) in page
     assert reverse("triage:claim-case-open", kwargs={"pk": unknown.pk}) not in page
 

@@ -138,7 +138,7 @@ def test_it_says_built_when_the_build_ran_at_once(client, monkeypatch, time_mach
     html = page.content.decode()
     assert "The packet for October 2026 is built." in html
     assert "being built" not in html
-    assert "at the start of 2 November 2026" in html
+    assert "at the start of November 2, 2026" in html
 
 
 def test_it_stops_polling_once_the_packet_is_published(client, published):
