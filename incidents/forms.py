@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from incidents.models import IncidentType, Treatment
 from incidents.photos import MAX_PHOTOS_PER_REPORT
 from incidents.services import INJURY_DETAIL_TYPES
-from riskcabinet.models import Department
+from riskcabinet.models import Department, Person
 
 NARRATIVE_MAX = 4000
 LOCATION_MAX = 300
@@ -112,6 +112,12 @@ class ReportForm(forms.Form):
         required=False,
         error_messages={"max_length": TOO_LONG},
     )
+    injured_employee_id = forms.CharField(
+        label=_("Their employee ID, if you know it"),
+        max_length=20,
+        required=False,
+        error_messages={"max_length": TOO_LONG},
+    )
     body_part = forms.CharField(label=_("Part of the body hurt"), max_length=60, required=False)
     injury_kind = forms.CharField(label=_("What kind of injury?"), max_length=60, required=False)
     treatment = forms.ChoiceField(
@@ -177,15 +183,18 @@ class ReportForm(forms.Form):
         if cleaned.get("incident_type") not in INJURY_DETAIL_TYPES:
             # Injury details belong to injury types only; with JavaScript off the fields are
             # still on the page, so whatever was typed there is ignored for other types.
-            for name in ("injured_name", "injured_job_title", "body_part", "injury_kind"):
+            for name in (
+                "injured_name",
+                "injured_job_title",
+                "injured_employee_id",
+                "body_part",
+                "injury_kind",
+            ):
                 cleaned[name] = ""
             cleaned["treatment"] = ""
             cleaned["serious_outcome"] = False
-        elif cleaned.get("injured_job_title") and not cleaned.get("injured_name"):
-            self.add_error(
-                "injured_name",
-                _("Give the name of the person hurt with their job title, or leave both empty."),
-            )
+        else:
+            self._injured_person_clean(cleaned)
         if self.photo_count > MAX_PHOTOS_PER_REPORT:
             self.add_error(
                 None,
@@ -196,6 +205,30 @@ class ReportForm(forms.Form):
                 ),
             )
         return cleaned
+
+    def _injured_person_clean(self, cleaned: dict) -> None:
+        """With an employee ID, the person hurt is that employee: the name and job title come
+        from their record when left empty, and their claim will find this report."""
+        employee_id = (cleaned.get("injured_employee_id") or "").strip()
+        cleaned["injured_person"] = None
+        if employee_id:
+            person = Person.objects.select_related("user").filter(employee_id=employee_id).first()
+            if person is None:
+                self.add_error(
+                    "injured_employee_id",
+                    _("No employee has the ID %(id)s. Check it, or leave it empty.")
+                    % {"id": employee_id},
+                )
+                return
+            cleaned["injured_person"] = person
+            if not cleaned.get("injured_name"):
+                cleaned["injured_name"] = person.user.get_full_name() or person.user.get_username()
+                cleaned["injured_job_title"] = cleaned.get("injured_job_title") or person.job_title
+        if cleaned.get("injured_job_title") and not cleaned.get("injured_name"):
+            self.add_error(
+                "injured_name",
+                _("Give the name of the person hurt with their job title, or leave both empty."),
+            )
 
     @property
     def photo_errors(self) -> list[str]:
@@ -232,6 +265,7 @@ _FIELD_ORDER = [
     "id_department",
     "id_injured_name",
     "id_injured_job_title",
+    "id_injured_employee_id",
     "id_body_part",
     "id_injury_kind",
     "id_treatment_0",
@@ -252,6 +286,7 @@ class AnonymousReportForm(ReportForm):
             "incident_type",
             "injured_name",
             "injured_job_title",
+            "injured_employee_id",
             "body_part",
             "injury_kind",
             "treatment",

@@ -122,6 +122,7 @@ def incident_create(
     involved_people: str = "",
     injured_name: str = "",
     injured_job_title: str = "",
+    injured_person=None,
     body_part: str = "",
     injury_kind: str = "",
     treatment: str = "",
@@ -152,9 +153,11 @@ def incident_create(
     if incident_type not in INJURY_DETAIL_TYPES:
         body_part, injury_kind, treatment, serious_outcome = "", "", "", False
         injured_name = injured_job_title = ""
+        injured_person = None
     if source == Source.ANONYMOUS:
         # An anonymous report names nobody, not even someone else.
         injured_name = injured_job_title = ""
+        injured_person = None
     if severity is None:
         severity = SEVERITY_FROM_TREATMENT.get(treatment, Severity.NONE)
         if serious_outcome:
@@ -180,6 +183,7 @@ def incident_create(
         involved_people=involved_people,
         injured_name=injured_name,
         injured_job_title=injured_job_title,
+        injured_person=injured_person,
         body_part=body_part,
         injury_kind=injury_kind,
         treatment=treatment,

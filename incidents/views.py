@@ -106,6 +106,7 @@ def report_create(request: HttpRequest) -> HttpResponse:
         involved_people=data["involved_people"],
         injured_name=data["injured_name"],
         injured_job_title=data["injured_job_title"],
+        injured_person=data.get("injured_person"),
         body_part=data["body_part"],
         injury_kind=data["injury_kind"],
         treatment=data["treatment"],

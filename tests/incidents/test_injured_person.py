@@ -5,8 +5,10 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
-from incidents.models import Incident
+from incidents.claims import claims_import
+from incidents.models import Claim, Incident
 from incidents.osha import selectors
 from riskcabinet.roles import Role
 from tests.factories import (
@@ -203,3 +205,78 @@ def test_clearing_the_employee_id_unlinks_the_record_and_keeps_the_name_typed(cl
 
     incident.refresh_from_db()
     assert (incident.injured_name, incident.injured_person) == ("Ana Reyes", None)
+
+
+# --- The reporter gives the employee ID of the person hurt ---------------------------------------
+
+
+@pytest.fixture
+def crew_member(supervisor):
+    user = user_with_role(
+        Role.EMPLOYEE, department=supervisor.person.department, employee_id="E400321"
+    )
+    user.first_name, user.last_name = "Luis", "Ortega"
+    user.save()
+    user.person.job_title = "Refuse collector"
+    user.person.save()
+    return user.person
+
+
+def test_an_employee_id_links_the_report_to_the_person_hurt(client, supervisor, crew_member):
+    client.force_login(supervisor)
+
+    response = client.post("/report/", report_data(injured_employee_id=" E400321 "))
+
+    assert response.status_code == 200
+    incident = Incident.objects.get()
+    assert incident.injured_person == crew_member
+    assert (incident.injured_name, incident.injured_job_title) == (
+        "Luis Ortega",
+        "Refuse collector",
+    )
+    assert incident.reporter == supervisor
+    assert incident.history.get().injured_person_id == crew_member.pk
+
+
+def test_a_name_typed_beside_the_id_is_kept(client, supervisor, crew_member):
+    client.force_login(supervisor)
+
+    client.post("/report/", report_data(injured_name="Lucho", injured_employee_id="E400321"))
+
+    incident = Incident.objects.get()
+    assert (incident.injured_name, incident.injured_person) == ("Lucho", crew_member)
+
+
+def test_an_unknown_employee_id_is_sent_back_on_its_field(client, supervisor, crew_member):
+    client.force_login(supervisor)
+
+    response = client.post("/report/", report_data(injured_employee_id="E499999"))
+
+    page = response.content.decode()
+    assert response.status_code == 422
+    assert "No employee has the ID E499999. Check it, or leave it empty." in page
+    assert re.search(r'<input[^>]*id="id_injured_employee_id"[^>]*aria-invalid="true"', page)
+    assert not Incident.objects.exists()
+
+
+def test_the_id_is_not_kept_for_a_report_where_nobody_was_hurt(client, supervisor, crew_member):
+    client.force_login(supervisor)
+
+    client.post("/report/", report_data(incident_type="near_miss", injured_employee_id="E400321"))
+
+    assert Incident.objects.get().injured_person is None
+
+
+def test_the_crew_members_claim_finds_the_report_their_supervisor_filed(
+    client, supervisor, crew_member
+):
+    client.force_login(supervisor)
+    client.post("/report/", report_data(injured_employee_id="E400321"))
+    incident = Incident.objects.get()
+    day = timezone.localtime(incident.occurred_at).date().isoformat()
+    header = "claim_number,employee_id,date_of_injury,opened_on,status,paid_to_date,total_incurred"
+    data = f"{header}\nWC-77,E400321,{day},{day},open,0,100\n"
+
+    claims_import(data=data.encode(), source_name="claims.csv")
+
+    assert Claim.objects.get().incident == incident
