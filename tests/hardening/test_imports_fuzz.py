@@ -119,7 +119,14 @@ awkward_files = st.one_of(
     st.text(max_size=200).map(lambda text: text.encode("latin-1", "replace") + b"\xe9\xff"),
     st.builds(
         lambda header, body, bom: (bom + ",".join(header) + "\n" + body).encode(),
-        st.lists(st.sampled_from(CLAIM_HEADER + INCIDENT_HEADER + ["", "x"]), max_size=12),
+        st.lists(
+            st.sampled_from(
+                CLAIM_HEADER
+                + INCIDENT_HEADER
+                + ["", "x", "employee_id", "date_of_injury", "incident_reference"]
+            ),
+            max_size=12,
+        ),
         st.text(max_size=200),
         st.sampled_from(["", "\ufeff"]),
     ),
@@ -230,6 +237,28 @@ def test_it_imports_the_good_claims_and_lists_every_bad_row(
             assert claim.lost_days == int(row[5])
         else:
             assert claim is None, row
+
+
+@FUZZ
+@given(employee_id=junk, injured_on=junk)
+def test_whom_and_when_a_claim_is_for_is_stored_or_its_row_refused(
+    tmp_path, employee_id, injured_on
+):
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([*CLAIM_HEADER, "employee_id", "date_of_injury"])
+    number = f"WC-E-{next(_runs)}"
+    writer.writerow([*_good_claim(number, 10, 0), employee_id, injured_on])
+
+    out, err, error = _run("import_claims", _file(tmp_path, buffer.getvalue().encode()))
+
+    assert error is None
+    claim = Claim.objects.filter(claim_number=number).first()
+    if claim is None:
+        assert "line 2" in out + err
+    else:
+        assert claim.employee_id == employee_id.strip()
+        assert len(claim.employee_id) <= 20
 
 
 # --- Incidents (generic CSV) -------------------------------------------------------------------
