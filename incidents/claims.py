@@ -131,24 +131,29 @@ def _incident_for(row: dict) -> tuple[Incident | None, str]:
     employee_id, day = _employee_and_day(row)
     if not employee_id or day is None:
         return None, "neither incident_reference nor employee_id and date_of_injury given"
-    tz = timezone.get_current_timezone()
-    start = timezone.make_aware(datetime.combine(day, datetime.min.time()), tz)
-    end = timezone.make_aware(datetime.combine(day, datetime.max.time()), tz)
-    # The employee was hurt in a case linked to their record, or in one they filed for
-    # themselves (a case that names someone else as the person hurt is not theirs).
-    theirs = Q(injured_person__employee_id=employee_id) | Q(
-        injured_person__isnull=True, injured_name="", reporter__person__employee_id=employee_id
-    )
-    matches = list(
-        Incident.objects.filter(
-            theirs, occurred_at__range=(start, end), merged_into__isnull=True
-        ).order_by("pk")[:2]
-    )
+    matches = _reports_of(employee_id, day)
     if not matches:
         return None, f"no report by employee {employee_id} on {day.isoformat()}"
     if len(matches) > 1:
         return None, f"several reports by employee {employee_id} on {day.isoformat()}"
     return matches[0], ""
+
+
+def _reports_of(employee_id: str, day: date) -> list[Incident]:
+    """The cases (two at most) in which the employee was hurt on that day, by the city's clock:
+    the cases linked to their record, and the reports they filed for themselves (a case that
+    names someone else as the person hurt is not theirs)."""
+    tz = timezone.get_current_timezone()
+    start = timezone.make_aware(datetime.combine(day, datetime.min.time()), tz)
+    end = timezone.make_aware(datetime.combine(day, datetime.max.time()), tz)
+    theirs = Q(injured_person__employee_id=employee_id) | Q(
+        injured_person__isnull=True, injured_name="", reporter__person__employee_id=employee_id
+    )
+    return list(
+        Incident.objects.filter(
+            theirs, occurred_at__range=(start, end), merged_into__isnull=True
+        ).order_by("pk")[:2]
+    )
 
 
 def _employee_and_day(row: dict) -> tuple[str, date | None]:
@@ -374,10 +379,14 @@ def claim_case_open(*, claim: Claim, user) -> ClaimCase:
             f"Employee {claim.employee_id} {why}, so the case's department is not known. "
             "File the report for them, then link the claim to it."
         )
-    existing, _ = _incident_for(
-        {"employee_id": claim.employee_id, "date_of_injury": claim.injured_on.isoformat()}
-    )
-    if existing is not None:
+    reported = _reports_of(claim.employee_id, claim.injured_on)
+    if len(reported) > 1:
+        raise ClaimLinkError(
+            f"Employee {claim.employee_id} has several reports of {claim.injured_on:%Y-%m-%d} "
+            f"now: link {claim.claim_number} to the right one by its reference."
+        )
+    if reported:
+        existing = reported[0]
         _claim_link_to(claim, existing, f"Linked to {existing.reference}, reported meanwhile", user)
         return ClaimCase(incident=existing, outcome="reported")
     name = person.user.get_full_name() or person.user.get_username()

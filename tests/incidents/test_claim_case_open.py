@@ -303,3 +303,19 @@ def test_the_migration_marks_the_claims_linked_by_hand_before_it(manager, crew_m
         True,
         False,
     ]
+
+
+def test_several_reports_filed_meanwhile_are_left_for_the_risk_manager_to_choose(
+    manager_client, crew_member, sanitation
+):
+    _import("WC-1,E700002,2025-04-10,2025-04-12,open,0,300,0\n")
+    for hour in (8, 15):
+        _reported_by(crew_member, sanitation, date(2025, 4, 10), hour)
+
+    response = _open(manager_client, Claim.objects.get())
+
+    assert Incident.objects.count() == 2
+    assert Claim.objects.get().incident is None
+    assert "has several reports of 2025-04-10 now: link WC-1 to the right one" in _page_after(
+        manager_client, response
+    )
