@@ -9,6 +9,9 @@ CELERY_TASK_ALWAYS_EAGER = True
 CELERY_BROKER_URL = ""
 MEDIA_ROOT = BASE_DIR / "var" / "test-media"  # noqa: F405
 AXES_ENABLED = False
+# The anonymous form's limit counts per process and hour, so every test posting anonymous
+# reports would share one count; the limit's own tests set it.
+ANONYMOUS_REPORTS_PER_HOUR = 0
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
