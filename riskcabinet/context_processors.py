@@ -24,9 +24,23 @@ def navigation(request: HttpRequest) -> dict:
         return role_of(user) if user is not None else None
 
     return {
+        "nav_section": _section(request),
         "can_report": lambda: role() is not None,
         "can_triage": lambda: role() in _TRIAGE_ROLES,
         "can_keep_osha_logs": lambda: role() in _TRIAGE_ROLES,
         "can_read_cabinet": lambda: role() in _CABINET_ROLES,
         "can_import_data": lambda: role() in _DATA_ROLES,
     }
+
+
+# Which header link the page belongs to, by its URL's namespace (and name, for intake).
+_SECTIONS = {"triage": "triage", "osha": "osha", "cabinet": "cabinet", "reports": "packets"}
+
+
+def _section(request: HttpRequest) -> str:
+    match = getattr(request, "resolver_match", None)
+    if match is None:
+        return ""
+    if match.namespace == "incidents":
+        return "my-reports" if match.url_name in ("my-reports", "report-done") else "report"
+    return _SECTIONS.get(match.namespace, "")
