@@ -71,9 +71,18 @@ class CorrectiveActionAdmin(ReadOnlyHistoryAdmin):
 
 @admin.register(Claim)
 class ClaimAdmin(ReadOnlyHistoryAdmin):
-    list_display = ["claim_number", "incident", "status", "paid_to_date", "total_incurred"]
-    list_filter = ["status"]
-    search_fields = ["claim_number"]
+    list_display = [
+        "claim_number",
+        "incident",
+        "employee_id",
+        "injured_on",
+        "status",
+        "paid_to_date",
+        "total_incurred",
+        "linked_by_hand",
+    ]
+    list_filter = ["status", "linked_by_hand"]
+    search_fields = ["claim_number", "employee_id"]
     raw_id_fields = ["incident"]
 
 

@@ -19,9 +19,18 @@ class ExposureMonthAdmin(SimpleHistoryAdmin):
 
 @admin.register(DataImport)
 class DataImportAdmin(admin.ModelAdmin):
-    """The record of imported payroll files: read-only, as an audit trail must be."""
+    """The record of imported payroll and claims files: read-only, as an audit trail must be."""
 
-    list_display = ["imported_at", "file_name", "imported_by", "created", "updated", "unchanged"]
+    list_display = [
+        "imported_at",
+        "kind",
+        "file_name",
+        "imported_by",
+        "created",
+        "updated",
+        "unchanged",
+    ]
+    list_filter = ["kind"]
     date_hierarchy = "imported_at"
 
     def has_add_permission(self, request) -> bool:
