@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import MONTHS_3
 
-from incidents.models import ClockKind, Incident, IncidentType, Severity, Status
+from incidents.models import ClockKind, Incident, IncidentType, Severity, Source, Status
 
 NARRATIVE_CHARS = 110
 PLACE_CHARS = 60
@@ -29,6 +29,7 @@ class QueueRow:
     serious: bool
     late: bool
     privacy_case: bool
+    from_claim: bool  # opened from a workers' compensation claim: nobody reported it
     duplicate_of: str
     narrative: str
     place: str
@@ -92,6 +93,7 @@ def queue_rows(incidents: list[Incident], now: datetime) -> list[QueueRow]:
                 serious=incident.is_serious or incident.state_reportable,
                 late=bool(incident.clock_due_at and incident.clock_due_at < now),
                 privacy_case=incident.privacy_case,
+                from_claim=incident.source == Source.CLAIM,
                 duplicate_of=(
                     incident.possible_duplicate_of.reference
                     if incident.possible_duplicate_of

@@ -319,3 +319,13 @@ def test_several_reports_filed_meanwhile_are_left_for_the_risk_manager_to_choose
     assert "has several reports of 2025-04-10 now: link WC-1 to the right one" in _page_after(
         manager_client, response
     )
+
+
+def test_the_queue_marks_a_case_opened_from_a_claim(manager_client, crew_member, sanitation):
+    IncidentFactory(department=sanitation)
+    _import("WC-1,E700002,2025-04-10,2025-04-12,open,0,300,0\n")
+    _open(manager_client, Claim.objects.get())
+
+    page = manager_client.get(reverse("triage:queue")).content.decode()
+
+    assert page.count(">From a claim</span>") == 1
