@@ -34,7 +34,7 @@ from django_htmx.http import push_url
 
 from incidents.access import incidents_visible_to, own_reports
 from incidents.forms import AnonymousReportForm, ReceiptLookupForm, ReportForm
-from incidents.models import Attachment, Incident, IncidentType, Source, Treatment
+from incidents.models import ActionStatus, Attachment, Incident, IncidentType, Source, Treatment
 from incidents.photos import PhotoRefused, VerifiedPhoto, photo_verify
 from incidents.selectors import uuid_holder
 from incidents.services import INJURY_DETAIL_TYPES, incident_create
@@ -122,10 +122,16 @@ def report_create(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def report_done(request: HttpRequest, reference: str) -> HttpResponse:
+    """The reporter's own report: what they sent, where it stands, and what is being done so
+    that it does not happen again (not for a privacy case, whose steps may say too much)."""
     incident = _own_incident(request.user, reference)
-    return render(
-        request, "incidents/report_done.html", {"incident": incident, "refused": [], "fresh": False}
-    )
+    actions = []
+    if not incident.privacy_case:
+        actions = list(
+            incident.actions.exclude(status=ActionStatus.CANCELLED).order_by("due_on", "pk")
+        )
+    context = {"incident": incident, "refused": [], "fresh": False, "actions": actions}
+    return render(request, "incidents/report_done.html", context)
 
 
 @login_required

@@ -2,18 +2,23 @@
 
 import json
 import uuid
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
 from incidents.forms import AnonymousReportForm, ReportForm
-from incidents.models import Attachment, Incident, Source, Status
+from incidents.models import ActionStatus, Attachment, Incident, Source, Status
 from incidents.views import reporter_tag
 from riskcabinet.models import Person
 from riskcabinet.roles import Role
-from tests.factories import DepartmentFactory, IncidentFactory, user_with_role
+from tests.factories import (
+    CorrectiveActionFactory,
+    DepartmentFactory,
+    IncidentFactory,
+    user_with_role,
+)
 from tests.incidents.intake_helpers import photo_file, report_data
 
 pytestmark = pytest.mark.django_db
@@ -242,6 +247,42 @@ def test_a_report_opened_again_shows_what_was_reported_and_where_it_stands(clien
     assert "Thank you: your report was received" not in closed_html
     assert "usually within one working day" not in closed_html
     assert "A safety officer is working on your report" in working_page.content.decode()
+
+
+def test_a_report_opened_again_shows_what_is_being_done_about_it(client, employee):
+    incident = IncidentFactory(reporter=employee, status=Status.ACTIONS_PENDING)
+    officer = user_with_role(Role.SAFETY_OFFICER)
+    CorrectiveActionFactory(
+        incident=incident,
+        owner=officer,
+        description="Fence the loading area off from the walkway.",
+        due_on=date(2026, 12, 4),
+    )
+    CorrectiveActionFactory(
+        incident=incident,
+        owner=officer,
+        description="Dropped idea.",
+        status=ActionStatus.CANCELLED,
+    )
+    url = reverse("incidents:report-done", args=[incident.reference])
+
+    page = client.get(url).content.decode()
+
+    assert "What is being done about it" in page
+    assert "Fence the loading area off from the walkway." in page
+    assert "due by Dec. 4, 2026" in page
+    assert "Dropped idea." not in page
+    assert officer.get_full_name() not in page
+
+
+def test_a_privacy_case_shows_its_reporter_no_steps(client, employee):
+    incident = IncidentFactory(reporter=employee, privacy_case=True)
+    CorrectiveActionFactory(incident=incident, description="Sensitive step.")
+
+    page = client.get(reverse("incidents:report-done", args=[incident.reference])).content.decode()
+
+    assert "Sensitive step." not in page
+    assert "What is being done about it" not in page
 
 
 def test_it_lists_my_reports_with_their_status(client, employee):
