@@ -19,6 +19,14 @@ def case_assigned_notify(incident_id: int, by_id: int | None = None) -> bool:
     return triage_services.case_assigned_notify(incident_id=incident_id, by_id=by_id)
 
 
+@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def report_closed_notify(incident_id: int) -> bool:
+    """Tell the employee who filed a report that it is closed, and what was done about it."""
+    from incidents import triage_services
+
+    return triage_services.report_closed_notify(incident_id=incident_id)
+
+
 from incidents.triage_tasks import (  # noqa: E402, F401
     compliance_clock_warnings_send,
     corrective_action_reminders_send,

@@ -9,11 +9,13 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import NamedTuple
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import connection, transaction
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from incidents.access import covering_officer_emails
 from incidents.clocks import clock_complete, clocks_start_for
@@ -28,6 +30,7 @@ from incidents.models import (
     Investigation,
     PrivacyCaseView,
     Severity,
+    Source,
     Status,
 )
 from incidents.recordability import RecordabilityDecision, recordability_decide
@@ -253,7 +256,64 @@ def incident_status_change(*, incident: Incident, status: str, close_reason: str
         incident.closed_at = None
     incident.status = status
     incident.save()
+    if status == Status.CLOSED:
+        _report_closed_notification_queue(incident.pk)
     return incident
+
+
+def _report_closed_notification_queue(incident_id: int) -> None:
+    """Queue the reporter's email on commit; with the task queue down, send it from here."""
+    from incidents import tasks
+
+    task_queue_on_commit(
+        tasks.report_closed_notify,
+        incident_id,
+        fallback=lambda: report_closed_notify(incident_id=incident_id),
+    )
+
+
+def report_closed_notify(*, incident_id: int) -> bool:
+    """Tell the employee who filed a report that it is closed, and what was done about it, in
+    their language; False when there is nobody to tell (an anonymous report, a case opened by
+    staff or from a claim, a reporter without an email address) or the case was reopened.
+
+    The email names no one and holds no medical detail: the reference, the type, the corrective
+    steps done (none for a privacy case) and the link to the report under "My reports".
+    """
+    incident = Incident.objects.select_related("reporter", "reporter__person").get(pk=incident_id)
+    reporter = incident.reporter
+    if (
+        incident.status != Status.CLOSED
+        or incident.source != Source.INTAKE
+        or reporter is None
+        or not reporter.is_active
+        or not reporter.email
+    ):
+        return False
+    person = getattr(reporter, "person", None)
+    language = (person.preferred_language if person else "") or settings.LANGUAGE_CODE
+    steps = []
+    if not incident.privacy_case:
+        steps = list(
+            incident.actions.filter(status=ActionStatus.DONE).order_by("completed_at", "pk")
+        )
+    with translation.override(language):
+        context = {
+            "incident": incident,
+            "reporter": reporter,
+            "steps": steps,
+            "report_url": site_link("incidents:report-done", incident.reference),
+        }
+        subject = _("[riskcabinet] Your report %(reference)s is closed") % {
+            "reference": incident.reference
+        }
+        send_mail(
+            subject=subject,
+            message=render_to_string("incidents/report_closed_email.txt", context),
+            from_email=None,
+            recipient_list=[reporter.email],
+        )
+    return True
 
 
 @transaction.atomic

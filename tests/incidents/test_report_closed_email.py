@@ -1,0 +1,131 @@
+"""Closing the loop: the employee who filed a report is told by email when it is closed, and
+what was done about it, in their language, with no names and no medical details."""
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from incidents.models import ActionStatus, Source, Status
+from incidents.triage_services import incident_status_change
+from riskcabinet.roles import Role
+from tests.factories import (
+    CorrectiveActionFactory,
+    DepartmentFactory,
+    IncidentFactory,
+    user_with_role,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def department():
+    return DepartmentFactory()
+
+
+@pytest.fixture
+def reporter(department):
+    user = user_with_role(Role.EMPLOYEE, department=department, username="ana")
+    user.first_name = "Ana"
+    user.save()
+    return user
+
+
+def _report(filer, department, **fields):
+    values = {
+        "source": Source.INTAKE,
+        "reporter": filer,
+        "department": department,
+        "status": Status.ACTIONS_PENDING,
+        "narrative": "Cut my hand on the broken shelf bracket.",
+        "injured_name": "",
+    }
+    return IncidentFactory(**(values | fields))
+
+
+def _close(incident, capture):
+    with capture(execute=True):
+        incident_status_change(incident=incident, status=Status.CLOSED, close_reason="")
+
+
+def test_the_reporter_is_told_when_their_report_is_closed_and_what_was_done(
+    reporter, department, django_capture_on_commit_callbacks
+):
+    incident = _report(reporter, department)
+    done = CorrectiveActionFactory(
+        incident=incident,
+        description="Replace the broken shelf brackets in the stockroom.",
+        status=ActionStatus.DONE,
+        completed_at=timezone.now(),
+    )
+    officer = user_with_role(Role.SAFETY_OFFICER, covers=(department,))
+
+    _close(incident, django_capture_on_commit_callbacks)
+
+    [message] = mail.outbox
+    assert message.to == [reporter.email]
+    assert message.subject == f"[riskcabinet] Your report {incident.reference} is closed"
+    assert "Hello Ana," in message.body
+    assert f"- {done.description} (Engineering control)" in message.body
+    assert reverse("incidents:report-done", args=[incident.reference]) in message.body
+    assert "Cut my hand" not in message.body  # no narrative: it may hold medical details
+    assert officer.get_full_name() not in message.body
+
+
+def test_it_is_written_in_the_reporters_language(department, django_capture_on_commit_callbacks):
+    reporter = user_with_role(Role.EMPLOYEE, department=department, language="es")
+    incident = _report(reporter, department)
+
+    _close(incident, django_capture_on_commit_callbacks)
+
+    [message] = mail.outbox
+    assert message.subject == f"[riskcabinet] Su reporte {incident.reference} está cerrado"
+    assert "Gracias por reportarlo." in message.body
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"source": Source.ANONYMOUS, "reporter": None},
+        {"source": Source.CLAIM},
+        {"source": Source.STAFF},
+    ],
+)
+def test_nobody_is_emailed_for_a_report_no_employee_filed(
+    reporter, department, fields, django_capture_on_commit_callbacks
+):
+    incident = _report(reporter, department, **fields)
+
+    _close(incident, django_capture_on_commit_callbacks)
+
+    assert mail.outbox == []
+
+
+def test_a_privacy_case_lists_no_steps(reporter, department, django_capture_on_commit_callbacks):
+    incident = _report(reporter, department, privacy_case=True)
+    CorrectiveActionFactory(
+        incident=incident, description="Sensitive step.", status=ActionStatus.DONE
+    )
+
+    _close(incident, django_capture_on_commit_callbacks)
+
+    [message] = mail.outbox
+    assert "Sensitive step." not in message.body
+
+
+def test_an_officer_closing_the_case_in_triage_sends_it(
+    client, reporter, department, django_capture_on_commit_callbacks
+):
+    incident = _report(reporter, department)
+    client.force_login(user_with_role(Role.SAFETY_OFFICER, covers=(department,)))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("triage:case-status", args=[incident.reference]),
+            {"status-status": "closed", "status-close_reason": ""},
+        )
+
+    incident.refresh_from_db()
+    assert incident.status == Status.CLOSED
+    assert [m.to for m in mail.outbox] == [[reporter.email]]
