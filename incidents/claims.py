@@ -47,7 +47,7 @@ from incidents.models import (
 )
 from incidents.services import incident_create
 from incidents.triage_services import incident_injured_person_set
-from riskcabinet.models import DataImport, ImportKind, Person
+from riskcabinet.models import DataImport, Department, ImportKind, Person
 from riskcabinet.services import data_import_create
 from riskcabinet.textfiles import utf8_text
 
@@ -343,15 +343,16 @@ class ClaimCase:
 
 
 @transaction.atomic
-def claim_case_open(*, claim: Claim, user) -> ClaimCase:
+def claim_case_open(*, claim: Claim, user, department: Department | None = None) -> ClaimCase:
     """Open the case of an injury that was never reported, from its claim, and link the claim.
 
     The file gives the employee and the date of injury, so the case is theirs: their department,
-    their record as the person hurt, the day at noon (the hour is not known). Severity is days
-    away from work when the claim has lost days, otherwise medical treatment; the officer who
-    triages the case confirms it. The claim form's deadline is met by the claim itself. When the
-    employee has meanwhile reported the injury, the claim is linked to that report instead of
-    opening a second case.
+    their record as the person hurt, the day at noon (the hour is not known). An employee not yet
+    in the records (a new hire, say) is named by their ID, in the `department` the risk manager
+    chooses, for the officer to complete. Severity is days away from work when the claim has lost
+    days, otherwise medical treatment; the officer who triages the case confirms it. The claim
+    form's deadline is met by the claim itself. When the employee has meanwhile reported the
+    injury, the claim is linked to that report instead of opening a second case.
     """
     claim = Claim.objects.select_for_update().get(pk=claim.pk)
     if claim.incident_id is not None:
@@ -373,11 +374,11 @@ def claim_case_open(*, claim: Claim, user) -> ClaimCase:
         .filter(employee_id=claim.employee_id)
         .first()
     )
-    if person is None or person.department is None:
+    known = person is not None and person.department is not None
+    if not known and department is None:
         why = "is not in the employee records" if person is None else "has no department"
         raise ClaimLinkError(
-            f"Employee {claim.employee_id} {why}, so the case's department is not known. "
-            "File the report for them, then link the claim to it."
+            f"Employee {claim.employee_id} {why}: choose the department they work in."
         )
     reported = _reports_of(claim.employee_id, claim.injured_on)
     if len(reported) > 1:
@@ -389,10 +390,13 @@ def claim_case_open(*, claim: Claim, user) -> ClaimCase:
         existing = reported[0]
         _claim_link_to(claim, existing, f"Linked to {existing.reference}, reported meanwhile", user)
         return ClaimCase(incident=existing, outcome="reported")
-    name = person.user.get_full_name() or person.user.get_username()
+    if known:
+        name = person.user.get_full_name() or person.user.get_username()
+    else:
+        name = f"employee {claim.employee_id}"
     created = incident_create(
         client_uuid=uuid.uuid5(CLAIM_CASE_NAMESPACE, claim.claim_number),
-        department=person.department,
+        department=person.department if known else department,
         incident_type=IncidentType.INJURY_ILLNESS,
         occurred_at=timezone.make_aware(
             datetime.combine(claim.injured_on, time(12, 0)), timezone.get_current_timezone()
@@ -410,9 +414,16 @@ def claim_case_open(*, claim: Claim, user) -> ClaimCase:
     )
     incident = created.incident
     if created.created:
-        incident_injured_person_set(
-            incident=incident, name="", job_title="", employee_id=claim.employee_id
-        )
+        if person is not None:
+            incident_injured_person_set(
+                incident=incident, name="", job_title="", employee_id=claim.employee_id
+            )
+        else:
+            # Named by the ID until the officer gives the name: an empty name would mean that
+            # the risk manager who opened the case was the person hurt.
+            incident_injured_person_set(
+                incident=incident, name=f"Employee {claim.employee_id}", job_title=""
+            )
         # The claim is the employee's claim form, filed: that deadline is met.
         for clock in incident.clocks.filter(kind=ClockKind.CLAIM_FORM, completed_at__isnull=True):
             clock_complete(clock=clock, user=user, confirmation=f"Claim {claim.claim_number}")

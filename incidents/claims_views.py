@@ -25,7 +25,7 @@ from incidents.claims import (
 )
 from incidents.models import Claim
 from riskcabinet import selectors
-from riskcabinet.models import ImportKind, Person
+from riskcabinet.models import Department, ImportKind, Person
 from riskcabinet.uploads import CsvFileForm, import_detail_render
 
 CLAIMS_PERMISSION = "incidents.change_claim"
@@ -51,13 +51,18 @@ class UnlinkedClaim:
 
     @property
     def case_can_open(self) -> bool:
-        """Whether "open a case from this claim" has what it needs (see claim_case_open)."""
+        """Whether "open a case from this claim" has what it needs (see claim_case_open): the
+        employee and a day of injury that has come."""
         return (
-            self.person is not None
-            and self.person.department_id is not None
+            bool(self.claim.employee_id)
             and self.claim.injured_on is not None
             and self.claim.injured_on <= timezone.localdate()
         )
+
+    @property
+    def department_needed(self) -> bool:
+        """The employee's department is not in the records: the risk manager chooses it."""
+        return self.person is None or self.person.department_id is None
 
 
 def _page(
@@ -90,6 +95,7 @@ def _page(
         ],
         "imports": imports,
         "link_error": link_error,
+        "departments": Department.objects.order_by("name").only("pk", "name"),
     }
     status = 400 if form.errors or link_error else 200
     return render(request, "incidents/claims.html", context, status=status)
@@ -147,8 +153,14 @@ def claim_link_view(request: HttpRequest, pk: int) -> HttpResponse:
 def claim_case_open_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Open the case of an injury that was never reported, from its claim, and go to it."""
     claim = get_object_or_404(Claim, pk=pk)
+    department = None
+    if request.POST.get("department"):
+        department = Department.objects.filter(pk=_int(request.POST["department"])).first()
+        if department is None:
+            messages.error(request, "Choose the department from the list.")
+            return redirect(f"{reverse('triage:claims')}#unlinked-claims")
     try:
-        result = claim_case_open(claim=claim, user=request.user)
+        result = claim_case_open(claim=claim, user=request.user, department=department)
     except ClaimLinkError as error:
         claim.refresh_from_db()
         if claim.incident_id is not None:
@@ -170,3 +182,7 @@ def claim_case_open_view(request: HttpRequest, pk: int) -> HttpResponse:
         )
     messages.success(request, message)
     return redirect("triage:case", reference=reference)
+
+
+def _int(value: str) -> int | None:
+    return int(value) if value.isascii() and value.isdigit() else None

@@ -102,7 +102,10 @@ def test_the_page_names_the_employee_and_offers_to_open_the_case(manager_client,
     assert "Employee E700002, Ana Reyes (Sanitation) · hurt Apr 10, 2025" in page
     assert "Employee E799999 (not in the employee records) · hurt Apr 11, 2025" in page
     assert reverse("triage:claim-case-open", kwargs={"pk": known.pk}) in page
-    assert reverse("triage:claim-case-open", kwargs={"pk": unknown.pk}) not in page
+    assert reverse("triage:claim-case-open", kwargs={"pk": unknown.pk}) in page
+    # Only the employee who is not in the records needs the department chosen.
+    assert f'id="claim-{unknown.pk}-department"' in page
+    assert f'id="claim-{known.pk}-department"' not in page
 
 
 def test_opening_the_case_files_it_for_the_employee_and_links_the_claim(
@@ -188,7 +191,7 @@ def test_a_report_filed_meanwhile_gets_the_claim_instead_of_a_second_case(
     [
         (
             "WC-1,E799999,2025-04-10,2025-04-12,open,0,300,0\n",
-            "Employee E799999 is not in the employee records",
+            "Employee E799999 is not in the employee records: choose the department",
         ),
         (
             "WC-1,,,2025-04-12,open,0,300,0\n",
@@ -211,6 +214,39 @@ def test_a_claim_that_names_no_known_employee_or_day_opens_no_case(
     assert not Incident.objects.exists()
     assert Claim.objects.get().incident is None
     assert message in _page_after(manager_client, response).replace("&#x27;", "'")
+
+
+def test_an_employee_not_in_the_records_gets_a_case_in_the_department_chosen(
+    manager_client, manager, sanitation
+):
+    _import("WC-1,E799999,2025-04-10,2025-04-12,open,0,300,2\n")
+    claim = Claim.objects.get()
+
+    response = manager_client.post(
+        reverse("triage:claim-case-open", kwargs={"pk": claim.pk}), {"department": sanitation.pk}
+    )
+
+    incident = Incident.objects.get()
+    assert response["Location"] == reverse("triage:case", kwargs={"reference": incident.reference})
+    assert incident.department == sanitation
+    assert incident.injured_person is None
+    # Never empty: an empty name would make the risk manager who opened it the person hurt.
+    assert incident.injured_name == "Employee E799999"
+    assert "Ask employee E799999 and their supervisor" in incident.narrative
+    assert Claim.objects.get().incident == incident
+    assert incident.clocks.get(kind=ClockKind.CLAIM_FORM).completed_by == manager
+
+
+def test_a_department_not_in_the_list_opens_no_case(manager_client, sanitation):
+    _import("WC-1,E799999,2025-04-10,2025-04-12,open,0,300,0\n")
+
+    response = manager_client.post(
+        reverse("triage:claim-case-open", kwargs={"pk": Claim.objects.get().pk}),
+        {"department": "99999"},
+    )
+
+    assert not Incident.objects.exists()
+    assert "Choose the department from the list." in _page_after(manager_client, response)
 
 
 def test_only_risk_managers_open_cases_from_claims(client, crew_member, sanitation):
