@@ -23,6 +23,7 @@ from incidents.models import (
     Incident,
     IncidentType,
     Severity,
+    Source,
 )
 from riskcabinet import charts
 from riskcabinet.models import DataImport, Department, DepartmentScore, ExposureMonth
@@ -363,6 +364,8 @@ class DepartmentProfile:
     claims: int
     claims_incurred: Decimal
     claims_paid: Decimal
+    # Injuries the city first heard of from a workers' compensation claim: nobody reported them.
+    unreported: int = 0
 
     @property
     def investigation_share(self) -> float | None:
@@ -445,6 +448,7 @@ def department_profile(
         claims=claims["count"],
         claims_incurred=claims["incurred"],
         claims_paid=claims["paid"],
+        unreported=incidents.filter(source=Source.CLAIM).count(),
     )
 
 

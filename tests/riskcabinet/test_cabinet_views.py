@@ -1,15 +1,17 @@
 """The cabinet dashboard and department pages: who may read them, and what they show."""
 
 import re
-from datetime import date
+from datetime import date, datetime, time
 
 import pytest
 import time_machine
 from django.urls import reverse
+from django.utils import timezone
 
-from riskcabinet.models import DepartmentScore
+from incidents.models import Source
+from riskcabinet.models import Department, DepartmentScore
 from riskcabinet.roles import Role
-from tests.factories import user_with_role
+from tests.factories import IncidentFactory, user_with_role
 from tests.riskcabinet.cabinet_helpers import stored_ranking
 
 pytestmark = pytest.mark.django_db
@@ -149,6 +151,30 @@ def test_it_shows_a_department_page_with_its_reasons(client, ranking):
     assert "Assaults up 60% on last year" in html
     assert "Investigations" in html
     assert "Workers&#x27; compensation claims" in html or "Workers' compensation claims" in html
+
+
+def test_a_department_page_counts_the_injuries_first_known_from_a_claim(client, ranking):
+    police = Department.objects.get(code="LAPD")
+    tz = timezone.get_current_timezone()
+    for day, source in (
+        (date(2026, 9, 3), Source.CLAIM),
+        (date(2026, 10, 20), Source.CLAIM),
+        (date(2025, 1, 5), Source.CLAIM),  # before the twelve months
+        (date(2026, 9, 4), Source.INTAKE),
+    ):
+        IncidentFactory(
+            department=police,
+            source=source,
+            occurred_at=datetime.combine(day, time(12), tzinfo=tz),
+        )
+    client.force_login(user_with_role(Role.CABINET_MEMBER))
+
+    police_page = client.get(reverse("cabinet:department", args=["LAPD"])).content.decode()
+    parks_page = client.get(reverse("cabinet:department", args=["RAP"])).content.decode()
+
+    assert "2 injuries in these twelve months were first known from a claim" in police_page
+    assert "nobody reported them when they happened" in police_page
+    assert "first known from a claim" not in parks_page
 
 
 def test_it_answers_404_for_an_unknown_department(client, ranking):
