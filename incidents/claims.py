@@ -46,7 +46,6 @@ from incidents.models import (
     Source,
 )
 from incidents.services import incident_create
-from incidents.triage_services import incident_injured_person_set
 from riskcabinet.models import DataImport, Department, ImportKind, Person
 from riskcabinet.services import data_import_create
 from riskcabinet.textfiles import utf8_text
@@ -369,11 +368,7 @@ def claim_case_open(*, claim: Claim, user, department: Department | None = None)
             f"The claims file gives {claim.injured_on:%Y-%m-%d}, a day still to come, as the "
             f"date of injury for {claim.claim_number}. Ask the claims administrator to correct it."
         )
-    person = (
-        Person.objects.select_related("user", "department")
-        .filter(employee_id=claim.employee_id)
-        .first()
-    )
+    person = Person.with_employee_id(claim.employee_id)
     known = person is not None and person.department is not None
     if not known and department is None:
         why = "is not in the employee records" if person is None else "has no department"
@@ -390,10 +385,13 @@ def claim_case_open(*, claim: Claim, user, department: Department | None = None)
         existing = reported[0]
         _claim_link_to(claim, existing, f"Linked to {existing.reference}, reported meanwhile", user)
         return ClaimCase(incident=existing, outcome="reported")
-    if known:
-        name = person.user.get_full_name() or person.user.get_username()
+    if person is not None:
+        injured_name, injured_job_title = str(person), person.job_title
     else:
-        name = f"employee {claim.employee_id}"
+        # Named by the ID until the officer gives the name: an empty name would mean that the
+        # risk manager who opened the case was the person hurt.
+        injured_name, injured_job_title = f"Employee {claim.employee_id}", ""
+    name = str(person) if known else f"employee {claim.employee_id}"
     created = incident_create(
         client_uuid=uuid.uuid5(CLAIM_CASE_NAMESPACE, claim.claim_number),
         department=person.department if known else department,
@@ -410,20 +408,13 @@ def claim_case_open(*, claim: Claim, user, department: Department | None = None)
         ),
         reporter=user,
         source=Source.CLAIM,
+        injured_name=injured_name,
+        injured_job_title=injured_job_title,
+        injured_person=person,
         severity=Severity.DAYS_AWAY if claim.lost_days else Severity.MEDICAL,
     )
     incident = created.incident
     if created.created:
-        if person is not None:
-            incident_injured_person_set(
-                incident=incident, name="", job_title="", employee_id=claim.employee_id
-            )
-        else:
-            # Named by the ID until the officer gives the name: an empty name would mean that
-            # the risk manager who opened the case was the person hurt.
-            incident_injured_person_set(
-                incident=incident, name=f"Employee {claim.employee_id}", job_title=""
-            )
         # The claim is the employee's claim form, filed: that deadline is met.
         for clock in incident.clocks.filter(kind=ClockKind.CLAIM_FORM, completed_at__isnull=True):
             clock_complete(clock=clock, user=user, confirmation=f"Claim {claim.claim_number}")

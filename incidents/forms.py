@@ -212,7 +212,7 @@ class ReportForm(forms.Form):
         employee_id = (cleaned.get("injured_employee_id") or "").strip()
         cleaned["injured_person"] = None
         if employee_id:
-            person = Person.objects.select_related("user").filter(employee_id=employee_id).first()
+            person = Person.with_employee_id(employee_id)
             if person is None:
                 self.add_error(
                     "injured_employee_id",
@@ -222,7 +222,7 @@ class ReportForm(forms.Form):
                 return
             cleaned["injured_person"] = person
             if not cleaned.get("injured_name"):
-                cleaned["injured_name"] = person.user.get_full_name() or person.user.get_username()
+                cleaned["injured_name"] = str(person)
                 cleaned["injured_job_title"] = cleaned.get("injured_job_title") or person.job_title
         if cleaned.get("injured_job_title") and not cleaned.get("injured_name"):
             self.add_error(

@@ -107,12 +107,10 @@ def incident_injured_person_set(
     """
     person = None
     if employee_id:
-        person = (
-            Person.objects.select_related("user").filter(employee_id=employee_id.strip()).first()
-        )
+        person = Person.with_employee_id(employee_id)
         if person is None:
             raise WorkflowError(f"No employee has the ID {employee_id.strip()}.")
-        name = name or person.user.get_full_name() or person.user.get_username()
+        name = name or str(person)
         job_title = job_title or person.job_title
     if job_title and not name:
         raise WorkflowError("Give the name with the job title, or leave both empty.")

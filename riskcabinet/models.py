@@ -128,6 +128,16 @@ class Person(models.Model):
     def __str__(self) -> str:
         return self.user.get_full_name() or self.user.get_username()
 
+    @classmethod
+    def with_employee_id(cls, employee_id: str) -> "Person | None":
+        """The employee with this ID (spaces around it ignored), with their user and department."""
+        employee_id = employee_id.strip()
+        if not employee_id:
+            return None
+        return (
+            cls.objects.select_related("user", "department").filter(employee_id=employee_id).first()
+        )
+
 
 class DepartmentScore(models.Model):
     """A department's risk ranking for one month, kept so that rank changes can be shown."""
