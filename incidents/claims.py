@@ -341,6 +341,22 @@ class ClaimCase:
     outcome: str
 
 
+def claim_case_refusal(claim: Claim) -> str:
+    """Why the file's claim says too little to open its case from ("" when it says enough): the
+    employee and a day of injury that has come."""
+    if not claim.employee_id or claim.injured_on is None:
+        return (
+            f"The claims file gives no employee ID and date of injury for {claim.claim_number}, "
+            "so a case cannot be opened from it. File the report, then link the claim to it."
+        )
+    if claim.injured_on > timezone.localdate():
+        return (
+            f"The claims file gives {claim.injured_on:%Y-%m-%d}, a day still to come, as the "
+            f"date of injury for {claim.claim_number}. Ask the claims administrator to correct it."
+        )
+    return ""
+
+
 @transaction.atomic
 def claim_case_open(*, claim: Claim, user, department: Department | None = None) -> ClaimCase:
     """Open the case of an injury that was never reported, from its claim, and link the claim.
@@ -358,16 +374,9 @@ def claim_case_open(*, claim: Claim, user, department: Department | None = None)
         raise ClaimLinkError(
             f"Claim {claim.claim_number} is already linked to {claim.incident.reference}."
         )
-    if not claim.employee_id or claim.injured_on is None:
-        raise ClaimLinkError(
-            f"The claims file gives no employee ID and date of injury for {claim.claim_number}, "
-            "so a case cannot be opened from it. File the report, then link the claim to it."
-        )
-    if claim.injured_on > timezone.localdate():
-        raise ClaimLinkError(
-            f"The claims file gives {claim.injured_on:%Y-%m-%d}, a day still to come, as the "
-            f"date of injury for {claim.claim_number}. Ask the claims administrator to correct it."
-        )
+    refusal = claim_case_refusal(claim)
+    if refusal:
+        raise ClaimLinkError(refusal)
     person = Person.with_employee_id(claim.employee_id)
     known = person is not None and person.department is not None
     if not known and department is None:

@@ -12,7 +12,6 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from incidents.claims import (
@@ -20,6 +19,7 @@ from incidents.claims import (
     ClaimFileError,
     ClaimLinkError,
     claim_case_open,
+    claim_case_refusal,
     claim_link,
     claims_import,
 )
@@ -43,6 +43,12 @@ class ClaimFileForm(CsvFileForm):
     )
 
 
+class ClaimDepartmentForm(forms.Form):
+    """The department of an employee the records do not hold yet (empty: the records tell)."""
+
+    department = forms.ModelChoiceField(queryset=Department.objects.all(), required=False)
+
+
 @dataclass(frozen=True)
 class UnlinkedClaim:
     claim: Claim
@@ -51,13 +57,8 @@ class UnlinkedClaim:
 
     @property
     def case_can_open(self) -> bool:
-        """Whether "open a case from this claim" has what it needs (see claim_case_open): the
-        employee and a day of injury that has come."""
-        return (
-            bool(self.claim.employee_id)
-            and self.claim.injured_on is not None
-            and self.claim.injured_on <= timezone.localdate()
-        )
+        """Whether "open a case from this claim" has what it needs."""
+        return not claim_case_refusal(self.claim)
 
     @property
     def department_needed(self) -> bool:
@@ -153,12 +154,11 @@ def claim_link_view(request: HttpRequest, pk: int) -> HttpResponse:
 def claim_case_open_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Open the case of an injury that was never reported, from its claim, and go to it."""
     claim = get_object_or_404(Claim, pk=pk)
-    department = None
-    if request.POST.get("department"):
-        department = Department.objects.filter(pk=_int(request.POST["department"])).first()
-        if department is None:
-            messages.error(request, "Choose the department from the list.")
-            return redirect(f"{reverse('triage:claims')}#unlinked-claims")
+    choice = ClaimDepartmentForm(request.POST)
+    if not choice.is_valid():
+        messages.error(request, "Choose the department from the list.")
+        return redirect(f"{reverse('triage:claims')}#unlinked-claims")
+    department = choice.cleaned_data["department"]
     try:
         result = claim_case_open(claim=claim, user=request.user, department=department)
     except ClaimLinkError as error:
@@ -182,7 +182,3 @@ def claim_case_open_view(request: HttpRequest, pk: int) -> HttpResponse:
         )
     messages.success(request, message)
     return redirect("triage:case", reference=reference)
-
-
-def _int(value: str) -> int | None:
-    return int(value) if value.isascii() and value.isdigit() else None
