@@ -253,15 +253,15 @@ def claims_import(*, data: bytes, source_name: str = "the file", user=None) -> C
         updated=result.updated,
         unchanged=result.unchanged,
         problems=[{"line": line, "reason": why} for line, why in result.bad_rows],
-        unlinked=[
-            {"line": line, "claim": number, "reason": why} for line, number, why in result.unlinked
-        ],
-        links_kept=[
-            {"line": line, "claim": number, "reason": why}
-            for line, number, why in result.links_kept
-        ],
+        unlinked=_listed(result.unlinked),
+        links_kept=_listed(result.links_kept),
     )
     return result
+
+
+def _listed(claims: list[tuple[int, str, str]]) -> list[dict]:
+    """Claims as the import's record lists them: line, claim number and what happened."""
+    return [{"line": line, "claim": number, "reason": why} for line, number, why in claims]
 
 
 def _claim_save(
