@@ -399,10 +399,11 @@ def department_profile(
         .annotate(n=Count("pk"))
         .values_list("incident_type", "n")
     )
-    needing = incidents.filter(incident_type__in=INVESTIGATED_TYPES)
-    investigation_counts = needing.aggregate(
-        needed=Count("pk"),
-        completed=Count("pk", filter=Q(investigation__completed_at__isnull=False)),
+    needing = Q(incident_type__in=INVESTIGATED_TYPES)
+    counts = incidents.aggregate(
+        needed=Count("pk", filter=needing),
+        completed=Count("pk", filter=needing & Q(investigation__completed_at__isnull=False)),
+        unreported=Count("pk", filter=Q(source=Source.CLAIM)),
     )
 
     today = timezone.localdate()
@@ -440,15 +441,15 @@ def department_profile(
         incidents=sum(severity_counts.values()),
         by_severity=[(SEVERITY_SHORT[s], severity_counts.get(s.value, 0)) for s in Severity],
         by_type=[(TYPE_SHORT[t], type_counts.get(t.value, 0)) for t in IncidentType],
-        investigations_needed=investigation_counts["needed"],
-        investigations_completed=investigation_counts["completed"],
+        investigations_needed=counts["needed"],
+        investigations_completed=counts["completed"],
         actions_open=action_counts["open"],
         actions_overdue=action_counts["overdue"],
         actions=actions,
         claims=claims["count"],
         claims_incurred=claims["incurred"],
         claims_paid=claims["paid"],
-        unreported=incidents.filter(source=Source.CLAIM).count(),
+        unreported=counts["unreported"],
     )
 
 
