@@ -39,6 +39,7 @@ from incidents.models import (
     IncidentType,
     Investigation,
     Severity,
+    Source,
     Status,
 )
 from reports.pdf.packet_data import (
@@ -644,6 +645,7 @@ def _summary(
         open_actions_count=open_actions.count(),
         attention=attention,
         window_months=WINDOW_MONTHS,
+        unreported_injuries=in_window.filter(source=Source.CLAIM).count(),
     )
     return summary, serious_in_month
 

@@ -284,7 +284,8 @@ class _Writer:
                         f"{format_money(summary.claims_incurred_usd)} incurred \u00b7 "
                         f"{format_money(summary.claims_paid_usd)} paid",
                         "tile_note",
-                    )
+                    ),
+                    *self._unreported_note(summary.unreported_injuries),
                 ],
             ),
             self._tile(
@@ -358,6 +359,20 @@ class _Writer:
             Paragraph(value_markup, value_style),
             Spacer(1, 2),
             *notes,
+        ]
+
+    def _unreported_note(self, count: int) -> list[Flowable]:
+        """A line under the claims tile for injuries the city learnt of only from a claim."""
+        if count == 0:
+            return []
+        injuries = "injury" if count == 1 else "injuries"
+        verb = "was" if count == 1 else "were"
+        return [
+            self.raw(
+                self.coloured(f"{format_count(count)} {injuries}", WORSE, bold=True)
+                + self.text(f" {verb} never reported; first known from a claim"),
+                "tile_note",
+            )
         ]
 
     def _rate_tile(

@@ -84,6 +84,8 @@ class CitySummary:
     open_actions_count: int
     attention: tuple[AttentionItem, ...]
     window_months: int = 12
+    # Injuries in the window that nobody reported: the city first learnt of them from a claim.
+    unreported_injuries: int = 0
 
     def __post_init__(self) -> None:
         _freeze_sequences(self)

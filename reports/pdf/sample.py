@@ -443,6 +443,7 @@ def sample_packet_data(
         overdue_actions_count=23,
         open_actions_count=141,
         attention=tuple(AttentionItem(item.department, item.reasons) for item in attention[:5]),
+        unreported_injuries=round(claims * 0.04),
     )
 
     return PacketData(

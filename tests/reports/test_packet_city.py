@@ -278,3 +278,36 @@ def test_a_departments_page_counts_every_open_action_and_lists_the_most_urgent()
     assert [action.due_date for action in listed] == [
         today + timedelta(days=days) for days in (-3, -2, -1, 0, 1)
     ]
+
+
+@pytest.mark.django_db
+def test_the_summary_counts_the_windows_injuries_first_known_from_a_claim():
+    from reports.selectors import packet_data_for_month
+    from tests.factories import IncidentFactory
+
+    city = packet_city_seed(months=14)
+    sanitation = city["departments"]["SAN"]
+    inside = (month_shift(city["month"], -11), city["month"])
+    for first_day in inside:
+        IncidentFactory(
+            department=sanitation, source=Source.CLAIM, occurred_at=_at(first_day + timedelta(4))
+        )
+    # One from before the twelve months, one after the packet's month, and a merged duplicate.
+    IncidentFactory(
+        department=sanitation, source=Source.CLAIM, occurred_at=_at(month_shift(city["month"], -12))
+    )
+    IncidentFactory(
+        department=sanitation, source=Source.CLAIM, occurred_at=_at(month_shift(city["month"], 1))
+    )
+    survivor = Incident.objects.filter(source=Source.CLAIM).first()
+    IncidentFactory(
+        department=sanitation,
+        source=Source.CLAIM,
+        occurred_at=_at(city["month"]),
+        merged_into=survivor,
+    )
+
+    summary = packet_data_for_month(month=city["month"]).summary
+
+    assert Incident.objects.filter(source=Source.CLAIM).count() == 5
+    assert summary.unreported_injuries == 2

@@ -264,3 +264,32 @@ def test_the_funnel_caption_names_each_outlier_with_the_code_on_the_chart(sample
     text = " ".join(" ".join(_pages_text(build_packet_pdf(sample))).split())
     for department in above:
         assert f"{department.name} ({department.code})" in text
+
+
+@pytest.mark.parametrize(
+    ("count", "line"),
+    [
+        (1, "1 injury was never reported; first known from a claim"),
+        (14, "14 injuries were never reported; first known from a claim"),
+    ],
+)
+def test_the_claims_tile_says_how_many_injuries_were_never_reported(
+    sample: PacketData, count: int, line: str
+) -> None:
+    data = dataclasses.replace(
+        sample, summary=dataclasses.replace(sample.summary, unreported_injuries=count)
+    )
+    summary_page = _pages_text(build_packet_pdf(data))[1]
+
+    assert line in " ".join(summary_page.split())
+
+
+def test_the_claims_tile_says_nothing_of_unreported_injuries_when_there_are_none(
+    sample: PacketData,
+) -> None:
+    data = dataclasses.replace(
+        sample, summary=dataclasses.replace(sample.summary, unreported_injuries=0)
+    )
+    text = "\n".join(_pages_text(build_packet_pdf(data)))
+
+    assert "never reported" not in text
