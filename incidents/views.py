@@ -38,7 +38,7 @@ from incidents.models import ActionStatus, Attachment, Incident, IncidentType, S
 from incidents.photos import PhotoRefused, VerifiedPhoto, photo_verify
 from incidents.selectors import uuid_holder
 from incidents.services import INJURY_DETAIL_TYPES, incident_create
-from incidents.throttle import anonymous_report_admit, seconds_to_next_window
+from incidents.throttle import anonymous_report_admit
 
 MY_REPORTS_SHOWN = 100  # The newest reports; older ones stay with the safety officers.
 
@@ -156,8 +156,9 @@ def anonymous_report_create(request: HttpRequest) -> HttpResponse:
     form = AnonymousReportForm(request.POST, photo_count=len(uploads))
     if not form.is_valid():
         return _form_invalid(request, form, "incidents/anonymous_form.html")
-    if not anonymous_report_admit(request):
-        return _anonymous_too_many(request, form)
+    admission = anonymous_report_admit(request)
+    if not admission.admitted:
+        return _anonymous_too_many(request, form, admission.retry_after)
     verified, refused = _photos_verify(uploads)
     data = form.cleaned_data
     result = incident_create(
@@ -316,15 +317,16 @@ def _anonymous_received(
     return render(request, "incidents/anonymous_done.html", context)
 
 
-def _anonymous_too_many(request: HttpRequest, form: AnonymousReportForm) -> HttpResponse:
+def _anonymous_too_many(
+    request: HttpRequest, form: AnonymousReportForm, retry_after: int
+) -> HttpResponse:
     """Over the hour's limit for the sender's address: the report stays in the form, to be sent
-    again later (a JSON client is told to retry after the hour)."""
+    again later (a JSON client is told when, in Retry-After)."""
     message = _(
         "Too many anonymous reports have come from your network in the last hour, so this one "
         "was not sent. It is still in the form: send it again later, or use the normal report "
         "form if you can sign in."
     )
-    retry_after = str(seconds_to_next_window())
     if _wants_json(request):
         response = JsonResponse({"error": str(message)}, status=429)
     else:
@@ -334,7 +336,7 @@ def _anonymous_too_many(request: HttpRequest, form: AnonymousReportForm) -> Http
             # htmx swaps only successful responses: the form with the message is a 200.
             return render(request, "incidents/anonymous_form.html#intake", context)
         response = render(request, "incidents/anonymous_form.html", context, status=429)
-    response["Retry-After"] = retry_after
+    response["Retry-After"] = str(retry_after)
     return response
 
 

@@ -205,7 +205,7 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # --- The public anonymous form ---------------------------------------------------------------
-# Reports taken per network address and clock hour (incidents/throttle.py); 0 for no limit. Many
+# Reports taken per network address in any sixty minutes (incidents/throttle.py); 0 for none. Many
 # phones share an address (a carrier's NAT, the city's network), hence a generous figure.
 ANONYMOUS_REPORTS_PER_HOUR = env.int("ANONYMOUS_REPORTS_PER_HOUR", default=30)
 # How many proxies in front of the app append to X-Forwarded-For (0: the client connects here).

@@ -111,7 +111,7 @@ def test_a_form_with_errors_is_not_counted(client, department):
 def test_the_cache_holds_no_address(department):
     request = RequestFactory().post(ANONYMOUS_URL, REMOTE_ADDR=SENDER)
 
-    assert throttle.anonymous_report_admit(request, now=7200.0)
+    assert throttle.anonymous_report_admit(request, now=7200.0).admitted
 
     key = throttle._key(SENDER, 2)
     assert cache.get(key) == 1
@@ -119,14 +119,63 @@ def test_the_cache_holds_no_address(department):
     assert throttle._key("198.51.100.4", 2) != key
 
 
-def test_the_count_starts_again_each_hour():
+def _admitted(request, *moments: float) -> list[bool]:
+    return [throttle.anonymous_report_admit(request, now=moment).admitted for moment in moments]
+
+
+def test_the_limit_is_over_the_last_sixty_minutes_not_the_clock_hour():
     request = RequestFactory().post(ANONYMOUS_URL, REMOTE_ADDR=SENDER)
 
-    counted = [throttle.anonymous_report_admit(request, now=3600.0 + n) for n in range(3)]
-    next_hour = throttle.anonymous_report_admit(request, now=7200.0)
+    # Two just before 2:00 fill the limit; at 2:00 and 2:15 most of the last hour's two still
+    # fall inside the last sixty minutes.
+    before = _admitted(request, 7190.0, 7195.0)
+    early = _admitted(request, 7200.0, 7200.0 + 900)
+    # By 2:45 a quarter of them is left: one more fits, then no more.
+    later = _admitted(request, 7200.0 + 2700, 7200.0 + 2701)
+    # In the hour after, only that one (weighted by what is left of the hour) counts.
+    next_hour = _admitted(request, 10800.0 + 1800, 10800.0 + 1801, 10800.0 + 1802)
 
-    assert counted == [True, True, False]
-    assert next_hour is True
+    assert before == [True, True]
+    assert early == [False, False]
+    assert later == [True, False]
+    assert next_hour == [True, False, False]
+
+
+def test_a_refused_report_is_not_counted():
+    request = RequestFactory().post(ANONYMOUS_URL, REMOTE_ADDR=SENDER)
+
+    refused = _admitted(request, 3600.0, 3601.0, *[3602.0 + n for n in range(50)])
+    # The next hour starts from the two taken, not from the fifty-two tried.
+    next_hour = _admitted(request, 7200.0 + 3599)
+
+    assert refused == [True, True] + [False] * 50
+    assert next_hour == [True]
+
+
+@pytest.mark.parametrize(
+    ("previous", "current", "elapsed", "wait"),
+    [
+        (2, 0, 0.0, 1800),  # Last hour's two must be half gone to leave room for one.
+        (2, 0, 1000.0, 800),
+        (0, 2, 600.0, 3000 + 1800),  # This hour is full: next hour, once half of it has gone.
+        (4, 1, 0.0, 3600),  # Room for one only once last hour's four have all gone.
+    ],
+)
+def test_it_tells_the_sender_when_the_next_report_fits(previous, current, elapsed, wait):
+    request = RequestFactory().post(ANONYMOUS_URL, REMOTE_ADDR=SENDER)
+    hour = 7200.0
+    cache.set(throttle._key(SENDER, 1), previous)
+    cache.set(throttle._key(SENDER, 2), current)
+
+    admission = throttle.anonymous_report_admit(request, now=hour + elapsed)
+    later = throttle.anonymous_report_admit(request, now=hour + elapsed + wait)
+
+    assert admission == throttle.Admission(False, wait)
+    assert later.admitted
+    cache.set(throttle._key(SENDER, 2), current)
+    cache.set(throttle._key(SENDER, 3), 0)
+    if wait > 1:
+        assert not throttle.anonymous_report_admit(request, now=hour + elapsed + wait - 2).admitted
 
 
 def test_behind_a_proxy_it_reads_the_address_the_proxy_appended(settings):
