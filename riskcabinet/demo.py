@@ -688,6 +688,7 @@ def _status_for_age(age_days: int, rng: random.Random) -> str:
 
 def _follow_up_build(*, incidents, supervisors, users, today, rng):
     actions, claims, investigations = [], [], []
+    open_texts: set[tuple[str | None, str]] = set()
     claim_serial = 0
     for incident in incidents:
         code = incident.department.code if incident.department_id else None
@@ -698,22 +699,31 @@ def _follow_up_build(*, incidents, supervisors, users, today, rng):
             due = reported_day + timedelta(days=rng.randint(14, 60))
             done = closed or (due < today and rng.random() < 0.7)
             description, level, _keys = rng.choice(actions_for(incident) or ACTION_TEXTS)
-            actions.append(
-                CorrectiveAction(
-                    incident=incident,
-                    description=description,
-                    control_level=level,
-                    owner=supervisors.get(code) or users["officer"],
-                    due_on=due,
-                    status=ActionStatus.DONE
-                    if done
-                    else rng.choice((ActionStatus.OPEN, ActionStatus.IN_PROGRESS)),
-                    completed_at=timezone.make_aware(datetime.combine(min(due, today), time(15, 0)))
-                    if done
-                    else None,
-                    created_at=incident.reported_at + timedelta(days=2),
+            if not done and (code, description) in open_texts:
+                # The department is already at it elsewhere: this one is for the case's site.
+                description = action_at_site(description, incident.location_text)
+            repeated = not done and (code, description) in open_texts
+            if not done:
+                open_texts.add((code, description))
+            if not repeated:  # Same fix, same site: the open action covers this case too.
+                actions.append(
+                    CorrectiveAction(
+                        incident=incident,
+                        description=description,
+                        control_level=level,
+                        owner=supervisors.get(code) or users["officer"],
+                        due_on=due,
+                        status=ActionStatus.DONE
+                        if done
+                        else rng.choice((ActionStatus.OPEN, ActionStatus.IN_PROGRESS)),
+                        completed_at=timezone.make_aware(
+                            datetime.combine(min(due, today), time(15, 0))
+                        )
+                        if done
+                        else None,
+                        created_at=incident.reported_at + timedelta(days=2),
+                    )
                 )
-            )
         if incident.status in (Status.INVESTIGATING, Status.ACTIONS_PENDING, Status.CLOSED) and (
             incident.incident_type != IncidentType.PROPERTY_DAMAGE
         ):
@@ -867,6 +877,12 @@ def actions_for(incident: Incident) -> list[tuple[str, str, tuple[str, ...]]]:
         action for action in ACTION_TEXTS if event and any(map(event.startswith, action[2]))
     ]
     return by_topic or by_event
+
+
+def action_at_site(description: str, location: str) -> str:
+    """A corrective action's text for one site: "Fix the handrail at Fire Station 9."."""
+    site = location.split(",")[0].strip()
+    return f"{description.rstrip('.')} at {site}." if site else description
 
 
 WHY_CHAINS = (
