@@ -41,7 +41,7 @@ run: install prepare
 	@echo "Demo logins, password riskcabinet-demo for all:"
 	@echo "  employee  (files and follows reports)    officer  (safety officer, triage)"
 	@echo "  manager   (risk manager, all departments) cabinet  (cabinet member, dashboard and packets)"
-	@echo "  admin     (administrator, /admin/)"
+	@echo "  admin     (administrator, /admin/)        sup.lasan (supervisor, My actions)"
 	@echo ""
 	$(MANAGE) runserver 127.0.0.1:8000
 

@@ -333,3 +333,18 @@ def _coordinate(value: Decimal | None, bound: int, which: str) -> Decimal | None
             raise forms.ValidationError(_("Latitude must be a number between -90 and 90."))
         raise forms.ValidationError(_("Longitude must be a number between -180 and 180."))
     return value.quantize(COORDINATE_PLACES, rounding=ROUND_HALF_UP)
+
+
+class ActionProgressForm(forms.Form):
+    """The owner of a corrective action says it is in progress or done ("My actions")."""
+
+    status = forms.ChoiceField(
+        choices=[("in_progress", _("In progress")), ("done", _("Done"))],
+        error_messages={"invalid_choice": _("Choose whether the action is in progress or done.")},
+    )
+    note = forms.CharField(
+        label=_("What was done"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

@@ -453,6 +453,8 @@ class CorrectiveAction(models.Model):
     due_on = models.DateField()
     status = models.CharField(max_length=12, choices=ActionStatus.choices, default="open")
     completed_at = models.DateTimeField(null=True, blank=True)
+    # What the owner did, in their words, when they marked the action done (My actions).
+    completion_note = models.TextField(blank=True)
     last_reminded_on = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 

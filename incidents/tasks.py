@@ -27,6 +27,14 @@ def report_closed_notify(incident_id: int) -> bool:
     return triage_services.report_closed_notify(incident_id=incident_id)
 
 
+@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def action_done_notify(action_id: int) -> bool:
+    """Tell a case's officer that the owner of one of its corrective actions has done it."""
+    from incidents import triage_services
+
+    return triage_services.action_done_notify(action_id=action_id)
+
+
 from incidents.triage_tasks import (  # noqa: E402, F401
     compliance_clock_warnings_send,
     corrective_action_reminders_send,

@@ -367,6 +367,97 @@ def corrective_action_status_set(*, action: CorrectiveAction, status: str) -> Co
     return action
 
 
+# What an action's owner may report from "My actions": cancelling one is the officer's decision.
+OWNER_ACTION_STATUSES = (ActionStatus.IN_PROGRESS, ActionStatus.DONE)
+
+
+@transaction.atomic
+def corrective_action_owner_report(
+    *, action: CorrectiveAction, user, status: str, note: str = ""
+) -> CorrectiveAction:
+    """The action's owner says it is in progress or done, and what they did.
+
+    Only the owner may, and only while the action is open. "Done" needs a word on what was done:
+    it goes on the action and, as a note, on the case's record, and the case's officer is
+    emailed so that they can check it and close the case.
+    """
+    action = (
+        CorrectiveAction.objects.select_for_update(of=("self",))
+        .select_related("incident")
+        .get(pk=action.pk)
+    )
+    note = note.strip()
+    if action.owner_id != user.pk:
+        raise WorkflowError(_("Only the action's owner can update it here."))
+    if action.status == ActionStatus.CANCELLED:
+        raise WorkflowError(_("The safety officer has cancelled this action."))
+    if not action.is_open:
+        raise WorkflowError(_("This action is already done."))
+    if status not in OWNER_ACTION_STATUSES:
+        raise WorkflowError(_("Choose whether the action is in progress or done."))
+    if status == ActionStatus.DONE and not note:
+        raise WorkflowError(_("Say what was done, so the safety officer can check it."))
+    action.status = status
+    action.completed_at = timezone.now() if status == ActionStatus.DONE else None
+    if status == ActionStatus.DONE:
+        action.completion_note = note
+    action.save()
+    if note:
+        what = "Done" if status == ActionStatus.DONE else "In progress"
+        CaseNote.objects.create(
+            incident=action.incident,
+            author=user,
+            body=f"Corrective action {what.lower()} (by its owner): {action.description}\n{note}",
+        )
+    if status == ActionStatus.DONE:
+        _action_done_notification_queue(action.pk)
+    return action
+
+
+def _action_done_notification_queue(action_id: int) -> None:
+    """Queue the officer's email on commit; with the task queue down, send it from here."""
+    from incidents import tasks
+
+    task_queue_on_commit(
+        tasks.action_done_notify,
+        action_id,
+        fallback=lambda: action_done_notify(action_id=action_id),
+    )
+
+
+def action_done_notify(*, action_id: int) -> bool:
+    """Tell the case's assigned officer that its owner has done a corrective action; False when
+    the case has no assignee who can be emailed, or the officer did it themselves, or the action
+    was reopened since."""
+    action = CorrectiveAction.objects.select_related(
+        "incident__assignee", "incident__department", "owner"
+    ).get(pk=action_id)
+    assignee = action.incident.assignee
+    if (
+        action.status != ActionStatus.DONE
+        or assignee is None
+        or not assignee.is_active
+        or not assignee.email
+        or assignee.pk == action.owner_id
+    ):
+        return False
+    open_left = action.incident.actions.filter(status__in=OPEN_ACTION_STATUSES).count()
+    context = {
+        "action": action,
+        "incident": action.incident,
+        "assignee": assignee,
+        "open_left": open_left,
+        "case_url": site_link("triage:case", action.incident.reference),
+    }
+    send_mail(
+        subject=f"[riskcabinet] {action.incident.reference}: a corrective action is done",
+        message=render_to_string("incidents/action_done_email.txt", context),
+        from_email=None,
+        recipient_list=[assignee.email],
+    )
+    return True
+
+
 REMINDER_LOOKAHEAD_DAYS = 3
 
 
@@ -403,7 +494,8 @@ def corrective_action_reminders_send(*, today: date | None = None) -> int:
             "today": today,
         }
         for action in owner_actions:
-            action.case_url = site_link("triage:case", action.incident.reference)
+            # The owner reports it done on "My actions": the case page may not be theirs to open.
+            action.action_url = site_link("incidents:my-actions") + f"#action-{action.pk}"
         subject = (
             f"{len(overdue)} overdue corrective action(s)"
             if overdue

@@ -1,7 +1,9 @@
 from functools import cache
 
+from django.db.models import Count, Q
 from django.http import HttpRequest
 
+from incidents.models import OPEN_ACTION_STATUSES, CorrectiveAction
 from riskcabinet.roles import Role, role_of
 
 _TRIAGE_ROLES = (Role.SAFETY_OFFICER, Role.RISK_MANAGER, Role.ADMINISTRATOR)
@@ -23,6 +25,15 @@ def navigation(request: HttpRequest) -> dict:
     def role() -> Role | None:
         return role_of(user) if user is not None else None
 
+    @cache
+    def actions() -> dict:
+        """How many corrective actions the user owns, and how many of them are open."""
+        if user is None or not user.is_authenticated:
+            return {"owned": 0, "open": 0}
+        return CorrectiveAction.objects.filter(
+            owner=user, incident__merged_into__isnull=True
+        ).aggregate(owned=Count("pk"), open=Count("pk", filter=Q(status__in=OPEN_ACTION_STATUSES)))
+
     return {
         "nav_section": _section(request),
         "can_report": lambda: role() is not None,
@@ -30,6 +41,8 @@ def navigation(request: HttpRequest) -> dict:
         "can_keep_osha_logs": lambda: role() in _TRIAGE_ROLES,
         "can_read_cabinet": lambda: role() in _CABINET_ROLES,
         "can_import_data": lambda: role() in _DATA_ROLES,
+        # "My actions" is for those who own a corrective action; the figure is their open ones.
+        "my_actions": actions,
     }
 
 
@@ -42,5 +55,7 @@ def _section(request: HttpRequest) -> str:
     if match is None:
         return ""
     if match.namespace == "incidents":
+        if match.url_name == "my-actions":
+            return "my-actions"
         return "my-reports" if match.url_name in ("my-reports", "report-done") else "report"
     return _SECTIONS.get(match.namespace, "")

@@ -518,6 +518,9 @@ def _people_create(departments, rng):
             )
         employees_by_dept[spec.code] = staff
     employees_by_dept["LASAN"].append(users["employee"])
+    logins.append(
+        (supervisors["LASAN"].username, DEMO_PASSWORD, "Sanitation supervisor (owns actions)")
+    )
     return users, supervisors, employees_by_dept, logins
 
 

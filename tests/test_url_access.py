@@ -64,6 +64,8 @@ PACKET_BUILD = {**CABINET, "cabinet": DENY}
 # Payroll hours and claims files: risk managers and administrators.
 DATA_IMPORT = PACKET_BUILD
 OWN_REPORT = {**dict.fromkeys(ROLES, DENY), "anonymous": LOGIN, "reporter": OK}
+# The world's corrective action is the covering officer's: only its owner may update it.
+OWN_ACTION = {**dict.fromkeys(ROLES, DENY), "anonymous": LOGIN, "officer_in": OK}
 PHOTO = {**TRIAGE_OBJECT, "reporter": OK}
 
 # url name -> (method, rule). Every URL pattern of the project must appear here.
@@ -78,6 +80,8 @@ RULES: dict[str, tuple[str, dict[str, str]]] = {
     "incidents:anonymous-create": ("get", EVERYONE),
     "incidents:anonymous-status": ("get", EVERYONE),
     "incidents:my-reports": ("get", SIGNED_IN),
+    "incidents:my-actions": ("get", SIGNED_IN),
+    "incidents:my-action-update": ("post", OWN_ACTION),
     "incidents:photo": ("get", PHOTO),
     "incidents:service-worker": ("get", EVERYONE),
     "triage:queue": ("get", TRIAGE_LIST),
@@ -215,6 +219,7 @@ def world(db):
     kwargs = {
         "incidents:report-done": {"reference": incident.reference},
         "incidents:photo": {"pk": photo.pk},
+        "incidents:my-action-update": {"pk": action.pk},
         "triage:oiics-search": {"family": "event"},
         "triage:case-action-status": {"reference": incident.reference, "pk": action.pk},
         "triage:case-clock-complete": {"reference": incident.reference, "pk": clock.pk},

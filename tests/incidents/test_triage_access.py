@@ -200,6 +200,8 @@ def test_it_reminds_each_owner_once_a_day(world):
     assert "1 overdue" in message.subject
     assert incident.reference in message.body
     assert message.body.count("- ") == 2  # The overdue one and the one due tomorrow.
+    # Each links to "My actions", where the owner can mark it done without opening the case.
+    assert message.body.count("/my-actions/#action-") == 2
 
 
 def test_it_registers_the_reminder_task_under_the_beat_schedule_name():

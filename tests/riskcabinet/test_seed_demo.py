@@ -55,7 +55,7 @@ def test_it_builds_the_same_city_for_the_same_seed(django_db_blocker):
 
 
 def test_it_gives_every_role_a_demo_login():
-    demo_city_seed(seed=1, months=1, today=TODAY)
+    summary = demo_city_seed(seed=1, months=1, today=TODAY)
     expected = {
         "employee": Role.EMPLOYEE,
         "officer": Role.SAFETY_OFFICER,
@@ -69,6 +69,10 @@ def test_it_gives_every_role_a_demo_login():
         assert role_of(user) is role
     officer = authenticate(username="officer", password="riskcabinet-demo")
     assert officer.person.covered_departments.count() >= 3
+    # The supervisor who owns Sanitation's corrective actions can sign in to "My actions".
+    supervisor = authenticate(username="sup.lasan", password="riskcabinet-demo")
+    assert supervisor.person.job_title == "Sanitation and Environment Supervisor"
+    assert "sup.lasan" in [username for username, *_ in summary.logins]
 
 
 @pytest.mark.slow

@@ -1,0 +1,93 @@
+"""Corrective actions for the people who carry them out ("My actions").
+
+An action's owner is often a supervisor in the field who cannot open the case itself. Here they
+see the actions they own, with the case's reference, type, department and place (not the
+narrative, the person hurt or any medical detail; not even the place for a privacy case), and
+say when one is in progress or done and what was done. The case's officer is told.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from incidents.forms import ActionProgressForm
+from incidents.models import OPEN_ACTION_STATUSES, ActionStatus, CorrectiveAction
+from incidents.triage_services import WorkflowError, corrective_action_owner_report
+
+DONE_SHOWN_DAYS = 30  # Actions done this recently stay on the page, with what was done.
+
+
+def _page(
+    request: HttpRequest, *, failed: CorrectiveAction | None = None, error: str = "", note: str = ""
+) -> HttpResponse:
+    """The page; ``failed`` is the action whose update was refused, shown with ``error`` and
+    with the owner's ``note`` still in its box."""
+    today = timezone.localdate()
+    mine = (
+        CorrectiveAction.objects.filter(owner=request.user, incident__merged_into__isnull=True)
+        .select_related("incident", "incident__department")
+        .order_by("due_on", "pk")
+    )
+    open_actions = list(mine.filter(status__in=OPEN_ACTION_STATUSES))
+    for action in open_actions:
+        if failed is not None and action.pk == failed.pk:
+            action.error, action.draft = error, note
+    done = list(
+        mine.filter(
+            status=ActionStatus.DONE,
+            completed_at__gte=timezone.now() - timedelta(days=DONE_SHOWN_DAYS),
+        ).order_by("-completed_at", "-pk")
+    )
+    context = {
+        "overdue": [action for action in open_actions if action.due_on < today],
+        "upcoming": [action for action in open_actions if action.due_on >= today],
+        "done": done,
+        "done_days": DONE_SHOWN_DAYS,
+        "today": today,
+    }
+    return render(request, "incidents/my_actions.html", context)
+
+
+@login_required
+@require_GET
+def my_actions(request: HttpRequest) -> HttpResponse:
+    return _page(request)
+
+
+@login_required
+@require_POST
+def my_action_update(request: HttpRequest, pk: int) -> HttpResponse:
+    # Someone else's action is not found: its existence is not theirs to learn.
+    action = get_object_or_404(CorrectiveAction, pk=pk, owner=request.user)
+    form = ActionProgressForm(request.POST)
+    note = request.POST.get("note", "")
+    if not form.is_valid():
+        error = next(iter(form.errors.values()))[0]
+        return _page(request, failed=action, error=error, note=note)
+    try:
+        corrective_action_owner_report(
+            action=action,
+            user=request.user,
+            status=form.cleaned_data["status"],
+            note=form.cleaned_data["note"],
+        )
+    except WorkflowError as error:
+        return _page(request, failed=action, error=str(error), note=note)
+    if form.cleaned_data["status"] == ActionStatus.DONE:
+        messages.success(
+            request,
+            _("Marked done. What was done is on case %(reference)s for its safety officer.")
+            % {"reference": action.incident.reference},
+        )
+    else:
+        messages.success(request, _("Marked in progress."))
+    return redirect(reverse("incidents:my-actions") + f"#action-{action.pk}")
