@@ -55,7 +55,7 @@ def _section(request: HttpRequest) -> str:
     if match is None:
         return ""
     if match.namespace == "incidents":
-        if match.url_name == "my-actions":
+        if match.url_name in ("my-actions", "my-action-update"):
             return "my-actions"
         return "my-reports" if match.url_name in ("my-reports", "report-done") else "report"
     return _SECTIONS.get(match.namespace, "")
