@@ -1,7 +1,8 @@
 """Pages added or reshaped for employees and risk managers pass axe (no serious or critical
 violation) and fit a phone's width: the sign-in page with its way to the anonymous form, an
 employee's report opened again with the steps taken, the claims page with a claim to open a case
-from, and the case page with its links to every part."""
+from, the case page with its links to every part, and "My actions", where an action's owner
+marks it done."""
 
 from datetime import timedelta
 
@@ -84,3 +85,33 @@ def test_the_claims_page_and_the_case_opened_from_a_claim(phone, base_url, axe_c
     assert axe_check(page) == []
     assert _fits(page)
     assert page.get_by_text("opened from workers' compensation claim WC-1").is_visible()
+
+
+def test_my_actions_where_an_owner_marks_an_action_done(phone, base_url, axe_check):
+    department = DepartmentFactory(name="Sanitation")
+    owner = user_with_role(Role.EMPLOYEE, department=department, username="crew-lead")
+    incident = IncidentFactory(department=department, location_text="North yard, gate 3")
+    action = CorrectiveActionFactory(
+        incident=incident,
+        owner=owner,
+        description="Fit hose reels on both walls of the wash bay.",
+        due_on=timezone.localdate() - timedelta(days=2),
+    )
+    page = phone().new_page()
+    sign_in(page, base_url, "crew-lead", next="/my-actions/")
+
+    assert page.get_by_text("Fit hose reels on both walls of the wash bay.").is_visible()
+    assert axe_check(page) == []
+    assert _fits(page)
+    page.get_by_text("Mark done or in progress").click()
+    page.get_by_role("button", name="Mark done", exact=True).click()
+    assert page.get_by_role("alert").filter(has_text="Say what was done").is_visible()
+    assert axe_check(page) == []
+    page.get_by_label("What was done").fill("Reels fitted on Tuesday.")
+    page.get_by_role("button", name="Mark done", exact=True).click()
+    page.wait_for_url(f"{base_url}/my-actions/#action-{action.pk}")
+
+    assert page.get_by_text("Reels fitted on Tuesday.").is_visible()
+    assert axe_check(page) == []
+    action.refresh_from_db()
+    assert action.status == ActionStatus.DONE
