@@ -66,6 +66,8 @@ class QueueFilters:
     reported_to: date | None = None
     overdue: bool = False
     clocks_running: bool = False
+    # Open cases whose corrective actions are all finished: ready for the officer to close.
+    actions_done: bool = False
     sort: str = "urgent"
 
 
@@ -107,6 +109,16 @@ def queue_incidents(*, user, filters: QueueFilters) -> QuerySet[Incident]:
         )
     if filters.clocks_running:
         incidents = incidents.filter(clock_due_at__isnull=False)
+    if filters.actions_done:
+        incidents = incidents.filter(
+            ~Q(status=Status.CLOSED),
+            Exists(CorrectiveAction.objects.filter(incident=OuterRef("pk"))),
+            ~Exists(
+                CorrectiveAction.objects.filter(
+                    incident=OuterRef("pk"), status__in=OPEN_ACTION_STATUSES
+                )
+            ),
+        )
     order = QUEUE_SORTS.get(filters.sort, QUEUE_SORTS["urgent"])
     ordering = [F(name).asc(nulls_last=True) if name == "clock_due_at" else name for name in order]
     return incidents.order_by(*ordering)

@@ -45,6 +45,7 @@ class QueueFilterForm(forms.Form):
     )
     overdue = forms.BooleanField(required=False, label="Overdue only")
     clocks = forms.BooleanField(required=False, label="Clocks running")
+    actions_done = forms.BooleanField(required=False, label="Actions all done")
     sort = forms.ChoiceField(required=False, choices=list(QUEUE_SORT_LABELS.items()))
     per_page = forms.TypedChoiceField(
         required=False,
@@ -77,6 +78,7 @@ class QueueFilterForm(forms.Form):
             reported_to=data.get("reported_to"),
             overdue=bool(data.get("overdue")),
             clocks_running=bool(data.get("clocks")),
+            actions_done=bool(data.get("actions_done")),
             sort=data.get("sort") or "urgent",
         )
 

@@ -208,3 +208,24 @@ def test_it_exports_the_filtered_queue_as_csv_within_scope(client, officer, sani
     assert crash.reference in {row["reference"] for row in rows}
     assert len(rows) == 2
     assert {row["narrative"] for row in rows if row["privacy_case"] == "True"} == {"Privacy case"}
+
+
+def test_it_filters_the_open_cases_whose_actions_are_all_done(client, officer, sanitation):
+    from incidents.models import ActionStatus
+    from tests.factories import CorrectiveActionFactory
+
+    ready = IncidentFactory(department=sanitation, status=Status.ACTIONS_PENDING)
+    CorrectiveActionFactory(incident=ready, status=ActionStatus.DONE)
+    CorrectiveActionFactory(incident=ready, status=ActionStatus.CANCELLED)
+    waiting = IncidentFactory(department=sanitation, status=Status.ACTIONS_PENDING)
+    CorrectiveActionFactory(incident=waiting, status=ActionStatus.DONE)
+    CorrectiveActionFactory(incident=waiting, status=ActionStatus.IN_PROGRESS)
+    IncidentFactory(department=sanitation, status=Status.INVESTIGATING)  # No action yet.
+    closed = IncidentFactory(department=sanitation, status=Status.CLOSED)
+    CorrectiveActionFactory(incident=closed, status=ActionStatus.DONE)
+    client.force_login(officer)
+
+    response = client.get(QUEUE, {"actions_done": "on", "status": ""})
+
+    assert refs(response) == [ready.reference]
+    assert 'name="actions_done"' in response.content.decode()
