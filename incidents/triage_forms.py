@@ -269,11 +269,9 @@ class InvestigationForm(forms.Form):
         return [self.cleaned_data.get(f"why_{n}") or "" for n in range(1, 6)]
 
 
-class ActionForm(forms.Form):
-    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}))
-    control_level = forms.ChoiceField(
-        label="Control (hierarchy of controls)", choices=ControlLevel.choices
-    )
+class _OwnerDueForm(forms.Form):
+    """An action's owner (by username or employee ID) and its due date."""
+
     owner = forms.CharField(
         label="Owner",
         help_text="Username or employee ID.",
@@ -295,9 +293,21 @@ class ActionForm(forms.Form):
 
     def clean_due_on(self):
         due_on = self.cleaned_data["due_on"]
-        if due_on < timezone.localdate():
+        if due_on < timezone.localdate() and due_on != self.initial.get("due_on"):
             raise forms.ValidationError("The due date cannot be in the past.")
         return due_on
+
+
+class ActionForm(_OwnerDueForm):
+    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}))
+    control_level = forms.ChoiceField(
+        label="Control (hierarchy of controls)", choices=ControlLevel.choices
+    )
+    field_order = ("description", "control_level", "owner", "due_on")
+
+
+class ActionChangeForm(_OwnerDueForm):
+    """Another owner or due date for an open action; an overdue action may keep its date."""
 
 
 class ActionStatusForm(forms.Form):

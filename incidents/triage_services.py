@@ -360,6 +360,19 @@ def corrective_action_add(
 
 
 @transaction.atomic
+def corrective_action_change(*, action: CorrectiveAction, owner, due_on: date) -> CorrectiveAction:
+    """Give an open action another owner or due date (a hand-over, an agreed extension)."""
+    if not action.is_open:
+        raise WorkflowError("Only an open action can be given another owner or due date.")
+    if owner.pk != action.owner_id:
+        action.last_reminded_on = None  # The new owner has not been reminded of it yet.
+    action.owner = owner
+    action.due_on = due_on
+    action.save()
+    return action
+
+
+@transaction.atomic
 def corrective_action_status_set(*, action: CorrectiveAction, status: str) -> CorrectiveAction:
     action.status = status
     action.completed_at = timezone.now() if status == ActionStatus.DONE else None

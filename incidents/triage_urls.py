@@ -27,6 +27,11 @@ urlpatterns = [
     path("<str:reference>/investigation/", triage_views.investigation, name="case-investigation"),
     path("<str:reference>/actions/", triage_views.action_add, name="case-action-add"),
     path(
+        "<str:reference>/actions/<int:pk>/change/",
+        triage_views.action_change,
+        name="case-action-change",
+    ),
+    path(
         "<str:reference>/actions/<int:pk>/status/",
         triage_views.action_status,
         name="case-action-status",

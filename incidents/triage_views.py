@@ -42,6 +42,7 @@ from incidents.recordability import (
 from incidents.selectors import case_page_load, incident_timeline, queue_incidents, queue_page_rows
 from incidents.triage_forms import (
     AcceptCodeForm,
+    ActionChangeForm,
     ActionForm,
     ActionStatusForm,
     AssignForm,
@@ -63,6 +64,7 @@ from incidents.triage_services import (
     case_note_add,
     clock_complete,
     corrective_action_add,
+    corrective_action_change,
     corrective_action_status_set,
     incident_assign,
     incident_classify,
@@ -270,6 +272,15 @@ def _case_context(request: HttpRequest, incident: Incident, forms: dict | None =
                 "auto_accept": bool(suggestion.get("auto_accept")),
             }
         )
+    action_forms = {
+        action.pk: forms.get(f"action-{action.pk}")
+        or ActionChangeForm(
+            prefix=f"action-{action.pk}",
+            initial={"owner": action.owner.username, "due_on": action.due_on},
+        )
+        for action in page.actions
+        if action.is_open
+    }
     clock_forms = {
         clock.pk: forms.get(f"clock-{clock.pk}") or ClockCompleteForm(prefix=f"clock-{clock.pk}")
         for clock in page.clocks
@@ -334,6 +345,7 @@ def _case_context(request: HttpRequest, incident: Incident, forms: dict | None =
         "action_form": forms.get("action") or ActionForm(prefix="action"),
         "action_status_choices": CorrectiveAction._meta.get_field("status").choices,
         "clock_forms": clock_forms,
+        "action_forms": action_forms,
         "merge_form": forms.get("merge") or MergeForm(prefix="merge"),
         "severity_choices": Severity.choices,
     }
@@ -561,6 +573,17 @@ def action_status(request: HttpRequest, incident: Incident, pk: int):
         raise WorkflowError("Choose a valid status for the action.")
     corrective_action_status_set(action=action, status=form.cleaned_data["status"])
     messages.success(request, f"Action is now {action.get_status_display().lower()}.")
+    return None
+
+
+@case_action("action-change", "actions")
+def action_change(request: HttpRequest, incident: Incident, pk: int):
+    action = get_object_or_404(CorrectiveAction, pk=pk, incident=incident)
+    form = ActionChangeForm(request.POST, prefix=f"action-{pk}", initial={"due_on": action.due_on})
+    if not form.is_valid():
+        return _render_case(request, incident, {f"action-{pk}": form})
+    corrective_action_change(action=action, **form.cleaned_data)
+    messages.success(request, "Action's owner and due date saved.")
     return None
 
 

@@ -85,7 +85,7 @@ def _snapshot(incident: Incident) -> dict:
         "actions": list(
             CorrectiveAction.objects.filter(incident=fresh)
             .order_by("pk")
-            .values_list("pk", "status", "description", "due_on")
+            .values_list("pk", "status", "description", "due_on", "owner_id")
         ),
         "investigation": list(Investigation.objects.filter(incident=fresh).values()),
         "clocks": list(
@@ -123,6 +123,11 @@ def _endpoints(case: dict) -> dict:
             _url("case-action-add", incident),
             "action",
             ["description", "control_level", "owner", "due_on"],
+        ),
+        "action-change": (
+            _url("case-action-change", incident, case["action"].pk),
+            f"action-{case['action'].pk}",
+            ["owner", "due_on"],
         ),
         "action-status": (
             _url("case-action-status", incident, case["action"].pk),
@@ -193,6 +198,7 @@ CASE_FORMS = (
 def _bound_forms(context) -> list:
     forms = [context[key] for key in CASE_FORMS if key in context]
     forms += list(context["clock_forms"].values()) if "clock_forms" in context else []
+    forms += list(context["action_forms"].values()) if "action_forms" in context else []
     return [form for form in forms if getattr(form, "is_bound", False)]
 
 

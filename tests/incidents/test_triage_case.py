@@ -471,3 +471,68 @@ def test_the_case_history_indexes_only_what_the_timeline_and_audits_read():
     indexed = {f.name for f in history.concrete_fields if f.db_index or f.primary_key}
     assert indexed == {"history_id", "id", "history_date", "history_user"}
     assert not history.indexes
+
+
+def test_it_hands_an_open_action_to_another_owner_with_a_new_due_date(client, officer, incident):
+
+    first = user_with_role(Role.EMPLOYEE, username="first-owner")
+    second = user_with_role(Role.EMPLOYEE, username="second-owner", employee_id="E555001")
+    overdue = timezone.localdate() - timedelta(days=4)
+    action = CorrectiveActionFactory(
+        incident=incident, owner=first, due_on=overdue, last_reminded_on=timezone.localdate()
+    )
+    client.force_login(officer)
+    prefix = f"action-{action.pk}"
+    page = client.get(url("case", incident)).content.decode()
+    assert "Change owner or due date" in page
+
+    # The overdue date may stay as it is while the owner changes...
+    response = client.post(
+        url("case-action-change", incident, action.pk),
+        {f"{prefix}-owner": "E555001", f"{prefix}-due_on": overdue.isoformat()},
+    )
+    action.refresh_from_db()
+    assert response.status_code == 302
+    assert (action.owner, action.due_on, action.last_reminded_on) == (second, overdue, None)
+    assert action.history.count() == 2
+
+    # ...but a new date cannot be in the past, and the form says so in place.
+    response = client.post(
+        url("case-action-change", incident, action.pk),
+        {
+            f"{prefix}-owner": "second-owner",
+            f"{prefix}-due_on": (overdue - timedelta(days=1)).isoformat(),
+        },
+    )
+    action.refresh_from_db()
+    assert response.status_code == 200
+    assert "The due date cannot be in the past." in response.content.decode()
+    assert action.due_on == overdue
+
+    later = timezone.localdate() + timedelta(days=30)
+    client.post(
+        url("case-action-change", incident, action.pk),
+        {f"{prefix}-owner": "second-owner", f"{prefix}-due_on": later.isoformat()},
+    )
+    action.refresh_from_db()
+    assert action.due_on == later
+
+
+def test_a_finished_action_keeps_its_owner_and_date(client, officer, incident):
+
+    action = CorrectiveActionFactory(incident=incident, status=ActionStatus.DONE)
+    before = (action.owner_id, action.due_on)
+    client.force_login(officer)
+    prefix = f"action-{action.pk}"
+
+    response = client.post(
+        url("case-action-change", incident, action.pk),
+        {f"{prefix}-owner": officer.username, f"{prefix}-due_on": "2031-01-01"},
+        follow=True,
+    )
+
+    action.refresh_from_db()
+    assert (action.owner_id, action.due_on) == before
+    assert "Only an open action can be given another owner or due date." in (
+        response.content.decode()
+    )
