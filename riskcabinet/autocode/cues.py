@@ -95,6 +95,94 @@ _EVENT_PHRASES = {
     "same_level": r"slipped and|tripped and|slipped on|tripped on|tripped over|lost (?:his|her)|"
     r"fell to|fell on|fell backwards|fell forward|fell while",
 }
+# Phrases for OIICS precedence rules that single words do not capture: a powered vehicle
+# involved (transportation incidents take precedence over falls and contact), a fall stopped
+# by a harness, an explosion or a vessel bursting, a needlestick, fainting, a weapon in an
+# assault, a body part pulled into a running machine, a fall on stairs, and for nature the
+# hedged ("possible fracture"), organ, avulsion and hernia wordings. Each is searched on the
+# cleaned text; a negated word (``not_harness``) does not match because ``\b`` needs a word
+# start. ``_VEHICLE`` is a powered vehicle or mobile machine.
+_VEHICLE = (
+    r"(?:fork ?lifts?|fork trucks?|lift trucks?|pallet (?:jacks?|movers?|trucks?)|mowers?|"
+    r"tractors?|golf carts?|carts?|skid steers?|bobcats?|atvs?|utvs?|loaders?|excavators?|"
+    r"bulldozers?|dozers?|backhoes?|trucks?|vehicles?|cars?|vans?|trailers?|bus|buses|pickups?|"
+    r"tugs?|tuggers?|scissor lifts?|man ?lifts?|order pickers?|cherry pickers?|reach trucks?|"
+    r"graders?|forks)"
+)
+_GAP = r"(?: \S+){0,%d} "
+_RULE_CUES = {
+    "vehicle_fall_from": r"\b(?:fell|falling|fall|jumped|thrown|ejected|slipped) "
+    r"(?:off|from|out of)" + _GAP % 3 + _VEHICLE + r"\b",
+    "vehicle_overturn": r"\b"
+    + _VEHICLE
+    + _GAP % 6
+    + r"(?:overturn\w*|tipped|tipping|rolled|rolling|flipped|turned over|tip over|roll over)\b"
+    r"|\b(?:overturn\w*|tipped over|rolled over|flipped over)" + _GAP % 3 + _VEHICLE + r"\b",
+    "vehicle_pinned": r"\b(?:pinned|caught|crushed|trapped|wedged|compressed|pinched|"
+    r"sandwiched)" + _GAP % 8 + _VEHICLE + r"\b",
+    "vehicle_struck": r"\b(?:hit|struck|run over|ran over|backed|knocked|ran into|rolled over)"
+    + _GAP % 3
+    + r"(?:by|into)"
+    + _GAP % 3
+    + _VEHICLE
+    + r"\b",
+    "fall_gear": r"\b(?:harness\w*|lanyards?|lifelines?|fall arrest\w*|retractable|"
+    r"self retracting|fall protection|safety lines?|tied off)\b",
+    "fall_arrested": r"\b(?:harness\w*|lanyards?|lifelines?|fall arrest\w*|retractable|"
+    r"safety lines?)\b.*\b(?:arrested|engaged|suspended|hanging|dangl\w*|caught (?:him|her|his "
+    r"fall|her fall)|stopped (?:him|her|his fall|her fall)|held (?:him|her))\b",
+    "explosion": r"\b(?:exploded|explosions?|explod\w*|burst|bursting|blew up|blast|blasted|"
+    r"detonat\w*)\b",
+    "vessel_burst": r"\b(?:tires?|tanks?|cylinders?|vessels?|boilers?|compressors?|hoses?|"
+    r"pipes?|rims?|drums?|canisters?)" + _GAP % 5 + r"(?:exploded|burst|blew|ruptured|"
+    r"explod\w*)\b",
+    "needlestick": r"\b(?:needles?|needlesticks?|needle ?stick|syringes?|sharps|lancets?|"
+    r"inoculat\w*|hypodermic)\b",
+    "faint": r"\b(?:passed out|pass out|fainted|fainting|faint|blacked out|lost consciousness|"
+    r"loss of consciousness|syncope|seizures?|dizzy|dizziness|light ?headed|collapsed)\b",
+    "weapon": r"\b(?:pepper spray\w*|mace|maced|tasers?|tased|stun gun|assailants?|robbers?|"
+    r"robbery|robbed|gunpoint|armed)\b",
+    "pulled_into": r"\b(?:pulled|pulling|drew|drawn|dragged|sucked|yanked|grabbed|snagged|"
+    r"jerked)(?: \S+){0,4} into\b|\binto (?:the|a) (?:\S+ )?(?:blades?|saw|rollers?|nip|"
+    r"augers?|conveyor|gears?|sprockets?|belts?|chains?|drums?|pinch point)\b",
+    "stairs_fall": r"\b(?:fell|falling|fall|tumbled|slipped|tripped)"
+    + _GAP % 4
+    + r"(?:stairs|steps|stairway|stairwell|staircase)\b",
+    "hedged": r"\b(?:possible|possibly|suspected|suspect|probable|probably|potential|"
+    r"potentially|may have|might have|maybe|likely)(?: \S+){0,2} (?:fractur\w*|broken|broke|"
+    r"break|dislocat\w*|concussion|torn|tear|hernia|amputat\w*|internal|injur\w*)\b",
+    "organ": r"\b(?:collapsed lung|punctured lung|pneumothorax|hemothorax|aorta|internal "
+    r"bleeding|internal injur\w*|(?:lacerated|ruptured|punctured|damaged) (?:lung|liver|spleen|"
+    r"kidney|bowel|intestines?)|(?:lung|liver|spleen|kidney|organ) "
+    r"(?:laceration|damage|injur\w*))\b",
+    "avulsion": r"\b(?:de ?glov\w*|avulsions?|avulsed|skinned|peeled|ripped off|torn off|"
+    r"tore off)\b",
+    "hernia": r"\b(?:hernia\w*|herniat\w*)\b",
+    "hematoma": r"\b(?:hematomas?|swelling|swollen)\b",
+    # An injury named by region only ("head injuries", "facial trauma"), which next to a
+    # fracture makes "fractures and other injuries".
+    "region_injury": r"\b(?:head|facial|face|neck|back|brain|cranial|spinal|chest|eye|leg|arm|"
+    r"hand|knee|shoulder|hip|foot|ankle|wrist|finger|internal|multiple|other|serious|severe)"
+    r" (?:injur\w*|trauma\w*)\b",
+}
+_RULES = {cue: re.compile(pattern) for cue, pattern in _RULE_CUES.items()}
+# Pairs of injury kinds named in the injury clause: OIICS codes several kinds together as
+# multiple injuries (fracture and cut, cut and bruise...), a conjunction a linear model on
+# single cues cannot form.
+_PAIR_KINDS = (
+    "fracture",
+    "amputation",
+    "burn",
+    "cut",
+    "crush",
+    "dislocation",
+    "bruise",
+    "puncture",
+    "sprain",
+    "internal",
+)
+_PAIRS = [(a, b) for i, a in enumerate(_PAIR_KINDS) for b in _PAIR_KINDS[i + 1 :]]
+
 _GROUPS = {"part": _BODY_REGIONS, "injury": _INJURY_KINDS, "event": _EVENT_WORDS}
 _COMPILED = {
     name: {cue: re.compile(f"(?:{pattern})") for cue, pattern in table.items()}
@@ -126,6 +214,8 @@ def _names() -> list[str]:
     cues = list(_EVENT_WORDS) + list(_EVENT_PHRASES)
     names += [f"first{rank}:{cue}" for rank in range(FIRST_EVENTS) for cue in cues]
     names += ["plural_parts", "no_injury_clause"]
+    names += [f"rule:{cue}" for cue in _RULE_CUES]
+    names += [f"pair:{a}+{b}" for a, b in _PAIRS] + ["pair:fracture+region_injury"]
     return names
 
 
@@ -192,6 +282,14 @@ def narrative_cues(cleaned: str) -> set[str]:
         found.add("plural_parts")
     if not in_clause:
         found.add("no_injury_clause")
+    for cue, pattern in _RULES.items():
+        if pattern.search(cleaned):
+            found.add(f"rule:{cue}")
+    if in_clause and "injury:fracture" in found and "rule:region_injury" in found:
+        found.add("pair:fracture+region_injury")
+    for a, b in _PAIRS:
+        if a in clause_counts["injury"] and b in clause_counts["injury"]:
+            found.add(f"pair:{a}+{b}")
     return found
 
 

@@ -39,7 +39,7 @@ from riskcabinet.autocode.field_model import FieldModel
 from riskcabinet.autocode.labels import FIELDS, group_of
 
 # 2: rule-cue features and character 3-5-grams. 3: stacked group scores for event and part.
-MODEL_VERSION = 3
+MODEL_VERSION = 4
 # Per field, the stacker's inverse regularisation (``field_model.py``), chosen on the validation
 # slice; a field not listed has none.
 STACK_C = {"event": 1.0, "part": 1.0}
