@@ -16,6 +16,7 @@ from django.db import connection, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from incidents.access import covering_officer_emails
 from incidents.clocks import clock_complete, clocks_start_for
@@ -490,7 +491,7 @@ def corrective_action_reminders_send(*, today: date | None = None) -> int:
         )
         .exclude(last_reminded_on=today)
         .exclude(owner__email="")
-        .select_related("owner", "incident")
+        .select_related("owner", "owner__person", "incident")
         .order_by("owner_id", "due_on", "pk")
     )
     by_owner: dict[int, list[CorrectiveAction]] = defaultdict(list)
@@ -509,17 +510,24 @@ def corrective_action_reminders_send(*, today: date | None = None) -> int:
         for action in owner_actions:
             # The owner reports it done on "My actions": the case page may not be theirs to open.
             action.action_url = site_link("incidents:my-actions") + f"#action-{action.pk}"
-        subject = (
-            f"{len(overdue)} overdue corrective action(s)"
-            if overdue
-            else f"{len(owner_actions)} corrective action(s) due soon"
-        )
-        send_mail(
-            subject=f"[riskcabinet] {subject}",
-            message=render_to_string("incidents/triage_reminder_email.txt", context),
-            from_email=None,
-            recipient_list=[owner.email],
-        )
+        person = getattr(owner, "person", None)
+        with translation.override(
+            (person.preferred_language if person else "") or settings.LANGUAGE_CODE
+        ):
+            if overdue:
+                subject = ngettext(
+                    "[riskcabinet] %(count)d overdue corrective action",
+                    "[riskcabinet] %(count)d overdue corrective actions",
+                    len(overdue),
+                ) % {"count": len(overdue)}
+            else:
+                subject = ngettext(
+                    "[riskcabinet] %(count)d corrective action due soon",
+                    "[riskcabinet] %(count)d corrective actions due soon",
+                    len(owner_actions),
+                ) % {"count": len(owner_actions)}
+            message = render_to_string("incidents/triage_reminder_email.txt", context)
+        send_mail(subject=subject, message=message, from_email=None, recipient_list=[owner.email])
         # Bookkeeping only: an update, so the reminder does not fill the audit timeline.
         CorrectiveAction.objects.filter(pk__in=[action.pk for action in owner_actions]).update(
             last_reminded_on=today

@@ -204,6 +204,25 @@ def test_it_reminds_each_owner_once_a_day(world):
     assert message.body.count("/my-actions/#action-") == 2
 
 
+def test_it_reminds_an_owner_in_their_own_language(world):
+    incident, _ = world
+    owner = user_with_role(Role.EMPLOYEE, language="es", username="capataz")
+    owner.email = "capataz@riskcabinet.example"
+    owner.save()
+    for days in (-1, -5):
+        CorrectiveActionFactory(
+            incident=incident, owner=owner, due_on=timezone.localdate() + timedelta(days=days)
+        )
+
+    assert corrective_action_reminders_send() == 1
+
+    message = mail.outbox[0]
+    assert message.subject == "[riskcabinet] 2 medidas correctivas vencidas"
+    assert "Estas medidas correctivas a su cargo están vencidas:" in message.body
+    assert f"Caso {incident.reference}, vence el" in message.body
+    assert "/my-actions/#action-" in message.body
+
+
 def test_it_registers_the_reminder_task_under_the_beat_schedule_name():
     from riskcabinet.celery import app
 
