@@ -35,6 +35,14 @@ def action_done_notify(action_id: int) -> bool:
     return triage_services.action_done_notify(action_id=action_id)
 
 
+@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def action_assigned_notify(action_id: int) -> bool:
+    """Tell the owner of a corrective action that it is theirs."""
+    from incidents import triage_services
+
+    return triage_services.action_assigned_notify(action_id=action_id)
+
+
 from incidents.triage_tasks import (  # noqa: E402, F401
     compliance_clock_warnings_send,
     corrective_action_reminders_send,

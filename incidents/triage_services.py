@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import NamedTuple
@@ -14,7 +15,7 @@ from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import connection, transaction
 from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -45,6 +46,14 @@ __all__ = ["clock_complete"]  # Clock completion lives with the clock rules; re-
 
 class WorkflowError(Exception):
     """A change the case's workflow does not allow; the message is shown to the officer."""
+
+
+def _notification_queue(task_name: str, service: Callable[..., bool], **ids: int | None) -> None:
+    """Queue the email task ``incidents.tasks.<task_name>(*ids)`` once the transaction commits;
+    with the task queue down, ``service(**ids)`` sends it from here instead."""
+    from incidents import tasks  # The tasks module imports this one.
+
+    task_queue_on_commit(getattr(tasks, task_name), *ids.values(), fallback=lambda: service(**ids))
 
 
 # --- Classification ---------------------------------------------------------------------------
@@ -181,20 +190,10 @@ def incident_assign(*, incident: Incident, assignee, by=None) -> Incident:
     incident.save()
     if changed and assignee is not None and assignee != by and assignee.email:
         by_id = by.pk if by is not None else None
-        _case_assigned_notification_queue(incident.pk, by_id)
+        _notification_queue(
+            "case_assigned_notify", case_assigned_notify, incident_id=incident.pk, by_id=by_id
+        )
     return incident
-
-
-def _case_assigned_notification_queue(incident_id: int, by_id: int | None) -> None:
-    """Queue the assignee's email on commit; with the task queue down, send it from here."""
-    from incidents import tasks
-
-    task_queue_on_commit(
-        tasks.case_assigned_notify,
-        incident_id,
-        by_id,
-        fallback=lambda: case_assigned_notify(incident_id=incident_id, by_id=by_id),
-    )
 
 
 def case_assigned_notify(*, incident_id: int, by_id: int | None = None) -> bool:
@@ -256,19 +255,8 @@ def incident_status_change(*, incident: Incident, status: str, close_reason: str
     incident.status = status
     incident.save()
     if status == Status.CLOSED:
-        _report_closed_notification_queue(incident.pk)
+        _notification_queue("report_closed_notify", report_closed_notify, incident_id=incident.pk)
     return incident
-
-
-def _report_closed_notification_queue(incident_id: int) -> None:
-    """Queue the reporter's email on commit; with the task queue down, send it from here."""
-    from incidents import tasks
-
-    task_queue_on_commit(
-        tasks.report_closed_notify,
-        incident_id,
-        fallback=lambda: report_closed_notify(incident_id=incident_id),
-    )
 
 
 def report_closed_notify(*, incident_id: int) -> bool:
@@ -349,28 +337,65 @@ def investigation_save(
 
 @transaction.atomic
 def corrective_action_add(
-    *, incident: Incident, description: str, control_level: str, owner, due_on: date
+    *, incident: Incident, description: str, control_level: str, owner, due_on: date, by=None
 ) -> CorrectiveAction:
-    return CorrectiveAction.objects.create(
+    """Add an action to a case; its owner is told at once, unless they added it themselves."""
+    action = CorrectiveAction.objects.create(
         incident=incident,
         description=description.strip(),
         control_level=control_level,
         owner=owner,
         due_on=due_on,
     )
+    if by is None or owner.pk != by.pk:
+        _notification_queue("action_assigned_notify", action_assigned_notify, action_id=action.pk)
+    return action
 
 
 @transaction.atomic
-def corrective_action_change(*, action: CorrectiveAction, owner, due_on: date) -> CorrectiveAction:
-    """Give an open action another owner or due date (a hand-over, an agreed extension)."""
+def corrective_action_change(
+    *, action: CorrectiveAction, owner, due_on: date, by=None
+) -> CorrectiveAction:
+    """Give an open action another owner or due date (a hand-over, an agreed extension). A new
+    owner is told at once, unless they made the change themselves."""
     if not action.is_open:
         raise WorkflowError("Only an open action can be given another owner or due date.")
-    if owner.pk != action.owner_id:
+    handed_over = owner.pk != action.owner_id
+    if handed_over:
         action.last_reminded_on = None  # The new owner has not been reminded of it yet.
     action.owner = owner
     action.due_on = due_on
     action.save()
+    if handed_over and (by is None or owner.pk != by.pk):
+        _notification_queue("action_assigned_notify", action_assigned_notify, action_id=action.pk)
     return action
+
+
+def action_assigned_notify(*, action_id: int) -> bool:
+    """Tell an action's owner, in their language, that it is theirs: what to do, by when, and
+    the link to it under "My actions". False when the owner has no email address or the action
+    is no longer open. Like the page, it names the case but not the people in it."""
+    action = CorrectiveAction.objects.select_related(
+        "owner", "owner__person", "incident", "incident__department"
+    ).get(pk=action_id)
+    owner = action.owner
+    if not action.is_open or not owner.is_active or not owner.email:
+        return False
+    person = getattr(owner, "person", None)
+    with translation.override(
+        (person.preferred_language if person else "") or settings.LANGUAGE_CODE
+    ):
+        context = {
+            "owner": owner,
+            "action": action,
+            "action_url": site_link("incidents:my-actions") + f"#action-{action.pk}",
+        }
+        subject = _("[riskcabinet] A corrective action for you, due %(day)s") % {
+            "day": formats.date_format(action.due_on, "DATE_FORMAT")
+        }
+        message = render_to_string("incidents/action_assigned_email.txt", context)
+    send_mail(subject=subject, message=message, from_email=None, recipient_list=[owner.email])
+    return True
 
 
 @transaction.atomic
@@ -424,19 +449,8 @@ def corrective_action_owner_report(
             body=f"Corrective action {what.lower()} (by its owner): {action.description}\n{note}",
         )
     if status == ActionStatus.DONE:
-        _action_done_notification_queue(action.pk)
+        _notification_queue("action_done_notify", action_done_notify, action_id=action.pk)
     return action
-
-
-def _action_done_notification_queue(action_id: int) -> None:
-    """Queue the officer's email on commit; with the task queue down, send it from here."""
-    from incidents import tasks
-
-    task_queue_on_commit(
-        tasks.action_done_notify,
-        action_id,
-        fallback=lambda: action_done_notify(action_id=action_id),
-    )
 
 
 def action_done_notify(*, action_id: int) -> bool:

@@ -560,7 +560,7 @@ def investigation(request: HttpRequest, incident: Incident):
 def action_add(request: HttpRequest, incident: Incident):
     form = ActionForm(request.POST, prefix="action")
     if form.is_valid():
-        corrective_action_add(incident=incident, **form.cleaned_data)
+        corrective_action_add(incident=incident, by=request.user, **form.cleaned_data)
         messages.success(request, "Corrective action added.")
     return form
 
@@ -582,7 +582,7 @@ def action_change(request: HttpRequest, incident: Incident, pk: int):
     form = ActionChangeForm(request.POST, prefix=f"action-{pk}", initial={"due_on": action.due_on})
     if not form.is_valid():
         return _render_case(request, incident, {f"action-{pk}": form})
-    corrective_action_change(action=action, **form.cleaned_data)
+    corrective_action_change(action=action, by=request.user, **form.cleaned_data)
     messages.success(request, "Action's owner and due date saved.")
     return None
 

@@ -243,3 +243,82 @@ def test_the_page_speaks_spanish_to_a_spanish_speaking_owner(client, incident):
 
     assert "Mis acciones" in page
     assert "Marcar como hecha" in page
+
+
+def test_a_new_owner_is_told_at_once_in_their_language(
+    client, officer, incident, django_capture_on_commit_callbacks
+):
+    owner = user_with_role(Role.EMPLOYEE, username="capataz", language="es")
+    owner.email = "capataz@riskcabinet.example"
+    owner.save()
+    client.force_login(officer)
+    due = timezone.localdate() + timedelta(days=30)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("triage:case-action-add", args=[incident.reference]),
+            {
+                "action-description": "Fit hose reels in the wash bay.",
+                "action-control_level": "engineering",
+                "action-owner": "capataz",
+                "action-due_on": due.isoformat(),
+            },
+        )
+
+    action = CorrectiveAction.objects.get(incident=incident)
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == ["capataz@riskcabinet.example"]
+    assert message.subject.startswith("[riskcabinet] Una medida correctiva a su cargo, para el ")
+    assert "Fit hose reels in the wash bay." in message.body
+    assert f"Caso {incident.reference}" in message.body
+    assert f"/my-actions/#action-{action.pk}" in message.body
+    assert "hurt her wrist" not in message.body
+
+
+def test_a_hand_over_tells_the_new_owner_but_a_new_date_alone_does_not(
+    client, officer, owner, incident, django_capture_on_commit_callbacks
+):
+    owner.email = "crew-lead@riskcabinet.example"
+    owner.save()
+    action = _action(incident, owner)
+    successor = user_with_role(Role.EMPLOYEE, username="successor")
+    successor.email = "successor@riskcabinet.example"
+    successor.save()
+    client.force_login(officer)
+    prefix = f"action-{action.pk}"
+    later = (timezone.localdate() + timedelta(days=40)).isoformat()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("triage:case-action-change", args=[incident.reference, action.pk]),
+            {f"{prefix}-owner": owner.username, f"{prefix}-due_on": later},
+        )
+    assert mail.outbox == []
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("triage:case-action-change", args=[incident.reference, action.pk]),
+            {f"{prefix}-owner": "successor", f"{prefix}-due_on": later},
+        )
+    assert [message.to for message in mail.outbox] == [["successor@riskcabinet.example"]]
+
+
+def test_an_officer_who_takes_an_action_on_themselves_gets_no_email(
+    client, officer, incident, django_capture_on_commit_callbacks
+):
+    client.force_login(officer)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("triage:case-action-add", args=[incident.reference]),
+            {
+                "action-description": "Walk the yard with the crew.",
+                "action-control_level": "administrative",
+                "action-owner": officer.username,
+                "action-due_on": (timezone.localdate() + timedelta(days=3)).isoformat(),
+            },
+        )
+
+    assert CorrectiveAction.objects.filter(owner=officer).exists()
+    assert mail.outbox == []
