@@ -10,6 +10,7 @@ import hashlib
 import io
 import logging
 import re
+import time
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -60,22 +61,42 @@ def department_scores_compute(*, month: date) -> list[DepartmentScore]:
     return kept
 
 
-def department_scores_refresh_since(*, month: date) -> list[date]:
-    """Rank again every stored month from `month` on, oldest first, after its hours changed.
+def department_scores_refresh_since(
+    *, month: date, budget_seconds: float | None = None
+) -> list[date]:
+    """Rank again every stored month from `month` on, newest first, after its hours changed.
 
     A ranking as of a month reads that month's hours and the months before it, so corrected
     hours for `month` can move every stored ranking from then on. A month that can no longer
     be ranked keeps its stored ranking, and the reason is logged. Returns the months ranked.
+
+    With ``budget_seconds`` (a web request doing the task queue's work), it stops once that
+    time is spent, after at least the newest month: the months the cabinet reads first are
+    fresh, and the warning names the command that ranks the rest.
     """
     months = sorted(
         set(
             DepartmentScore.objects.filter(month__gte=month.replace(day=1)).values_list(
                 "month", flat=True
             )
-        )
+        ),
+        reverse=True,
     )
+    started = time.monotonic()
     done = []
-    for stored in months:
+    for position, stored in enumerate(months):
+        if budget_seconds is not None and position and time.monotonic() - started > budget_seconds:
+            left = months[position:]
+            logger.warning(
+                "The rankings for %s to %s were not computed again here (the task queue is "
+                "down and the request had spent %.0f s); run `python manage.py score --since "
+                "%s` to rank them again.",
+                f"{left[-1]:%Y-%m}",
+                f"{left[0]:%Y-%m}",
+                budget_seconds,
+                f"{left[-1]:%Y-%m}",
+            )
+            break
         try:
             department_scores_compute(month=stored)
         except selectors.ScoringUnavailable as error:
@@ -230,17 +251,24 @@ def data_import_create(
     )
 
 
+# How long a web request spends ranking stored months again when the task queue is down.
+IN_REQUEST_REFRESH_SECONDS = 10.0
+
+
 def _rankings_refresh_queue(*, since: date) -> None:
     # Imported here: the tasks module imports this one.
     from riskcabinet.tasks import department_scores_refresh_since_task as refresh_task
 
     if not DepartmentScore.objects.filter(month__gte=since).exists():
         return  # No stored ranking reads these months; the dashboard ranks them when asked.
-    # With the task queue down, the rankings are computed here instead (a second or two each).
+    # With the task queue down, the rankings are computed here instead (a second or two each),
+    # the newest first, for as long as a request can wait.
     task_queue_on_commit(
         refresh_task,
         f"{since:%Y-%m}",
-        fallback=lambda: department_scores_refresh_since(month=since),
+        fallback=lambda: department_scores_refresh_since(
+            month=since, budget_seconds=IN_REQUEST_REFRESH_SECONDS
+        ),
     )
 
 

@@ -288,14 +288,56 @@ def test_the_dashboard_links_to_the_page_for_those_who_import(client, department
     assert "A risk manager imports them" in for_member
 
 
-def test_ranking_again_visits_each_stored_month_from_the_change_once_oldest_first():
+def test_ranking_again_visits_each_stored_month_from_the_change_once_newest_first():
     scored_city()
     for month in (date(2026, 10, 1), date(2026, 8, 1), date(2026, 9, 1)):
         department_scores_compute(month=month)
 
     assert department_scores_refresh_since(month=date(2026, 9, 1)) == [
-        date(2026, 9, 1),
         date(2026, 10, 1),
+        date(2026, 9, 1),
+    ]
+
+
+def test_with_a_time_budget_it_ranks_the_newest_month_and_names_the_command_for_the_rest(
+    caplog, monkeypatch
+):
+    scored_city()
+    for month in (date(2026, 8, 1), date(2026, 9, 1), date(2026, 10, 1)):
+        department_scores_compute(month=month)
+    august = DepartmentScore.objects.filter(month=date(2026, 8, 1))
+    before = dict(august.values_list("pk", "computed_at"))
+    ranked = []
+    compute = services.department_scores_compute
+    monkeypatch.setattr(
+        services,
+        "department_scores_compute",
+        lambda *, month: ranked.append(month) or compute(month=month),
+    )
+
+    done = department_scores_refresh_since(month=date(2026, 8, 1), budget_seconds=0)
+
+    assert done == ranked == [date(2026, 10, 1)]
+    assert dict(august.values_list("pk", "computed_at")) == before
+    assert "The rankings for 2026-08 to 2026-09 were not computed again here" in caplog.text
+    assert "python manage.py score --since 2026-08" in caplog.text
+
+
+def test_with_the_task_queue_down_an_import_ranks_again_within_the_requests_budget(monkeypatch):
+    calls = []
+    monkeypatch.setattr(
+        services,
+        "department_scores_refresh_since",
+        lambda **kwargs: calls.append(kwargs),
+    )
+    monkeypatch.setattr(services, "task_queue_on_commit", lambda task, *args, fallback: fallback())
+    scored_city()
+    department_scores_compute(month=date(2026, 10, 1))
+
+    services._rankings_refresh_queue(since=date(2026, 9, 1))
+
+    assert calls == [
+        {"month": date(2026, 9, 1), "budget_seconds": services.IN_REQUEST_REFRESH_SECONDS}
     ]
 
 

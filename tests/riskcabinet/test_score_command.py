@@ -50,3 +50,26 @@ def test_it_refuses_a_bad_month(month):
 def test_it_says_why_a_month_cannot_be_ranked():
     with pytest.raises(CommandError, match="Cannot rank the departments as of 2026-10"):
         score("--month", "2026-10")
+
+
+def test_since_ranks_again_every_stored_month_from_then_on():
+    scored_city()
+    for month in ("2026-08", "2026-09", "2026-10"):
+        score("--month", month)
+
+    output = score("--since", "2026-09")
+
+    assert output.strip() == "Ranked again 2 stored month(s): 2026-09, 2026-10."
+
+
+def test_since_says_when_nothing_is_stored_from_then_on():
+    assert score("--since", "2026-09").strip() == (
+        "No stored ranking from 2026-09 on was ranked again."
+    )
+
+
+def test_it_needs_a_month_or_since_but_not_both():
+    with pytest.raises(CommandError):
+        score()
+    with pytest.raises(CommandError):
+        score("--month", "2026-10", "--since", "2026-09")

@@ -1,21 +1,30 @@
-"""python manage.py score --month YYYY-MM [--format table|json]"""
+"""python manage.py score --month YYYY-MM [--format table|json]
+python manage.py score --since YYYY-MM   (rank again every stored month from then on)"""
 
 import json
 
 from django.core.management.base import BaseCommand, CommandError
 
 from riskcabinet.selectors import ScoringUnavailable, month_parse
-from riskcabinet.services import department_scores_compute
+from riskcabinet.services import department_scores_compute, department_scores_refresh_since
 
 
 class Command(BaseCommand):
     help = "Rank the departments as of a month, store the ranking and print it."
 
     def add_arguments(self, parser) -> None:
-        parser.add_argument("--month", required=True, help="the as-of month, YYYY-MM")
+        which = parser.add_mutually_exclusive_group(required=True)
+        which.add_argument("--month", help="the as-of month, YYYY-MM")
+        which.add_argument(
+            "--since",
+            help="rank again every stored month from YYYY-MM on (after corrected payroll hours)",
+        )
         parser.add_argument("--format", dest="fmt", choices=("table", "json"), default="table")
 
-    def handle(self, *args, month: str, fmt: str, **options) -> None:
+    def handle(self, *args, month: str | None, since: str | None, fmt: str, **options) -> None:
+        if since is not None:
+            self._refresh_since(since)
+            return
         try:
             as_of = month_parse(month)
         except ValueError as error:
@@ -54,6 +63,18 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Stored {len(scores)} department scores for {as_of:%Y-%m}. (* significant trend)"
         )
+
+    def _refresh_since(self, since: str) -> None:
+        try:
+            first = month_parse(since)
+        except ValueError as error:
+            raise CommandError(f"--since: {error}") from error
+        ranked = department_scores_refresh_since(month=first)
+        if not ranked:
+            self.stdout.write(f"No stored ranking from {first:%Y-%m} on was ranked again.")
+            return
+        months = ", ".join(f"{month:%Y-%m}" for month in sorted(ranked))
+        self.stdout.write(f"Ranked again {len(ranked)} stored month(s): {months}.")
 
 
 def _as_dict(score) -> dict:
