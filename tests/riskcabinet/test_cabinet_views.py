@@ -79,7 +79,9 @@ def test_it_shows_how_each_department_moved_since_the_month_before(client, ranki
     html = client.get(reverse("cabinet:dashboard")).content.decode()
 
     assert 'aria-label="Up 2 places since September"' in html
-    assert 'aria-label="Same place as in September"' in html
+    assert (
+        'aria-label="Same place as in September" title="Same place as in September">=</span>'
+    ) in html
     assert 'aria-label="Down 2 places since September"' in html
 
 
