@@ -322,3 +322,15 @@ def test_an_officer_who_takes_an_action_on_themselves_gets_no_email(
 
     assert CorrectiveAction.objects.filter(owner=officer).exists()
     assert mail.outbox == []
+
+
+def test_the_case_page_says_when_every_action_is_finished(client, officer, owner, incident):
+    notice = "Every corrective action is finished: close the case once nothing else is left"
+    _action(incident, owner, status=ActionStatus.DONE)
+    still_open = _action(incident, owner)
+    client.force_login(officer)
+    case_url = reverse("triage:case", args=[incident.reference])
+
+    assert notice not in client.get(case_url).content.decode()
+    corrective_action_owner_report(action=still_open, user=owner, status="done", note="Fitted.")
+    assert notice in client.get(case_url).content.decode()
