@@ -515,7 +515,7 @@ def _open_actions(code: str, cutoff: datetime) -> tuple[tuple[PacketAction, ...]
     actions = (
         _actions_open_at(cutoff)
         .filter(incident__department__code=code)
-        .values_list("description", "control_level", "due_on", "owner__person__job_title")
+        .values_list("description", "control_level", "due_on", "owner__person__job_title", "status")
         .order_by("due_on", "pk")
     )
     rows = [
@@ -526,8 +526,9 @@ def _open_actions(code: str, cutoff: datetime) -> tuple[tuple[PacketAction, ...]
             due_date=due_on,
             overdue=due_on < today,
             owner_role=owner_role_for(job_title or ""),
+            in_progress=status == ActionStatus.IN_PROGRESS,
         )
-        for description, level, due_on, job_title in actions
+        for description, level, due_on, job_title, status in actions
     ]
     # Overdue ones first (oldest first), then the next ones due.
     rows.sort(key=lambda action: (not action.overdue, action.due_date or today))

@@ -781,11 +781,10 @@ class _Writer:
                 key=lambda action: (not action.overdue, action.due_date or date.max),
             )
             for action in ordered[:listed]:
-                status = (
-                    self.coloured("Overdue", WORSE, bold=True)
-                    if action.overdue
-                    else self.text("Open")
-                )
+                if action.overdue:
+                    status = self.coloured("Overdue", WORSE, bold=True)
+                else:
+                    status = self.text("In progress" if action.in_progress else "Open")
                 rows.append(
                     [
                         self.para(action.description, "cell"),
@@ -798,7 +797,7 @@ class _Writer:
                     ]
                 )
             flowables.append(
-                _data_table(rows, [2.95 * inch, 0.95 * inch, 1.6 * inch, 0.85 * inch, 0.65 * inch])
+                _data_table(rows, [2.85 * inch, 0.95 * inch, 1.6 * inch, 0.85 * inch, 0.75 * inch])
             )
             shown = ""
             if listed < focus.open_action_count:

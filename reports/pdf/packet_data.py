@@ -184,6 +184,7 @@ class CorrectiveAction:
     due_date: date | None
     overdue: bool
     owner_role: str
+    in_progress: bool = False  # Its owner has said work on it has started.
 
 
 @dataclass(frozen=True)

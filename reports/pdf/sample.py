@@ -363,6 +363,7 @@ def sample_packet_data(
                     due_date=due,
                     overdue=due < date(int(month[:4]), int(month[5:]), 28) and number % 2 == 0,
                     owner_role=_OWNER_ROLES[number % len(_OWNER_ROLES)],
+                    in_progress=number % 2 == 1,
                 )
             )
         attention.append(

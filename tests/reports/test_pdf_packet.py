@@ -293,3 +293,34 @@ def test_the_claims_tile_says_nothing_of_unreported_injuries_when_there_are_none
     text = "\n".join(_pages_text(build_packet_pdf(data)))
 
     assert "never reported" not in text
+
+
+def test_an_action_under_way_reads_in_progress_unless_it_is_overdue(sample: PacketData) -> None:
+    focus = sample.attention[0]
+    template = focus.open_actions[0]
+    actions = (
+        dataclasses.replace(
+            template, description="Fit a lift gate.", overdue=True, in_progress=True
+        ),
+        dataclasses.replace(
+            template, description="Mark the aisles.", overdue=False, in_progress=True
+        ),
+        dataclasses.replace(
+            template, description="Add a mirror.", overdue=False, in_progress=False
+        ),
+    )
+    changed = dataclasses.replace(
+        focus, open_actions=actions, open_action_count=3, overdue_action_count=1
+    )
+    data = dataclasses.replace(sample, attention=(changed, *sample.attention[1:]))
+    pages = PdfReader(io.BytesIO(build_packet_pdf(data))).pages
+    laid_out = [page.extract_text(extraction_mode="layout") for page in pages]
+    page = next(text for text in laid_out if "Fit a lift gate." in text)
+    rows = {
+        text: next(line for line in page.splitlines() if text in line)
+        for text in ("Fit a lift gate.", "Mark the aisles.", "Add a mirror.")
+    }
+
+    assert rows["Fit a lift gate."].rstrip().endswith("Overdue")
+    assert rows["Mark the aisles."].rstrip().endswith("In progress")
+    assert rows["Add a mirror."].rstrip().endswith("Open")
