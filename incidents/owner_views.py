@@ -3,7 +3,8 @@
 An action's owner is often a supervisor in the field who cannot open the case itself. Here they
 see the actions they own, with the case's reference, type, department and place (not the
 narrative, the person hurt or any medical detail; not even the place for a privacy case), and
-say when one is in progress or done and what was done. The case's officer is told.
+say when one is in progress or done and what was done, with a photo of the work if they like.
+The case's officer is told.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from incidents.forms import ActionProgressForm
 from incidents.models import OPEN_ACTION_STATUSES, ActionStatus, CorrectiveAction
+from incidents.photos import PhotoRefused, photo_verify
 from incidents.triage_services import WorkflowError, corrective_action_owner_report
 
 DONE_SHOWN_DAYS = 30  # Actions done this recently stay on the page, with what was done.
@@ -73,12 +75,21 @@ def my_action_update(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         error = next(iter(form.errors.values()))[0]
         return _page(request, failed=action, error=error, note=note)
+    upload = request.FILES.get("photo")
+    try:
+        photo = photo_verify(upload) if upload is not None else None
+    except PhotoRefused as refusal:
+        error = _("The photo was not taken: %(reason)s. The action was not changed.") % {
+            "reason": refusal.reason
+        }
+        return _page(request, failed=action, error=error, note=note)
     try:
         corrective_action_owner_report(
             action=action,
             user=request.user,
             status=form.cleaned_data["status"],
             note=form.cleaned_data["note"],
+            photo=photo,
         )
     except WorkflowError as error:
         return _page(request, failed=action, error=str(error), note=note)

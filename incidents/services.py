@@ -211,7 +211,7 @@ def incident_create(
                 _insert_incident_history(incident, user=history_user)
             clocks_start_new(incident=incident, deadlines=deadlines)
             for photo in photos:
-                _attachment_add(incident=incident, photo=photo, history_user=history_user)
+                attachment_add(incident=incident, photo=photo, history_user=history_user)
             if state_reportable:
                 _serious_case_notification_queue(incident.pk)
     except IntegrityError:
@@ -231,7 +231,8 @@ def _case_store(incident: Incident, *, year: int, user) -> None:
             raise RuntimeError(f"no reference counter for {year}")
 
 
-def _attachment_add(*, incident: Incident, photo: VerifiedPhoto, history_user) -> Attachment:
+def attachment_add(*, incident: Incident, photo: VerifiedPhoto, history_user) -> Attachment:
+    """Store a verified photo on a case, its history naming who added it."""
     attachment = Attachment(
         incident=incident,
         content_type=photo.content_type,

@@ -35,6 +35,7 @@ from incidents.models import (
     Source,
     Status,
 )
+from incidents.photos import VerifiedPhoto
 from incidents.recordability import RecordabilityDecision, recordability_decide
 from riskcabinet.links import site_link
 from riskcabinet.models import Person
@@ -412,13 +413,19 @@ OWNER_ACTION_STATUSES = (ActionStatus.IN_PROGRESS, ActionStatus.DONE)
 
 @transaction.atomic
 def corrective_action_owner_report(
-    *, action: CorrectiveAction, user, status: str, note: str = ""
+    *,
+    action: CorrectiveAction,
+    user,
+    status: str,
+    note: str = "",
+    photo: VerifiedPhoto | None = None,
 ) -> CorrectiveAction:
     """The action's owner says it is in progress or done, and what they did.
 
     Only the owner may, and only while the action is open. "Done" needs a word on what was done:
     it goes on the action and, as a note, on the case's record, and the case's officer is
-    emailed so that they can check it and close the case.
+    emailed so that they can check it and close the case. A photo of the work goes on the case
+    with the case's other photos.
     """
     action = (
         CorrectiveAction.objects.select_for_update(of=("self",))
@@ -441,13 +448,18 @@ def corrective_action_owner_report(
     if status == ActionStatus.DONE:
         action.completion_note = note
     action.save()
-    if note:
-        what = "Done" if status == ActionStatus.DONE else "In progress"
-        CaseNote.objects.create(
-            incident=action.incident,
-            author=user,
-            body=f"Corrective action {what.lower()} (by its owner): {action.description}\n{note}",
-        )
+    if photo is not None:
+        from incidents.services import attachment_add  # The services module imports this one.
+
+        attachment_add(incident=action.incident, photo=photo, history_user=user)
+    if note or photo is not None:
+        what = "done" if status == ActionStatus.DONE else "in progress"
+        body = f"Corrective action {what} (by its owner): {action.description}"
+        if note:
+            body += f"\n{note}"
+        if photo is not None:
+            body += "\n(A photo of the work is with the case's photos.)"
+        CaseNote.objects.create(incident=action.incident, author=user, body=body)
     if status == ActionStatus.DONE:
         _notification_queue("action_done_notify", action_done_notify, action_id=action.pk)
     return action

@@ -107,6 +107,7 @@ def test_my_actions_where_an_owner_marks_an_action_done(phone, base_url, axe_che
     page.get_by_role("button", name="Mark done", exact=True).click()
     assert page.get_by_role("alert").filter(has_text="Say what was done").is_visible()
     assert axe_check(page) == []
+    assert _fits(page)  # With the form open, its photo field included.
     page.get_by_label("What was done").fill("Reels fitted on Tuesday.")
     page.get_by_role("button", name="Mark done", exact=True).click()
     page.wait_for_url(f"{base_url}/my-actions/#action-{action.pk}")

@@ -8,7 +8,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from incidents.models import ActionStatus, CaseNote, CorrectiveAction
+from incidents.models import ActionStatus, Attachment, CaseNote, CorrectiveAction
 from incidents.triage_services import WorkflowError, corrective_action_owner_report
 from riskcabinet.roles import Role
 from tests.factories import (
@@ -17,6 +17,7 @@ from tests.factories import (
     IncidentFactory,
     user_with_role,
 )
+from tests.incidents.intake_helpers import photo_file
 
 pytestmark = pytest.mark.django_db
 PAGE = "/my-actions/"
@@ -334,3 +335,41 @@ def test_the_case_page_says_when_every_action_is_finished(client, officer, owner
     assert notice not in client.get(case_url).content.decode()
     corrective_action_owner_report(action=still_open, user=owner, status="done", note="Fitted.")
     assert notice in client.get(case_url).content.decode()
+
+
+def test_a_photo_of_the_work_goes_on_the_case_with_the_note(client, owner, incident):
+    action = _action(incident, owner)
+    client.force_login(owner)
+
+    response = client.post(
+        reverse("incidents:my-action-update", args=[action.pk]),
+        {"status": "done", "note": "New treads fitted.", "photo": photo_file("treads.jpg")},
+    )
+
+    action.refresh_from_db()
+    assert response.status_code == 302
+    assert action.status == ActionStatus.DONE
+    photo = Attachment.objects.get(incident=incident)
+    assert photo.history.first().history_user == owner
+    assert "treads" not in photo.file.name  # Stored under its content hash only.
+    assert "A photo of the work is with the case's photos." in CaseNote.objects.get().body
+
+
+def test_a_file_that_is_not_a_photo_is_refused_and_changes_nothing(client, owner, incident):
+    action = _action(incident, owner)
+    client.force_login(owner)
+    fake = photo_file("treads.jpg", content=b"not a picture at all")
+
+    response = client.post(
+        reverse("incidents:my-action-update", args=[action.pk]),
+        {"status": "done", "note": "New treads fitted.", "photo": fake},
+    )
+
+    action.refresh_from_db()
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert action.status == ActionStatus.OPEN
+    assert "The photo was not taken:" in page
+    assert "New treads fitted." in page  # Still in the box.
+    assert not Attachment.objects.exists()
+    assert not CaseNote.objects.exists()
