@@ -22,7 +22,8 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-PHONE = {"viewport": {"width": 390, "height": 844}, "has_touch": True, "is_mobile": True}
+PHONE_WIDTH = 390
+PHONE = {"viewport": {"width": PHONE_WIDTH, "height": 844}, "has_touch": True, "is_mobile": True}
 AXE_PATH = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 
 
@@ -93,3 +94,8 @@ def sign_in(
     page.fill("#id_password", password)
     page.click("main button[type=submit]")
     page.wait_for_url(f"{base_url}{next}")
+
+
+def page_width(page) -> int:
+    """How wide the page's content is: more than the phone's width means sideways scrolling."""
+    return page.evaluate("document.documentElement.scrollWidth")

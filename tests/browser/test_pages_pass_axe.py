@@ -12,7 +12,7 @@ from django.utils import timezone
 from incidents.claims import claims_import
 from incidents.models import ActionStatus, Claim, Source, Status
 from riskcabinet.roles import Role
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import PHONE_WIDTH, page_width, sign_in
 from tests.factories import (
     CorrectiveActionFactory,
     DepartmentFactory,
@@ -22,12 +22,6 @@ from tests.factories import (
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PHONE_WIDTH = 390
-
-
-def _fits(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth") <= PHONE_WIDTH
-
 
 def test_the_sign_in_page_with_the_anonymous_form_link(phone, base_url, axe_check):
     page = phone().new_page()
@@ -36,7 +30,7 @@ def test_the_sign_in_page_with_the_anonymous_form_link(phone, base_url, axe_chec
 
     assert page.get_by_role("link", name="Report a near miss anonymously").is_visible()
     assert axe_check(page) == []
-    assert _fits(page)
+    assert page_width(page) <= PHONE_WIDTH
 
 
 def test_an_employees_report_opened_again(phone, base_url, axe_check):
@@ -62,7 +56,7 @@ def test_an_employees_report_opened_again(phone, base_url, axe_check):
 
     assert page.get_by_text("Replace the broken shelf brackets in the stockroom.").is_visible()
     assert axe_check(page) == []
-    assert _fits(page)
+    assert page_width(page) <= PHONE_WIDTH
 
 
 def test_the_claims_page_and_the_case_opened_from_a_claim(phone, base_url, axe_check):
@@ -76,14 +70,14 @@ def test_the_claims_page_and_the_case_opened_from_a_claim(phone, base_url, axe_c
     sign_in(page, base_url, "manager", next="/triage/claims/")
 
     assert axe_check(page) == []
-    assert _fits(page)
+    assert page_width(page) <= PHONE_WIDTH
     page.get_by_role("button", name="Open a case from this claim").click()
     page.wait_for_url(f"{base_url}/triage/INC-*/")
 
     assert Claim.objects.get().incident is not None
     assert page.get_by_role("link", name="Status", exact=True).is_visible()
     assert axe_check(page) == []
-    assert _fits(page)
+    assert page_width(page) <= PHONE_WIDTH
     assert page.get_by_text("opened from workers' compensation claim WC-1").is_visible()
 
 
@@ -102,12 +96,12 @@ def test_my_actions_where_an_owner_marks_an_action_done(phone, base_url, axe_che
 
     assert page.get_by_text("Fit hose reels on both walls of the wash bay.").is_visible()
     assert axe_check(page) == []
-    assert _fits(page)
+    assert page_width(page) <= PHONE_WIDTH
     page.get_by_text("Mark done or in progress").click()
     page.get_by_role("button", name="Mark done", exact=True).click()
     assert page.get_by_role("alert").filter(has_text="Say what was done").is_visible()
     assert axe_check(page) == []
-    assert _fits(page)  # With the form open, its photo field included.
+    assert page_width(page) <= PHONE_WIDTH  # With the form open, its photo field included.
     page.get_by_label("What was done").fill("Reels fitted on Tuesday.")
     page.get_by_role("button", name="Mark done", exact=True).click()
     page.wait_for_url(f"{base_url}/my-actions/#action-{action.pk}")

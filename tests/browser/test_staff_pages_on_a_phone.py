@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from riskcabinet.roles import Role
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import PHONE_WIDTH, page_width, sign_in
 from tests.factories import (
     ClaimFactory,
     CorrectiveActionFactory,
@@ -17,8 +17,6 @@ from tests.factories import (
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-PHONE_WIDTH = 390
 
 
 @pytest.fixture
@@ -37,10 +35,6 @@ def case():
     return incident
 
 
-def _page_width(page) -> int:
-    return page.evaluate("document.documentElement.scrollWidth")
-
-
 def _right_edge(locator) -> float:
     box = locator.bounding_box()
     return box["x"] + box["width"]
@@ -53,7 +47,7 @@ def test_the_case_page_fits_a_phone(phone, base_url, case):
     page.goto(f"{base_url}/triage/{case.reference}/")
 
     assert page.locator("h1").first.is_visible()
-    assert _page_width(page) <= PHONE_WIDTH
+    assert page_width(page) <= PHONE_WIDTH
 
 
 def test_the_claims_of_a_case_read_as_labelled_rows_on_a_phone(phone, base_url, case):
@@ -77,4 +71,4 @@ def test_a_departments_open_actions_read_as_labelled_rows_on_a_phone(phone, base
 
     assert levels.count() == 2
     assert all(_right_edge(levels.nth(n)) <= PHONE_WIDTH for n in range(2))
-    assert _page_width(page) <= PHONE_WIDTH
+    assert page_width(page) <= PHONE_WIDTH
