@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_POST
 from incidents.forms import ActionProgressForm
 from incidents.models import OPEN_ACTION_STATUSES, ActionStatus, CorrectiveAction
 from incidents.photos import PhotoRefused, photo_verify
+from incidents.selectors import actions_owned_by
 from incidents.triage_services import WorkflowError, corrective_action_owner_report
 
 DONE_SHOWN_DAYS = 30  # Actions done this recently stay on the page, with what was done.
@@ -35,7 +36,7 @@ def _page(
     with the owner's ``note`` still in its box."""
     today = timezone.localdate()
     mine = (
-        CorrectiveAction.objects.filter(owner=request.user, incident__merged_into__isnull=True)
+        actions_owned_by(request.user)
         .select_related("incident", "incident__department")
         .order_by("due_on", "pk")
     )

@@ -186,6 +186,11 @@ def case_page_load(*, user, incident: Incident) -> CasePage:
     )
 
 
+def actions_owned_by(user) -> QuerySet[CorrectiveAction]:
+    """The corrective actions a user owns ("My actions"), leaving out those of merged cases."""
+    return CorrectiveAction.objects.filter(owner=user, incident__merged_into__isnull=True)
+
+
 def overdue_actions_by_department(*, user, today: date | None = None) -> list[tuple[Any, list]]:
     """Open corrective actions past their due date, grouped by department, within scope."""
     today = today or timezone.localdate()

@@ -57,6 +57,18 @@ def _notification_queue(task_name: str, service: Callable[..., bool], **ids: int
     task_queue_on_commit(getattr(tasks, task_name), *ids.values(), fallback=lambda: service(**ids))
 
 
+def _email_language(user) -> str:
+    """The language of a user's emails: their profile's, else the site's."""
+    person = getattr(user, "person", None)
+    return (person.preferred_language if person else "") or settings.LANGUAGE_CODE
+
+
+def _my_action_link(action: CorrectiveAction) -> str:
+    """The action on its owner's "My actions", where they report it done: the case page may not
+    be theirs to open."""
+    return site_link("incidents:my-actions") + f"#action-{action.pk}"
+
+
 # --- Classification ---------------------------------------------------------------------------
 
 
@@ -278,14 +290,12 @@ def report_closed_notify(*, incident_id: int) -> bool:
         or not reporter.email
     ):
         return False
-    person = getattr(reporter, "person", None)
-    language = (person.preferred_language if person else "") or settings.LANGUAGE_CODE
     steps = []
     if not incident.privacy_case:
         steps = list(
             incident.actions.filter(status=ActionStatus.DONE).order_by("completed_at", "pk")
         )
-    with translation.override(language):
+    with translation.override(_email_language(reporter)):
         context = {
             "incident": incident,
             "reporter": reporter,
@@ -382,15 +392,8 @@ def action_assigned_notify(*, action_id: int) -> bool:
     owner = action.owner
     if not action.is_open or not owner.is_active or not owner.email:
         return False
-    person = getattr(owner, "person", None)
-    with translation.override(
-        (person.preferred_language if person else "") or settings.LANGUAGE_CODE
-    ):
-        context = {
-            "owner": owner,
-            "action": action,
-            "action_url": site_link("incidents:my-actions") + f"#action-{action.pk}",
-        }
+    with translation.override(_email_language(owner)):
+        context = {"owner": owner, "action": action, "action_url": _my_action_link(action)}
         subject = _("[riskcabinet] A corrective action for you, due %(day)s") % {
             "day": formats.date_format(action.due_on, "DATE_FORMAT")
         }
@@ -534,12 +537,8 @@ def corrective_action_reminders_send(*, today: date | None = None) -> int:
             "today": today,
         }
         for action in owner_actions:
-            # The owner reports it done on "My actions": the case page may not be theirs to open.
-            action.action_url = site_link("incidents:my-actions") + f"#action-{action.pk}"
-        person = getattr(owner, "person", None)
-        with translation.override(
-            (person.preferred_language if person else "") or settings.LANGUAGE_CODE
-        ):
+            action.action_url = _my_action_link(action)
+        with translation.override(_email_language(owner)):
             if overdue:
                 subject = ngettext(
                     "[riskcabinet] %(count)d overdue corrective action",

@@ -3,7 +3,8 @@ from functools import cache
 from django.db.models import Count, Q
 from django.http import HttpRequest
 
-from incidents.models import OPEN_ACTION_STATUSES, CorrectiveAction
+from incidents.models import OPEN_ACTION_STATUSES
+from incidents.selectors import actions_owned_by
 from riskcabinet.roles import Role, role_of
 
 _TRIAGE_ROLES = (Role.SAFETY_OFFICER, Role.RISK_MANAGER, Role.ADMINISTRATOR)
@@ -30,9 +31,9 @@ def navigation(request: HttpRequest) -> dict:
         """How many corrective actions the user owns, and how many of them are open."""
         if user is None or not user.is_authenticated:
             return {"owned": 0, "open": 0}
-        return CorrectiveAction.objects.filter(
-            owner=user, incident__merged_into__isnull=True
-        ).aggregate(owned=Count("pk"), open=Count("pk", filter=Q(status__in=OPEN_ACTION_STATUSES)))
+        return actions_owned_by(user).aggregate(
+            owned=Count("pk"), open=Count("pk", filter=Q(status__in=OPEN_ACTION_STATUSES))
+        )
 
     return {
         "nav_section": _section(request),
