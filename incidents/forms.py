@@ -135,10 +135,20 @@ class ReportForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args, department_known: bool = True, photo_count: int = 0, **kwargs):
+    def __init__(
+        self,
+        *args,
+        department_known: bool = True,
+        photo_count: int = 0,
+        queued: bool = False,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         self.department_known = department_known
         self.photo_count = photo_count
+        # Sent from the phone's queue, perhaps hours after it was written: an employee ID that
+        # matches nobody is kept for the safety officer to check instead of holding the report.
+        self.queued = queued
         if not department_known:
             # Only for someone with no home department on file (and anonymous reports); the
             # page places it after the time, and the error summary sorts it there too.
@@ -211,19 +221,27 @@ class ReportForm(forms.Form):
         from their record when left empty, and their claim will find this report."""
         employee_id = (cleaned.get("injured_employee_id") or "").strip()
         cleaned["injured_person"] = None
+        cleaned["injured_employee_id_unmatched"] = ""
         if employee_id:
             person = Person.with_employee_id(employee_id)
-            if person is None:
+            if person is not None:
+                cleaned["injured_person"] = person
+                if not cleaned.get("injured_name"):
+                    cleaned["injured_name"] = str(person)
+                    job_title = cleaned.get("injured_job_title") or person.job_title
+                    cleaned["injured_job_title"] = job_title
+            elif self.queued:
+                # Someone else was hurt (an ID was given), so the case must not read as the
+                # reporter's own injury; the officer's staff pages and the log are in English.
+                cleaned["injured_employee_id_unmatched"] = employee_id
+                cleaned["injured_name"] = cleaned.get("injured_name") or f"Employee {employee_id}"
+            else:
                 self.add_error(
                     "injured_employee_id",
                     _("No employee has the ID %(id)s. Check it, or leave it empty.")
                     % {"id": employee_id},
                 )
                 return
-            cleaned["injured_person"] = person
-            if not cleaned.get("injured_name"):
-                cleaned["injured_name"] = str(person)
-                cleaned["injured_job_title"] = cleaned.get("injured_job_title") or person.job_title
         if cleaned.get("injured_job_title") and not cleaned.get("injured_name"):
             self.add_error(
                 "injured_name",

@@ -191,6 +191,11 @@ class Incident(models.Model):
         related_name="+",
         db_index=False,
     )
+    # An employee ID sent from a phone's queue that matched no employee: the report is kept
+    # rather than held on the phone, and the officer names the right employee.
+    injured_employee_id_unmatched = models.CharField(
+        "employee ID given that matched no employee", max_length=20, blank=True
+    )
     body_part = models.CharField(max_length=60, blank=True)
     injury_kind = models.CharField(max_length=60, blank=True)
     treatment = models.CharField(max_length=16, choices=Treatment.choices, blank=True)

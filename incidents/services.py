@@ -123,6 +123,7 @@ def incident_create(
     injured_name: str = "",
     injured_job_title: str = "",
     injured_person=None,
+    injured_employee_id_unmatched: str = "",
     body_part: str = "",
     injury_kind: str = "",
     treatment: str = "",
@@ -152,11 +153,11 @@ def incident_create(
     reported_at = reported_at or now
     if incident_type not in INJURY_DETAIL_TYPES:
         body_part, injury_kind, treatment, serious_outcome = "", "", "", False
-        injured_name = injured_job_title = ""
+        injured_name = injured_job_title = injured_employee_id_unmatched = ""
         injured_person = None
     if source == Source.ANONYMOUS:
         # An anonymous report names nobody, not even someone else.
-        injured_name = injured_job_title = ""
+        injured_name = injured_job_title = injured_employee_id_unmatched = ""
         injured_person = None
     if severity is None:
         severity = SEVERITY_FROM_TREATMENT.get(treatment, Severity.NONE)
@@ -184,6 +185,7 @@ def incident_create(
         injured_name=injured_name,
         injured_job_title=injured_job_title,
         injured_person=injured_person,
+        injured_employee_id_unmatched=injured_employee_id_unmatched,
         body_part=body_part,
         injury_kind=injury_kind,
         treatment=treatment,

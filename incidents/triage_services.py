@@ -133,6 +133,8 @@ def incident_injured_person_set(
         person = Person.with_employee_id(employee_id)
         if person is None:
             raise WorkflowError(f"No employee has the ID {employee_id.strip()}.")
+        if name == f"Employee {incident.injured_employee_id_unmatched}":
+            name = ""  # The stand-in name given with an unmatched ID yields to the record's.
         name = name or str(person)
         job_title = job_title or person.job_title
     if job_title and not name:
@@ -140,6 +142,8 @@ def incident_injured_person_set(
     incident.injured_name = name
     incident.injured_job_title = job_title
     incident.injured_person = person
+    # The officer has looked at who was hurt: an ID from the phone that matched nobody is settled.
+    incident.injured_employee_id_unmatched = ""
     incident.save()
     return incident
 

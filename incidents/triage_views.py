@@ -315,7 +315,7 @@ def _case_context(request: HttpRequest, incident: Incident, forms: dict | None =
                 "injured_job_title": incident.injured_job_title,
                 "injured_employee_id": incident.injured_person.employee_id
                 if incident.injured_person
-                else "",
+                else incident.injured_employee_id_unmatched,
             },
             prefix="injured",
         ),

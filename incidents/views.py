@@ -87,6 +87,7 @@ def report_create(request: HttpRequest) -> HttpResponse:
         request.POST,
         department_known=home_department is not None,
         photo_count=len(uploads),
+        queued=_wants_json(request),
     )
     if not form.is_valid():
         return _form_invalid(request, form, "incidents/report_form.html")
@@ -107,6 +108,7 @@ def report_create(request: HttpRequest) -> HttpResponse:
         injured_name=data["injured_name"],
         injured_job_title=data["injured_job_title"],
         injured_person=data.get("injured_person"),
+        injured_employee_id_unmatched=data.get("injured_employee_id_unmatched", ""),
         body_part=data["body_part"],
         injury_kind=data["injury_kind"],
         treatment=data["treatment"],
@@ -291,6 +293,7 @@ def _report_received(
                 "url": done_url,
                 "created": created,
                 "refused": [{"name": r.name, "reason": r.reason} for r in refused],
+                "employee_id_unmatched": incident.injured_employee_id_unmatched,
             },
             status=201 if created else 200,
         )

@@ -275,11 +275,16 @@
   function report(results) {
     results.forEach(function (result) {
       if (result.outcome === "sent" && result.reply) {
+        // The page and the service worker may both have sent it (the server keeps one): say it once.
+        if (queueBox.querySelector('[data-sent-reference="' + result.reply.reference + '"]')) return;
         var link = document.createElement("a");
         link.href = result.reply.url;
         link.textContent = " " + result.reply.reference;
         link.setAttribute("data-sent-reference", result.reply.reference);
         say(queueBox.getAttribute("data-msg-sent"), link);
+        if (result.reply.employee_id_unmatched) {
+          say(queueBox.getAttribute("data-msg-unmatched").replace("{id}", result.reply.employee_id_unmatched));
+        }
       } else if (result.outcome === "signin" && !queueBox.querySelector("[data-signin]")) {
         var signIn = document.createElement("a");
         signIn.href = queueBox.getAttribute("data-signin-url");

@@ -216,6 +216,28 @@ def test_it_sends_a_report_without_photos_kept_offline_with_every_character_inta
     assert incident.attachments.count() == 0
 
 
+def test_a_kept_report_with_an_unknown_employee_id_is_sent_and_the_employee_told(phone, base_url):
+    # Offline the phone cannot check the ID: the report must not stay stuck on the phone for it.
+    user = _employee()
+    page = phone().new_page()
+    sign_in(page, base_url, user.username)
+    _wait_for_service_worker(page)
+    page.context.set_offline(True)
+    _fill_report(page, None)
+    page.fill("#id_injured_employee_id", "E499999")
+    page.click("button.button--send")
+    page.locator("#intake-queue").get_by_text("Saved on this phone").first.wait_for()
+
+    page.context.set_offline(False)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    told = page.get_by_text("No employee has the ID E499999: the report was kept")
+    told.wait_for()
+
+    incident = Incident.objects.get()
+    assert incident.injured_employee_id_unmatched == "E499999"
+    assert page.evaluate("IntakeQueue.all().then(e => e.length)") == 0
+
+
 def test_it_files_a_report_in_spanish(phone, base_url, photo_path, axe_check):
     user = _employee(language="es")
     page = phone(locale="es-MX").new_page()

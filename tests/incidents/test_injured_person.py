@@ -259,6 +259,77 @@ def test_an_unknown_employee_id_is_sent_back_on_its_field(client, supervisor, cr
     assert not Incident.objects.exists()
 
 
+def _queued(client, data):
+    """A report sent by the phone's queue, which asks for JSON."""
+    return client.post("/report/", data, HTTP_ACCEPT="application/json")
+
+
+def test_a_queued_report_with_an_unknown_employee_id_is_kept_for_the_officer(
+    client, supervisor, crew_member
+):
+    client.force_login(supervisor)
+
+    response = _queued(client, report_data(injured_employee_id=" E499999 "))
+
+    assert response.status_code == 201
+    assert response.json()["employee_id_unmatched"] == "E499999"
+    incident = Incident.objects.get()
+    assert incident.injured_employee_id_unmatched == "E499999"
+    assert incident.injured_person is None
+    # Someone else was hurt, so the case does not read as the reporter's own injury.
+    assert incident.injured_name == "Employee E499999"
+    done = client.get(response.json()["url"]).content.decode()
+    assert "No employee has the ID E499999: the report was kept" in done
+
+
+def test_a_queued_report_keeps_the_name_typed_beside_an_unknown_id(client, supervisor):
+    client.force_login(supervisor)
+
+    _queued(client, report_data(injured_name="Luis Ortega", injured_employee_id="E499999"))
+
+    incident = Incident.objects.get()
+    assert (incident.injured_name, incident.injured_employee_id_unmatched) == (
+        "Luis Ortega",
+        "E499999",
+    )
+
+
+def test_a_queued_report_with_a_known_id_has_nothing_to_check(client, supervisor, crew_member):
+    client.force_login(supervisor)
+
+    response = _queued(client, report_data(injured_employee_id="E400321"))
+
+    assert response.json()["employee_id_unmatched"] == ""
+    incident = Incident.objects.get()
+    assert (incident.injured_person, incident.injured_employee_id_unmatched) == (crew_member, "")
+
+
+def test_the_officer_sees_the_unknown_id_and_settles_it_by_naming_the_employee(
+    client, supervisor, crew_member
+):
+    client.force_login(supervisor)
+    _queued(client, report_data(injured_employee_id="E400312"))
+    incident = Incident.objects.get()
+    officer = user_with_role(Role.SAFETY_OFFICER, covers=(incident.department,))
+    client.force_login(officer)
+    case_url = reverse("triage:case", args=[incident.reference])
+
+    page = client.get(case_url).content.decode()
+    assert "Employee ID E400312 matches no employee" in page
+    assert 'value="E400312"' in page  # Offered for correction under "Person hurt".
+
+    client.post(
+        reverse("triage:case-injured", args=[incident.reference]),
+        {"injured-injured_name": "Employee E400312", "injured-injured_employee_id": "E400321"},
+    )
+
+    incident.refresh_from_db()
+    assert incident.injured_person == crew_member
+    assert incident.injured_name == "Luis Ortega"  # Not the stand-in name the form offered.
+    assert incident.injured_employee_id_unmatched == ""
+    assert "matches no employee" not in client.get(case_url).content.decode()
+
+
 def test_the_id_is_not_kept_for_a_report_where_nobody_was_hurt(client, supervisor, crew_member):
     client.force_login(supervisor)
 
