@@ -2,8 +2,10 @@
    Loaded by the intake pages and by the service worker (importScripts), so it uses only what
    both have: IndexedDB, fetch, FormData, URLSearchParams and promises. A report leaves the
    queue only after the server answered that it holds it; the server stores one incident per
-   client UUID, so sending the same entry twice (page and worker at once, or a lost answer) is
-   harmless. */
+   client UUID, so sending the same entry twice (a lost answer) is harmless. The page and the
+   service worker each send what waits once the signal returns; each entry is sent under a Web
+   Lock, so the other leaves it alone instead of uploading it (and its photos) a second time
+   over a weak signal. */
 (function (scope) {
   "use strict";
 
@@ -103,6 +105,35 @@
     });
   }
 
+  /* Run `work` holding this entry's send lock, or resolve to null at once when another sender
+     (the page or the service worker) holds it. The browser releases a lock when its holder
+     goes, a page that navigated away mid-send included. Without Web Locks both may send, and
+     the server keeps one. */
+  function withSendLock(key, work) {
+    var locks = scope.navigator && scope.navigator.locks;
+    if (!locks) return work();
+    return locks.request("riskcabinet-intake-send:" + key, { ifAvailable: true }, function (lock) {
+      return lock ? work() : null;
+    });
+  }
+
+  /* Send one waiting entry and file the answer; resolves to the result, or to null when the
+     entry is gone or no longer waiting (the other sender got there first). */
+  function sendOne(key, csrfToken) {
+    return get(key).then(function (entry) {
+      if (!entry || entry.state !== "waiting") return null;
+      return send(entry, csrfToken).then(function (result) {
+        if (result.outcome === "sent") return remove(key).then(function () { return result; });
+        if (result.outcome === "rejected") {
+          entry.state = "rejected";
+          entry.errors = result.reply && result.reply.errors;
+          return put(entry).then(function () { return result; });
+        }
+        return result;
+      });
+    });
+  }
+
   /* Send every waiting entry, one at a time. Concurrent calls share one run. */
   function flush(csrfToken) {
     if (flushing) return flushing;
@@ -112,16 +143,17 @@
       return waiting.reduce(function (chain, entry) {
         return chain.then(function (stop) {
           if (stop) return true;
-          return send(entry, csrfToken).then(function (result) {
+          return withSendLock(entry.client_uuid, function () {
+            return sendOne(entry.client_uuid, csrfToken).then(function (result) {
+              return result || { outcome: "gone", entry: entry };
+            });
+          }).then(function (result) {
+            // The other sender has it; it tells the pages how it went.
+            if (!result) result = { outcome: "busy", entry: entry };
             results.push(result);
-            if (result.outcome === "sent") return remove(entry.client_uuid).then(function () { return false; });
-            if (result.outcome === "other_reporter") return false;  // Kept; send the others.
-            if (result.outcome === "rejected") {
-              entry.state = "rejected";
-              entry.errors = result.reply && result.reply.errors;
-              return put(entry).then(function () { return false; });
-            }
-            return true;  // Offline, signed out or a server hiccup: try again later.
+            // Offline, signed out or a server hiccup: stop, and try again later. The rest
+            // (sent, refused, kept for another employee, busy, gone): go on with the others.
+            return result.outcome === "offline" || result.outcome === "later" || result.outcome === "signin";
           });
         });
       }, Promise.resolve(false));

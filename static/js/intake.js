@@ -272,6 +272,9 @@
     form.querySelector("#id_narrative").focus();
   }
 
+  /* Whether the last try here left a report to the service worker, which was sending it. */
+  var leftToWorker = false;
+
   function report(results) {
     results.forEach(function (result) {
       if (result.outcome === "sent" && result.reply) {
@@ -301,7 +304,10 @@
 
   function flushNow() {
     if (!window.IntakeQueue || !queueBox || navigator.onLine === false) return;
-    IntakeQueue.flush(csrfToken()).then(report);
+    IntakeQueue.flush(csrfToken()).then(function (results) {
+      leftToWorker = results.some(function (r) { return r.outcome === "busy"; });
+      report(results);
+    });
   }
 
   function registerWorker() {
@@ -315,7 +321,10 @@
       if (registration.active) registration.active.postMessage({ type: "precache", urls: urls });
     }).catch(function () {});
     navigator.serviceWorker.addEventListener("message", function (event) {
-      if (event.data && event.data.type === "intake-flushed") report(event.data.results);
+      if (!event.data || event.data.type !== "intake-flushed") return;
+      report(event.data.results);
+      // The worker is through: what it could not send (signed out, say) is ours to try now.
+      if (leftToWorker) flushNow();
     });
   }
 

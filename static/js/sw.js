@@ -131,7 +131,10 @@ self.addEventListener("sync", function (event) {
   if (event.tag !== "intake-queue") return;
   event.waitUntil(self.IntakeQueue.flush().then(function (results) {
     return tellPages(results).then(function () {
-      var unsent = results.some(function (r) { return r.outcome === "offline" || r.outcome === "later"; });
+      // "busy": the page is sending it; should that fail, a later sync tries again.
+      var unsent = results.some(function (r) {
+        return r.outcome === "offline" || r.outcome === "later" || r.outcome === "busy";
+      });
       // Rejecting asks the browser to try the sync again later.
       if (unsent) throw new Error("Reports still waiting");
     });

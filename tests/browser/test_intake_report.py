@@ -175,10 +175,18 @@ def test_it_keeps_the_report_on_the_phone_while_offline(phone, base_url, photo_p
     page.reload()
     queue.get_by_text("Reports waiting on this phone to be sent: 1").wait_for()
 
+    # The page and the service worker both try once the signal returns; only one uploads it.
+    uploads = []
+    context.on(
+        "request",
+        lambda r: uploads.append(r) if r.method == "POST" and r.url.endswith("/report/") else None,
+    )
     context.set_offline(False)
     page.evaluate("window.dispatchEvent(new Event('online'))")
     sent = page.locator("[data-sent-reference]")
-    sent.first.wait_for()
+    sent.wait_for()
+    page.wait_for_timeout(2000)
+    assert len(uploads) == 1
     assert Incident.objects.count() == 1
     incident = Incident.objects.get()
     assert sent.first.get_attribute("data-sent-reference") == incident.reference
@@ -187,6 +195,31 @@ def test_it_keeps_the_report_on_the_phone_while_offline(phone, base_url, photo_p
     page.reload()
     page.wait_for_timeout(1000)
     assert page.evaluate("IntakeQueue.all().then(e => e.length)") == 0
+    assert Incident.objects.count() == 1
+
+
+def test_a_report_another_sender_is_sending_is_left_to_it(phone, base_url):
+    user = _employee()
+    page = phone().new_page()
+    sign_in(page, base_url, user.username)
+    _wait_for_service_worker(page)
+    _save_on_phone_without_signal(page, None)
+    # As if the service worker were uploading it: hold its send lock until told to let go.
+    page.evaluate(
+        """IntakeQueue.all().then(([entry]) => {
+             navigator.locks.request("riskcabinet-intake-send:" + entry.client_uuid,
+               () => new Promise((resolve) => { window.letGo = resolve; }));
+           })"""
+    )
+    page.context.set_offline(False)
+
+    first = page.evaluate("IntakeQueue.flush().then(rs => rs.map(r => r.outcome))")
+    assert first == ["busy"]
+    assert not Incident.objects.exists()
+
+    page.evaluate("window.letGo()")
+    second = page.evaluate("IntakeQueue.flush().then(rs => rs.map(r => r.outcome))")
+    assert second == ["sent"]
     assert Incident.objects.count() == 1
 
 
