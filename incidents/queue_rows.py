@@ -31,6 +31,7 @@ class QueueRow:
     privacy_case: bool
     from_claim: bool  # opened from a workers' compensation claim: nobody reported it
     duplicate_of: str
+    employee_id_to_check: str  # sent from a phone's queue, matching no employee
     narrative: str
     place: str
     clock_label: str
@@ -99,6 +100,7 @@ def queue_rows(incidents: list[Incident], now: datetime) -> list[QueueRow]:
                     if incident.possible_duplicate_of
                     else ""
                 ),
+                employee_id_to_check=incident.injured_employee_id_unmatched,
                 narrative=(
                     "" if incident.privacy_case else _truncate(incident.narrative, NARRATIVE_CHARS)
                 ),

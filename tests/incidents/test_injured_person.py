@@ -314,6 +314,7 @@ def test_the_officer_sees_the_unknown_id_and_settles_it_by_naming_the_employee(
     client.force_login(officer)
     case_url = reverse("triage:case", args=[incident.reference])
 
+    assert "Employee ID to check" in client.get(reverse("triage:queue")).content.decode()
     page = client.get(case_url).content.decode()
     assert "Employee ID E400312 matches no employee" in page
     assert 'value="E400312"' in page  # Offered for correction under "Person hurt".
@@ -328,6 +329,7 @@ def test_the_officer_sees_the_unknown_id_and_settles_it_by_naming_the_employee(
     assert incident.injured_name == "Luis Ortega"  # Not the stand-in name the form offered.
     assert incident.injured_employee_id_unmatched == ""
     assert "matches no employee" not in client.get(case_url).content.decode()
+    assert "Employee ID to check" not in client.get(reverse("triage:queue")).content.decode()
 
 
 def test_the_id_is_not_kept_for_a_report_where_nobody_was_hurt(client, supervisor, crew_member):
