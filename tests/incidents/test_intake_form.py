@@ -249,6 +249,30 @@ def test_a_report_opened_again_shows_what_was_reported_and_where_it_stands(clien
     assert "A safety officer is working on your report" in working_page.content.decode()
 
 
+def test_a_report_opened_again_shows_who_was_hurt_and_how_in_the_readers_language(client):
+    employee = user_with_role(Role.EMPLOYEE, language="es")
+    client.force_login(employee)
+    incident = IncidentFactory(
+        reporter=employee,
+        injured_name="Luis Ortega",
+        injured_job_title="Refuse collector",
+        body_part="Left wrist",
+        injury_kind="Sprain",
+        treatment="first_aid",
+    )
+
+    page = client.get(reverse("incidents:report-done", args=[incident.reference]))
+
+    html = page.content.decode()
+    assert "Persona lastimada" in html
+    assert "Luis Ortega (Refuse collector)" in html
+    assert "Parte del cuerpo lastimada" in html
+    assert "Left wrist" in html
+    assert "Tipo de lesión" in html
+    assert "Sprain" in html
+    assert "Primeros auxilios" in html
+
+
 def test_a_report_opened_again_shows_what_is_being_done_about_it(client, employee):
     incident = IncidentFactory(reporter=employee, status=Status.ACTIONS_PENDING)
     officer = user_with_role(Role.SAFETY_OFFICER)
