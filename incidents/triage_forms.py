@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Q
@@ -81,6 +83,13 @@ class QueueFilterForm(forms.Form):
             actions_done=bool(data.get("actions_done")),
             sort=data.get("sort") or "urgent",
         )
+
+    def narrowing(self) -> int:
+        """How many filters narrow the queue beyond the working view (all open cases); the
+        search, the order and the page size are not counted."""
+        chosen, default = self.filters(), QueueFilters()
+        names = [f.name for f in dataclasses.fields(QueueFilters) if f.name not in ("q", "sort")]
+        return sum(getattr(chosen, name) != getattr(default, name) for name in names)
 
     def page_size(self) -> int:
         if self.is_valid():

@@ -119,6 +119,7 @@ def queue(request: HtmxHttpRequest) -> HttpResponse:
     query.pop("page", None)
     context = {
         "form": form,
+        "narrowing": form.narrowing(),
         "page": page,
         "rows": queue_rows(list(queue_page_rows(page.object_list)), timezone.now()),
         "querystring": query.urlencode(),

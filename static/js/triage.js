@@ -75,7 +75,13 @@
     if (link) link.href = link.href.split("?")[0] + window.location.search;
   }
 
-  document.addEventListener("DOMContentLoaded", function () { initGuides(document); });
+  // --- Queue: the filters fold away on a phone only; a wider screen has room for them. ---
+  function openWhereWide() {
+    if (!window.matchMedia("(min-width: 51rem)").matches) return;
+    document.querySelectorAll("details[data-open-wide]").forEach(function (details) { details.open = true; });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () { initGuides(document); openWhereWide(); });
   document.addEventListener("htmx:afterSettle", function () { initGuides(document); });
   document.addEventListener("htmx:pushedIntoHistory", syncExport);
   document.addEventListener("htmx:historyRestore", syncExport);

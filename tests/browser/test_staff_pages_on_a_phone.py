@@ -72,3 +72,21 @@ def test_a_departments_open_actions_read_as_labelled_rows_on_a_phone(phone, base
     assert levels.count() == 2
     assert all(_right_edge(levels.nth(n)) <= PHONE_WIDTH for n in range(2))
     assert page_width(page) <= PHONE_WIDTH
+
+
+def test_the_queue_folds_its_filters_on_a_phone_and_not_on_a_tablet(browser, phone, base_url, case):
+    page = phone().new_page()
+    sign_in(page, base_url, "manager", next="/triage/")
+
+    assert page.locator("#id_q").is_visible()
+    assert not page.locator("#id_severity").is_visible()
+    page.get_by_text("Filters", exact=True).click()
+    assert page.locator("#id_severity").is_visible()
+
+    tablet = browser.new_context(viewport={"width": 820, "height": 1180}, locale="en-US")
+    try:
+        wide = tablet.new_page()
+        sign_in(wide, base_url, "manager", next="/triage/")
+        assert wide.locator("#id_severity").is_visible()
+    finally:
+        tablet.close()

@@ -155,6 +155,20 @@ def test_its_rows_select_shows_the_page_size_in_use(client, officer, sanitation)
     assert client.get(QUEUE).context["page"].paginator.per_page == 25
 
 
+def test_its_filters_say_how_many_narrow_the_working_view(client, officer, sanitation):
+    client.force_login(officer)
+
+    plain = client.get(QUEUE, {"q": "ladder", "sort": "oldest", "per_page": "50"})
+    narrowed = client.get(QUEUE, {"severity": "first_aid", "overdue": "on", "status": ""})
+
+    assert plain.context["narrowing"] == 0
+    assert '<details class="queue-filters__more" data-open-wide>' in plain.content.decode()
+    assert narrowed.context["narrowing"] == 3
+    page = narrowed.content.decode()
+    assert '<details class="queue-filters__more" data-open-wide open>' in page
+    assert '<span class="badge">3 set</span>' in page
+
+
 def test_it_swaps_only_the_rows_for_htmx(client, officer, sanitation):
     IncidentFactory(department=sanitation)
     client.force_login(officer)
