@@ -8,6 +8,8 @@ class RiskcabinetConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
+        from riskcabinet import checks  # noqa: F401  (registers the deployment checks)
+
         # Load the Celery app so that shared tasks bind to it whenever Django runs.
         from riskcabinet.celery import app  # noqa: F401
         from riskcabinet.roles import roles_ensure_after_migrate

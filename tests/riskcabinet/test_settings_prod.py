@@ -16,6 +16,7 @@ GOOD_ENV = {
     "ALLOWED_HOSTS": "safety.lacity.example",
     "CSRF_TRUSTED_ORIGINS": "https://safety.lacity.example",
     "CELERY_BROKER_URL": "redis://redis.internal:6379/0",
+    "CACHE_URL": "redis://redis.internal:6379/1",
     "EMAIL_URL": "smtp+tls://mailer:secret@smtp.lacity.example:587",
 }
 
@@ -67,6 +68,33 @@ def test_it_passes_the_deploy_check_with_a_realistic_environment():
     result = _manage("check", "--deploy", "--fail-level", "WARNING")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("unset", "warning", "words"),
+    [
+        ("CACHE_URL", "riskcabinet.W001", "counted in each web process"),
+        ("CELERY_BROKER_URL", "riskcabinet.W002", "never run on their own"),
+    ],
+)
+def test_the_deploy_check_warns_of_a_part_left_out(unset, warning, words):
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", **{unset: None})
+    assert result.returncode == 1
+    report = result.stdout + result.stderr
+    assert warning in report
+    assert words in report
+
+
+def test_the_anonymous_limit_needs_no_shared_cache_when_it_is_off():
+    result = _manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        CACHE_URL=None,
+        ANONYMOUS_REPORTS_PER_HOUR="0",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
 
 
 @pytest.mark.parametrize(("threshold", "expected"), [(None, "5"), ("none", "None"), ("0", "0")])
