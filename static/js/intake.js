@@ -130,6 +130,7 @@
 
   document.addEventListener("htmx:beforeSwap", function (event) {
     if (!event.detail.target || event.detail.target.id !== "intake") return;
+    sentDraftKey = draftKey(event.detail.target.querySelector("form[data-intake-form]"));
     stashedFiles = [];
     event.detail.target.querySelectorAll("input[type=file]").forEach(function (input) {
       if (input.files && input.files.length) stashedFiles.push([input.id, input.files]);
@@ -158,9 +159,110 @@
       if (dropped && stashedFiles && stashedFiles.length) dropped.remove();
       summary.focus();
     } else if (root.hasAttribute("data-confirmation")) {
+      // Received: the copy kept while typing is done with.
+      clearTimeout(draftTimer);
+      draftForget(sentDraftKey);
       root.focus();
     }
     stashedFiles = null;
+  });
+
+  /* --- the unfinished report ------------------------------------------------------------ */
+
+  /* What the employee types is kept on the phone as they type, so that a report survives the
+     browser dropping the page (a call, the camera, a flat battery) and is put back when the form
+     opens again. Kept for the signed-in employee only (the form's mark), for a week, without
+     photos; once sent, or saved for sending, it is forgotten. The anonymous form keeps nothing:
+     the next person on a shared phone must not find what someone wrote there. */
+  var DRAFT_PREFIX = "riskcabinet-draft:";
+  var DRAFT_MAX_AGE_MS = 7 * 24 * 3600 * 1000;
+  var DRAFT_FIELDS = ["narrative", "location_text", "injured_name", "injured_job_title",
+    "injured_employee_id", "body_part", "injury_kind", "involved_people"];
+  var draftTimer = null;
+  var sentDraftKey = null;
+
+  function drafts() {
+    try { return window.localStorage; } catch (e) { return null; }  // Storage may be refused.
+  }
+
+  function draftKey(form) {
+    var mark = form && form.querySelector("input[name=reporter_tag]");
+    return mark && mark.value ? DRAFT_PREFIX + mark.value : null;
+  }
+
+  function draftForget(key) {
+    var store = drafts();
+    if (store && key) store.removeItem(key);
+  }
+
+  function draftSave(form) {
+    var store = drafts();
+    var key = draftKey(form);
+    if (!store || !key) return;
+    var typed = DRAFT_FIELDS.some(function (name) {
+      var input = form.querySelector('[name="' + name + '"]');
+      return input && input.value.trim();
+    });
+    if (!typed) { draftForget(key); return; }
+    var fields = [];
+    new FormData(form).forEach(function (value, name) {
+      if (typeof value === "string" && name !== "csrfmiddlewaretoken" && name !== "reporter_tag") {
+        fields.push([name, value]);
+      }
+    });
+    try {
+      store.setItem(key, JSON.stringify({ saved_at: Date.now(), fields: fields }));
+    } catch (e) {}  // The phone's storage is full: the report is still in the form.
+  }
+
+  function draftsExpire() {
+    var store = drafts();
+    if (!store) return;
+    var now = Date.now();
+    for (var i = store.length - 1; i >= 0; i--) {
+      var key = store.key(i);
+      if (!key || key.indexOf(DRAFT_PREFIX) !== 0) continue;
+      var draft = null;
+      try { draft = JSON.parse(store.getItem(key)); } catch (e) {}
+      if (!draft || !(now - draft.saved_at < DRAFT_MAX_AGE_MS)) store.removeItem(key);
+    }
+  }
+
+  function draftRestore(root) {
+    var form = root.querySelector("form[data-intake-form]");
+    var store = drafts();
+    var key = draftKey(form);
+    // After an error the server's page already holds what was sent.
+    if (!form || !store || !key || root.querySelector("#error-summary")) return;
+    var draft = null;
+    try { draft = JSON.parse(store.getItem(key)); } catch (e) {}
+    if (!draft || !Array.isArray(draft.fields)) return;
+    fillForm(form, draft.fields);
+    toggleInjury();
+    var again = document.createElement("button");
+    again.type = "button";
+    again.className = "button button--small";
+    again.textContent = queueBox.getAttribute("data-msg-draft-clear");
+    var note = say(queueBox.getAttribute("data-msg-draft") + " ", again);
+    note.setAttribute("data-draft", "");
+    again.addEventListener("click", function () {
+      draftForget(key);
+      form.reset();
+      form.querySelector("input[name=client_uuid]").value = newUuid();
+      toggleInjury();
+      note.remove();
+      if (!queueBox.children.length) queueBox.classList.add("hidden");
+      form.querySelector("#id_narrative").focus();
+    });
+  }
+
+  ["input", "change"].forEach(function (name) {
+    document.addEventListener(name, function (event) {
+      var form = event.target.form;
+      if (!isIntake(form) || event.target.type === "file") return;
+      clearTimeout(draftTimer);
+      draftTimer = setTimeout(function () { draftSave(form); }, 400);
+    });
   });
 
   /* --- the offline queue ---------------------------------------------------------------- */
@@ -179,6 +281,8 @@
     if (!window.IntakeQueue) return Promise.resolve();
     var entry = IntakeQueue.entryFromForm(form);
     return IntakeQueue.put(entry).then(function () {
+      clearTimeout(draftTimer);
+      draftForget(draftKey(form));
       say(queueBox.getAttribute(message || "data-msg-saved"));
       // The send button is at the foot of the form, the news at its head: show it.
       queueBox.scrollIntoView({ block: "start" });
@@ -251,16 +355,21 @@
     say(queueBox.getAttribute("data-msg-rejected"), wrap);
   }
 
-  /* Put a refused entry back into the form so the employee can fix and resend it. */
-  function restore(entry) {
-    var form = intakeForm();
-    entry.fields.forEach(function (field) {
+  /* Put [name, value] pairs back into a form's fields. */
+  function fillForm(form, fields) {
+    fields.forEach(function (field) {
       var inputs = form.querySelectorAll('[name="' + field[0] + '"]');
       inputs.forEach(function (input) {
         if (input.type === "radio" || input.type === "checkbox") input.checked = input.value === field[1];
         else input.value = field[1];
       });
     });
+  }
+
+  /* Put a refused entry back into the form so the employee can fix and resend it. */
+  function restore(entry) {
+    var form = intakeForm();
+    fillForm(form, entry.fields);
     var photos = form.querySelector("#id_photos_library");
     if (photos && entry.files.length && typeof DataTransfer !== "undefined") {
       var transfer = new DataTransfer();
@@ -334,6 +443,8 @@
 
   var root = document.getElementById("intake") || document.body;
   setUp(root, true);
+  draftsExpire();
+  if (queueBox) draftRestore(root);
   registerWorker();
   showWaiting();
   flushNow();

@@ -511,3 +511,87 @@ def test_a_refused_saved_report_is_offered_only_to_the_employee_who_saved_it(pho
     assert page.locator('[data-rejected="00000000-0000-4000-8000-000000000003"]').count() == 1
     assert page.locator('[data-rejected="00000000-0000-4000-8000-000000000001"]').count() == 0
     assert page.evaluate("IntakeQueue.all().then(e => e.length)") == 3  # Nothing is deleted.
+
+
+# --- The unfinished report -----------------------------------------------------------------------
+
+
+def _type_and_lose_the_page(page, narrative: str):
+    """Type part of a report, then lose the page as a phone does (a call, the camera): the
+    same browser opens the form again."""
+    _fill_report(page, None, narrative=narrative)
+    page.wait_for_timeout(700)  # Kept a moment after the last key.
+    page.close()
+
+
+def test_an_unfinished_report_is_put_back_when_the_form_opens_again(phone, base_url):
+    user = _employee()
+    context = phone()
+    page = context.new_page()
+    sign_in(page, base_url, user.username)
+    client_uuid = page.input_value("input[name=client_uuid]")
+    _type_and_lose_the_page(page, "Slipped on oil by truck 12, my wrist")
+
+    page = context.new_page()
+    page.goto(f"{base_url}/report/")
+    page.get_by_text("Your unfinished report was put back").wait_for()
+    assert page.input_value("#id_narrative") == "Slipped on oil by truck 12, my wrist"
+    assert page.input_value("#id_body_part") == "Left wrist"
+    assert page.is_checked("input[name=incident_type][value=injury_illness]")
+    assert page.locator("#injury-details").is_visible()
+    # The same report number: sent twice by any path, it is still one report.
+    assert page.input_value("input[name=client_uuid]") == client_uuid
+
+    page.click("button.button--send")
+    page.locator("[data-reference]").wait_for()
+    assert Incident.objects.get().narrative == "Slipped on oil by truck 12, my wrist"
+    page.goto(f"{base_url}/report/")
+    assert page.input_value("#id_narrative") == ""
+    assert page.get_by_text("Your unfinished report was put back").count() == 0
+
+
+def test_an_unfinished_report_can_be_set_aside_for_a_new_one(phone, base_url):
+    user = _employee()
+    context = phone()
+    page = context.new_page()
+    sign_in(page, base_url, user.username)
+    _type_and_lose_the_page(page, "Half a report")
+
+    page = context.new_page()
+    page.goto(f"{base_url}/report/")
+    page.get_by_role("button", name="Start a new report").click()
+
+    assert page.input_value("#id_narrative") == ""
+    assert page.locator("[data-draft]").count() == 0
+    page.reload()
+    assert page.input_value("#id_narrative") == ""
+
+
+def test_a_report_saved_for_sending_is_no_longer_kept_as_unfinished(phone, base_url):
+    user = _employee()
+    page = phone().new_page()
+    sign_in(page, base_url, user.username)
+    _wait_for_service_worker(page)
+
+    _save_on_phone_without_signal(page, None)
+    page.reload()
+
+    page.locator("#intake-queue").get_by_text("Reports waiting on this phone").wait_for()
+    assert page.input_value("#id_narrative") == ""
+    assert page.locator("[data-draft]").count() == 0
+
+
+def test_an_unfinished_report_is_not_put_back_for_another_employee(phone, base_url):
+    writer, next_one, context, page = _shared_phone(phone, base_url)
+    _type_and_lose_the_page(page, "Mine, not yet sent")
+
+    context.clear_cookies()
+    page = context.new_page()
+    sign_in(page, base_url, next_one.username)
+
+    assert page.input_value("#id_narrative") == ""
+    assert page.locator("[data-draft]").count() == 0
+    context.clear_cookies()
+    sign_in(page, base_url, writer.username)
+    page.get_by_text("Your unfinished report was put back").wait_for()
+    assert page.input_value("#id_narrative") == "Mine, not yet sent"
