@@ -62,19 +62,38 @@ def incident_for_triage(user, reference: str) -> Incident:
 
 def users_assignable_for(incident: Incident) -> QuerySet:
     """Who a case may be assigned to: officers covering its department, and risk managers."""
+    return users_assignable_in([incident.department_id])
+
+
+def users_assignable_in(department_ids) -> QuerySet:
+    """Who a case in any of these departments may be assigned to."""
     return (
         get_user_model()
         .objects.filter(is_active=True)
         .filter(
             Q(
                 groups__name=Role.SAFETY_OFFICER.value,
-                person__covered_departments=incident.department_id,
+                person__covered_departments__in=list(department_ids),
             )
             | Q(groups__name=Role.RISK_MANAGER.value)
         )
         .distinct()
         .order_by("last_name", "first_name", "username")
     )
+
+
+def assignable_ids_by_department(department_ids) -> dict[int, set[int]]:
+    """For each department, the ids of the users a case there may be assigned to (as
+    ``users_assignable_for``), in two queries however many departments."""
+    users = get_user_model().objects.filter(is_active=True)
+    managers = set(users.filter(groups__name=Role.RISK_MANAGER.value).values_list("pk", flat=True))
+    assignable = {department_id: set(managers) for department_id in department_ids}
+    officers = users.filter(
+        groups__name=Role.SAFETY_OFFICER.value, person__covered_departments__in=department_ids
+    ).values_list("person__covered_departments", "pk")
+    for department_id, user_id in officers:
+        assignable[department_id].add(user_id)
+    return assignable
 
 
 def covering_officer_emails(department_ids) -> dict[int, set[str]]:

@@ -47,3 +47,11 @@ from incidents.triage_tasks import (  # noqa: E402, F401
     compliance_clock_warnings_send,
     corrective_action_reminders_send,
 )
+
+
+@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def cases_assigned_notify(incident_ids: list[int], by_id: int | None = None) -> bool:
+    """Tell the assignee of several cases assigned at once, in one email."""
+    from incidents import triage_services
+
+    return triage_services.cases_assigned_notify(incident_ids=incident_ids, by_id=by_id)

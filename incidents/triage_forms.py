@@ -245,6 +245,42 @@ class AssignForm(forms.Form):
         ]
 
 
+BULK_ASSIGN_MAX = 100  # The largest page of the queue.
+
+
+class _References(forms.MultipleChoiceField):
+    """Case references: any short text; the view keeps those in the user's scope."""
+
+    def valid_value(self, value) -> bool:
+        return 0 < len(str(value)) <= 40
+
+
+class BulkAssignForm(forms.Form):
+    """Cases ticked on the queue, and who is to have them."""
+
+    assignee = forms.ModelChoiceField(
+        label="Assign the ticked cases to",
+        queryset=get_user_model().objects.none(),
+        empty_label="Choose a person",
+        error_messages={"required": "Choose who is to have the ticked cases."},
+    )
+    cases = _References(error_messages={"required": "Tick the cases to assign."})
+    next = forms.CharField(required=False, max_length=2000)
+
+    def __init__(self, *args, assignable, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = assignable
+        self.fields["assignee"].label_from_instance = lambda user: (
+            user.get_full_name() or user.get_username()
+        )
+
+    def clean_cases(self) -> list[str]:
+        references = list(dict.fromkeys(self.cleaned_data["cases"]))
+        if len(references) > BULK_ASSIGN_MAX:
+            raise forms.ValidationError(f"Assign at most {BULK_ASSIGN_MAX} cases at a time.")
+        return references
+
+
 class StatusForm(forms.Form):
     status = forms.ChoiceField(choices=Status.choices)
     close_reason = forms.CharField(

@@ -6,6 +6,7 @@ import math
 import re
 from collections import defaultdict
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import NamedTuple
@@ -19,7 +20,7 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from incidents.access import covering_officer_emails
+from incidents.access import assignable_ids_by_department, covering_officer_emails
 from incidents.clocks import clock_complete, clocks_start_for
 from incidents.models import (
     OPEN_ACTION_STATUSES,
@@ -49,7 +50,9 @@ class WorkflowError(Exception):
     """A change the case's workflow does not allow; the message is shown to the officer."""
 
 
-def _notification_queue(task_name: str, service: Callable[..., bool], **ids: int | None) -> None:
+def _notification_queue(
+    task_name: str, service: Callable[..., bool], **ids: int | list[int] | None
+) -> None:
     """Queue the email task ``incidents.tasks.<task_name>(*ids)`` once the transaction commits;
     with the task queue down, ``service(**ids)`` sends it from here instead."""
     from incidents import tasks  # The tasks module imports this one.
@@ -199,18 +202,88 @@ def incident_codes_set(
 
 
 @transaction.atomic
-def incident_assign(*, incident: Incident, assignee, by=None) -> Incident:
-    """Assign the case (None: unassign). A new assignee other than ``by`` is told by email once
-    the change is committed."""
+def incident_assign(*, incident: Incident, assignee, by=None, notify: bool = True) -> bool:
+    """Assign the case (None: unassign); True when that changed who has it. A new assignee
+    other than ``by`` is told by email once the change is committed, unless ``notify`` is off
+    (``incidents_assign`` tells them of several cases in one email)."""
     changed = incident.assignee_id != (assignee.pk if assignee is not None else None)
     incident.assignee = assignee
     incident.save()
-    if changed and assignee is not None and assignee != by and assignee.email:
+    if notify and changed and assignee is not None and assignee != by and assignee.email:
         by_id = by.pk if by is not None else None
         _notification_queue(
             "case_assigned_notify", case_assigned_notify, incident_id=incident.pk, by_id=by_id
         )
-    return incident
+    return changed
+
+
+@dataclass(frozen=True)
+class BulkAssignment:
+    assigned: list[str]  # references newly assigned
+    already: list[str]  # references the assignee already had
+    refused: list[tuple[str, str]]  # (reference, department) where the assignee may not take it
+
+
+@transaction.atomic
+def incidents_assign(*, incidents: list[Incident], assignee, by) -> BulkAssignment:
+    """Assign several cases to one person, each as ``incident_assign`` does (and audited the
+    same way), skipping the cases of departments the assignee does not cover. The assignee is
+    told of the newly assigned cases in one email, not one each."""
+    allowed = assignable_ids_by_department({incident.department_id for incident in incidents})
+    assigned, already, refused = [], [], []
+    for incident in sorted(incidents, key=lambda case: case.reference):
+        if assignee.pk not in allowed[incident.department_id]:
+            refused.append((incident.reference, incident.department.name))
+        elif incident_assign(incident=incident, assignee=assignee, by=by, notify=False):
+            assigned.append(incident.reference)
+        else:
+            already.append(incident.reference)
+    if assigned and assignee != by and assignee.email:
+        pks = [incident.pk for incident in incidents if incident.reference in set(assigned)]
+        _notification_queue(
+            "cases_assigned_notify", cases_assigned_notify, incident_ids=pks, by_id=by.pk
+        )
+    return BulkAssignment(assigned=assigned, already=already, refused=refused)
+
+
+def _assigned_case(incident: Incident) -> dict:
+    """What an assignment email says of a case besides its own fields: its next deadline and
+    its link."""
+    next_clock = incident.clocks.filter(completed_at__isnull=True).order_by("due_at").first()
+    return {
+        "incident": incident,
+        "next_clock": next_clock,
+        "next_due": timezone.localtime(next_clock.due_at) if next_clock else None,
+        "case_url": site_link("triage:case", incident.reference),
+    }
+
+
+def cases_assigned_notify(*, incident_ids: list[int], by_id: int | None = None) -> bool:
+    """One email to the assignee of several cases assigned at once, listing those still theirs,
+    each with its department and next deadline (no names, narrative or medical details); False
+    when none is."""
+    incidents = list(
+        Incident.objects.filter(pk__in=incident_ids)
+        .select_related("department", "assignee")
+        .order_by("reference")
+    )
+    assignee = incidents[0].assignee if incidents else None
+    if assignee is None or not assignee.is_active or not assignee.email:
+        return False
+    cases = [
+        _assigned_case(incident) for incident in incidents if incident.assignee_id == assignee.pk
+    ]
+    if not cases:
+        return False
+    by = get_user_model().objects.filter(pk=by_id).first() if by_id is not None else None
+    context = {"assignee": assignee, "by": by, "cases": cases}
+    send_mail(
+        subject=f"[riskcabinet] {len(cases)} case{'s' if len(cases) != 1 else ''} assigned to you",
+        message=render_to_string("incidents/cases_assigned_email.txt", context),
+        from_email=None,
+        recipient_list=[assignee.email],
+    )
+    return True
 
 
 def case_assigned_notify(*, incident_id: int, by_id: int | None = None) -> bool:
@@ -222,15 +295,7 @@ def case_assigned_notify(*, incident_id: int, by_id: int | None = None) -> bool:
     if assignee is None or not assignee.is_active or not assignee.email:
         return False
     by = get_user_model().objects.filter(pk=by_id).first() if by_id is not None else None
-    next_clock = incident.clocks.filter(completed_at__isnull=True).order_by("due_at").first()
-    context = {
-        "incident": incident,
-        "assignee": assignee,
-        "by": by,
-        "next_clock": next_clock,
-        "next_due": timezone.localtime(next_clock.due_at) if next_clock else None,
-        "case_url": site_link("triage:case", incident.reference),
-    }
+    context = {"assignee": assignee, "by": by, **_assigned_case(incident)}
     send_mail(
         subject=f"[riskcabinet] {incident.reference} is assigned to you",
         message=render_to_string("incidents/case_assigned_email.txt", context),

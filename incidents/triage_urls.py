@@ -7,6 +7,7 @@ app_name = "triage"
 urlpatterns = [
     path("", triage_views.queue, name="queue"),
     path("export.csv", triage_views.export_csv, name="export"),
+    path("assign/", triage_views.bulk_assign, name="bulk-assign"),
     path("actions/overdue/", triage_views.actions_overdue, name="actions-overdue"),
     path("oiics/<str:family>/", triage_views.oiics_lookup, name="oiics-search"),
     path("claims/", claims_views.claims, name="claims"),

@@ -23,13 +23,19 @@ from django.http import (
     StreamingHttpResponse,
 )
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 from django_htmx.middleware import HtmxDetails
 
-from incidents.access import can_use_triage, incident_for_triage, incidents_visible_to
+from incidents.access import (
+    can_use_triage,
+    incident_for_triage,
+    incidents_visible_to,
+    users_assignable_in,
+)
 from incidents.models import ComplianceClock, CorrectiveAction, Incident, Severity
 from incidents.oiics import FAMILIES, FAMILY_LABELS, oiics_search, oiics_title
 from incidents.queue_rows import queue_rows
@@ -46,6 +52,7 @@ from incidents.triage_forms import (
     ActionForm,
     ActionStatusForm,
     AssignForm,
+    BulkAssignForm,
     ClassifyForm,
     ClockCompleteForm,
     CodesForm,
@@ -75,6 +82,7 @@ from incidents.triage_services import (
     incident_privacy_mark,
     incident_recordability_decide,
     incident_status_change,
+    incidents_assign,
     investigation_save,
     privacy_case_view_record,
 )
@@ -111,7 +119,8 @@ def _departments_for(user) -> list[Department]:
 @require_GET
 @triage_required
 def queue(request: HtmxHttpRequest) -> HttpResponse:
-    form = QueueFilterForm(request.GET, departments=_departments_for(request.user))
+    departments = _departments_for(request.user)
+    form = QueueFilterForm(request.GET, departments=departments)
     incidents = queue_incidents(user=request.user, filters=form.filters())
     paginator = Paginator(incidents, form.page_size())
     page = paginator.get_page(request.GET.get("page"))
@@ -120,6 +129,8 @@ def queue(request: HtmxHttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "narrowing": form.narrowing(),
+        # Read only where the page is drawn whole: the htmx rows do not show the list.
+        "assignable": users_assignable_in(department.pk for department in departments),
         "page": page,
         "rows": queue_rows(list(queue_page_rows(page.object_list)), timezone.now()),
         "querystring": query.urlencode(),
@@ -128,6 +139,38 @@ def queue(request: HtmxHttpRequest) -> HttpResponse:
     if request.htmx and not request.htmx.history_restore_request:
         template += "#rows"
     return render(request, template, context)
+
+
+@require_POST
+@triage_required
+def bulk_assign(request: HttpRequest) -> HttpResponse:
+    """Assign the cases ticked on the queue to one person, and go back to the same queue."""
+    departments = _departments_for(request.user)
+    form = BulkAssignForm(
+        request.POST, assignable=users_assignable_in(department.pk for department in departments)
+    )
+    query = request.POST.get("next", "")
+    back = reverse("triage:queue") + (f"?{query}" if query else "")
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, errors[0])
+        return redirect(back)
+    cases = list(
+        incidents_visible_to(request.user)
+        .filter(reference__in=form.cleaned_data["cases"])
+        .select_related("department")
+    )
+    assignee = form.cleaned_data["assignee"]
+    result = incidents_assign(incidents=cases, assignee=assignee, by=request.user)
+    name = assignee.get_full_name() or assignee.get_username()
+    if result.assigned:
+        count = len(result.assigned)
+        messages.success(request, f"{count} case{pluralize(count)} assigned to {name}.")
+    if result.already:
+        messages.info(request, f"Already assigned to {name}: {', '.join(result.already)}.")
+    for reference, department in result.refused:
+        messages.error(request, f"{reference} not assigned: {name} does not cover {department}.")
+    return redirect(back)
 
 
 class _Echo:
@@ -164,7 +207,8 @@ EXPORT_COLUMNS = (
 @require_GET
 @triage_required
 def export_csv(request: HttpRequest) -> StreamingHttpResponse:
-    form = QueueFilterForm(request.GET, departments=_departments_for(request.user))
+    departments = _departments_for(request.user)
+    form = QueueFilterForm(request.GET, departments=departments)
     incidents = queue_incidents(user=request.user, filters=form.filters()).values_list(
         "reference",
         "department__name",

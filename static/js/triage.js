@@ -75,14 +75,26 @@
     if (link) link.href = link.href.split("?")[0] + window.location.search;
   }
 
+  // --- Queue: one box ticks every case on the page (the rows are swapped in by htmx). ---
+  function initPickAll() {
+    var all = document.getElementById("pick-all");
+    if (!all) return;
+    all.hidden = false;
+    all.addEventListener("change", function () {
+      document.querySelectorAll('input[name="cases"][form="bulk-assign"]').forEach(function (box) {
+        box.checked = all.checked;
+      });
+    });
+  }
+
   // --- Queue: the filters fold away on a phone only; a wider screen has room for them. ---
   function openWhereWide() {
     if (!window.matchMedia("(min-width: 51rem)").matches) return;
     document.querySelectorAll("details[data-open-wide]").forEach(function (details) { details.open = true; });
   }
 
-  document.addEventListener("DOMContentLoaded", function () { initGuides(document); openWhereWide(); });
-  document.addEventListener("htmx:afterSettle", function () { initGuides(document); });
+  document.addEventListener("DOMContentLoaded", function () { initGuides(document); openWhereWide(); initPickAll(); });
+  document.addEventListener("htmx:afterSettle", function () { initGuides(document); initPickAll(); });
   document.addEventListener("htmx:pushedIntoHistory", syncExport);
   document.addEventListener("htmx:historyRestore", syncExport);
 })();

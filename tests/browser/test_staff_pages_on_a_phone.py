@@ -4,8 +4,10 @@ become stacked rows instead of pushing the whole page sideways."""
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from incidents.models import Incident
 from riskcabinet.roles import Role
 from tests.browser.conftest import PHONE_WIDTH, page_width, sign_in
 from tests.factories import (
@@ -90,3 +92,18 @@ def test_the_queue_folds_its_filters_on_a_phone_and_not_on_a_tablet(browser, pho
         assert wide.locator("#id_severity").is_visible()
     finally:
         tablet.close()
+
+
+def test_cases_ticked_on_a_phone_are_assigned_in_one_go(phone, base_url, case):
+    second = IncidentFactory(department=case.department)
+    page = phone().new_page()
+    sign_in(page, base_url, "manager", next="/triage/")
+
+    for incident in (case, second):
+        page.get_by_label(f"Tick {incident.reference}").check()
+    page.get_by_role("button", name="Assign", exact=True).click()
+
+    page.get_by_text("2 cases assigned to").wait_for()
+    manager = get_user_model().objects.get(username="manager")
+    assert {i.assignee for i in Incident.objects.filter(pk__in=[case.pk, second.pk])} == {manager}
+    assert page_width(page) <= PHONE_WIDTH
