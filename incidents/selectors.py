@@ -33,6 +33,7 @@ from incidents.models import (
     Investigation,
     Status,
 )
+from riskcabinet.models import Person
 
 QUEUE_SORTS: dict[str, tuple[str, ...]] = {
     # Running clocks first, the most urgent deadline first, then the newest reports.
@@ -149,6 +150,9 @@ class CasePage:
     assignable: list
     investigation: Investigation | None
     open_actions: int = 0
+    # For an employee ID from a phone that matched nobody: the department's employees whose ID
+    # is one keystroke away from it.
+    similar_employees: list[Person] = field(default_factory=list)
     now: datetime = field(default_factory=timezone.now)
 
 
@@ -183,7 +187,49 @@ def case_page_load(*, user, incident: Incident) -> CasePage:
         assignable=list(users_assignable_for(incident)),
         investigation=investigation,
         open_actions=sum(1 for action in actions if action.is_open),
+        similar_employees=employees_with_id_like(
+            incident.injured_employee_id_unmatched, department_id=incident.department_id
+        )
+        if incident.injured_employee_id_unmatched
+        else [],
     )
+
+
+SIMILAR_EMPLOYEES_SHOWN = 3
+
+
+def _one_keystroke_apart(typed: str, known: str) -> bool:
+    """Whether ``known`` is ``typed`` but for one slip of a thumb on a keypad: one character
+    changed, added or dropped, or two neighbours swapped (letter case is not a slip)."""
+    typed, known = typed.upper(), known.upper()
+    if typed == known:
+        return True
+    if len(typed) == len(known):
+        differ = [i for i, (a, b) in enumerate(zip(typed, known, strict=True)) if a != b]
+        if len(differ) == 1:
+            return True
+        if len(differ) == 2 and differ[1] == differ[0] + 1:
+            i = differ[0]
+            return typed[i] == known[i + 1] and typed[i + 1] == known[i]
+        return False
+    shorter, longer = sorted((typed, known), key=len)
+    if len(longer) - len(shorter) != 1:
+        return False
+    return any(longer[:i] + longer[i + 1 :] == shorter for i in range(len(longer)))
+
+
+def employees_with_id_like(employee_id: str, *, department_id: int) -> list[Person]:
+    """A department's employees whose ID is one slip away from ``employee_id``, by ID, at most
+    SIMILAR_EMPLOYEES_SHOWN."""
+    typed = employee_id.strip()
+    known = Person.objects.filter(department_id=department_id, employee_id__isnull=False)
+    close = sorted(
+        (other, pk)
+        for pk, other in known.values_list("pk", "employee_id")
+        if _one_keystroke_apart(typed, other)
+    )[:SIMILAR_EMPLOYEES_SHOWN]
+    people = Person.objects.filter(pk__in=[pk for _, pk in close]).select_related("user")
+    return sorted(people, key=lambda person: person.employee_id)
 
 
 def actions_owned_by(user) -> QuerySet[CorrectiveAction]:

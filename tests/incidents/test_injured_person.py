@@ -10,6 +10,7 @@ from django.utils import timezone
 from incidents.claims import claims_import
 from incidents.models import Claim, Incident
 from incidents.osha import selectors
+from incidents.selectors import _one_keystroke_apart
 from riskcabinet.roles import Role
 from tests.factories import (
     DepartmentFactory,
@@ -353,3 +354,46 @@ def test_the_crew_members_claim_finds_the_report_their_supervisor_filed(
     claims_import(data=data.encode(), source_name="claims.csv")
 
     assert Claim.objects.get().incident == incident
+
+
+@pytest.mark.parametrize(
+    ("typed", "similar"),
+    [
+        ("E400312", True),  # two neighbours swapped
+        ("E400322", True),  # one changed
+        ("E40321", True),  # one dropped
+        ("E4003211", True),  # one added
+        ("e400321", True),  # letter case
+        ("E400123", False),  # three apart
+        ("E411321", False),  # two changed
+    ],
+)
+def test_an_id_one_slip_away_is_similar(typed, similar):
+    assert _one_keystroke_apart(typed, "E400321") is similar
+
+
+def test_the_officer_is_offered_the_employees_whose_id_is_one_slip_away(
+    client, supervisor, crew_member
+):
+    department = supervisor.person.department
+    user_with_role(Role.EMPLOYEE, department=department, employee_id="E400999")
+    user_with_role(Role.EMPLOYEE, employee_id="E400322")  # Close, but in another department.
+    client.force_login(supervisor)
+    _queued(client, report_data(injured_employee_id="E400312"))
+    incident = Incident.objects.get()
+    client.force_login(user_with_role(Role.SAFETY_OFFICER, covers=(department,)))
+
+    page = client.get(reverse("triage:case", args=[incident.reference])).content.decode()
+    offered = re.findall(r"It was (E\d+): ([^<]+)</button>", page)
+
+    assert offered == [("E400321", "Luis Ortega, Refuse collector")]
+    client.post(
+        reverse("triage:case-injured", args=[incident.reference]),
+        {
+            "injured-injured_name": "",
+            "injured-injured_job_title": "",
+            "injured-injured_employee_id": "E400321",
+        },
+    )
+    incident.refresh_from_db()
+    assert (incident.injured_person, incident.injured_name) == (crew_member, "Luis Ortega")
