@@ -20,6 +20,7 @@ from django.http import (
     HttpRequest,
     HttpResponse,
     HttpResponseRedirect,
+    QueryDict,
     StreamingHttpResponse,
 )
 from django.shortcuts import get_object_or_404, redirect, render
@@ -149,7 +150,8 @@ def bulk_assign(request: HttpRequest) -> HttpResponse:
     form = BulkAssignForm(
         request.POST, assignable=users_assignable_in(department.pk for department in departments)
     )
-    query = request.POST.get("next", "")
+    # The queue's filters, as a query string of its own making (never a place to go).
+    query = QueryDict(request.POST.get("next", "")).urlencode()
     back = reverse("triage:queue") + (f"?{query}" if query else "")
     if not form.is_valid():
         for errors in form.errors.values():

@@ -151,3 +151,17 @@ def test_only_triage_staff_may_assign_and_only_by_post(client, lead, sanitation)
     )
     client.force_login(lead)
     assert client.get(ASSIGN).status_code == 405
+
+
+def test_the_way_back_to_the_queue_is_only_ever_the_queue(client, lead, sanitation):
+    incident = IncidentFactory(department=sanitation)
+    client.force_login(lead)
+
+    response = client.post(
+        ASSIGN,
+        {"assignee": lead.pk, "cases": [incident.reference], "next": "q=a b\r\nSet-Cookie: x=1"},
+    )
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(f"{QUEUE}?q=")
+    assert "\n" not in response["Location"]
