@@ -265,7 +265,6 @@ class BulkAssignForm(forms.Form):
         error_messages={"required": "Choose who is to have the ticked cases."},
     )
     cases = _References(error_messages={"required": "Tick the cases to assign."})
-    next = forms.CharField(required=False, max_length=2000)
 
     def __init__(self, *args, assignable, **kwargs):
         super().__init__(*args, **kwargs)

@@ -235,15 +235,17 @@ def incidents_assign(*, incidents: list[Incident], assignee, by) -> BulkAssignme
         if assignee.pk not in allowed[incident.department_id]:
             refused.append((incident.reference, incident.department.name))
         elif incident_assign(incident=incident, assignee=assignee, by=by, notify=False):
-            assigned.append(incident.reference)
+            assigned.append(incident)
         else:
             already.append(incident.reference)
     if assigned and assignee != by and assignee.email:
-        pks = [incident.pk for incident in incidents if incident.reference in set(assigned)]
+        pks = [incident.pk for incident in assigned]
         _notification_queue(
             "cases_assigned_notify", cases_assigned_notify, incident_ids=pks, by_id=by.pk
         )
-    return BulkAssignment(assigned=assigned, already=already, refused=refused)
+    return BulkAssignment(
+        assigned=[incident.reference for incident in assigned], already=already, refused=refused
+    )
 
 
 def _assigned_case(incident: Incident) -> dict:
