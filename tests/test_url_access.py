@@ -86,6 +86,7 @@ RULES: dict[str, tuple[str, dict[str, str]]] = {
     "incidents:service-worker": ("get", EVERYONE),
     "triage:queue": ("get", TRIAGE_LIST),
     "triage:export": ("get", TRIAGE_LIST),
+    "triage:bulk-assign": ("post", TRIAGE_LIST),
     "triage:actions-overdue": ("get", TRIAGE_LIST),
     "triage:oiics-search": ("get", TRIAGE_LIST),
     "triage:case": ("get", TRIAGE_OBJECT),
