@@ -69,6 +69,7 @@ class QueueFilters:
     clocks_running: bool = False
     # Open cases whose corrective actions are all finished: ready for the officer to close.
     actions_done: bool = False
+    assignee: str = ""  # "me" (the user looking), "none" (unassigned) or "" (either)
     sort: str = "urgent"
 
 
@@ -110,6 +111,10 @@ def queue_incidents(*, user, filters: QueueFilters) -> QuerySet[Incident]:
         )
     if filters.clocks_running:
         incidents = incidents.filter(clock_due_at__isnull=False)
+    if filters.assignee == "me":
+        incidents = incidents.filter(assignee=user)
+    elif filters.assignee == "none":
+        incidents = incidents.filter(assignee__isnull=True)
     if filters.actions_done:
         incidents = incidents.filter(
             ~Q(status=Status.CLOSED),

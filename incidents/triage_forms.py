@@ -45,6 +45,11 @@ class QueueFilterForm(forms.Form):
     reported_to = forms.DateField(
         required=False, label="to", widget=forms.DateInput(attrs={"type": "date"})
     )
+    assignee = forms.ChoiceField(
+        required=False,
+        label="Assigned to",
+        choices=[("", "Anyone or nobody"), ("me", "Me"), ("none", "Nobody yet")],
+    )
     overdue = forms.BooleanField(required=False, label="Overdue only")
     clocks = forms.BooleanField(required=False, label="Clocks running")
     actions_done = forms.BooleanField(required=False, label="Actions all done")
@@ -81,6 +86,7 @@ class QueueFilterForm(forms.Form):
             overdue=bool(data.get("overdue")),
             clocks_running=bool(data.get("clocks")),
             actions_done=bool(data.get("actions_done")),
+            assignee=data.get("assignee") or "",
             sort=data.get("sort") or "urgent",
         )
 

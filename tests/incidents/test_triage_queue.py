@@ -243,3 +243,19 @@ def test_it_filters_the_open_cases_whose_actions_are_all_done(client, officer, s
 
     assert refs(response) == [ready.reference]
     assert 'name="actions_done"' in response.content.decode()
+
+
+def test_it_filters_the_cases_assigned_to_me_or_to_nobody(client, officer, sanitation):
+    colleague = user_with_role(Role.SAFETY_OFFICER, covers=(sanitation,))
+    mine = IncidentFactory(department=sanitation, assignee=officer)
+    theirs = IncidentFactory(department=sanitation, assignee=colleague)
+    nobodys = IncidentFactory(department=sanitation)
+    client.force_login(officer)
+
+    assert refs(client.get(QUEUE, {"assignee": "me"})) == [mine.reference]
+    assert refs(client.get(QUEUE, {"assignee": "none"})) == [nobodys.reference]
+    assert set(refs(client.get(QUEUE))) == {mine.reference, theirs.reference, nobodys.reference}
+    assert client.get(QUEUE, {"assignee": "me"}).context["narrowing"] == 1
+    exported = client.get(reverse("triage:export"), {"assignee": "me"})
+    rows = list(csv.reader(io.StringIO(b"".join(exported.streaming_content).decode())))
+    assert [row[0] for row in rows[1:]] == [mine.reference]
