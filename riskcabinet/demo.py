@@ -275,6 +275,7 @@ def demo_city_seed(*, seed: int = 7, months: int = 36, today: date | None = None
     )
     Investigation.objects.bulk_create(investigations, batch_size=1000)
     _clocks_create(incidents=incidents, officer=users["officer"], rng=random.Random(seed + 1))
+    _triaged_cases_assign(officer=users["officer"])
     # Every demo incident and clock gets its "created" history row, as if entered in the app:
     # a case by its reporter when it was reported, a clock when it started.
     HistoryRowCopy(Incident.history.model).copy_all(date_from="reported_at", user_from="reporter")
@@ -639,6 +640,21 @@ def _incidents_build(
             )
         )
     return incidents
+
+
+def _triaged_cases_assign(*, officer) -> None:
+    """A case that has been triaged belongs to a safety officer of its department (the demo
+    officer where he covers it); a new case waits in the queue for someone to take it."""
+    covering: dict[int, int] = {}
+    links = Person.covered_departments.through.objects.order_by("person__user_id")
+    for department_id, user_id in links.values_list("department_id", "person__user_id"):
+        covering.setdefault(department_id, user_id)
+    for department_id in officer.person.covered_departments.values_list("pk", flat=True):
+        covering[department_id] = officer.pk
+    for department_id, user_id in covering.items():
+        Incident.objects.filter(department_id=department_id).exclude(status=Status.NEW).update(
+            assignee_id=user_id
+        )
 
 
 def _clocks_create(*, incidents, officer, rng: random.Random) -> None:

@@ -5,7 +5,7 @@ from collections import Counter
 from datetime import date
 
 import pytest
-from django.contrib.auth import authenticate
+from django.contrib.auth import authenticate, get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db.models import Count
@@ -169,6 +169,20 @@ def _assert_cases_read_as_their_stories():
         for story in stories:
             if story.weight < 0.1:
                 assert told[story.narrative] < cases / 50, story.narrative
+
+
+def test_triaged_cases_belong_to_an_officer_of_their_department_and_new_ones_wait():
+    demo_city_seed(seed=7, months=3, today=TODAY)
+    officer = get_user_model().objects.get(username="officer")
+
+    triaged = Incident.objects.exclude(status="new").select_related("assignee__person")
+    assert triaged.exists()
+    for incident in triaged:
+        covered = incident.assignee.person.covered_departments.values_list("pk", flat=True)
+        assert incident.department_id in set(covered)
+    sanitation = triaged.filter(department__code="LASAN")
+    assert set(sanitation.values_list("assignee", flat=True)) == {officer.pk}
+    assert not Incident.objects.filter(status="new", assignee__isnull=False).exists()
 
 
 def test_it_refuses_to_seed_over_existing_data_unless_asked(capsys):
