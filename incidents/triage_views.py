@@ -209,8 +209,7 @@ EXPORT_COLUMNS = (
 @require_GET
 @triage_required
 def export_csv(request: HttpRequest) -> StreamingHttpResponse:
-    departments = _departments_for(request.user)
-    form = QueueFilterForm(request.GET, departments=departments)
+    form = QueueFilterForm(request.GET, departments=_departments_for(request.user))
     incidents = queue_incidents(user=request.user, filters=form.filters()).values_list(
         "reference",
         "department__name",
