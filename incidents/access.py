@@ -82,20 +82,6 @@ def users_assignable_in(department_ids) -> QuerySet:
     )
 
 
-def assignable_ids_by_department(department_ids) -> dict[int, set[int]]:
-    """For each department, the ids of the users a case there may be assigned to (as
-    ``users_assignable_for``), in two queries however many departments."""
-    users = get_user_model().objects.filter(is_active=True)
-    managers = set(users.filter(groups__name=Role.RISK_MANAGER.value).values_list("pk", flat=True))
-    assignable = {department_id: set(managers) for department_id in department_ids}
-    officers = users.filter(
-        groups__name=Role.SAFETY_OFFICER.value, person__covered_departments__in=department_ids
-    ).values_list("person__covered_departments", "pk")
-    for department_id, user_id in officers:
-        assignable[department_id].add(user_id)
-    return assignable
-
-
 def covering_officer_emails(department_ids) -> dict[int, set[str]]:
     """The email addresses of the active people who cover each of these departments (the safety
     officers to tell of a case there), by department id; a department nobody covers is absent."""

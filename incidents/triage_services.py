@@ -20,7 +20,7 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from incidents.access import assignable_ids_by_department, covering_officer_emails
+from incidents.access import covering_officer_emails, users_assignable_in
 from incidents.clocks import clock_complete, clocks_start_for
 from incidents.models import (
     OPEN_ACTION_STATUSES,
@@ -229,10 +229,16 @@ def incidents_assign(*, incidents: list[Incident], assignee, by) -> BulkAssignme
     """Assign several cases to one person, each as ``incident_assign`` does (and audited the
     same way), skipping the cases of departments the assignee does not cover. The assignee is
     told of the newly assigned cases in one email, not one each."""
-    allowed = assignable_ids_by_department({incident.department_id for incident in incidents})
+    # One check per department among the cases, by the rule the case page's list follows.
+    departments = {incident.department_id for incident in incidents}
+    allowed = {
+        department_id
+        for department_id in departments
+        if users_assignable_in([department_id]).filter(pk=assignee.pk).exists()
+    }
     assigned, already, refused = [], [], []
     for incident in sorted(incidents, key=lambda case: case.reference):
-        if assignee.pk not in allowed[incident.department_id]:
+        if incident.department_id not in allowed:
             refused.append((incident.reference, incident.department.name))
         elif incident_assign(incident=incident, assignee=assignee, by=by, notify=False):
             assigned.append(incident)

@@ -117,6 +117,12 @@ def _departments_for(user) -> list[Department]:
     return list(Department.objects.order_by("name"))
 
 
+def _assignable_people(departments: list[Department]):
+    """Who the queue's ticked cases may be given to: anyone who may take a case in one of the
+    user's departments (each case is checked again on its own when assigned)."""
+    return users_assignable_in(department.pk for department in departments)
+
+
 @require_GET
 @triage_required
 def queue(request: HtmxHttpRequest) -> HttpResponse:
@@ -131,7 +137,7 @@ def queue(request: HtmxHttpRequest) -> HttpResponse:
         "form": form,
         "narrowing": form.narrowing(),
         # Read only where the page is drawn whole: the htmx rows do not show the list.
-        "assignable": users_assignable_in(department.pk for department in departments),
+        "assignable": _assignable_people(departments),
         "page": page,
         "rows": queue_rows(list(queue_page_rows(page.object_list)), timezone.now()),
         "querystring": query.urlencode(),
@@ -147,9 +153,7 @@ def queue(request: HtmxHttpRequest) -> HttpResponse:
 def bulk_assign(request: HttpRequest) -> HttpResponse:
     """Assign the cases ticked on the queue to one person, and go back to the same queue."""
     departments = _departments_for(request.user)
-    form = BulkAssignForm(
-        request.POST, assignable=users_assignable_in(department.pk for department in departments)
-    )
+    form = BulkAssignForm(request.POST, assignable=_assignable_people(departments))
     # The queue's filters, as a query string of its own making (never a place to go).
     query = QueryDict(request.POST.get("next", "")).urlencode()
     back = reverse("triage:queue") + (f"?{query}" if query else "")
