@@ -399,7 +399,7 @@ def claim_case_open(*, claim: Claim, user, department: Department | None = None)
     else:
         # Named by the ID until the officer gives the name: an empty name would mean that the
         # risk manager who opened the case was the person hurt.
-        injured_name, injured_job_title = f"Employee {claim.employee_id}", ""
+        injured_name, injured_job_title = Person.stand_in_name(claim.employee_id), ""
     name = str(person) if known else f"employee {claim.employee_id}"
     created = incident_create(
         client_uuid=uuid.uuid5(CLAIM_CASE_NAMESPACE, claim.claim_number),

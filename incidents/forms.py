@@ -234,7 +234,9 @@ class ReportForm(forms.Form):
                 # Someone else was hurt (an ID was given), so the case must not read as the
                 # reporter's own injury; the officer's staff pages and the log are in English.
                 cleaned["injured_employee_id_unmatched"] = employee_id
-                cleaned["injured_name"] = cleaned.get("injured_name") or f"Employee {employee_id}"
+                cleaned["injured_name"] = cleaned.get("injured_name") or Person.stand_in_name(
+                    employee_id
+                )
             else:
                 self.add_error(
                     "injured_employee_id",

@@ -136,7 +136,7 @@ def incident_injured_person_set(
         person = Person.with_employee_id(employee_id)
         if person is None:
             raise WorkflowError(f"No employee has the ID {employee_id.strip()}.")
-        if name == f"Employee {incident.injured_employee_id_unmatched}":
+        if name == Person.stand_in_name(incident.injured_employee_id_unmatched):
             name = ""  # The stand-in name given with an unmatched ID yields to the record's.
         name = name or str(person)
         job_title = job_title or person.job_title

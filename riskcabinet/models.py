@@ -128,6 +128,12 @@ class Person(models.Model):
     def __str__(self) -> str:
         return self.user.get_full_name() or self.user.get_username()
 
+    @staticmethod
+    def stand_in_name(employee_id: str) -> str:
+        """The name a case gives a person hurt known only by an employee ID that matches no
+        record (in English, like the OSHA log and the staff pages)."""
+        return f"Employee {employee_id}"
+
     @classmethod
     def with_employee_id(cls, employee_id: str) -> "Person | None":
         """The employee with this ID (spaces around it ignored), with their user and department."""
