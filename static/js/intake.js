@@ -198,18 +198,14 @@
   function draftSave(form) {
     var store = drafts();
     var key = draftKey(form);
-    if (!store || !key) return;
+    if (!store || !key || !window.IntakeQueue) return;
     var typed = DRAFT_FIELDS.some(function (name) {
       var input = form.querySelector('[name="' + name + '"]');
       return input && input.value.trim();
     });
     if (!typed) { draftForget(key); return; }
-    var fields = [];
-    new FormData(form).forEach(function (value, name) {
-      if (typeof value === "string" && name !== "csrfmiddlewaretoken" && name !== "reporter_tag") {
-        fields.push([name, value]);
-      }
-    });
+    // The fields as the queue would keep them (the photos are left out: too big to keep here).
+    var fields = IntakeQueue.entryFromForm(form).fields;
     try {
       store.setItem(key, JSON.stringify({ saved_at: Date.now(), fields: fields }));
     } catch (e) {}  // The phone's storage is full: the report is still in the form.
