@@ -5,30 +5,34 @@
    client UUID, so sending the same entry twice (a lost answer) is harmless. The page and the
    service worker each send what waits once the signal returns; each entry is sent under a Web
    Lock, so the other leaves it alone instead of uploading it (and its photos) a second time
-   over a weak signal. */
+   over a weak signal. The same database keeps the photos of an unfinished report (see
+   intake.js), too big for the page's other storage. */
 (function (scope) {
   "use strict";
 
   var DB_NAME = "riskcabinet-intake";
   var STORE = "reports";
+  var DRAFT_PHOTOS = "draft-photos";
   var flushing = null;
 
   function openDb() {
     return new Promise(function (resolve, reject) {
-      var request = indexedDB.open(DB_NAME, 1);
+      var request = indexedDB.open(DB_NAME, 2);
       request.onupgradeneeded = function () {
-        request.result.createObjectStore(STORE, { keyPath: "client_uuid" });
+        var db = request.result;
+        if (!db.objectStoreNames.contains(STORE)) db.createObjectStore(STORE, { keyPath: "client_uuid" });
+        if (!db.objectStoreNames.contains(DRAFT_PHOTOS)) db.createObjectStore(DRAFT_PHOTOS, { keyPath: "key" });
       };
       request.onsuccess = function () { resolve(request.result); };
       request.onerror = function () { reject(request.error); };
     });
   }
 
-  function withStore(mode, work) {
+  function withStore(mode, work, name) {
     return openDb().then(function (db) {
       return new Promise(function (resolve, reject) {
-        var tx = db.transaction(STORE, mode);
-        var request = work(tx.objectStore(STORE));
+        var tx = db.transaction(name || STORE, mode);
+        var request = work(tx.objectStore(name || STORE));
         tx.oncomplete = function () { db.close(); resolve(request ? request.result : undefined); };
         tx.onerror = tx.onabort = function () { db.close(); reject(tx.error); };
       });
@@ -39,6 +43,34 @@
   function all() { return withStore("readonly", function (s) { return s.getAll(); }); }
   function get(key) { return withStore("readonly", function (s) { return s.get(key); }); }
   function remove(key) { return withStore("readwrite", function (s) { return s.delete(key); }); }
+
+  /* The photos of an unfinished report, kept under the report's draft key: [{name, blob,
+     filename}] as in a queue entry. Keeping none forgets them. */
+  function keepDraftPhotos(key, files) {
+    return withStore("readwrite", function (s) {
+      return files.length ? s.put({ key: key, files: files, saved_at: Date.now() }) : s.delete(key);
+    }, DRAFT_PHOTOS);
+  }
+  function draftPhotos(key) {
+    return withStore("readonly", function (s) { return s.get(key); }, DRAFT_PHOTOS).then(function (kept) {
+      return kept ? kept.files : [];
+    });
+  }
+  function forgetDraftPhotos(key) {
+    return withStore("readwrite", function (s) { return s.delete(key); }, DRAFT_PHOTOS);
+  }
+  /* Forget the photos of unfinished reports kept longer than maxAge milliseconds. */
+  function expireDraftPhotos(maxAge) {
+    var now = Date.now();
+    return withStore("readwrite", function (s) {
+      s.openCursor().onsuccess = function (event) {
+        var cursor = event.target.result;
+        if (!cursor) return;
+        if (!(now - cursor.value.saved_at < maxAge)) cursor.delete();
+        cursor.continue();
+      };
+    }, DRAFT_PHOTOS);
+  }
 
   /* A form's fields and photos, as an entry for the queue. */
   function entryFromForm(form) {
@@ -168,5 +200,9 @@
     return flushing;
   }
 
-  scope.IntakeQueue = { put: put, all: all, get: get, remove: remove, entryFromForm: entryFromForm, flush: flush };
+  scope.IntakeQueue = {
+    put: put, all: all, get: get, remove: remove, entryFromForm: entryFromForm, flush: flush,
+    keepDraftPhotos: keepDraftPhotos, draftPhotos: draftPhotos, forgetDraftPhotos: forgetDraftPhotos,
+    expireDraftPhotos: expireDraftPhotos,
+  };
 })(self);

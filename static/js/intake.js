@@ -171,9 +171,10 @@
 
   /* What the employee types is kept on the phone as they type, so that a report survives the
      browser dropping the page (a call, the camera, a flat battery) and is put back when the form
-     opens again. Kept for the signed-in employee only (the form's mark), for a week, without
-     photos; once sent, or saved for sending, it is forgotten. The anonymous form keeps nothing:
-     the next person on a shared phone must not find what someone wrote there. */
+     opens again. Kept for the signed-in employee only (the form's mark), for a week: the fields
+     in localStorage, the photos beside the offline queue in IndexedDB. Once sent, or saved for
+     sending, it is forgotten. The anonymous form keeps nothing: the next person on a shared
+     phone must not find what someone wrote there. */
   var DRAFT_PREFIX = "riskcabinet-draft:";
   var DRAFT_MAX_AGE_MS = 7 * 24 * 3600 * 1000;
   var DRAFT_FIELDS = ["narrative", "location_text", "injured_name", "injured_job_title",
@@ -193,22 +194,25 @@
   function draftForget(key) {
     var store = drafts();
     if (store && key) store.removeItem(key);
+    if (key && window.IntakeQueue) IntakeQueue.forgetDraftPhotos(key).catch(function () {});
   }
 
-  function draftSave(form) {
+  /* Keep the fields (and, when `withPhotos`, the photos chosen now) of the report in the form. */
+  function draftSave(form, withPhotos) {
     var store = drafts();
     var key = draftKey(form);
     if (!store || !key || !window.IntakeQueue) return;
+    var entry = IntakeQueue.entryFromForm(form);
     var typed = DRAFT_FIELDS.some(function (name) {
       var input = form.querySelector('[name="' + name + '"]');
       return input && input.value.trim();
     });
-    if (!typed) { draftForget(key); return; }
-    // The fields as the queue would keep them (the photos are left out: too big to keep here).
-    var fields = IntakeQueue.entryFromForm(form).fields;
+    if (!typed && !entry.files.length) { draftForget(key); return; }
+    // The count tells the restore whether photos were kept and have gone missing since.
     try {
-      store.setItem(key, JSON.stringify({ saved_at: Date.now(), fields: fields }));
+      store.setItem(key, JSON.stringify({ saved_at: Date.now(), fields: entry.fields, photos: entry.files.length }));
     } catch (e) {}  // The phone's storage is full: the report is still in the form.
+    if (withPhotos) IntakeQueue.keepDraftPhotos(key, entry.files).catch(function () {});
   }
 
   function draftsExpire() {
@@ -222,6 +226,7 @@
       try { draft = JSON.parse(store.getItem(key)); } catch (e) {}
       if (!draft || !(now - draft.saved_at < DRAFT_MAX_AGE_MS)) store.removeItem(key);
     }
+    if (window.IntakeQueue) IntakeQueue.expireDraftPhotos(DRAFT_MAX_AGE_MS).catch(function () {});
   }
 
   function draftRestore(root) {
@@ -235,13 +240,23 @@
     if (!draft || !Array.isArray(draft.fields)) return;
     fillForm(form, draft.fields);
     toggleInjury();
-    var again = document.createElement("button");
-    again.type = "button";
-    again.className = "button button--small";
-    again.textContent = queueBox.getAttribute("data-msg-draft-clear");
-    var note = say(queueBox.getAttribute("data-msg-draft") + " ", again);
-    note.setAttribute("data-draft", "");
-    again.addEventListener("click", function () {
+    var wanted = draft.photos || 0;
+    var photos = wanted ? IntakeQueue.draftPhotos(key).then(function (files) {
+      return putPhotosBack(form, files);
+    }, function () { return 0; }) : Promise.resolve(0);
+    photos.then(function (restored) {
+      // Photos kept but not put back (storage cleared, an old browser): the employee must know.
+      var message = restored < wanted ? "data-msg-draft-photos-lost" : "data-msg-draft";
+      var again = document.createElement("button");
+      again.type = "button";
+      again.className = "button button--small";
+      again.textContent = queueBox.getAttribute("data-msg-draft-clear");
+      var note = say(queueBox.getAttribute(message) + " ", again);
+      note.setAttribute("data-draft", "");
+      again.addEventListener("click", function () { startAgain(note); });
+    });
+
+    function startAgain(note) {
       draftForget(key);
       form.reset();
       form.querySelector("input[name=client_uuid]").value = newUuid();
@@ -249,13 +264,18 @@
       note.remove();
       if (!queueBox.children.length) queueBox.classList.add("hidden");
       form.querySelector("#id_narrative").focus();
-    });
+    }
   }
 
   ["input", "change"].forEach(function (name) {
     document.addEventListener(name, function (event) {
       var form = event.target.form;
-      if (!isIntake(form) || event.target.type === "file") return;
+      if (!isIntake(form)) return;
+      if (event.target.type === "file") {
+        // A photo is kept at once: the camera is what most often makes a phone drop the page.
+        if (name === "change") { clearTimeout(draftTimer); draftSave(form, true); }
+        return;
+      }
       clearTimeout(draftTimer);
       draftTimer = setTimeout(function () { draftSave(form); }, 400);
     });
@@ -362,16 +382,22 @@
     });
   }
 
+  /* Put kept photos ([{blob, filename}]) into the form's photo library field; returns how many
+     went in (none where the browser cannot set a file field). */
+  function putPhotosBack(form, files) {
+    var photos = form.querySelector("#id_photos_library");
+    if (!photos || !files.length || typeof DataTransfer === "undefined") return 0;
+    var transfer = new DataTransfer();
+    files.forEach(function (f) { transfer.items.add(new File([f.blob], f.filename, { type: f.blob.type })); });
+    photos.files = transfer.files;
+    return photos.files.length;
+  }
+
   /* Put a refused entry back into the form so the employee can fix and resend it. */
   function restore(entry) {
     var form = intakeForm();
     fillForm(form, entry.fields);
-    var photos = form.querySelector("#id_photos_library");
-    if (photos && entry.files.length && typeof DataTransfer !== "undefined") {
-      var transfer = new DataTransfer();
-      entry.files.forEach(function (f) { transfer.items.add(new File([f.blob], f.filename, { type: f.blob.type })); });
-      photos.files = transfer.files;
-    }
+    putPhotosBack(form, entry.files);
     toggleInjury();
     IntakeQueue.remove(entry.client_uuid);
     form.querySelector("#id_narrative").focus();

@@ -440,10 +440,13 @@ def _kept_page(page, path: str) -> str | None:
     )
 
 
-def _until(check, seconds: float = 15) -> None:
+_NOT_RENEWED = "the service worker did not renew its pages"
+
+
+def _until(check, seconds: float = 15, failure: str = "still not so after waiting") -> None:
     deadline = time.monotonic() + seconds
     while not check():
-        assert time.monotonic() < deadline, "the service worker did not renew its pages"
+        assert time.monotonic() < deadline, failure
         time.sleep(0.1)
 
 
@@ -457,12 +460,12 @@ def test_signing_out_and_in_renews_the_pages_kept_on_a_shared_phone(phone, base_
     page.locator("[data-reference]").wait_for()
     reference = Incident.objects.get().reference
     page.goto(f"{base_url}/my-reports/")
-    _until(lambda: reference in (_kept_page(page, "/my-reports/") or ""))
+    _until(lambda: reference in (_kept_page(page, "/my-reports/") or ""), failure=_NOT_RENEWED)
 
     page.get_by_role("button", name="Sign out").click()
     page.wait_for_url(f"{base_url}/accounts/login/")
     # Signed out, the worker keeps neither the form nor the list of reports.
-    _until(lambda: _kept_page(page, "/my-reports/") is None)
+    _until(lambda: _kept_page(page, "/my-reports/") is None, failure=_NOT_RENEWED)
     assert _kept_page(page, "/report/") is None
     context.set_offline(True)
     page.goto(f"{base_url}/report/")
@@ -473,7 +476,7 @@ def test_signing_out_and_in_renews_the_pages_kept_on_a_shared_phone(phone, base_
     # The next employee signs in and lands on a page that does not load the form.
     sign_in(page, base_url, next_one.username, next="/report/anonymous/status/")
     mark = reporter_tag(next_one)
-    _until(lambda: mark in (_kept_page(page, "/report/") or ""))
+    _until(lambda: mark in (_kept_page(page, "/report/") or ""), failure=_NOT_RENEWED)
     context.set_offline(True)
     page.goto(f"{base_url}/my-reports/")
     assert reference not in page.content()
@@ -516,55 +519,97 @@ def test_a_refused_saved_report_is_offered_only_to_the_employee_who_saved_it(pho
 # --- The unfinished report -----------------------------------------------------------------------
 
 
-def _type_and_lose_the_page(page, narrative: str):
+_KEPT_PHOTOS = """() => new Promise((resolve, reject) => {
+    const open = indexedDB.open("riskcabinet-intake");
+    open.onerror = () => reject(open.error);
+    open.onsuccess = () => {
+        const db = open.result;
+        const read = db.transaction("draft-photos").objectStore("draft-photos").getAll();
+        read.onsuccess = () => { db.close(); resolve(read.result.map(k => k.files.length)); };
+    };
+})"""
+
+
+def _type_and_lose_the_page(page, narrative: str, photo_path=None):
     """Type part of a report, then lose the page as a phone does (a call, the camera): the
     same browser opens the form again."""
-    _fill_report(page, None, narrative=narrative)
+    _fill_report(page, photo_path, narrative=narrative)
     page.wait_for_timeout(700)  # Kept a moment after the last key.
     page.close()
 
 
-def test_an_unfinished_report_is_put_back_when_the_form_opens_again(phone, base_url):
+def _form_reopened_after_losing(phone, base_url, narrative: str, photo_path=None):
+    """An employee types part of a report and loses the page; return the form opened again in
+    the same browser, and the lost report's number."""
     user = _employee()
     context = phone()
     page = context.new_page()
     sign_in(page, base_url, user.username)
     client_uuid = page.input_value("input[name=client_uuid]")
-    _type_and_lose_the_page(page, "Slipped on oil by truck 12, my wrist")
-
+    _type_and_lose_the_page(page, narrative, photo_path)
     page = context.new_page()
     page.goto(f"{base_url}/report/")
-    page.get_by_text("Your unfinished report was put back").wait_for()
+    return page, client_uuid
+
+
+def test_an_unfinished_report_is_put_back_with_its_photo_when_the_form_opens_again(
+    phone, base_url, photo_path
+):
+    page, client_uuid = _form_reopened_after_losing(
+        phone, base_url, "Slipped on oil by truck 12, my wrist", photo_path
+    )
+    note = page.locator("[data-draft]")
+    note.wait_for()
+    assert note.inner_text().startswith("Your unfinished report was put back, as you left it.")
+    assert "add any photos again" not in note.inner_text()
     assert page.input_value("#id_narrative") == "Slipped on oil by truck 12, my wrist"
     assert page.input_value("#id_body_part") == "Left wrist"
     assert page.is_checked("input[name=incident_type][value=injury_illness]")
     assert page.locator("#injury-details").is_visible()
+    assert page.evaluate(
+        "Array.from(document.getElementById('id_photos_library').files, f => f.name)"
+    ) == ["IMG_2041.jpg"]
     # The same report number: sent twice by any path, it is still one report.
     assert page.input_value("input[name=client_uuid]") == client_uuid
 
     page.click("button.button--send")
     page.locator("[data-reference]").wait_for()
-    assert Incident.objects.get().narrative == "Slipped on oil by truck 12, my wrist"
+    incident = Incident.objects.get()
+    assert incident.narrative == "Slipped on oil by truck 12, my wrist"
+    assert incident.attachments.count() == 1
     page.goto(f"{base_url}/report/")
     assert page.input_value("#id_narrative") == ""
     assert page.get_by_text("Your unfinished report was put back").count() == 0
+    assert page.evaluate(_KEPT_PHOTOS) == []
 
 
-def test_an_unfinished_report_can_be_set_aside_for_a_new_one(phone, base_url):
-    user = _employee()
-    context = phone()
-    page = context.new_page()
-    sign_in(page, base_url, user.username)
-    _type_and_lose_the_page(page, "Half a report")
+def test_an_unfinished_report_whose_photos_went_missing_says_to_add_them_again(
+    phone, base_url, photo_path
+):
+    page, _ = _form_reopened_after_losing(
+        phone, base_url, "Cut my hand on a broken bottle", photo_path
+    )
+    page.locator("[data-draft]").wait_for()
+    page.evaluate(
+        "() => IntakeQueue.forgetDraftPhotos(Object.keys(localStorage)"
+        ".find(k => k.startsWith('riskcabinet-draft:')))"
+    )
+    page.reload()
+    page.get_by_text("(add any photos again)").wait_for()
+    assert page.input_value("#id_narrative") == "Cut my hand on a broken bottle"
+    assert page.evaluate("document.getElementById('id_photos_library').files.length") == 0
 
-    page = context.new_page()
-    page.goto(f"{base_url}/report/")
+
+def test_an_unfinished_report_can_be_set_aside_for_a_new_one(phone, base_url, photo_path):
+    page, _ = _form_reopened_after_losing(phone, base_url, "Half a report", photo_path)
     page.get_by_role("button", name="Start a new report").click()
 
     assert page.input_value("#id_narrative") == ""
     assert page.locator("[data-draft]").count() == 0
+    _until(lambda: page.evaluate(_KEPT_PHOTOS) == [], failure="the photos are still kept")
     page.reload()
     assert page.input_value("#id_narrative") == ""
+    assert page.evaluate("document.getElementById('id_photos_library').files.length") == 0
 
 
 def test_a_report_saved_for_sending_is_no_longer_kept_as_unfinished(phone, base_url):
