@@ -6,10 +6,11 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Case, Q, Value, When
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from riskcabinet.models import Department
+from riskcabinet.models import Department, Person
 
 
 class Establishment(models.Model):
@@ -344,6 +345,15 @@ class Incident(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status != Status.CLOSED
+
+    @property
+    def injured_name_for_reporter(self) -> str:
+        """The person hurt as the reporter's own pages name them: the stand-in name of an ID
+        that matched no one is stored in English, and is given in the reader's language."""
+        unmatched = self.injured_employee_id_unmatched
+        if unmatched and self.injured_name == Person.stand_in_name(unmatched):
+            return gettext("Employee %(id)s") % {"id": unmatched}
+        return self.injured_name
 
 
 class Attachment(models.Model):

@@ -283,6 +283,19 @@ def test_a_queued_report_with_an_unknown_employee_id_is_kept_for_the_officer(
     assert "No employee has the ID E499999: the report was kept" in done
 
 
+def test_the_stand_in_name_is_given_in_the_reporters_language(client, supervisor):
+    supervisor.person.preferred_language = "es"
+    supervisor.person.save()
+    client.force_login(supervisor)
+
+    response = _queued(client, report_data(injured_employee_id="E499999"))
+
+    done = client.get(response.json()["url"]).content.decode()
+    assert "<dd>Empleado E499999</dd>" in done
+    # Stored in English, as the officer's pages and the OSHA log give it.
+    assert Incident.objects.get().injured_name == "Employee E499999"
+
+
 def test_a_queued_report_keeps_the_name_typed_beside_an_unknown_id(client, supervisor):
     client.force_login(supervisor)
 
