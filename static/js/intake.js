@@ -212,7 +212,10 @@
     try {
       store.setItem(key, JSON.stringify({ saved_at: Date.now(), fields: entry.fields, photos: entry.files.length }));
     } catch (e) {}  // The phone's storage is full: the report is still in the form.
-    if (withPhotos) IntakeQueue.keepDraftPhotos(key, entry.files).catch(function () {});
+    if (withPhotos) {
+      if (entry.files.length) askToPersist();
+      IntakeQueue.keepDraftPhotos(key, entry.files).catch(function () {});
+    }
   }
 
   function draftsExpire() {
@@ -296,6 +299,7 @@
   function keepOnPhone(form, message) {
     if (!window.IntakeQueue) return Promise.resolve();
     var entry = IntakeQueue.entryFromForm(form);
+    askToPersist();
     return IntakeQueue.put(entry).then(function () {
       clearTimeout(draftTimer);
       draftForget(draftKey(form));
@@ -307,7 +311,24 @@
       toggleInjury();
       askForSync();
       showWaiting();
+    }, function () {
+      // The phone would not keep it (its storage is full, say): the report stays in the form,
+      // and the employee must know it is neither sent nor saved.
+      say(queueBox.getAttribute("data-msg-not-kept")).setAttribute("role", "alert");
+      queueBox.scrollIntoView({ block: "start" });
     });
+  }
+
+  /* Ask the browser not to clear this site's storage when the phone runs short of space: it
+     holds reports not yet sent. Chrome decides without asking; Firefox asks the employee once. */
+  var persistAsked = false;
+  function askToPersist() {
+    var storage = navigator.storage;
+    if (persistAsked || !storage || !storage.persist) return;
+    persistAsked = true;
+    storage.persisted().then(function (already) {
+      if (!already) return storage.persist();
+    }).catch(function () {});
   }
 
   function askForSync() {

@@ -198,6 +198,46 @@ def test_it_keeps_the_report_on_the_phone_while_offline(phone, base_url, photo_p
     assert Incident.objects.count() == 1
 
 
+def test_saving_a_report_on_the_phone_asks_the_browser_to_keep_its_storage(phone, base_url):
+    user = _employee()
+    page = phone().new_page()
+    sign_in(page, base_url, user.username)
+    page.evaluate(
+        """() => {
+             window.persistAsked = 0;
+             navigator.storage.persisted = () => Promise.resolve(false);
+             navigator.storage.persist = () => {
+               window.persistAsked += 1;
+               return Promise.resolve(true);
+             };
+           }"""
+    )
+
+    _save_on_phone_without_signal(page, None)
+
+    assert page.evaluate("window.persistAsked") == 1
+
+
+def test_a_report_the_phone_cannot_save_stays_in_the_form_with_a_message(phone, base_url):
+    user = _employee()
+    page = phone().new_page()
+    sign_in(page, base_url, user.username)
+    page.evaluate(
+        """() => {
+             IntakeQueue.put = () => Promise.reject(new DOMException("full", "QuotaExceededError"));
+           }"""
+    )
+    page.context.set_offline(True)
+    _fill_report(page, None, narrative="Twisted my knee stepping off the truck.")
+
+    page.click("button.button--send")
+
+    queue = page.locator("#intake-queue")
+    queue.locator("[role=alert]").get_by_text("This phone could not save your report").wait_for()
+    assert "Saved on this phone" not in queue.inner_text()
+    assert page.input_value("#id_narrative") == "Twisted my knee stepping off the truck."
+
+
 def test_a_report_another_sender_is_sending_is_left_to_it(phone, base_url):
     user = _employee()
     page = phone().new_page()
