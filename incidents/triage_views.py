@@ -89,6 +89,7 @@ from incidents.triage_services import (
 )
 from riskcabinet.models import Department
 from riskcabinet.roles import Role, role_of
+from riskcabinet.textfiles import spreadsheet_safe
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -186,12 +187,6 @@ class _Echo:
         return value
 
 
-def _cell(value) -> str:
-    # Spreadsheets run cells that start with these characters as formulas.
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 EXPORT_COLUMNS = (
     "reference",
     "department",
@@ -241,7 +236,7 @@ def export_csv(request: HttpRequest) -> StreamingHttpResponse:
                     row[index] = timezone.localtime(row[index]).isoformat(timespec="minutes")
             if row[9]:
                 row[13] = "Privacy case"  # A privacy case's story stays on its case page.
-            yield writer.writerow([_cell(value) for value in row])
+            yield writer.writerow([spreadsheet_safe(value) for value in row])
 
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")

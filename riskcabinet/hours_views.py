@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from riskcabinet import selectors
 from riskcabinet.models import Department, ImportKind
 from riskcabinet.services import EXPOSURE_IMPORT_COLUMNS, ExposureFileError, exposure_import
+from riskcabinet.textfiles import spreadsheet_safe
 from riskcabinet.uploads import CsvFileForm, import_detail_render
 
 HOURS_PERMISSION = "riskcabinet.change_exposuremonth"
@@ -85,7 +86,8 @@ def hours_template(request: HttpRequest) -> HttpResponse:
     # The department's name is for whoever fills the file in; the import reads the code.
     writer.writerow([*EXPOSURE_IMPORT_COLUMNS, "department_name"])
     for department in Department.objects.order_by("name"):
-        writer.writerow([department.code, f"{month:%Y-%m}", "", "", department.name])
+        row = [department.code, f"{month:%Y-%m}", "", "", department.name]
+        writer.writerow([spreadsheet_safe(value) for value in row])
     return response
 
 

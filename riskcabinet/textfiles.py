@@ -1,4 +1,16 @@
-"""Uploaded CSV files as text. Pure Python, so the scoring package can use it too."""
+"""CSV files as text, uploaded and downloaded. Pure Python, so the scoring package can use it."""
+
+# A spreadsheet runs a cell that starts with one of these as a formula.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value):
+    """A value for a CSV cell that a spreadsheet shows as typed: text that would start a
+    formula (someone's "=HYPERLINK(...)" in a narrative, say) gets a leading apostrophe, which
+    spreadsheets read as "this is text". Numbers and empty values pass unchanged."""
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return "" if value is None else value
 
 
 def utf8_text(raw: bytes, name: str, error: type[Exception]) -> str:

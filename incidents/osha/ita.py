@@ -13,6 +13,7 @@ from datetime import date, time
 from typing import TextIO
 
 from incidents.osha.records import CaseReport, CaseType, Outcome, Summary
+from riskcabinet.textfiles import spreadsheet_safe
 
 # ITA "Form 300A summary data" CSV columns, in the template's order.
 SUMMARY_COLUMNS = (
@@ -168,11 +169,13 @@ def case_row(report: CaseReport) -> dict[str, str | int]:
 
 
 def write_csv(handle: TextIO, columns: tuple[str, ...], rows: Iterable[dict]) -> int:
+    """Write the rows; text cells come from reporters and officers, so none may start a
+    spreadsheet formula."""
     writer = csv.DictWriter(handle, fieldnames=columns, lineterminator="\r\n")
     writer.writeheader()
     count = 0
     for row in rows:
-        writer.writerow(row)
+        writer.writerow({name: spreadsheet_safe(value) for name, value in row.items()})
         count += 1
     return count
 

@@ -191,6 +191,10 @@ def _job_title(incident: Incident) -> str:
     return person.job_title if person is not None else ""
 
 
+# Column F of a privacy case not yet coded: its narrative could identify the employee.
+PRIVACY_DESCRIPTION = "Injury or illness (privacy case; code it to describe it)"
+
+
 def injury_description(incident: Incident) -> str:
     """Column F: the injury or illness, the part of body, and the object or substance."""
     injury = oiics_titles.code_title("nature", incident.oiics_nature) or incident.injury_kind
@@ -200,7 +204,10 @@ def injury_description(incident: Incident) -> str:
     description = ", ".join(parts)
     if source:
         description = f"{description}; {source}" if description else source
-    if not description:
+    if not description and incident.privacy_case:
+        # The log is posted: a privacy case's own words could name the employee.
+        description = PRIVACY_DESCRIPTION
+    elif not description:
         description = incident.narrative.strip().splitlines()[0][:120] if incident.narrative else ""
     return description
 

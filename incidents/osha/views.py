@@ -1,6 +1,7 @@
 """OSHA recordkeeping pages: the index of logs and the form downloads."""
 
 import io
+from dataclasses import replace
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -10,6 +11,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET
 
+from incidents.access import incidents_visible_to, privacy_cases_hidden_from
 from incidents.models import PrivacyCaseView
 from incidents.osha import forms_pdf, ita, selectors
 from incidents.osha.access import (
@@ -53,7 +55,13 @@ def index(request: HttpRequest) -> HttpResponse:
         shown = sorted(set(years) | {current_year - 1}, reverse=True)
         rows.append({"establishment": establishment, "years": shown, "case_years": set(years)})
     return render(
-        request, "incidents/osha_index.html", {"rows": rows, "posting_year": current_year - 1}
+        request,
+        "incidents/osha_index.html",
+        {
+            "rows": rows,
+            "posting_year": current_year - 1,
+            "privacy_narratives_withheld": privacy_cases_hidden_from(request.user),
+        },
     )
 
 
@@ -141,13 +149,41 @@ def ita_summary_csv(request: HttpRequest, establishment_id: int, year: int) -> H
 def ita_cases_csv(request: HttpRequest, establishment_id: int, year: int) -> HttpResponse:
     establishment = establishment_for(request.user, establishment_id)
     _check_year(year)
+    reports = _privacy_cases_screened(
+        request, selectors.case_reports(establishment=establishment, year=year)
+    )
     buffer = io.StringIO()
-    ita.write_cases(buffer, selectors.case_reports(establishment=establishment, year=year))
+    ita.write_cases(buffer, reports)
     return _download(
         buffer.getvalue().encode("utf-8"),
         "text/csv; charset=utf-8",
         _filename(establishment, year, "ita-cases", "csv"),
     )
+
+
+def _privacy_cases_screened(request: HttpRequest, reports: list) -> list:
+    """The case reports as this user may take them away. A privacy case's narratives go only to
+    those who may open the case (its officers, risk managers), each download recorded as the
+    301's is; for anyone else (an administrator) they are left empty, as the 301 is refused."""
+    private = [report.case_number for report in reports if report.privacy_case]
+    if not private:
+        return reports
+    readable = {
+        incident.reference: incident
+        for incident in incidents_visible_to(request.user).filter(reference__in=private)
+    }
+    PrivacyCaseView.objects.bulk_create(
+        PrivacyCaseView(incident=incident, user=request.user, path=request.path)
+        for incident in readable.values()
+    )
+    return [
+        report
+        if not report.privacy_case or report.case_number in readable
+        else replace(
+            report, before_incident="", what_happened="", injury_illness="", object_substance=""
+        )
+        for report in reports
+    ]
 
 
 @require_GET

