@@ -825,6 +825,14 @@ def incident_merge(*, source: Incident, target: Incident) -> Incident:
         raise WorkflowError("A case cannot be merged into itself.")
     if target.merged_into_id is not None:
         raise WorkflowError(f"{target.reference} was itself merged; merge into the surviving case.")
+    if _classified_worse(source, than=target):
+        # A merged case leaves the OSHA log and its deadlines: the survivor must carry them.
+        raise WorkflowError(
+            f"{source.reference} is classified as more serious than {target.reference} "
+            f"({source.get_severity_display().lower()}"
+            f"{', on the OSHA log' if source.recordable else ''}). Merge {target.reference} "
+            f"into {source.reference} instead, or classify {target.reference} first."
+        )
     for attachment in source.attachments.all():
         attachment.incident = target
         attachment.save()
@@ -849,6 +857,14 @@ def incident_merge(*, source: Incident, target: Incident) -> Incident:
         target.possible_duplicate_of = None
         target.save()
     return target
+
+
+def _classified_worse(case: Incident, *, than: Incident) -> bool:
+    """Whether `case` is recordable where `than` is not, or has the worse severity."""
+    ladder = list(Severity.values)  # Worst first.
+    return (case.recordable is True and than.recordable is not True) or ladder.index(
+        case.severity
+    ) < ladder.index(than.severity)
 
 
 # --- Privacy ----------------------------------------------------------------------------------

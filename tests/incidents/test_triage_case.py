@@ -436,6 +436,29 @@ def test_a_merge_moves_the_claims_to_the_surviving_case(client, officer, departm
     )
 
 
+def test_a_case_on_the_osha_log_is_not_merged_into_an_unclassified_one(
+    client, officer, department
+):
+    first = report(department)
+    second = report(department, minutes_later=10)
+    Incident.objects.filter(pk=second.pk).update(severity=Severity.DAYS_AWAY, recordable=True)
+    client.force_login(officer)
+
+    response = client.post(url("case-merge", second), {"merge-into": first.reference}, follow=True)
+
+    second.refresh_from_db()
+    assert second.merged_into is None
+    assert (
+        f"{second.reference} is classified as more serious than {first.reference} "
+        f"(days away from work, on the OSHA log). Merge {first.reference} into "
+        f"{second.reference} instead"
+    ) in response.content.decode()
+    # The other way round is what the officer is told to do, and it goes through.
+    client.post(url("case-merge", first), {"merge-into": second.reference})
+    first.refresh_from_db()
+    assert first.merged_into == second
+
+
 def test_it_dismisses_a_false_duplicate(client, officer, department):
     first = report(department)
     second = report(department, minutes_later=5)
