@@ -436,9 +436,7 @@ def test_a_merge_moves_the_claims_to_the_surviving_case(client, officer, departm
     )
 
 
-def test_a_case_on_the_osha_log_is_not_merged_into_an_unclassified_one(
-    client, officer, department
-):
+def test_a_case_on_the_osha_log_is_not_merged_into_an_unclassified_one(client, officer, department):
     first = report(department)
     second = report(department, minutes_later=10)
     Incident.objects.filter(pk=second.pk).update(severity=Severity.DAYS_AWAY, recordable=True)
