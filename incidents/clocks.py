@@ -1,4 +1,5 @@
-"""Compliance clocks: the legal deadlines a case starts, counted from when the city learned of it.
+"""Compliance clocks: the legal deadlines a case starts, counted from when the city learned of it
+(or, for a case that turned out worse later, of the outcome that starts the clock).
 
 - Cal/OSHA must hear of a death or serious injury (in-patient hospitalization, amputation, loss of
   an eye) within 8 hours (Title 8, section 342).
@@ -76,7 +77,9 @@ def holidays_in(year: int) -> frozenset[date]:
         thanksgiving,
         thanksgiving + timedelta(days=1),  # Day after Thanksgiving (California)
     ]
-    return frozenset([_observed(day) for day in fixed] + floating)
+    # New Year's Day on a Saturday is observed on December 31 of the year before.
+    observed = [_observed(day) for day in (*fixed, date(year + 1, 1, 1))]
+    return frozenset([day for day in observed if day.year == year] + floating)
 
 
 def is_working_day(day: date) -> bool:
@@ -127,14 +130,18 @@ def clock_due_at(*, kind: str, learned_at: datetime) -> datetime:
     raise ValueError(f"Unknown clock kind {kind!r}")
 
 
-def clock_deadlines_for(incident: Incident) -> dict[str, datetime]:
-    """The clocks the case's current classification requires, with their deadlines."""
+def clock_deadlines_for(
+    incident: Incident, started_at: datetime | None = None
+) -> dict[str, datetime]:
+    """The clocks the case's current classification requires, with their deadlines counted from
+    ``started_at`` (by default when the city learned of the case)."""
     kinds = clock_kinds_required(
         severity=incident.severity,
         state_reportable=incident.state_reportable,
         recordable=incident.recordable,
     )
-    return {kind: clock_due_at(kind=kind, learned_at=incident.learned_at) for kind in kinds}
+    started_at = started_at or incident.learned_at
+    return {kind: clock_due_at(kind=kind, learned_at=started_at) for kind in kinds}
 
 
 def clocks_build_for(incident: Incident) -> list[ComplianceClock]:
@@ -149,7 +156,7 @@ def clocks_build_for(incident: Incident) -> list[ComplianceClock]:
 
 
 def clocks_start_new(
-    *, incident: Incident, deadlines: dict[str, datetime]
+    *, incident: Incident, deadlines: dict[str, datetime], started_at: datetime | None = None
 ) -> list[ComplianceClock]:
     """Start clocks of these kinds and deadlines, without reading what the case has.
 
@@ -160,7 +167,7 @@ def clocks_start_new(
     clocks = []
     for kind, due in deadlines.items():
         clock = ComplianceClock(
-            incident=incident, kind=kind, started_at=incident.learned_at, due_at=due
+            incident=incident, kind=kind, started_at=started_at or incident.learned_at, due_at=due
         )
         _history_user_copy(incident, clock)
         clock.save()
@@ -169,17 +176,21 @@ def clocks_start_new(
 
 
 @transaction.atomic
-def clocks_start_for(*, incident: Incident) -> list[ComplianceClock]:
+def clocks_start_for(
+    *, incident: Incident, started_at: datetime | None = None
+) -> list[ComplianceClock]:
     """Start the clocks the case's classification requires; safe to call again and again.
 
-    A clock is unique per kind, so a second call starts nothing new. A running clock that the
-    classification no longer requires (the case was downgraded) is removed; its history stays in
-    the audit timeline. A completed clock is never touched.
+    A clock is unique per kind, so a second call starts nothing new. A clock it starts counts
+    from ``started_at`` (when an outcome that needs it became known), by default from when the
+    city learned of the case. A running clock that the classification no longer requires (the
+    case was downgraded) is removed; its history stays in the audit timeline. A completed clock
+    is never touched.
     """
-    required = clock_deadlines_for(incident)
+    required = clock_deadlines_for(incident, started_at)
     existing = {clock.kind: clock for clock in incident.clocks.all()}
     missing = {kind: due for kind, due in required.items() if kind not in existing}
-    for clock in clocks_start_new(incident=incident, deadlines=missing):
+    for clock in clocks_start_new(incident=incident, deadlines=missing, started_at=started_at):
         existing[clock.kind] = clock
     for kind, clock in list(existing.items()):
         if kind not in required and clock.completed_at is None:

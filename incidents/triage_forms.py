@@ -103,6 +103,17 @@ class QueueFilterForm(forms.Form):
         return DEFAULT_PAGE_SIZE
 
 
+def _moment_between(value, start, too_early: str):
+    """A moment typed into a minute-precision field: not in the future, and not before `start`
+    (the minute it fell in is accepted); `too_early` names `start` as {start}."""
+    if value and value > timezone.now():
+        raise forms.ValidationError("This cannot be in the future.")
+    if value and start and value < start.replace(second=0, microsecond=0):
+        when = timezone.localtime(start).strftime("%Y-%m-%d %H:%M")
+        raise forms.ValidationError(too_early.format(start=when))
+    return value
+
+
 class ClassifyForm(forms.Form):
     severity = forms.ChoiceField(choices=Severity.choices)
     illness_type = forms.ChoiceField(label="Injury or illness type", choices=IllnessType.choices)
@@ -116,6 +127,25 @@ class ClassifyForm(forms.Form):
     days_restricted = forms.IntegerField(
         min_value=0, max_value=180, label="Days of restriction or transfer"
     )
+    outcome_learned_at = forms.DateTimeField(
+        required=False,
+        label="The city learned of this outcome at",
+        help_text="Only for a case that turned out worse after it was reported (admitted to "
+        "hospital two days later, say): the deadlines this classification starts count from "
+        "then. Empty: from when the case was reported.",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+
+    def __init__(self, *args, learned_at=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.learned_at = learned_at
+
+    def clean_outcome_learned_at(self):
+        return _moment_between(
+            self.cleaned_data.get("outcome_learned_at"),
+            self.learned_at,
+            "This cannot be before the city learned of the case ({start}).",
+        )
 
 
 class RecordabilityForm(forms.Form):
@@ -379,16 +409,12 @@ class ClockCompleteForm(forms.Form):
         self.started_at = started_at
 
     def clean_completed_at(self):
-        value = self.cleaned_data.get("completed_at")
-        if value and value > timezone.now():
-            raise forms.ValidationError("This cannot be in the future.")
-        if value and self.started_at and value < self.started_at.replace(second=0, microsecond=0):
-            started = timezone.localtime(self.started_at).strftime("%Y-%m-%d %H:%M")
-            raise forms.ValidationError(
-                f"This cannot be before the clock started ({started}, when the city learned "
-                "of the case)."
-            )
-        return value
+        return _moment_between(
+            self.cleaned_data.get("completed_at"),
+            self.started_at,
+            "This cannot be before the clock started ({start}, when the city learned of what "
+            "started it).",
+        )
 
 
 class MergeForm(forms.Form):

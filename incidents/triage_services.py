@@ -84,8 +84,13 @@ def incident_classify(
     state_reportable: bool,
     days_away: int,
     days_restricted: int,
+    outcome_learned_at: datetime | None = None,
 ) -> Incident:
-    """Record the officer's classification; a new case becomes triaged; clocks follow."""
+    """Record the officer's classification; a new case becomes triaged; clocks follow.
+
+    The clocks it starts count from when the city learned of the case, or from
+    ``outcome_learned_at`` when the officer says the outcome became known later.
+    """
     incident.severity = severity
     incident.illness_type = illness_type
     incident.state_reportable = state_reportable or severity in (
@@ -97,7 +102,7 @@ def incident_classify(
     if incident.status == Status.NEW:
         incident.status = Status.TRIAGED
     incident.save()
-    clocks_start_for(incident=incident)
+    clocks_start_for(incident=incident, started_at=outcome_learned_at)
     return incident
 
 

@@ -475,7 +475,7 @@ def case_action(form_key: str, anchor: str):
 
 @case_action("classify", "classify")
 def classify(request: HttpRequest, incident: Incident):
-    form = ClassifyForm(request.POST, prefix="classify")
+    form = ClassifyForm(request.POST, prefix="classify", learned_at=incident.learned_at)
     if form.is_valid():
         incident_classify(incident=incident, **form.cleaned_data)
         messages.success(request, "Classification saved; compliance clocks updated.")

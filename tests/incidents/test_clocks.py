@@ -48,6 +48,10 @@ def test_it_skips_holidays_for_the_claim_form():
 
 def test_it_observes_a_saturday_holiday_on_the_friday():
     assert date(2026, 7, 3) in holidays_in(2026)  # July 4th 2026 is a Saturday.
+    # New Year's Day 2022 was a Saturday: observed on Friday, December 31, 2021.
+    assert date(2021, 12, 31) in holidays_in(2021)
+    assert date(2021, 12, 31) not in holidays_in(2022)
+    assert working_day_after(date(2021, 12, 30)) == date(2022, 1, 3)
 
 
 def test_it_counts_form_5020_and_the_300_log_in_calendar_days():
@@ -193,3 +197,60 @@ def test_it_refuses_a_done_time_before_the_city_learned_of_the_case(client):
     assert client.post(url, early).status_code == 302
     clock.refresh_from_db()
     assert clock.completed_at == at(2026, 3, 2, 10, 30)
+
+
+def _classify_as_hospitalized(client, incident, learned_at: str):
+    return client.post(
+        reverse("triage:case-classify", args=[incident.reference]),
+        {
+            "classify-severity": Severity.HOSPITALIZATION,
+            "classify-illness_type": "injury",
+            "classify-days_away": "0",
+            "classify-days_restricted": "0",
+            "classify-outcome_learned_at": learned_at,
+        },
+    )
+
+
+@pytest.mark.django_db
+def test_a_case_that_turned_out_worse_later_counts_its_new_deadlines_from_then(client):
+    """Reported on Monday as a clinic visit; the employee was admitted on Wednesday."""
+    department = DepartmentFactory()
+    officer = user_with_role(Role.SAFETY_OFFICER, covers=(department,))
+    incident = IncidentFactory(
+        department=department, severity=Severity.MEDICAL, learned_at=at(2025, 3, 3, 9, 0)
+    )
+    clocks_start_for(incident=incident)
+    client.force_login(officer)
+
+    with time_machine.travel(at(2025, 3, 5, 16, 0), tick=False):
+        before_the_case = _classify_as_hospitalized(client, incident, "2025-03-02T09:00")
+        in_the_future = _classify_as_hospitalized(client, incident, "2025-03-05T17:00")
+        saved = _classify_as_hospitalized(client, incident, "2025-03-05T10:00")
+
+    assert "cannot be before the city learned of the case (2025-03-03 09:00)" in (
+        before_the_case.content.decode()
+    )
+    assert "cannot be in the future" in in_the_future.content.decode()
+    assert saved.status_code == 302
+    clocks = {clock.kind: clock for clock in incident.clocks.all()}
+    calosha = clocks[ClockKind.CALOSHA_REPORT]
+    assert (calosha.started_at, calosha.due_at) == (at(2025, 3, 5, 10, 0), at(2025, 3, 5, 18, 0))
+    # The clocks the clinic visit started on Monday still count from Monday.
+    assert clocks[ClockKind.CLAIM_FORM].started_at == at(2025, 3, 3, 9, 0)
+
+
+@pytest.mark.django_db
+def test_a_classification_without_a_later_outcome_counts_from_the_report(client):
+    department = DepartmentFactory()
+    officer = user_with_role(Role.SAFETY_OFFICER, covers=(department,))
+    incident = IncidentFactory(
+        department=department, severity=Severity.FIRST_AID, learned_at=at(2025, 3, 3, 9, 0)
+    )
+    client.force_login(officer)
+
+    with time_machine.travel(at(2025, 3, 5, 16, 0), tick=False):
+        _classify_as_hospitalized(client, incident, "")
+
+    calosha = incident.clocks.get(kind=ClockKind.CALOSHA_REPORT)
+    assert calosha.due_at == at(2025, 3, 3, 17, 0)  # Long past: the officer must explain it.
