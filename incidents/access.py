@@ -40,14 +40,18 @@ def _covered_department_ids(user) -> QuerySet:
     )
 
 
-def incident_for_triage(user, reference: str) -> Incident:
+def incident_for_triage(user, reference: str, *, for_update: bool = False) -> Incident:
     """The case with this reference if the user may triage it; 404 otherwise.
 
     A 404 rather than a 403, so that a reference outside the user's scope reveals nothing.
+    ``for_update`` locks the case's row until the transaction ends (PostgreSQL; SQLite writes
+    one at a time anyway), so that two officers' changes to it happen one after the other.
     """
+    incidents = incidents_visible_to(user)
+    if for_update:
+        incidents = incidents.select_for_update(of=("self",))
     incident = (
-        incidents_visible_to(user)
-        .select_related(
+        incidents.select_related(
             "department",
             "establishment",
             "reporter",

@@ -821,29 +821,33 @@ def incident_duplicate_dismiss(*, incident: Incident) -> Incident:
 
 @transaction.atomic
 def incident_merge(*, source: Incident, target: Incident) -> Incident:
-    """Merge `source` into `target`: photos, open work and claims move, both narratives are kept.
+    """Merge `source` into `target`: photos, notes, open work and claims move, both narratives
+    are kept.
 
     The merged case keeps its own narrative and reference; the case page of `target` shows it
-    under "merged reports". It leaves the queue, closed with the reason.
+    under "merged reports". It leaves the queue, closed with the reason. Both rows are locked
+    (in id order, so two officers merging the same pair either way cannot deadlock) and read
+    again, so what is checked is what is merged.
     """
     if source.pk == target.pk:
         raise WorkflowError("A case cannot be merged into itself.")
-    if target.merged_into_id is not None:
-        raise WorkflowError(f"{target.reference} was itself merged; merge into the surviving case.")
-    if _classified_worse(source, than=target):
-        # A merged case leaves the OSHA log and its deadlines: the survivor must carry them.
-        raise WorkflowError(
-            f"{source.reference} is classified as more serious than {target.reference} "
-            f"({source.get_severity_display().lower()}"
-            f"{', on the OSHA log' if source.recordable else ''}). Merge {target.reference} "
-            f"into {source.reference} instead, or classify {target.reference} first."
-        )
+    locked = Incident.objects.select_for_update().filter(pk__in=(source.pk, target.pk))
+    rows = {incident.pk: incident for incident in locked.order_by("pk")}
+    source, target = rows[source.pk], rows[target.pk]
+    _merge_check(source, target)
     for attachment in source.attachments.all():
         attachment.incident = target
         attachment.save()
     for action in source.actions.all():
         action.incident = target
         action.save()
+    for note in source.notes.all():
+        note.incident = target
+        note.save()
+    investigation = getattr(source, "investigation", None)
+    if investigation is not None and not Investigation.objects.filter(incident=target).exists():
+        investigation.incident = target
+        investigation.save()
     for claim in source.claims.all():
         # Its cost counts where the surviving case does.
         claim.incident = target
@@ -852,6 +856,10 @@ def incident_merge(*, source: Incident, target: Incident) -> Incident:
     for merged in source.merged_cases.all():
         merged.merged_into = target
         merged.save()
+    # Reports flagged as likely duplicates of this one now point at the case that survives.
+    for duplicate in source.possible_duplicates.exclude(pk=target.pk):
+        duplicate.possible_duplicate_of = target
+        duplicate.save()
     source.merged_into = target
     source.possible_duplicate_of = None
     source.status = Status.CLOSED
@@ -862,6 +870,36 @@ def incident_merge(*, source: Incident, target: Incident) -> Incident:
         target.possible_duplicate_of = None
         target.save()
     return target
+
+
+def _merge_check(source: Incident, target: Incident) -> None:
+    """Refuse a merge that would hide a case, its deadlines or its reader's limits."""
+    if source.merged_into_id is not None:
+        raise WorkflowError(f"{source.reference} was already merged into another case.")
+    if target.merged_into_id is not None:
+        raise WorkflowError(f"{target.reference} was itself merged; merge into the surviving case.")
+    if source.department_id != target.department_id:
+        # Its narrative and photos would reach officers of a department it is not in.
+        raise WorkflowError(
+            f"{source.reference} and {target.reference} are cases of different departments; "
+            "only reports of one department are merged."
+        )
+    if source.privacy_case != target.privacy_case:
+        private, other = (source, target) if source.privacy_case else (target, source)
+        raise WorkflowError(
+            f"{private.reference} is a privacy case and {other.reference} is not: mark "
+            f"{other.reference} as a privacy case first if it is about the same injury."
+        )
+    if target.status == Status.CLOSED:
+        raise WorkflowError(f"{target.reference} is closed; reopen it before merging into it.")
+    if _classified_worse(source, than=target):
+        # A merged case leaves the OSHA log and its deadlines: the survivor must carry them.
+        raise WorkflowError(
+            f"{source.reference} is classified as more serious than {target.reference} "
+            f"({source.get_severity_display().lower()}"
+            f"{', on the OSHA log' if source.recordable else ''}). Merge {target.reference} "
+            f"into {source.reference} instead, or classify {target.reference} first."
+        )
 
 
 def _classified_worse(case: Incident, *, than: Incident) -> bool:

@@ -15,6 +15,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import (
     Http404,
     HttpRequest,
@@ -447,17 +448,24 @@ def case_history(request: HtmxHttpRequest, reference: str) -> HttpResponse:
     return render(request, template, {"incident": incident, "entries": incident_timeline(incident)})
 
 
-def case_action(form_key: str, anchor: str):
-    """Wrap a case POST: find the case in scope, run the handler, redirect or re-render."""
+def case_action(form_key: str, anchor: str, *, lock: bool = True):
+    """Wrap a case POST: find the case in scope, run the handler, redirect or re-render.
+
+    The handler runs in one transaction holding the case's row (unless ``lock`` is off, for a
+    handler that locks what it needs itself), so two officers saving the same case at once
+    never write back what the other just changed, and a double-submitted change is checked
+    against what the first one did. A refused change (WorkflowError) leaves nothing behind.
+    """
 
     def decorator(handler: Callable) -> Callable:
         @require_POST
         @triage_required
         @wraps(handler)
         def view(request: HttpRequest, reference: str, **kwargs) -> HttpResponse:
-            incident = incident_for_triage(request.user, reference)
             try:
-                result = handler(request, incident, **kwargs)
+                with transaction.atomic():
+                    incident = incident_for_triage(request.user, reference, for_update=lock)
+                    result = handler(request, incident, **kwargs)
             except WorkflowError as error:
                 messages.error(request, str(error))
                 return redirect(_case_url(incident, anchor))
@@ -651,7 +659,7 @@ def clock_done(request: HttpRequest, incident: Incident, pk: int):
     return _render_case(request, incident, {f"clock-{clock.pk}": form})
 
 
-@case_action("merge", "duplicates")
+@case_action("merge", "duplicates", lock=False)
 def merge(request: HttpRequest, incident: Incident):
     form = MergeForm(request.POST, prefix="merge")
     if not form.is_valid():

@@ -1,15 +1,15 @@
 """Exactly once: however many times and however simultaneously a phone resends a report, the
 city gets one incident with one set of photos."""
 
-import threading
 import uuid
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 from django.test import Client
 
 from incidents.models import Attachment, Incident
 from riskcabinet.roles import Role
+from tests.at_once import run_at_once
 from tests.factories import DepartmentFactory, user_with_role
 from tests.incidents.intake_helpers import photo_file, report_data
 
@@ -17,30 +17,14 @@ SENDERS = 8
 
 
 def _post_simultaneously(user, data_for_thread) -> list[int]:
-    barrier = threading.Barrier(SENDERS)
-    statuses: list[int] = []
-    errors: list[BaseException] = []
+    def sender(n: int):
+        client = Client()
+        client.force_login(user)
+        data = data_for_thread(n)
+        headers = {"Accept": "application/json"}
+        return lambda: client.post("/report/", data, headers=headers).status_code
 
-    def send(n: int) -> None:
-        try:
-            client = Client()
-            client.force_login(user)
-            data = data_for_thread(n)
-            barrier.wait(timeout=30)
-            response = client.post("/report/", data, headers={"Accept": "application/json"})
-            statuses.append(response.status_code)
-        except BaseException as error:  # Reported below: a thread must not fail silently.
-            errors.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=send, args=(n,)) for n in range(SENDERS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not errors, errors
-    return statuses
+    return run_at_once([sender(n) for n in range(SENDERS)])
 
 
 # SQLite's in-memory test database locks whole tables across threads, so the simultaneous

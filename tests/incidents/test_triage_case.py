@@ -457,6 +457,68 @@ def test_a_case_on_the_osha_log_is_not_merged_into_an_unclassified_one(client, o
     assert first.merged_into == second
 
 
+def _merge_refused(client, source, target) -> str:
+    response = client.post(url("case-merge", source), {"merge-into": target.reference}, follow=True)
+    source.refresh_from_db()
+    assert source.merged_into is None
+    return response.content.decode()
+
+
+def test_a_report_is_not_merged_into_a_case_of_another_department(client, department):
+    other = DepartmentFactory()
+    both = user_with_role(Role.SAFETY_OFFICER, covers=(department, other))
+    mine, theirs = report(department), report(other)
+    client.force_login(both)
+
+    page = _merge_refused(client, mine, theirs)
+
+    assert "are cases of different departments; only reports of one department are merged" in page
+
+
+def test_a_privacy_case_is_not_merged_with_an_ordinary_one(client, officer, department):
+    ordinary = report(department)
+    private = report(department, minutes_later=5)
+    Incident.objects.filter(pk=private.pk).update(privacy_case=True)
+    client.force_login(officer)
+
+    page = _merge_refused(client, private, ordinary)
+
+    assert (
+        f"{private.reference} is a privacy case and {ordinary.reference} is not: mark "
+        f"{ordinary.reference} as a privacy case first"
+    ) in page
+
+
+def test_nothing_is_merged_into_a_closed_case(client, officer, department):
+    closed = report(department)
+    Incident.objects.filter(pk=closed.pk).update(status=Status.CLOSED)
+    open_one = report(department, minutes_later=5)
+    CorrectiveActionFactory(incident=open_one)
+    client.force_login(officer)
+
+    page = _merge_refused(client, open_one, closed)
+
+    assert f"{closed.reference} is closed; reopen it before merging into it." in page
+    assert closed.actions.count() == 0
+
+
+def test_a_merge_brings_the_notes_and_the_reports_flagged_as_duplicates_along(
+    client, officer, department
+):
+    first = report(department)
+    second = report(department, minutes_later=5)
+    third = report(department, minutes_later=10)
+    Incident.objects.filter(pk=third.pk).update(possible_duplicate_of=second)
+    client.force_login(officer)
+    client.post(url("case-note-add", second), {"note-body": "Called the clinic: X-ray Tuesday."})
+
+    client.post(url("case-merge", second), {"merge-into": first.reference})
+
+    assert [note.body for note in first.notes.all()] == ["Called the clinic: X-ray Tuesday."]
+    third.refresh_from_db()
+    assert third.possible_duplicate_of == first  # Not the merged case, which has no page.
+
+
 def test_it_dismisses_a_false_duplicate(client, officer, department):
     first = report(department)
     second = report(department, minutes_later=5)
