@@ -187,6 +187,8 @@ def _coordinate(value: str, column: str, limit: int) -> Decimal | None:
         number = Decimal(value)
     except InvalidOperation:
         raise BadRow(f"{column} '{value}' is not a number") from None
+    if not number.is_finite():  # "NaN" and "Infinity" parse, but compare with nothing.
+        raise BadRow(f"{column} '{value}' is not a number")
     if not -limit <= number <= limit:
         raise BadRow(f"{column} {value} is out of range")
     return number.quantize(Decimal("0.000001"))

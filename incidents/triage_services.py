@@ -433,6 +433,7 @@ def corrective_action_add(
     *, incident: Incident, description: str, control_level: str, owner, due_on: date, by=None
 ) -> CorrectiveAction:
     """Add an action to a case; its owner is told at once, unless they added it themselves."""
+    _case_open_for_actions(incident)
     action = CorrectiveAction.objects.create(
         incident=incident,
         description=description.strip(),
@@ -485,7 +486,17 @@ def action_assigned_notify(*, action_id: int) -> bool:
 
 
 @transaction.atomic
+def _case_open_for_actions(incident: Incident) -> None:
+    # A closed case holds no open action unless a reason was given when it closed.
+    if incident.status == Status.CLOSED:
+        raise WorkflowError(
+            f"{incident.reference} is closed; reopen it to give it an open corrective action."
+        )
+
+
 def corrective_action_status_set(*, action: CorrectiveAction, status: str) -> CorrectiveAction:
+    if status in OPEN_ACTION_STATUSES and not action.is_open:
+        _case_open_for_actions(action.incident)
     action.status = status
     action.completed_at = timezone.now() if status == ActionStatus.DONE else None
     action.save()

@@ -111,7 +111,8 @@ def test_it_lists_bad_rows_with_their_line_and_imports_the_rest():
     assert "line 4: Hospitalized '-1'" in err
     assert "line 5: Final Narrative is empty" in err
     assert "line 6: Latitude 139.16 is out of range" in err
-    assert "5 bad row(s)" in out
+    assert "line 7: Latitude 'NaN' is not a number" in err
+    assert "6 bad row(s)" in out
 
 
 @pytest.mark.django_db

@@ -138,6 +138,27 @@ def test_it_triages_a_serious_case_from_arrival_to_closure(client, officer, inci
     timeline = client.get(url("case-history", incident)).content.decode()
     for text in ("Status", "Closed", "Severity", "corrective action", "compliance clock"):
         assert text in timeline
+    # Closed, it takes no open action: neither a new one nor one set back to open.
+    page = client.get(url("case", incident)).content.decode()
+    assert "The case is closed: reopen it to add a corrective action." in page
+    reopened = client.post(
+        url("case-action-status", incident, action.pk), {"status": ActionStatus.OPEN}, follow=True
+    )
+    action.refresh_from_db()
+    assert action.status == ActionStatus.DONE
+    assert f"{incident.reference} is closed; reopen it to give it an open corrective" in (
+        reopened.content.decode()
+    )
+    client.post(
+        url("case-action-add", incident),
+        {
+            "action-description": "Another ladder check.",
+            "action-control_level": "administrative",
+            "action-owner": "marcus",
+            "action-due_on": (timezone.localdate() + timedelta(days=10)).isoformat(),
+        },
+    )
+    assert incident.actions.count() == 1
 
 
 def test_it_closes_with_open_actions_only_with_a_reason(client, officer, incident):
