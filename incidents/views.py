@@ -378,13 +378,19 @@ def _own_incident(user, reference: str) -> Incident:
 
 def _attachment_for(user, pk: int) -> Attachment:
     # 404 rather than 403: a photo's existence is not disclosed to someone who may not see it.
-    attachment = Attachment.objects.select_related("incident").filter(pk=pk).first()
+    attachment = Attachment.objects.filter(pk=pk).first()
     if attachment is None:
         raise Http404
-    incident = attachment.incident
-    if incident.reporter_id is not None and incident.reporter_id == user.pk:
+    # Whoever sent a photo may see it again, and nobody else outside triage: not the reporter of
+    # a case another employee's report was merged into, nor of one whose action owner added one.
+    added_by = (
+        attachment.history.filter(history_type="+")
+        .values_list("history_user_id", flat=True)
+        .first()
+    )
+    if added_by is not None and added_by == user.pk:
         return attachment
-    if incidents_visible_to(user).filter(pk=incident.pk).exists():
+    if incidents_visible_to(user).filter(pk=attachment.incident_id).exists():
         return attachment
     raise Http404
 

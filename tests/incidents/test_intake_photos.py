@@ -9,6 +9,7 @@ from PIL import Image
 
 from incidents.models import Attachment, Incident
 from incidents.photos import MAX_SIDE_PX, PhotoRefused, photo_verify
+from incidents.triage_services import incident_merge
 from riskcabinet.roles import Role
 from tests.factories import DepartmentFactory, user_with_role
 from tests.incidents.intake_helpers import jpeg_bytes, photo_file, report_data
@@ -147,6 +148,23 @@ def test_it_serves_photos_only_to_those_who_may_see_the_case(client, stored_phot
     for user in refused:
         client.force_login(user)
         assert client.get(url).status_code == 404, user
+
+
+@pytest.mark.django_db
+def test_a_report_merged_into_anothers_keeps_its_photo_from_the_other_reporter(
+    client, stored_photo
+):
+    sender, department, attachment = stored_photo
+    other_reporter = user_with_role(Role.EMPLOYEE, department=department)
+    client.force_login(other_reporter)
+    client.post(REPORT_URL, report_data())
+    theirs = Incident.objects.get(reporter=other_reporter)
+    incident_merge(source=attachment.incident, target=theirs)
+    url = f"/photos/{attachment.pk}/"
+
+    assert client.get(url).status_code == 404  # Now on their case, but not theirs to see.
+    client.force_login(sender)
+    assert client.get(url).status_code == 200  # Whoever sent it still may.
 
 
 def test_it_never_stores_photos_under_public_media(settings):
