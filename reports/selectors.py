@@ -444,7 +444,21 @@ def _clock_state(clock: ComplianceClock, cutoff: datetime) -> ClockState:
     return ClockState.RUNNING if clock.due_at > cutoff else ClockState.MISSED
 
 
-def _serious_cases(month: date, departments: dict[str, Department]) -> tuple[SeriousCase, ...]:
+_SERIOUS_CASE_FIELDS = (
+    "reference",
+    "department__code",
+    "incident_type",
+    "occurred_at",
+    "status",
+    "privacy_case",
+)
+
+
+def _serious_cases(
+    month: date, departments: dict[str, Department]
+) -> tuple[tuple[SeriousCase, ...], tuple[tuple[ClockState, ...], ...]]:
+    """The month's serious cases with their deadlines, and the deadlines' states alone for the
+    privacy cases among them, which the packet counts but never describes."""
     start, end = _month_bounds(month, month)
     cutoff = _cutoff(month)
     zone = ZoneInfo(settings.TIME_ZONE)
@@ -455,7 +469,7 @@ def _serious_cases(month: date, departments: dict[str, Department]) -> tuple[Ser
             occurred_at__gte=start,
             occurred_at__lt=end,
         )
-        .only("reference", "department__code", "incident_type", "occurred_at", "status")
+        .only(*_SERIOUS_CASE_FIELDS)
         .select_related("department")
         .order_by("occurred_at", "reference")
     )
@@ -466,8 +480,12 @@ def _serious_cases(month: date, departments: dict[str, Department]) -> tuple[Ser
         clocks_by_incident.setdefault(clock.incident_id, []).append(clock)
     order = list(ClockKind.values)
     cases = []
+    private = []
     for incident in incidents:
         clocks = sorted(clocks_by_incident.get(incident.pk, []), key=lambda c: order.index(c.kind))
+        if incident.privacy_case:
+            private.append(tuple(_clock_state(clock, cutoff) for clock in clocks))
+            continue
         cases.append(
             SeriousCase(
                 reference=incident.reference,
@@ -485,7 +503,7 @@ def _serious_cases(month: date, departments: dict[str, Department]) -> tuple[Ser
                 ),
             )
         )
-    return tuple(cases)
+    return tuple(cases), tuple(private)
 
 
 # --- Actions, claims, investigations -------------------------------------------------------------
@@ -676,6 +694,7 @@ def packet_data_for_month(*, month: date) -> PacketData:
     )
     trend_months = _window(frames, month, TREND_MONTHS)
     citywide = _u_chart(frames.recordable[trend_months].sum(), frames.hours[trend_months].sum())
+    serious, serious_private = _serious_cases(month, frames.departments)
     return PacketData(
         city_name=settings.CITY_NAME,
         month=month_label(month),
@@ -685,7 +704,8 @@ def packet_data_for_month(*, month: date) -> PacketData:
         funnel=_funnel(frames, month),
         ranking=ranking,
         attention=attention,
-        serious_cases=_serious_cases(month, frames.departments),
+        serious_cases=serious,
+        serious_private_clocks=serious_private,
         exposure_source=EXPOSURE_SOURCE,
         method_notes=DEFAULT_METHOD_NOTES,
     )

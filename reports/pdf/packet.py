@@ -12,7 +12,7 @@ from __future__ import annotations
 import calendar
 import functools
 import io
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -878,8 +878,12 @@ class _Writer:
             ),
         ]
         cases = self.data.serious_cases
-        if not cases:
+        private = self.data.serious_private_clocks
+        if not cases and not private:
             flowables.append(self.none_this_month())
+            return flowables
+        if not cases:
+            flowables.append(self._serious_caption([], private))
             return flowables
         # One column per deadline, in the order the cases name them.
         clock_names: list[str] = []
@@ -897,24 +901,32 @@ class _Writer:
         ]
         rows = [header] + [self._serious_row(case, clock_names) for case in cases]
         flowables.append(_data_table(rows, fixed + [clock_width] * len(clock_names), zebra=True))
-        missed = sum(
-            1 for case in cases for clock in case.clocks if clock.state == ClockState.MISSED
-        )
-        running = sum(
-            1 for case in cases for clock in case.clocks if clock.state == ClockState.RUNNING
-        )
         flowables.append(Spacer(1, 4))
-        flowables.append(
-            self.para(
-                f"{_plural(missed, 'deadline')} missed and {_plural(running, 'deadline')} still "
-                "running. The law asks for a death or serious injury to be reported to Cal/OSHA "
-                "within 8 hours, the claim form to reach the employee within 1 working day, the "
-                "employer's report (Form 5020) to be filed within 5 days and the case to be "
-                "entered on the 300 log within 7 days.",
-                "caption",
-            )
-        )
+        flowables.append(self._serious_caption(cases, private))
         return flowables
+
+    def _serious_caption(
+        self, cases: Sequence[SeriousCase], private: Sequence[Sequence[ClockState]]
+    ) -> Flowable:
+        states = [clock.state for case in cases for clock in case.clocks]
+        states += [state for clocks in private for state in clocks]
+        missed = states.count(ClockState.MISSED)
+        running = states.count(ClockState.RUNNING)
+        # Privacy cases are counted, deadlines included, but never described.
+        also = (
+            f"{'Also ' if cases else ''}{_plural(len(private), 'privacy case')}, not described "
+            f"here; {'its' if len(private) == 1 else 'their'} deadlines are in these counts. "
+            if private
+            else ""
+        )
+        return self.para(
+            f"{also}{_plural(missed, 'deadline')} missed and {_plural(running, 'deadline')} "
+            "still running. The law asks for a death or serious injury to be reported to "
+            "Cal/OSHA within 8 hours, the claim form to reach the employee within 1 working day, "
+            "the employer's report (Form 5020) to be filed within 5 days and the case to be "
+            "entered on the 300 log within 7 days.",
+            "caption",
+        )
 
     def _serious_row(self, case: SeriousCase, clock_names: list[str]) -> list[object]:
         by_name = {clock.name: clock for clock in case.clocks}

@@ -316,6 +316,9 @@ class PacketData:
     serious_cases: tuple[SeriousCase, ...]
     exposure_source: str
     method_notes: tuple[MethodNote, ...] = field(default=DEFAULT_METHOD_NOTES)
+    # The month's serious privacy cases are not described: only their deadlines' states, one
+    # tuple per case, which the serious-cases page counts.
+    serious_private_clocks: tuple[tuple[ClockState, ...], ...] = ()
 
     def __post_init__(self) -> None:
         _check_month(self.month)

@@ -14,6 +14,7 @@ from tests.reports.test_packet_city import (
     SECRET_IDS,
     SECRET_NAMES,
     SECRET_WORDS,
+    _at,
     packet_city_seed,
 )
 
@@ -51,3 +52,18 @@ def test_it_names_action_owners_by_role_only():
 
     assert "sanitationsupervisor" in text or "departmentsupervisor" in text
     assert "personalaide" not in text
+
+
+def test_it_counts_a_serious_privacy_case_without_describing_it():
+    city = packet_city_seed()
+    this_month = Incident.objects.filter(
+        severity=Severity.HOSPITALIZATION, occurred_at__gte=_at(city["month"], 0)
+    )
+    private, listed = this_month.order_by("reference")[:2]
+    Incident.objects.filter(pk=private.pk).update(privacy_case=True)
+
+    text = _packet_text()
+
+    assert listed.reference.casefold() in text
+    assert private.reference.casefold() not in text
+    assert "also1privacycase,notdescribedhere;itsdeadlinesareinthesecounts." in text

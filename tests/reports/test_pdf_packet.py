@@ -12,6 +12,7 @@ from pypdf import PdfReader
 
 from reports.pdf import PacketData, build_packet_pdf
 from reports.pdf import packet as packet_module
+from reports.pdf.packet_data import ClockState
 from reports.pdf.sample import sample_packet_data
 
 
@@ -140,6 +141,24 @@ def test_it_says_none_this_month_without_serious_cases() -> None:
     )
 
     assert "None this month" in serious_page
+
+
+def test_it_counts_serious_privacy_cases_and_their_deadlines_without_a_row() -> None:
+    missed, met = ClockState.MISSED, ClockState.MET
+    data = dataclasses.replace(
+        sample_packet_data(serious_case_count=0),
+        serious_private_clocks=((met, missed), (met,)),
+    )
+    pages = _pages_text(build_packet_pdf(data))
+    serious_page = " ".join(
+        next(text for text in pages if "Serious cases\n" in text and "Page 1 " not in text).split()
+    )
+
+    assert "None this month" not in serious_page
+    assert "2 privacy cases, not described here; their deadlines are in these counts." in (
+        serious_page
+    )
+    assert "1 deadline missed and 0 deadlines still running." in serious_page
 
 
 def test_it_builds_a_month_without_hours_worked() -> None:
