@@ -490,6 +490,7 @@ def scoring_result_compute(*, month: date, window: int = SCORING_WINDOW_MONTHS) 
     if exposure.empty:
         raise ScoringUnavailable("No payroll hours have been imported yet.")
     exposure = exposure[exposure["month"] <= f"{month:%Y-%m}"]
+    incidents = _rateable(incidents, exposure)
     try:
         ranking = scoring.rank_departments(
             incidents, exposure, as_of=f"{month:%Y-%m}", window=window
@@ -497,6 +498,19 @@ def scoring_result_compute(*, month: date, window: int = SCORING_WINDOW_MONTHS) 
     except scoring.ScoringInputError as error:
         raise ScoringUnavailable(str(error)) from error
     return _scoring_result_from(ranking, month=month, exposure=exposure, window=window)
+
+
+def _rateable(incidents: pd.DataFrame, exposure: pd.DataFrame) -> pd.DataFrame:
+    """The incidents a rate can be given for: none from before its department's payroll history
+    begins (cases imported from years before, or from before a department's first payroll),
+    which would otherwise stop every ranking. A month missing inside the history still does,
+    as the payroll hours page says, since leaving its cases out would flatter the department."""
+    if incidents.empty:
+        return incidents
+    first_month = exposure.groupby("department")["month"].min()
+    starts = incidents["department"].map(first_month)
+    before = starts.notna() & (incidents["occurred_on"].str[:7] < starts)
+    return incidents[~before]
 
 
 def _scoring_result_from(ranking, *, month: date, exposure: pd.DataFrame, window: int):

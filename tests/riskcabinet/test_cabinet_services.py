@@ -1,15 +1,17 @@
 """department_scores_compute: the engine's ranking for a month, kept in DepartmentScore."""
 
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
 
 from riskcabinet import selectors
-from riskcabinet.models import DepartmentScore
+from riskcabinet.models import DepartmentScore, ExposureMonth
 from riskcabinet.selectors import ScoringUnavailable
 from riskcabinet.services import department_scores_compute
 from riskcabinet.tasks import department_scores_refresh, department_scores_refresh_last_month
+from tests.factories import IncidentFactory
 from tests.riskcabinet.cabinet_helpers import scored_city
 
 pytestmark = pytest.mark.django_db
@@ -69,6 +71,27 @@ def test_it_refuses_a_month_without_payroll_hours(city):
     with pytest.raises(ScoringUnavailable):
         department_scores_compute(month=date(2027, 6, 1))
     assert not DepartmentScore.objects.exists()
+
+
+def test_a_case_from_before_the_payroll_history_does_not_stop_the_ranking(city):
+    streets, _, _ = city
+    before = department_scores_compute(month=OCTOBER)
+    # Imported from the old system, years before the first payroll month on file.
+    IncidentFactory(department=streets, occurred_at=datetime(2019, 3, 4, 9, tzinfo=ZoneInfo("UTC")))
+
+    after = department_scores_compute(month=OCTOBER)
+
+    assert [(s.department_id, s.rank, s.score) for s in after] == [
+        (s.department_id, s.rank, s.score) for s in before
+    ]
+
+
+def test_a_month_missing_inside_the_payroll_history_still_stops_the_ranking(city):
+    streets, _, _ = city
+    ExposureMonth.objects.filter(department=streets, month=date(2026, 6, 1)).delete()
+
+    with pytest.raises(ScoringUnavailable, match="2026-06"):
+        department_scores_compute(month=OCTOBER)
 
 
 def test_it_keeps_the_chart_series_for_the_departments(city):
