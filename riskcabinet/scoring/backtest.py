@@ -120,6 +120,8 @@ def _judge(
     }
     top_realised = _top_k(realised_shrunk, k)
     top_realised_raw = _top_k(realised, k)
+    # With fewer departments than k, a top k holds them all: precision is out of that many.
+    picked = min(k, int(keep.sum()))
     for method, values in candidates.items():
         predicted = values[keep]
         top_predicted = _top_k(predicted, k)
@@ -128,8 +130,8 @@ def _judge(
                 "as_of": month_label(as_of),
                 "method": method,
                 "spearman": _spearman(predicted, realised),
-                "top5_precision": len(top_predicted & top_realised) / k,
-                "top5_precision_raw": len(top_predicted & top_realised_raw) / k,
+                "top5_precision": len(top_predicted & top_realised) / picked,
+                "top5_precision_raw": len(top_predicted & top_realised_raw) / picked,
             }
         )
     return rows

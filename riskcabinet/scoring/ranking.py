@@ -201,9 +201,13 @@ def _rank_panel(
     )
     trend_pct = _pct(scores.trend.shrunk_slope)
     raw_trend_pct = _pct(scores.trend.raw_slope)
-    significant = np.abs(scores.trend.raw_slope) > (
-        settings.trend_significance_z * scores.trend.standard_error
-    )
+    # A trend is called rising or falling only when the department's own slope is significant
+    # and the shrunk slope, which the figure shows, points the same way: pulled toward a city
+    # rising fast, a department falling significantly can show a small rise.
+    significant = (
+        np.abs(scores.trend.raw_slope)
+        > (settings.trend_significance_z * scores.trend.standard_error)
+    ) & (np.sign(scores.trend.raw_slope) == np.sign(scores.trend.shrunk_slope))
     type_changes = _type_changes(panel, scores, settings)
     headcount = panel.headcount[included, columns[-1]]
 
@@ -266,7 +270,10 @@ def _rank_panel(
         .sort_values(["score", "department"], ascending=[False, True], kind="stable")
         .reset_index(drop=True)
     )
-    departments.insert(1, "rank", np.arange(1, len(departments) + 1))
+    # Equal scores share a rank (1, 2, 2, 4): a tie is no reason to put one department first.
+    departments.insert(
+        1, "rank", departments["score"].rank(method="min", ascending=False).astype(int)
+    )
 
     names = [str(panel.departments[index]) for index in included]
     funnel = pd.DataFrame(

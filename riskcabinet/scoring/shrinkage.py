@@ -19,6 +19,8 @@ from scipy.special import gammaln
 # Bounds on the log of the prior's shape: a shape of e**13 is "every department has the city's
 # rate", one of e**-4 is "departments share almost nothing".
 _LOG_SHAPE_BOUNDS = (-4.0, 13.0)
+# The prior's shape when fewer than three departments have exposure.
+_FEW_DEPARTMENTS_SHAPE = 1.0
 
 
 @dataclass(frozen=True)
@@ -68,8 +70,11 @@ def fit_gamma_prior(counts: np.ndarray, exposure: np.ndarray) -> GammaPrior:
         # Nothing happened anywhere: a prior worth half an event city-wide keeps rates finite.
         return GammaPrior(shape=0.5, rate=2 * total_exposure)
     if len(counts) < 3:
-        shape = float(np.exp(_LOG_SHAPE_BOUNDS[1]))
-        return GammaPrior(shape=shape, rate=shape / pooled)
+        # Two departments cannot say how far departments truly differ. Pooling them completely
+        # would give both the city's rate whatever happened; a weak prior (worth one event at
+        # the city's rate) leaves each its own rate and steadies only a department with almost
+        # no exposure.
+        return GammaPrior(shape=_FEW_DEPARTMENTS_SHAPE, rate=_FEW_DEPARTMENTS_SHAPE / pooled)
 
     # The mean is held at the pooled rate (the exposure-weighted mean the data fix closely) and
     # the shape, which sets how far departments are pulled, maximises the marginal likelihood.

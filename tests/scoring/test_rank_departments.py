@@ -223,3 +223,73 @@ def test_it_refuses_an_as_of_month_outside_the_data(city):
 
     with pytest.raises(ScoringInputError, match="outside the exposure data"):
         rank_departments(incidents, exposure, as_of="2031-01")
+
+
+def _monthly_city(departments: dict[str, tuple[float, float]], months: int = 36, seed: int = 1):
+    """Departments as (hours a month, yearly change in the injury rate): medical cases at 14
+    per 200,000 hours in the middle month, changing smoothly by the given log slope a year."""
+    rng = np.random.default_rng(seed)
+    labels = [str(period) for period in pd.period_range("2022-01", periods=months, freq="M")]
+    years = (np.arange(months) - (months - 1) / 2) / 12
+    incidents = [
+        _incident(name, f"{label}-15")
+        for name, (hours, slope) in departments.items()
+        for label, year in zip(labels, years, strict=True)
+        for _ in range(rng.poisson(14 * hours / 200_000 * np.exp(slope * year)))
+    ]
+    exposure = pd.DataFrame(
+        [
+            {"department": name, "month": label, "hours_worked": hours, "headcount": hours / 150}
+            for name, (hours, _) in departments.items()
+            for label in labels
+        ]
+    )
+    return pd.DataFrame(incidents), exposure, labels[-1]
+
+
+def test_a_department_falling_against_a_rising_city_is_never_called_rising():
+    city = {f"Rising {index:02d}": (450_000.0, 0.3) for index in range(15)}
+    city["Falling"] = (90_000.0, -0.35)
+    incidents, exposure, last = _monthly_city(city)
+
+    row = (
+        rank_departments(incidents, exposure, as_of=last)
+        .departments.set_index("department")
+        .loc["Falling"]
+    )
+
+    assert row["raw_trend_pct_per_year"] < -20  # Its own months fall clearly...
+    assert not any(reason.startswith("Cases rising") for reason in row["reasons"])
+    # ...so it is called rising or falling only where the figure shown agrees.
+    if row["trend_significant"]:
+        assert row["trend_pct_per_year"] < 0
+
+
+def test_two_departments_keep_their_own_rates():
+    months = [f"2024-{month:02d}" for month in range(1, 13)]
+    exposure = _exposure({"Safe": 100_000.0, "Risky": 100_000.0}, months)
+    incidents = pd.DataFrame(
+        [
+            _incident(name, f"{month}-10", severity="days_away", days_away=3)
+            for name, per_month in (("Safe", 1), ("Risky", 20))
+            for month in months
+            for _ in range(per_month)
+        ]
+    )
+
+    ranked = rank_departments(incidents, exposure, as_of="2024-12").departments
+    rows = ranked.set_index("department")
+
+    assert list(ranked["department"]) == ["Risky", "Safe"]
+    assert rows.loc["Risky", "shrunk_harm_rate"] > 15 * rows.loc["Safe", "shrunk_harm_rate"]
+    assert rows.loc["Risky", "reasons"][0].startswith("Harm rate 1.9 times the city's")
+
+
+def test_departments_with_equal_scores_share_a_rank():
+    exposure = _exposure({"Alpha": 50_000.0, "Bravo": 50_000.0, "Charlie": 50_000.0}, MONTHS)
+    incidents = pd.DataFrame(columns=list(_incident("Alpha", "2024-01-01")))
+
+    ranked = rank_departments(incidents, exposure, as_of="2024-12").departments
+
+    assert len(set(ranked["score"])) == 1
+    assert list(ranked["rank"]) == [1, 1, 1]
