@@ -275,8 +275,8 @@ DEFAULT_METHOD_NOTES: tuple[MethodNote, ...] = (
         "Monthly rates are plotted on a u-chart with limits three standard deviations from "
         "the centre line; where months vary more than a Poisson count would, the wider "
         "Laney u\u2032 limits are used, and where events are rare (a small department) the "
-        "limits are exact Poisson probabilities, the same test as a g-chart. A point "
-        "above the upper limit is a signal worth investigating rather than noise.",
+        "limits are exact Poisson probabilities on the month's count. A point above the "
+        "upper limit is a signal worth investigating rather than noise.",
     ),
     MethodNote(
         "Funnel plot",
@@ -287,9 +287,11 @@ DEFAULT_METHOD_NOTES: tuple[MethodNote, ...] = (
     ),
     MethodNote(
         "Score and ranking",
-        "The score combines the adjusted rate, the severity-weighted harm rate and the trend "
-        "into one figure from 0 to 100, with named weights the risk manager sets. Reasons "
-        "are written from the same figures. The ranking is a place to start a conversation, "
+        "The score is the harm rate a department is expected to have over the next three "
+        "months, per 200,000 hours: its adjusted rate carried forward by its trend, with a "
+        "recent signal adding weight. It is in the same unit as the harm rate and has no "
+        "upper limit. Its weights are named settings of the scoring engine. Reasons are "
+        "written from the same figures. The ranking is a place to start a conversation, "
         "not a verdict: read it with the funnel plot and the department pages.",
     ),
     MethodNote(

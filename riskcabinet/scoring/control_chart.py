@@ -6,8 +6,11 @@
   widened by that spread, so large units are not flagged every month.
 * Rare-event chart for small units: when fewer than a couple of events a month are expected, the
   normal approximation behind the u-chart flags a single event. Exact Poisson probability limits
-  (false-alarm probability 0.00135, the 3-sigma equivalent) are used instead. For a Poisson
-  process this is the same test as a g-chart on the hours worked between events, read on counts.
+  (false-alarm probability 0.00135, the 3-sigma equivalent) are used instead. This takes the
+  place of the g-chart the design names (the hours worked between events): it asks the same
+  question, more events than the city's rate explains, of each month's count, so that every
+  chart in the product is read month by month. It does not look for a run of short gaps that
+  straddles two months, which a g-chart would.
 """
 
 from __future__ import annotations

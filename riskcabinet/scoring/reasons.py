@@ -74,10 +74,14 @@ def department_reasons(facts: ReasonFacts, settings) -> list[str]:
         verb = "is" if len(names) == 1 else "are"
         reasons.append(f"{joined} {verb} above the control limit ({facts.chart_name})")
 
+    # The change is on the window's length just before it: a year for the usual twelve months.
+    before = (
+        "last year" if facts.window_months == 12 else f"the {facts.window_months} months before"
+    )
     for incident_type, change in facts.type_changes:
         direction = "up" if change > 0 else "down"
         reasons.append(
-            f"{TYPE_LABELS[incident_type]} {direction} {abs(change) * 100:.0f}% on last year"
+            f"{TYPE_LABELS[incident_type]} {direction} {abs(change) * 100:.0f}% on {before}"
         )
 
     span = f"in the last {facts.window_months} months"

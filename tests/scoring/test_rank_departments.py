@@ -147,6 +147,21 @@ def test_it_reports_a_rising_incident_type_on_last_year():
     assert "Assaults and threats up 100% on last year" in police["reasons"]
 
 
+def test_a_shorter_window_compares_with_as_many_months_before_and_says_so():
+    months = [f"2024-{month:02d}" for month in range(1, 13)]
+    exposure = _exposure({"Police": 100_000.0, "Parks": 100_000.0}, months)
+    rows = []
+    for month in months:
+        assaults = 4 if month < "2024-07" else 8
+        rows += [_incident("Police", f"{month}-10", "medical", "assault")] * assaults
+        rows += [_incident("Parks", f"{month}-10", "medical")] * 2
+
+    ranking = rank_departments(pd.DataFrame(rows), exposure, as_of="2024-12", window=6)
+
+    police = ranking.departments.set_index("department").loc["Police"]
+    assert "Assaults and threats up 100% on the 6 months before" in police["reasons"]
+
+
 def test_it_returns_chart_series_and_funnel_limits(city):
     incidents, exposure = city
 
