@@ -593,7 +593,7 @@ def _signal_text(value) -> str:
     if value is None or value is False or (isinstance(value, float) and math.isnan(value)):
         return ""
     if value is True:
-        return "Recent month above the control limit"
+        return "Recent month of cases with harm above the control limit"
     return str(value)[:200]
 
 

@@ -527,8 +527,8 @@ class _Writer:
             self.para(
                 f"Change: places moved since last month ({up} toward the top of the ranking, "
                 f"{down} away from it, = unchanged). Trend: yearly change in the case rate; bold "
-                "when it is unlikely to be chance. Signal: the latest month is above its control "
-                "limit. Shaded rows have their own page.",
+                "when it is unlikely to be chance. Signal: a recent month's cases with harm are "
+                "above their control limit. Shaded rows have their own page.",
                 "muted",
             )
         )

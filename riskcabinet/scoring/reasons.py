@@ -72,7 +72,9 @@ def department_reasons(facts: ReasonFacts, settings) -> list[str]:
         names = [month_name(month) for month in sorted(facts.signal_months)]
         joined = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
         verb = "is" if len(names) == 1 else "are"
-        reasons.append(f"{joined} {verb} above the control limit ({facts.chart_name})")
+        reasons.append(
+            f"{joined} {verb} above the control limit for cases with harm ({facts.chart_name})"
+        )
 
     # The change is on the window's length just before it: a year for the usual twelve months.
     before = (
@@ -93,7 +95,7 @@ def department_reasons(facts: ReasonFacts, settings) -> list[str]:
         )
 
     if facts.funnel_position == "above 99.8%":
-        reasons.append("Above the funnel plot's outer limit: more than chance would explain")
+        reasons.append("Harm rate above the funnel's outer limit: more than chance would explain")
     if facts.small:
         reasons.append(
             f"Small department ({facts.hours:,.0f} hours {span}): "

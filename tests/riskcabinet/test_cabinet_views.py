@@ -151,6 +151,9 @@ def test_it_shows_a_department_page_with_its_reasons(client, ranking):
 
     assert "Ranked <strong>1 of 3</strong>" in html
     assert "Assaults up 60% on last year" in html
+    # The funnel drawn is TRIR's; the page says the reasons come from the harm rate.
+    assert "On the funnel plot of TRIR below, it sits" in html
+    assert "come from the harm rate" in html
     assert "Investigations" in html
     assert "Workers&#x27; compensation claims" in html or "Workers' compensation claims" in html
 
