@@ -1,20 +1,31 @@
 """Celery tasks for the cabinet. Each takes plain values and calls one service."""
 
+import logging
+
 from celery import shared_task
 
-from riskcabinet.selectors import last_complete_month, month_parse
+from riskcabinet.selectors import ScoringUnavailable, last_complete_month, month_parse
 from riskcabinet.services import (
     department_scores_compute,
     department_scores_refresh_since,
     payroll_hours_reminders_send,
 )
 
+logger = logging.getLogger(__name__)
+
 
 @shared_task(name="riskcabinet.tasks.department_scores_refresh_last_month", acks_late=True)
 def department_scores_refresh_last_month() -> str:
-    """Beat, on the 1st: rank the departments for the month that has just closed."""
+    """Beat, every night: rank the departments for the month that has closed, again, so that
+    reports filed late and cases classified since reach the dashboard by morning. Until
+    payroll's hours for the month are in (the first days of a month), it says why it could not.
+    """
     month = last_complete_month()
-    department_scores_compute(month=month)
+    try:
+        department_scores_compute(month=month)
+    except ScoringUnavailable as error:
+        logger.info("No ranking for %s yet: %s", f"{month:%Y-%m}", error)
+        return f"{month:%Y-%m} not ranked: {error}"
     return f"{month:%Y-%m}"
 
 

@@ -272,9 +272,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reports.tasks.packet_build_for_last_month",
         "schedule": crontab(day_of_month=2, hour=6, minute=0),
     },
+    # Every night, so that late reports and reclassified cases reach last month's ranking.
     "monthly-risk-scores": {
         "task": "riskcabinet.tasks.department_scores_refresh_last_month",
-        "schedule": crontab(day_of_month=1, hour=3, minute=0),
+        "schedule": crontab(hour=3, minute=0),
     },
     # Until payroll's file for last month is in: the ranking and the packet need it.
     "payroll-hours-reminders": {

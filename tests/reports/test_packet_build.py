@@ -11,10 +11,14 @@ from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
 from pypdf import PdfReader
 
+from incidents.models import Severity
 from reports import services, tasks
 from reports.models import BriefingPacket, PacketStatus
+from riskcabinet.models import DepartmentScore
 from riskcabinet.roles import Role
-from tests.factories import user_with_role
+from riskcabinet.selectors import scoring_result_compute
+from riskcabinet.services import department_scores_compute
+from tests.factories import IncidentFactory, user_with_role
 from tests.reports.test_packet_city import PACKET_MONTH, packet_city_seed
 
 pytestmark = pytest.mark.django_db
@@ -37,6 +41,28 @@ def test_it_publishes_a_packet_with_its_file_hash_size_and_pages(city):
     assert len(PdfReader(io.BytesIO(pdf)).pages) == packet.page_count >= 8
     assert (packet.progress, packet.progress_label, packet.error) == (100, "Published", "")
     assert packet.generated_at is not None
+
+
+def test_the_dashboard_keeps_the_ranking_the_packet_printed(city):
+    department_scores_compute(month=PACKET_MONTH)
+    seen_before = {s.department.code: s.recordable_cases for s in DepartmentScore.objects.all()}
+    # A case reported late, after the month's ranking was first kept.
+    sanitation = next(iter(city["departments"].values()))
+    IncidentFactory(
+        department=sanitation,
+        occurred_at=datetime(2026, 10, 20, 9, 0, tzinfo=PACIFIC),
+        severity=Severity.DAYS_AWAY,
+        recordable=True,
+    )
+
+    services.packet_build(month=PACKET_MONTH)
+
+    stored = {s.department.code: s for s in DepartmentScore.objects.filter(month=PACKET_MONTH)}
+    assert stored[sanitation.code].recordable_cases == seen_before[sanitation.code] + 1
+    printed = {
+        row["department"]: row["rank"] for row in scoring_result_compute(month=PACKET_MONTH).rows
+    }
+    assert {code: score.rank for code, score in stored.items()} == printed
 
 
 def test_it_builds_the_same_content_twice_from_the_same_data(city):

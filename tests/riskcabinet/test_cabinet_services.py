@@ -111,6 +111,40 @@ def test_it_ranks_the_month_just_closed_on_the_first(city):
     assert DepartmentScore.objects.filter(month=OCTOBER).count() == 3
 
 
+def test_it_ranks_the_month_just_closed_again_each_night_with_late_reports(city):
+    streets, _, _ = city
+    with time_machine.travel("2026-11-01 03:00 -08:00", tick=False):
+        department_scores_refresh_last_month.delay().get()
+    before = DepartmentScore.objects.get(month=OCTOBER, department=streets).recordable_cases
+    IncidentFactory(
+        department=streets,
+        occurred_at=datetime(2026, 10, 30, 9, tzinfo=ZoneInfo("America/Los_Angeles")),
+        recordable=True,
+    )
+
+    with time_machine.travel("2026-11-02 03:00 -08:00", tick=False):
+        department_scores_refresh_last_month.delay().get()
+
+    after = DepartmentScore.objects.get(month=OCTOBER, department=streets).recordable_cases
+    assert after == before + 1
+
+
+def test_the_nightly_ranking_waits_quietly_for_the_months_payroll_hours(city):
+    with time_machine.travel("2026-12-01 03:00 -08:00", tick=False):
+        done = department_scores_refresh_last_month.delay().get()
+
+    assert done.startswith("2026-11 not ranked: ")
+    assert not DepartmentScore.objects.filter(month=date(2026, 11, 1)).exists()
+
+
+def test_the_ranking_runs_every_night(settings):
+    entry = settings.CELERY_BEAT_SCHEDULE["monthly-risk-scores"]
+
+    assert entry["task"] == "riskcabinet.tasks.department_scores_refresh_last_month"
+    assert entry["schedule"].day_of_month == set(range(1, 32))
+    assert (entry["schedule"].hour, entry["schedule"].minute) == ({3}, {0})
+
+
 def test_it_ranks_a_month_on_demand(city):
     assert department_scores_refresh.delay("2026-09").get() == "2026-09"
 
