@@ -3,7 +3,9 @@
 A case is recordable when it is work-related, a new case, and meets a general recording
 criterion: death, days away from work, restricted work or job transfer, medical treatment beyond
 first aid, loss of consciousness, or a significant injury or illness diagnosed by a physician or
-other licensed health care professional (29 CFR 1904.4 to 1904.7; Cal/OSHA Title 8, 14300.4-7).
+other licensed health care professional (29 CFR 1904.4 to 1904.7; Cal/OSHA Title 8, 14300.4-7);
+or when it is one of the special cases recorded whatever the treatment: contaminated sharps,
+medical removal, a hearing threshold shift, tuberculosis (1904.8 to 1904.11).
 
 Pure Python: answers in, decision out. The case page records both.
 """
@@ -49,6 +51,19 @@ CRITERIA_QUESTIONS: tuple[tuple[str, str, str], ...] = (
         "For example cancer, a chronic irreversible disease, a fractured or cracked bone, or a "
         "punctured eardrum.",
     ),
+    (
+        "special_case",
+        "Is it one of the cases OSHA records whatever the treatment?",
+        "Any of these, even with first aid only (29 CFR 1904.8 to 1904.11):",
+    ),
+)
+# The cases recorded whatever the treatment, listed under the last question.
+SPECIAL_CASES: tuple[str, ...] = (
+    "A needlestick or cut from a sharp object contaminated with another person's blood or "
+    "other potentially infectious material",
+    "A medical removal under an OSHA standard's medical surveillance (lead, cadmium, benzene...)",
+    "A standard threshold shift in hearing, with the ear's overall level 25 dB or more",
+    "A tuberculosis infection after exposure at work to someone with active tuberculosis",
 )
 QUESTIONS = GATE_QUESTIONS + CRITERIA_QUESTIONS
 QUESTION_KEYS = tuple(key for key, _, _ in QUESTIONS)
@@ -81,6 +96,8 @@ _CRITERIA_LABELS = {
     "medical_treatment": "medical treatment beyond first aid",
     "loss_of_consciousness": "loss of consciousness",
     "significant_diagnosis": "a significant diagnosed injury or illness",
+    "special_case": "one of OSHA's special cases (contaminated sharps, medical removal, hearing "
+    "loss or tuberculosis)",
 }
 
 
@@ -121,5 +138,7 @@ def recordability_decide(answers: dict) -> RecordabilityDecision:
         if _answer(answers, key) is None:
             return RecordabilityDecision(None, "Not decided yet.", key)
     return RecordabilityDecision(
-        False, "Not recordable: no general recording criterion is met (first aid only).", None
+        False,
+        "Not recordable: no general recording criterion or special case is met (first aid only).",
+        None,
     )

@@ -45,6 +45,7 @@ from incidents.recordability import (
     CRITERIA_QUESTIONS,
     FIRST_AID_ITEMS,
     GATE_QUESTIONS,
+    SPECIAL_CASES,
     recordability_decide,
 )
 from incidents.selectors import case_page_load, incident_timeline, queue_incidents, queue_page_rows
@@ -354,6 +355,7 @@ def _case_context(request: HttpRequest, incident: Incident, forms: dict | None =
         "gate_questions": GATE_QUESTIONS,
         "criteria_questions": CRITERIA_QUESTIONS,
         "first_aid_items": FIRST_AID_ITEMS,
+        "special_cases": SPECIAL_CASES,
         "injured_form": forms.get("injured")
         or InjuredPersonForm(
             initial={

@@ -54,7 +54,7 @@
         reason = "Recordable: " + step.querySelector("legend").textContent.trim();
       }
     });
-    if (settled === null) { settled = "no"; reason = "Not recordable: no general recording criterion is met (first aid only)."; }
+    if (settled === null) { settled = "no"; reason = "Not recordable: no general recording criterion or special case is met (first aid only)."; }
     if (outcome && settled !== "open") {
       outcome.textContent = reason + " Record the decision to save it.";
       outcome.className = "decision decision--" + settled;

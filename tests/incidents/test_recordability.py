@@ -21,6 +21,7 @@ def test_it_lists_exactly_the_fourteen_first_aid_items():
         "medical_treatment",
         "loss_of_consciousness",
         "significant_diagnosis",
+        "special_case",
     ],
 )
 def test_it_records_a_new_work_related_case_meeting_any_criterion(criterion):
@@ -50,3 +51,19 @@ def test_it_waits_for_answers_and_names_the_next_question():
     decision = recordability_decide({"work_related": "yes", "new_case": "yes", "death": "no"})
     assert decision.recordable is None
     assert decision.next_question == "days_away"
+
+
+def test_a_contaminated_needlestick_treated_with_first_aid_is_recorded():
+    decision = recordability_decide(ALL_NO | {"special_case": "yes"})
+
+    assert decision.recordable is True
+    assert "contaminated sharps" in decision.reason
+
+
+def test_first_aid_only_is_not_decided_until_the_special_cases_are_ruled_out():
+    answers = {key: value for key, value in ALL_NO.items() if key != "special_case"}
+
+    decision = recordability_decide(answers)
+
+    assert decision.recordable is None
+    assert decision.next_question == "special_case"
