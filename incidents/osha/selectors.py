@@ -51,16 +51,17 @@ from riskcabinet.models import Department, ExposureMonth
 
 NAME_NOT_ON_FILE = "Name not on file"
 
+# The most serious outcome, read from the day counts first: an amputation whose employee went
+# straight to restricted duty is a restricted case (column I), not a days-away one. The severity
+# decides only while both counts are empty (an in-patient stay is days away until counted).
 OUTCOME_EXPRESSION = Case(
     When(Q(severity=Severity.FATALITY) | Q(date_of_death__isnull=False), then=Value(Outcome.DEATH)),
+    When(days_away__gt=0, then=Value(Outcome.DAYS_AWAY)),
+    When(days_restricted__gt=0, then=Value(Outcome.JOB_TRANSFER_OR_RESTRICTION)),
     When(
-        Q(days_away__gt=0) | Q(severity__in=(Severity.DAYS_AWAY, Severity.HOSPITALIZATION)),
-        then=Value(Outcome.DAYS_AWAY),
+        severity__in=(Severity.DAYS_AWAY, Severity.HOSPITALIZATION), then=Value(Outcome.DAYS_AWAY)
     ),
-    When(
-        Q(days_restricted__gt=0) | Q(severity=Severity.RESTRICTED),
-        then=Value(Outcome.JOB_TRANSFER_OR_RESTRICTION),
-    ),
+    When(severity=Severity.RESTRICTED, then=Value(Outcome.JOB_TRANSFER_OR_RESTRICTION)),
     default=Value(Outcome.OTHER_RECORDABLE),
     output_field=IntegerField(),
 )

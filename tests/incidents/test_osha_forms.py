@@ -43,6 +43,8 @@ def test_it_classifies_each_case_by_its_worst_outcome():
     logged_case(site, severity=Severity.MEDICAL, days_away=2, days_restricted=5)
     logged_case(site, severity=Severity.MEDICAL, days_restricted=4)
     logged_case(site, severity=Severity.MEDICAL)
+    # An amputation, and the employee went straight back on restricted duty.
+    logged_case(site, severity=Severity.HOSPITALIZATION, days_restricted=20)
 
     outcomes = [row.outcome for row in selectors.log_rows(establishment=site, year=2025)]
 
@@ -52,6 +54,7 @@ def test_it_classifies_each_case_by_its_worst_outcome():
         Outcome.DAYS_AWAY,
         Outcome.JOB_TRANSFER_OR_RESTRICTION,
         Outcome.OTHER_RECORDABLE,
+        Outcome.JOB_TRANSFER_OR_RESTRICTION,
     ]
 
 
