@@ -22,7 +22,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import inch
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
+from reportlab.platypus import Flowable, Frame, Paragraph, Spacer, Table, TableStyle
 
 from incidents.osha.records import (
     CASE_TYPE_LABELS,
@@ -59,6 +59,9 @@ _BODY = ParagraphStyle("body", fontName=REGULAR, fontSize=8.5, leading=10.5, tex
 _SMALL = ParagraphStyle("small", fontName=REGULAR, fontSize=7, leading=8.6, textColor=MUTED)
 _LABEL = ParagraphStyle("label", fontName=BOLD, fontSize=8, leading=9.5, textColor=INK)
 _ANSWER = ParagraphStyle("answer", fontName=REGULAR, fontSize=9, leading=11.5, textColor=INK)
+_TITLE = ParagraphStyle("title", fontName=BOLD, fontSize=12, leading=15, textColor=INK)
+# The characters of an answer that fit its box on the form; a longer one continues after it.
+_NARRATIVE_ROOM = 700
 
 
 def _p(text: str, style: ParagraphStyle = _CELL) -> Paragraph:
@@ -651,14 +654,45 @@ def form_301_pdf(report: CaseReport) -> bytes:
             _fmt_date(report.date_of_death),
         ),
     ]
+    continued = []
     for label, answer in narratives:
         ry = _narrative(canvas, right, ry, col_w, label, answer)
-    _footer(
-        canvas, width, f"OSHA's Form 301 · case {report.case_number} · {report.establishment.name}"
-    )
+        if len(" ".join((answer or "").split())) > _NARRATIVE_ROOM:
+            continued.append((label, answer))
+    footer = f"OSHA's Form 301 · case {report.case_number} · {report.establishment.name}"
+    _footer(canvas, width, footer)
     canvas.showPage()
+    if continued:
+        _answers_continued(canvas, report.case_number, continued, footer)
     canvas.save()
     return buffer.getvalue()
+
+
+def _answers_continued(
+    canvas: Canvas, case_number: str, answers: list[tuple[str, str]], footer: str
+) -> None:
+    """The whole of each answer too long for its box, on the pages after the form."""
+    width, height = letter
+    margin = 0.5 * inch
+    story: list[Flowable] = [
+        Paragraph(escape(f"Form 301, case {case_number}: answers continued in full"), _TITLE),
+        Spacer(1, 8),
+    ]
+    for label, answer in answers:
+        story += [
+            Paragraph(escape(label), _LABEL),
+            Spacer(1, 3),
+            Paragraph(escape(answer).replace("\n", "<br/>"), _ANSWER),
+            Spacer(1, 10),
+        ]
+    while story:
+        left_before = len(story)
+        frame = Frame(margin, margin + 14, width - 2 * margin, height - 2 * margin - 14)
+        frame.addFromList(story, canvas)
+        _footer(canvas, width, footer)
+        canvas.showPage()
+        if len(story) == left_before:  # Nothing fitted a whole page: never loop for ever.
+            break
 
 
 def _yes_no_text(value: bool | None) -> str:
@@ -672,7 +706,10 @@ def _narrative(canvas: Canvas, x: float, y: float, width: float, label: str, ans
     _, head_h = head.wrapOn(canvas, width, 40)
     head.drawOn(canvas, x, y - head_h)
     y -= head_h + 3
-    body = Paragraph(escape(_clip(answer, 700)) or "&nbsp;", _ANSWER)
+    text = _clip(answer, _NARRATIVE_ROOM)
+    if text.endswith("\u2026"):
+        text += " (continued in full after the form)"
+    body = Paragraph(escape(text) or "&nbsp;", _ANSWER)
     _, body_h = body.wrapOn(canvas, width - 8, 200)
     body_h = max(body_h, 14)
     canvas.setFillColor(PANEL)

@@ -392,3 +392,20 @@ def test_the_case_file_records_who_took_a_privacy_case_narrative(client, logs):
     viewed = PrivacyCaseView.objects.get()
     assert (viewed.incident, viewed.user) == (logs["private"], officer)
     assert viewed.path == response.request["PATH_INFO"]
+
+
+def test_the_301_gives_a_long_answer_in_full_after_the_form(client, logs):
+    long_story = " ".join(
+        f"Sentence {n} of what the crew saw at the transfer station." for n in range(40)
+    )
+    logs["case"].narrative = long_story + " The last thing said was: stop the belt."
+    logs["case"].save()
+    client.force_login(user_with_role(Role.RISK_MANAGER))
+
+    response = client.get(reverse("osha:case-pdf", args=[logs["case"].reference]))
+
+    reader = PdfReader(io.BytesIO(response.content))
+    first, rest = (reader.pages[0].extract_text(), _pdf_text(response.content))
+    assert len(reader.pages) == 2
+    assert "(continued in full after the form)" in " ".join(first.split())
+    assert "stop the belt." in " ".join(rest.split())
