@@ -83,6 +83,9 @@ class LogRow:
     case_type: CaseType  # M
     privacy_case: bool = False
     used_fallback_establishment: bool = False
+    # The case is flagged as a likely duplicate of another and nobody has settled it yet: if it
+    # is one, the same injury is on the log twice.
+    possible_duplicate: bool = False
 
 
 @dataclass(frozen=True)

@@ -227,6 +227,7 @@ def _log_row(incident: Incident, establishment: Establishment) -> LogRow:
         case_type=CaseType(incident.osha_case_type),
         privacy_case=incident.privacy_case,
         used_fallback_establishment=incident.establishment_id is None,
+        possible_duplicate=incident.possible_duplicate_of_id is not None,
     )
 
 
@@ -251,6 +252,13 @@ def log_warnings(rows: list[LogRow]) -> tuple[str, ...]:
         warnings.append(
             f"{len(nameless)} case(s) have no name of the person hurt on file (column B): "
             f"{', '.join(nameless)}. Enter the name on each case before the log is posted."
+        )
+    doubtful = [row.case_number for row in rows if row.possible_duplicate]
+    if doubtful:
+        warnings.append(
+            f"{len(doubtful)} case(s) are flagged as possible duplicates of another report and "
+            f"not yet settled: {', '.join(doubtful)}. Merge or dismiss each in triage, so that no "
+            "injury is logged twice."
         )
     return tuple(warnings)
 

@@ -130,6 +130,21 @@ def test_it_warns_of_cases_without_the_name_of_the_person_hurt():
 
 
 @pytest.mark.django_db
+def test_it_warns_of_logged_cases_still_flagged_as_possible_duplicates():
+    site = EstablishmentFactory()
+    first = logged_case(site)
+    second = logged_case(site, possible_duplicate_of=first)
+
+    warnings = selectors.log_warnings(selectors.log_rows(establishment=site, year=2025))
+
+    assert warnings[-1] == (
+        f"1 case(s) are flagged as possible duplicates of another report and not yet settled: "
+        f"{second.reference}. Merge or dismiss each in triage, so that no injury is logged "
+        "twice."
+    )
+
+
+@pytest.mark.django_db
 def test_it_shows_privacy_case_instead_of_the_name_in_column_b():
     site = EstablishmentFactory()
     reporter = user_with_role(Role.EMPLOYEE, department=site.department)
