@@ -21,7 +21,15 @@ class ReadOnlyHistoryAdmin(SimpleHistoryAdmin):
 
 @admin.register(Establishment)
 class EstablishmentAdmin(admin.ModelAdmin):
-    list_display = ["name", "department", "naics_code", "size", "establishment_type"]
+    list_display = [
+        "name",
+        "department",
+        "naics_code",
+        "size",
+        "establishment_type",
+        "opened_on",
+        "closed_on",
+    ]
     list_filter = ["department"]
     search_fields = ["name"]
 

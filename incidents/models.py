@@ -42,11 +42,25 @@ class Establishment(models.Model):
     establishment_type = models.PositiveSmallIntegerField(
         choices=EstablishmentType.choices, default=EstablishmentType.LOCAL_GOVERNMENT
     )
+    # A year's 300A shares the department's payroll hours among the establishments open in it,
+    # so a site opened later does not change the summaries already posted for earlier years.
+    opened_on = models.DateField(
+        null=True, blank=True, help_text="Empty when it was open before the city's first records."
+    )
+    closed_on = models.DateField(null=True, blank=True, help_text="Empty while it is open.")
 
     class Meta:
         ordering = ["department__name", "name"]
         constraints = [
-            models.UniqueConstraint(fields=["department", "name"], name="establishment_unique_name")
+            models.UniqueConstraint(
+                fields=["department", "name"], name="establishment_unique_name"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(closed_on__isnull=True)
+                | models.Q(opened_on__isnull=True)
+                | models.Q(closed_on__gte=models.F("opened_on")),
+                name="establishment_closed_after_opened",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -279,8 +279,13 @@ def establishment_exposure(*, establishment: Establishment, year: int) -> Exposu
         return Exposure(0, 0, "No payroll hours are on file for this department and year.")
     hours = int((totals["hours"] or Decimal(0)).to_integral_value())
     employees = round(totals["headcount"] / totals["n"])
+    # Shared among the establishments open that year (this one always among them).
+    open_that_year = (Q(opened_on__isnull=True) | Q(opened_on__year__lte=year)) & (
+        Q(closed_on__isnull=True) | Q(closed_on__year__gte=year)
+    )
     siblings = list(
         Establishment.objects.filter(department_id=establishment.department_id)
+        .filter(open_that_year | Q(pk=establishment.pk))
         .order_by("pk")
         .values_list("pk", flat=True)
     )
@@ -290,7 +295,7 @@ def establishment_exposure(*, establishment: Establishment, year: int) -> Exposu
         first = siblings[0] == establishment.pk
         hours_share = hours // share + (hours % share if first else 0)
         employees_share = employees // share + (employees % share if first else 0)
-        note += f" Shared equally among the department's {share} establishments."
+        note += f" Shared equally among the department's {share} establishments open in {year}."
         return Exposure(employees_share, hours_share, note)
     return Exposure(employees, hours, note)
 

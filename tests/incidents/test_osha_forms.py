@@ -180,6 +180,28 @@ def test_it_counts_300a_types_and_shares_hours_between_establishments():
     assert summary.annual_average_employees == 60
 
 
+@pytest.mark.django_db
+def test_a_site_opened_later_does_not_change_earlier_years_300a():
+    site = EstablishmentFactory()
+    for year in (2024, 2025):
+        for month in range(1, 13):
+            ExposureMonthFactory(
+                department=site.department,
+                month=date(year, month, 1),
+                hours_worked=Decimal("10000.0"),
+                headcount=60,
+            )
+    later = EstablishmentFactory(department=site.department, opened_on=date(2025, 3, 1))
+
+    last_year = selectors.summary_for(establishment=site, year=2024)
+    this_year = selectors.summary_for(establishment=site, year=2025)
+    new_site = selectors.summary_for(establishment=later, year=2025)
+
+    assert (last_year.total_hours_worked, last_year.annual_average_employees) == (120_000, 60)
+    assert (this_year.total_hours_worked, this_year.annual_average_employees) == (60_000, 30)
+    assert new_site.total_hours_worked == 60_000
+
+
 def _log_row(**overrides):
     from incidents.osha.records import LogRow
 
