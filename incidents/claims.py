@@ -408,6 +408,7 @@ def claim_case_open(*, claim: Claim, user, department: Department | None = None)
         occurred_at=timezone.make_aware(
             datetime.combine(claim.injured_on, time(12, 0)), timezone.get_current_timezone()
         ),
+        occurred_time_known=False,
         location_text="Not known: no report was filed",
         narrative=(
             f"No incident report was filed for this injury. The case was opened from workers' "

@@ -231,6 +231,7 @@ def _osha_draft(line: int, row: dict, report: ImportReport, department_code: str
         fields={
             "incident_type": IncidentType.INJURY_ILLNESS,
             "occurred_at": occurred,
+            "occurred_time_known": False,  # The OSHA file gives the day only.
             "reported_at": occurred,
             "learned_at": occurred,
             "location_text": ", ".join(p for p in (city, state_code) if p)[:300] or "Not stated",
@@ -313,6 +314,7 @@ def _generic_draft(
         fields={
             "incident_type": incident_type,
             "occurred_at": occurred,
+            "occurred_time_known": len(raw_when) != 10,  # A bare date gives no hour.
             "reported_at": occurred,
             "learned_at": occurred,
             "location_text": (row.get("location") or "").strip()[:300] or "Not stated",

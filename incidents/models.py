@@ -179,6 +179,9 @@ class Incident(models.Model):
     )
     incident_type = models.CharField(max_length=20, choices=IncidentType.choices)
     occurred_at = models.DateTimeField()
+    # False when only the day is known (a case imported from a file that gives no hour, or
+    # opened from a claim): the stored time is noon, and the OSHA forms say "time unknown".
+    occurred_time_known = models.BooleanField(default=True)
     reported_at = models.DateTimeField(default=timezone.now)
     # Compliance clocks count from when the city learned of the case (usually the report).
     learned_at = models.DateTimeField(default=timezone.now)

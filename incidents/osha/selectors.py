@@ -356,7 +356,9 @@ def case_report(incident: Incident) -> CaseReport | None:
         job_title=_job_title(incident),
         date_of_injury=occurred.date(),
         time_began_work=incident.time_began_work,
-        time_of_event=occurred.time().replace(second=0, microsecond=0),
+        time_of_event=occurred.time().replace(second=0, microsecond=0)
+        if incident.occurred_time_known
+        else None,
         where_occurred=incident.location_text,
         description=injury_description(incident),
         outcome=Outcome(annotated.osha_outcome),

@@ -125,6 +125,7 @@ def test_opening_the_case_files_it_for_the_employee_and_links_the_claim(
     assert incident.injured_person == crew_member
     assert (incident.injured_name, incident.injured_job_title) == ("Ana Reyes", "Test job")
     assert timezone.localtime(incident.occurred_at).date() == date(2025, 4, 10)
+    assert incident.occurred_time_known is False  # The claim gives the day, not the hour.
     assert incident.severity == Severity.DAYS_AWAY  # the claim has lost days
     assert "claim WC-1" in incident.narrative
     assert incident.reporter == manager

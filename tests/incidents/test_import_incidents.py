@@ -76,6 +76,7 @@ def test_it_imports_a_row_with_the_fields_of_the_file():
     assert incident.narrative == row["Final Narrative"].strip()
     assert incident.client_uuid == source_key_uuid("osha-severe:135")
     assert incident.occurred_at.date().isoformat() == row["EventDate"]
+    assert incident.occurred_time_known is False  # OSHA's file gives the day only.
     assert incident.oiics_nature == ""  # the edited, unmatched title
     assert incident.oiics_part != ""
 
@@ -183,7 +184,10 @@ def test_it_imports_a_generic_csv(tmp_path):
 
     burned = Incident.objects.get(source_key="generic:A-1")
     assert (burned.recordable, burned.days_away) == (True, 4)
-    assert Incident.objects.get(source_key="generic:A-2").recordable is None
+    ladder = Incident.objects.get(source_key="generic:A-2")
+    assert ladder.recordable is None
+    # A bare date gives no hour: the case says so rather than claim noon.
+    assert (burned.occurred_time_known, ladder.occurred_time_known) == (False, True)
     assert first.created == 2
     assert second.created == 0
     assert [line for line, _ in first.bad_rows] == [4, 5]

@@ -446,3 +446,16 @@ def test_the_301_gives_a_long_answer_in_full_after_the_form(client, logs):
     assert len(reader.pages) == 2
     assert "(continued in full after the form)" in " ".join(first.split())
     assert "stop the belt." in " ".join(rest.split())
+
+
+def test_a_case_known_only_by_its_day_goes_to_osha_as_time_unknown(client, logs):
+    logs["case"].occurred_time_known = False
+    logs["case"].save()
+    client.force_login(user_with_role(Role.RISK_MANAGER))
+
+    response = client.get(reverse("osha:ita-cases-csv", args=[logs["site"].pk, 2025]))
+    page = client.get(reverse("triage:case", args=[logs["case"].reference])).content.decode()
+
+    row = next(r for r in _csv_rows(response) if r["case_number"] == logs["case"].reference)
+    assert (row["time_of_incident"], row["time_unknown"]) == ("", "1")
+    assert "(time not known)" in page
