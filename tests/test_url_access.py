@@ -184,6 +184,7 @@ def world(db):
         recordable=True,
     )
     photo = Attachment(incident=incident, content_type="image/png", size=3, sha256="0" * 64)
+    photo._history_user = users["reporter"]  # Sent with the report, as intake records it.
     photo.file.save("photo.png", ContentFile(b"png"))
     action = incident.actions.create(
         description="Fit a guard.",

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404
 
 from incidents.access import incidents_visible_to
 from incidents.models import Establishment, Incident
+from riskcabinet.models import Department
 from riskcabinet.roles import Role, role_of
 
 OSHA_ROLES = (Role.SAFETY_OFFICER, Role.RISK_MANAGER, Role.ADMINISTRATOR)
@@ -19,14 +20,20 @@ def can_read_osha_logs(user) -> bool:
     return role_of(user) in OSHA_ROLES
 
 
-def establishments_visible_to(user) -> QuerySet[Establishment]:
+def departments_visible_to(user) -> QuerySet[Department]:
+    """The departments whose logs the user reads."""
     role = role_of(user)
-    establishments = Establishment.objects.select_related("department")
     if role in (Role.RISK_MANAGER, Role.ADMINISTRATOR):
-        return establishments
+        return Department.objects.all()
     if role is Role.SAFETY_OFFICER:
-        return establishments.filter(department__safety_officers__user=user).distinct()
-    return establishments.none()
+        return Department.objects.filter(safety_officers__user=user)
+    return Department.objects.none()
+
+
+def establishments_visible_to(user) -> QuerySet[Establishment]:
+    return Establishment.objects.select_related("department").filter(
+        department__in=departments_visible_to(user)
+    )
 
 
 def establishment_for(user, establishment_id: int) -> Establishment:
@@ -42,10 +49,8 @@ def establishment_for(user, establishment_id: int) -> Establishment:
 
 
 def case_for(user, reference: str) -> Incident:
-    """A case for its Form 301, or 403/404."""
+    """A case for its Form 301: 403 for a role that reads no log, and 404 for a case outside
+    the user's scope, as in triage, so that a reference reveals nothing of a case."""
     if not can_read_osha_logs(user):
         raise PermissionDenied
-    incident = get_object_or_404(Incident, reference=reference)
-    if not incidents_visible_to(user).filter(pk=incident.pk).exists():
-        raise PermissionDenied
-    return incident
+    return get_object_or_404(incidents_visible_to(user), reference=reference)

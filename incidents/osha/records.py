@@ -86,6 +86,9 @@ class LogRow:
     # The case is flagged as a likely duplicate of another and nobody has settled it yet: if it
     # is one, the same injury is on the log twice.
     possible_duplicate: bool = False
+    # Whether the person hurt is named on file: a privacy case shows "Privacy case" in column B,
+    # but its 301 and the confidential list still need the name.
+    name_on_file: bool = True
 
 
 @dataclass(frozen=True)

@@ -228,6 +228,7 @@ def _log_row(incident: Incident, establishment: Establishment) -> LogRow:
         privacy_case=incident.privacy_case,
         used_fallback_establishment=incident.establishment_id is None,
         possible_duplicate=incident.possible_duplicate_of_id is not None,
+        name_on_file=_employee_name(incident, for_log=False) != NAME_NOT_ON_FILE,
     )
 
 
@@ -247,7 +248,7 @@ def log_warnings(rows: list[LogRow]) -> tuple[str, ...]:
             f"{len(fallback)} case(s) name no establishment and were logged at the department's "
             f"first establishment: {', '.join(fallback)}."
         )
-    nameless = [row.case_number for row in rows if row.employee_name == NAME_NOT_ON_FILE]
+    nameless = [row.case_number for row in rows if not row.name_on_file]
     if nameless:
         warnings.append(
             f"{len(nameless)} case(s) have no name of the person hurt on file (column B): "
@@ -389,6 +390,30 @@ def case_reports(*, establishment: Establishment, year: int) -> list[CaseReport]
         if report is not None:
             reports.append(report)
     return reports
+
+
+def departments_off_the_log(
+    departments: QuerySet[Department], *, years: tuple[int, ...]
+) -> list[tuple[Department, int]]:
+    """Departments with recordable cases in these years but no establishment, so no log to put
+    them on, each with how many cases that leaves off every log."""
+    first, last = year_bounds(min(years))[0], year_bounds(max(years))[1]
+    counts = (
+        Incident.objects.filter(
+            recordable=True,
+            merged_into__isnull=True,
+            occurred_at__gte=first,
+            occurred_at__lt=last,
+            department__in=departments.filter(establishments__isnull=True),
+        )
+        .values("department")
+        .annotate(cases=Count("pk"))
+    )
+    by_id = {row["department"]: row["cases"] for row in counts}
+    return [
+        (department, by_id[department.pk])
+        for department in Department.objects.filter(pk__in=by_id).order_by("name")
+    ]
 
 
 def establishment_years(

@@ -17,6 +17,7 @@ from incidents.osha import forms_pdf, ita, selectors
 from incidents.osha.access import (
     can_read_osha_logs,
     case_for,
+    departments_visible_to,
     establishment_for,
     establishments_visible_to,
 )
@@ -61,6 +62,9 @@ def index(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "posting_year": current_year - 1,
             "privacy_narratives_withheld": privacy_cases_hidden_from(request.user),
+            "off_the_log": selectors.departments_off_the_log(
+                departments_visible_to(request.user), years=(current_year - 1, current_year)
+            ),
         },
     )
 

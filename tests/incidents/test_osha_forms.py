@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from pypdf import PdfReader
 
 from incidents.models import IllnessType, PrivacyCaseView, Severity
@@ -17,6 +18,7 @@ from incidents.osha import forms_pdf, selectors
 from incidents.osha.records import CaseType, Outcome
 from riskcabinet.roles import Role
 from tests.factories import (
+    DepartmentFactory,
     EstablishmentFactory,
     ExposureMonthFactory,
     IncidentFactory,
@@ -142,6 +144,17 @@ def test_it_warns_of_logged_cases_still_flagged_as_possible_duplicates():
         f"{second.reference}. Merge or dismiss each in triage, so that no injury is logged "
         "twice."
     )
+
+
+@pytest.mark.django_db
+def test_it_warns_of_a_privacy_case_with_no_name_on_file_for_its_301():
+    site = EstablishmentFactory()
+    private = logged_case(site, privacy_case=True, reporter=None, injured_name="")
+
+    rows = selectors.log_rows(establishment=site, year=2025)
+
+    assert rows[0].employee_name == "Privacy case"
+    assert private.reference in selectors.log_warnings(rows)[0]
 
 
 @pytest.mark.django_db
@@ -459,3 +472,22 @@ def test_a_case_known_only_by_its_day_goes_to_osha_as_time_unknown(client, logs)
     row = next(r for r in _csv_rows(response) if r["case_number"] == logs["case"].reference)
     assert (row["time_of_incident"], row["time_unknown"]) == ("", "1")
     assert "(time not known)" in page
+
+
+@pytest.mark.django_db
+def test_the_index_names_departments_whose_cases_are_on_no_log(client):
+    parks = DepartmentFactory(name="Recreation and Parks")
+    listed = EstablishmentFactory(name="Sanitation Yard")
+    this_year = timezone.localdate().year
+    for _ in range(2):
+        IncidentFactory(department=parks, recordable=True, occurred_at=_at(date(this_year, 1, 2)))
+    IncidentFactory(
+        department=listed.department, recordable=True, occurred_at=_at(date(this_year, 1, 2))
+    )
+    client.force_login(user_with_role(Role.RISK_MANAGER))
+
+    page = client.get(reverse("osha:index")).content.decode()
+
+    assert "Recreation and Parks: 2 cases" in page
+    assert "Sanitation Yard" in page  # Listed with its log, not among the warnings.
+    assert f"{listed.department.name}: 1 case" not in page
