@@ -485,7 +485,6 @@ def action_assigned_notify(*, action_id: int) -> bool:
     return True
 
 
-@transaction.atomic
 def _case_open_for_actions(incident: Incident) -> None:
     # A closed case holds no open action unless a reason was given when it closed.
     if incident.status == Status.CLOSED:
@@ -494,6 +493,7 @@ def _case_open_for_actions(incident: Incident) -> None:
         )
 
 
+@transaction.atomic
 def corrective_action_status_set(*, action: CorrectiveAction, status: str) -> CorrectiveAction:
     if status in OPEN_ACTION_STATUSES and not action.is_open:
         _case_open_for_actions(action.incident)
