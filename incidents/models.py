@@ -241,6 +241,10 @@ class Incident(models.Model):
     treated_in_er = models.BooleanField(null=True, blank=True)
     hospitalized_overnight = models.BooleanField(null=True, blank=True)
     date_of_death = models.DateField(null=True, blank=True)
+    # Items 14, 16 and 17; empty, the 301 prints 16 and 17 from the injury codes.
+    doing_before = models.TextField(blank=True)
+    injury_details = models.TextField(blank=True)
+    object_substance = models.CharField(max_length=300, blank=True)
 
     state_reportable = models.BooleanField(default=False)
     state_reported_at = models.DateTimeField(null=True, blank=True)

@@ -164,6 +164,73 @@ class RecordabilityForm(forms.Form):
         return {key: self.cleaned_data.get(key) or "" for key, _, _ in QUESTIONS}
 
 
+def _known_yes_no(label: str) -> forms.TypedChoiceField:
+    """Yes, no, or not known yet (None)."""
+    return forms.TypedChoiceField(
+        required=False,
+        label=label,
+        choices=((None, "Not known yet"), (True, "Yes"), (False, "No")),
+        coerce=lambda value: {"True": True, "False": False}.get(value),
+        empty_value=None,
+    )
+
+
+class Form301Form(forms.Form):
+    """What OSHA's Form 301 asks beyond the report: the treatment, and items 14, 16 and 17."""
+
+    time_began_work = forms.TimeField(
+        required=False,
+        label="Time the employee began work",
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+    )
+    physician_name = forms.CharField(
+        required=False, max_length=120, label="Physician or other health care professional"
+    )
+    treatment_facility = forms.CharField(
+        required=False,
+        max_length=200,
+        label="Where treatment was given away from the worksite",
+        help_text="The facility's name and address.",
+    )
+    treated_in_er = _known_yes_no("Treated in an emergency room?")
+    hospitalized_overnight = _known_yes_no("Hospitalized overnight as an in-patient?")
+    doing_before = forms.CharField(
+        required=False,
+        max_length=2000,
+        label="What was the employee doing just before the incident?",
+        help_text="The activity, the tools, equipment or material being used.",
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    injury_details = forms.CharField(
+        required=False,
+        max_length=2000,
+        label="What was the injury or illness?",
+        help_text="The part of the body and how it was affected. Empty: the injury codes.",
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    object_substance = forms.CharField(
+        required=False,
+        max_length=300,
+        label="What object or substance directly harmed the employee?",
+        help_text="Empty: the source code's title.",
+    )
+
+    # The short answers sit side by side; the written ones take the panel's width.
+    _SHORT = (
+        "time_began_work",
+        "physician_name",
+        "treatment_facility",
+        "treated_in_er",
+        "hospitalized_overnight",
+    )
+
+    def short_fields(self) -> list:
+        return [self[name] for name in self._SHORT]
+
+    def written_fields(self) -> list:
+        return [self[name] for name in self.fields if name not in self._SHORT]
+
+
 class InjuredPersonForm(forms.Form):
     injured_name = forms.CharField(
         required=False,

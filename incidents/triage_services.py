@@ -127,6 +127,30 @@ PRIVACY_REASONS: tuple[tuple[str, str], ...] = (
 )
 
 
+FORM_301_FIELDS = (
+    "time_began_work",
+    "physician_name",
+    "treatment_facility",
+    "treated_in_er",
+    "hospitalized_overnight",
+    "doing_before",
+    "injury_details",
+    "object_substance",
+)
+
+
+@transaction.atomic
+def incident_301_details_set(*, incident: Incident, **details) -> Incident:
+    """Record what OSHA's Form 301 asks beyond the report (see FORM_301_FIELDS)."""
+    unknown = set(details) - set(FORM_301_FIELDS)
+    if unknown:
+        raise ValueError(f"not Form 301 details: {sorted(unknown)}")
+    for name, value in details.items():
+        setattr(incident, name, value.strip() if isinstance(value, str) else value)
+    incident.save()
+    return incident
+
+
 @transaction.atomic
 def incident_injured_person_set(
     *, incident: Incident, name: str, job_title: str, employee_id: str = ""

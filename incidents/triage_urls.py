@@ -20,6 +20,7 @@ urlpatterns = [
     path("<str:reference>/recordability/", triage_views.recordability, name="case-recordability"),
     path("<str:reference>/injured/", triage_views.injured, name="case-injured"),
     path("<str:reference>/privacy/", triage_views.privacy, name="case-privacy"),
+    path("<str:reference>/form-301/", triage_views.form_301, name="case-form-301"),
     path("<str:reference>/codes/", triage_views.codes, name="case-codes"),
     path("<str:reference>/codes/accept/", triage_views.code_accept, name="case-code-accept"),
     path("<str:reference>/assign/", triage_views.assign, name="case-assign"),

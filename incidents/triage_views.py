@@ -59,6 +59,7 @@ from incidents.triage_forms import (
     ClassifyForm,
     ClockCompleteForm,
     CodesForm,
+    Form301Form,
     InjuredPersonForm,
     InvestigationForm,
     MergeForm,
@@ -69,6 +70,7 @@ from incidents.triage_forms import (
     StatusForm,
 )
 from incidents.triage_services import (
+    FORM_301_FIELDS,
     PRIVACY_REASONS,
     WorkflowError,
     case_note_add,
@@ -76,6 +78,7 @@ from incidents.triage_services import (
     corrective_action_add,
     corrective_action_change,
     corrective_action_status_set,
+    incident_301_details_set,
     incident_assign,
     incident_classify,
     incident_codes_set,
@@ -367,6 +370,10 @@ def _case_context(request: HttpRequest, incident: Incident, forms: dict | None =
             },
             prefix="injured",
         ),
+        "form301_form": forms.get("form301")
+        or Form301Form(
+            initial={name: getattr(incident, name) for name in FORM_301_FIELDS}, prefix="f301"
+        ),
         "privacy_form": forms.get("privacy")
         or PrivacyForm(
             initial={
@@ -512,6 +519,15 @@ def injured(request: HttpRequest, incident: Incident):
             employee_id=form.cleaned_data["injured_employee_id"],
         )
         messages.success(request, "Person hurt saved.")
+    return form
+
+
+@case_action("form301", "form-301")
+def form_301(request: HttpRequest, incident: Incident):
+    form = Form301Form(request.POST, prefix="f301")
+    if form.is_valid():
+        incident_301_details_set(incident=incident, **form.cleaned_data)
+        messages.success(request, "Form 301 details saved.")
     return form
 
 

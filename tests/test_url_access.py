@@ -95,6 +95,7 @@ RULES: dict[str, tuple[str, dict[str, str]]] = {
     "triage:case-recordability": ("post", TRIAGE_OBJECT),
     "triage:case-injured": ("post", TRIAGE_OBJECT),
     "triage:case-privacy": ("post", TRIAGE_OBJECT),
+    "triage:case-form-301": ("post", TRIAGE_OBJECT),
     "triage:case-codes": ("post", TRIAGE_OBJECT),
     "triage:case-code-accept": ("post", TRIAGE_OBJECT),
     "triage:case-assign": ("post", TRIAGE_OBJECT),

@@ -340,7 +340,6 @@ def case_report(incident: Incident) -> CaseReport | None:
     annotated = recordable_cases(year=occurred.year).filter(pk=incident.pk).first()
     if annotated is None:
         return None
-    answers = incident.recordability_answers or {}
     injury = ", ".join(
         text
         for text in (
@@ -370,10 +369,10 @@ def case_report(incident: Incident) -> CaseReport | None:
         treatment_facility=incident.treatment_facility,
         treated_in_er=incident.treated_in_er,
         hospitalized_overnight=incident.hospitalized_overnight,
-        before_incident=str(answers.get("before_incident", "")),
+        before_incident=incident.doing_before,
         what_happened=incident.narrative,
-        injury_illness=str(answers.get("injury_illness", "")) or injury,
-        object_substance=str(answers.get("object_substance", ""))
+        injury_illness=incident.injury_details or injury,
+        object_substance=incident.object_substance
         or oiics_titles.code_title("source", incident.oiics_source),
         date_of_death=incident.date_of_death,
         privacy_case=incident.privacy_case,

@@ -491,3 +491,52 @@ def test_the_index_names_departments_whose_cases_are_on_no_log(client):
     assert "Recreation and Parks: 2 cases" in page
     assert "Sanitation Yard" in page  # Listed with its log, not among the warnings.
     assert f"{listed.department.name}: 1 case" not in page
+
+
+def test_the_officer_completes_the_301_on_the_case_page(client, logs):
+    officer = user_with_role(Role.SAFETY_OFFICER, covers=(logs["site"].department,))
+    client.force_login(officer)
+    case = logs["case"]
+
+    client.post(
+        reverse("triage:case-form-301", args=[case.reference]),
+        {
+            "f301-time_began_work": "06:30",
+            "f301-physician_name": "Dr. R. Okafor",
+            "f301-treatment_facility": "Harbor Clinic, 100 W 1st St",
+            "f301-treated_in_er": "True",
+            "f301-hospitalized_overnight": "None",
+            "f301-doing_before": "Lifting bins onto the truck's lift gate.",
+            "f301-injury_details": "",
+            "f301-object_substance": "Lift gate",
+        },
+    )
+
+    case.refresh_from_db()
+    assert (case.time_began_work, case.treated_in_er, case.hospitalized_overnight) == (
+        time(6, 30),
+        True,
+        None,
+    )
+    assert case.history.first().history_user == officer
+    text = " ".join(
+        _pdf_text(client.get(reverse("osha:case-pdf", args=[case.reference])).content).split()
+    )
+    assert "Lifting bins onto the truck's lift gate." in text
+    assert "Harbor Clinic, 100 W 1st St" in text
+    response = client.get(reverse("osha:ita-cases-csv", args=[logs["site"].pk, 2025]))
+    row = next(r for r in _csv_rows(response) if r["case_number"] == case.reference)
+    assert row["nar_before_incident"] == "Lifting bins onto the truck's lift gate."
+    assert row["nar_object_substance"] == "Lift gate"
+    page = client.get(reverse("triage:case", args=[case.reference])).content.decode()
+    assert "Form 301 details" in page
+
+
+def test_a_case_not_on_the_log_has_no_form_301_panel(client, logs):
+    client.force_login(user_with_role(Role.SAFETY_OFFICER, covers=(logs["site"].department,)))
+    logs["case"].recordable = False
+    logs["case"].save()
+
+    page = client.get(reverse("triage:case", args=[logs["case"].reference])).content.decode()
+
+    assert "Form 301 details" not in page
