@@ -446,7 +446,11 @@ class _OwnerDueForm(forms.Form):
 
 
 class ActionForm(_OwnerDueForm):
-    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}))
+    description = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Say what will change, not who was hurt or at fault: the cabinet's packet and "
+        "the department's page print this text.",
+    )
     control_level = forms.ChoiceField(
         label="Control (hierarchy of controls)", choices=ControlLevel.choices
     )

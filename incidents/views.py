@@ -209,7 +209,7 @@ def anonymous_status(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def photo(request: HttpRequest, pk: int) -> FileResponse:
-    """A report's photo, for its reporter, the officers covering it and risk managers only."""
+    """A photo, for whoever sent it, the officers covering its case and risk managers only."""
     attachment = _attachment_for(request.user, pk)
     response = FileResponse(attachment.file.open("rb"), content_type=attachment.content_type)
     response["Content-Length"] = str(attachment.size)
