@@ -682,13 +682,23 @@ def merge(request: HttpRequest, incident: Incident):
     form = MergeForm(request.POST, prefix="merge")
     if not form.is_valid():
         return form
-    target = (
-        incidents_visible_to(request.user)
-        .filter(reference=form.cleaned_data["into"].strip().upper())
-        .first()
-    )
+    reference = form.cleaned_data["into"].strip().upper()
+    target = incidents_visible_to(request.user).filter(reference=reference).first()
     if target is None:
-        form.add_error("into", "No case you can triage has that reference.")
+        # Merged itself (perhaps a moment ago, by another officer): name the case it went into,
+        # when this officer may triage that one.
+        survivor = (
+            incidents_visible_to(request.user)
+            .filter(merged_cases__reference=reference)
+            .values_list("reference", flat=True)
+            .first()
+        )
+        form.add_error(
+            "into",
+            f"{reference} was merged into {survivor}; merge into that case."
+            if survivor
+            else "No case you can triage has that reference.",
+        )
         return form
     incident_merge(source=incident, target=target)
     messages.success(request, f"{incident.reference} was merged into {target.reference}.")

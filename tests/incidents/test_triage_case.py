@@ -485,6 +485,25 @@ def _merge_refused(client, source, target) -> str:
     return response.content.decode()
 
 
+def test_a_report_merged_into_a_case_already_merged_is_pointed_at_the_survivor(
+    client, officer, department
+):
+    first = report(department)
+    second = report(department, minutes_later=5)
+    third = report(department, minutes_later=10)
+    client.force_login(officer)
+    client.post(url("case-merge", second), {"merge-into": first.reference})
+
+    response = client.post(url("case-merge", third), {"merge-into": second.reference})
+
+    third.refresh_from_db()
+    assert third.merged_into is None
+    assert (
+        f"{second.reference} was merged into {first.reference}; merge into that case."
+        in response.content.decode()
+    )
+
+
 def test_a_report_is_not_merged_into_a_case_of_another_department(client, department):
     other = DepartmentFactory()
     both = user_with_role(Role.SAFETY_OFFICER, covers=(department, other))

@@ -41,7 +41,7 @@ def test_two_cases_merged_into_each_other_at_once_leave_one_case_standing(postgr
     )
 
     # One goes through; the other is refused, with the case page's message (302) or, when the
-    # first had already finished, with "no case you can triage" on its form (200).
+    # first had already finished, on its form, which names the case that survived (200).
     assert 302 in statuses
     assert set(statuses) <= {200, 302}
     standing = Incident.objects.filter(pk__in=(a.pk, b.pk), merged_into__isnull=True)
