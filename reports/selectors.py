@@ -347,6 +347,7 @@ class DepartmentRank:
 class ScoringView:
     ranking: tuple[DepartmentRank, ...]
     previous_ranks: dict[str, int]
+    result: cabinet_selectors.ScoringResult  # The engine's run the ranking comes from.
 
 
 def _engine_rows(month: date) -> list[dict]:
@@ -378,8 +379,9 @@ def _rank_from_row(row: dict) -> DepartmentRank:
 
 def scoring_view_for(*, month: date, frames: _Frames) -> ScoringView:
     """The engine's ranking as of `month` and each department's rank a month earlier."""
+    result = cabinet_selectors.scoring_result_compute(month=month)
     ranking = tuple(
-        sorted((_rank_from_row(row) for row in _engine_rows(month)), key=lambda item: item.rank)
+        sorted((_rank_from_row(row) for row in result.rows), key=lambda item: item.rank)
     )
     previous: dict[str, int] = {}
     if not cabinet_models.DepartmentScore.objects.filter(month=month_shift(month, -1)).exists():
@@ -391,7 +393,7 @@ def scoring_view_for(*, month: date, frames: _Frames) -> ScoringView:
         except cabinet_selectors.ScoringUnavailable:
             # No history a month earlier: the ranking shows no change in rank.
             previous = {}
-    return ScoringView(ranking=ranking, previous_ranks=previous)
+    return ScoringView(ranking=ranking, previous_ranks=previous, result=result)
 
 
 def _previous_ranks(month: date, view: ScoringView) -> dict[str, int]:
@@ -674,6 +676,11 @@ def _summary(
 
 def packet_data_for_month(*, month: date) -> PacketData:
     """Everything the briefing packet for `month` shows, from the database and the engine."""
+    return packet_inputs_for_month(month=month)[0]
+
+
+def packet_inputs_for_month(*, month: date) -> tuple[PacketData, cabinet_selectors.ScoringResult]:
+    """The packet's data, and the engine's ranking it prints, for the build to keep."""
     month = month_start(month)
     cutoff = _cutoff(month)
     frames = _frames(month)
@@ -708,4 +715,4 @@ def packet_data_for_month(*, month: date) -> PacketData:
         serious_private_clocks=serious_private,
         exposure_source=EXPOSURE_SOURCE,
         method_notes=DEFAULT_METHOD_NOTES,
-    )
+    ), view.result

@@ -25,7 +25,7 @@ from pypdf import PdfReader
 
 from reports.models import BriefingPacket, PacketStatus
 from reports.pdf import build_packet_pdf
-from reports.selectors import month_label, month_start, packet_data_for_month
+from reports.selectors import month_label, month_start, packet_inputs_for_month
 from riskcabinet.links import site_link
 from riskcabinet.queueing import task_queue_on_commit
 from riskcabinet.roles import Role, users_to_email
@@ -120,9 +120,9 @@ def packet_build(*, month: date, requested_by=None) -> BriefingPacket:
 
     try:
         _progress(packet_id, 15, "Reading cases, hours and scores")
-        data = packet_data_for_month(month=month)
+        data, scoring = packet_inputs_for_month(month=month)
         # The month's ranking is kept as the packet read it, so the dashboard shows the same.
-        department_scores_compute(month=month)
+        department_scores_compute(month=month, result=scoring)
         _progress(packet_id, 55, "Laying out the PDF")
         delay = os.environ.get(BUILD_DELAY_ENV)
         if delay:

@@ -32,15 +32,19 @@ logger = logging.getLogger(__name__)
 # --- Department scores ---------------------------------------------------------------------
 
 
-def department_scores_compute(*, month: date) -> list[DepartmentScore]:
+def department_scores_compute(
+    *, month: date, result: selectors.ScoringResult | None = None
+) -> list[DepartmentScore]:
     """Rank every department as of `month` and keep the ranking in DepartmentScore.
 
     Running it again for the same month replaces that month's rows, so a recomputation after
     late reports or corrected payroll hours leaves one row per department. A department that
-    dropped out of the ranking (no hours in the window) loses its row for the month.
+    dropped out of the ranking (no hours in the window) loses its row for the month. ``result``
+    is the engine's run as of `month` when the caller already has it (the packet's build).
     """
     month = month.replace(day=1)
-    result = selectors.scoring_result_compute(month=month)
+    if result is None:
+        result = selectors.scoring_result_compute(month=month)
     departments = {d.code: d for d in Department.objects.filter(code__in=result.codes())}
     kept: list[DepartmentScore] = []
     with transaction.atomic():
