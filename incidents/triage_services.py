@@ -305,22 +305,20 @@ def cases_assigned_notify(*, incident_ids: list[int], by_id: int | None = None) 
         .order_by("reference")
     )
     assignee = incidents[0].assignee if incidents else None
-    if assignee is None or not assignee.is_active or not assignee.email:
-        return False
     cases = [
-        _assigned_case(incident) for incident in incidents if incident.assignee_id == assignee.pk
+        _assigned_case(incident)
+        for incident in incidents
+        if assignee is not None and incident.assignee_id == assignee.pk
     ]
     if not cases:
         return False
-    by = get_user_model().objects.filter(pk=by_id).first() if by_id is not None else None
-    context = {"assignee": assignee, "by": by, "cases": cases}
-    send_mail(
+    return _assignee_email(
+        assignee,
+        by_id=by_id,
         subject=f"[riskcabinet] {len(cases)} case{'s' if len(cases) != 1 else ''} assigned to you",
-        message=render_to_string("incidents/cases_assigned_email.txt", context),
-        from_email=None,
-        recipient_list=[assignee.email],
+        template="incidents/cases_assigned_email.txt",
+        context={"cases": cases},
     )
-    return True
 
 
 def case_assigned_notify(*, incident_id: int, by_id: int | None = None) -> bool:
@@ -328,14 +326,24 @@ def case_assigned_notify(*, incident_id: int, by_id: int | None = None) -> bool:
     who can be emailed. The email names the case, its department and its next deadline: no
     names of the people involved, no narrative, no medical details."""
     incident = Incident.objects.select_related("department", "assignee").get(pk=incident_id)
-    assignee = incident.assignee
+    return _assignee_email(
+        incident.assignee,
+        by_id=by_id,
+        subject=f"[riskcabinet] {incident.reference} is assigned to you",
+        template="incidents/case_assigned_email.txt",
+        context=_assigned_case(incident),
+    )
+
+
+def _assignee_email(assignee, *, by_id: int | None, subject: str, template: str, context) -> bool:
+    """Email an assignee what was given them, naming who gave it (`by_id`); False when nobody
+    who can be emailed is the assignee."""
     if assignee is None or not assignee.is_active or not assignee.email:
         return False
     by = get_user_model().objects.filter(pk=by_id).first() if by_id is not None else None
-    context = {"assignee": assignee, "by": by, **_assigned_case(incident)}
     send_mail(
-        subject=f"[riskcabinet] {incident.reference} is assigned to you",
-        message=render_to_string("incidents/case_assigned_email.txt", context),
+        subject=subject,
+        message=render_to_string(template, {"assignee": assignee, "by": by, **context}),
         from_email=None,
         recipient_list=[assignee.email],
     )
