@@ -199,6 +199,15 @@ def test_it_refuses_a_done_time_before_the_city_learned_of_the_case(client):
     assert clock.completed_at == at(2026, 3, 2, 10, 30)
 
 
+def _officers_case_from_monday(client, severity):
+    """A case the city learned of on Monday, March 3, 2025 at 9:00, with its officer signed in."""
+    department = DepartmentFactory()
+    client.force_login(user_with_role(Role.SAFETY_OFFICER, covers=(department,)))
+    return IncidentFactory(
+        department=department, severity=severity, learned_at=at(2025, 3, 3, 9, 0)
+    )
+
+
 def _classify_as_hospitalized(client, incident, learned_at: str):
     return client.post(
         reverse("triage:case-classify", args=[incident.reference]),
@@ -215,13 +224,8 @@ def _classify_as_hospitalized(client, incident, learned_at: str):
 @pytest.mark.django_db
 def test_a_case_that_turned_out_worse_later_counts_its_new_deadlines_from_then(client):
     """Reported on Monday as a clinic visit; the employee was admitted on Wednesday."""
-    department = DepartmentFactory()
-    officer = user_with_role(Role.SAFETY_OFFICER, covers=(department,))
-    incident = IncidentFactory(
-        department=department, severity=Severity.MEDICAL, learned_at=at(2025, 3, 3, 9, 0)
-    )
+    incident = _officers_case_from_monday(client, Severity.MEDICAL)
     clocks_start_for(incident=incident)
-    client.force_login(officer)
 
     with time_machine.travel(at(2025, 3, 5, 16, 0), tick=False):
         before_the_case = _classify_as_hospitalized(client, incident, "2025-03-02T09:00")
@@ -242,12 +246,7 @@ def test_a_case_that_turned_out_worse_later_counts_its_new_deadlines_from_then(c
 
 @pytest.mark.django_db
 def test_a_classification_without_a_later_outcome_counts_from_the_report(client):
-    department = DepartmentFactory()
-    officer = user_with_role(Role.SAFETY_OFFICER, covers=(department,))
-    incident = IncidentFactory(
-        department=department, severity=Severity.FIRST_AID, learned_at=at(2025, 3, 3, 9, 0)
-    )
-    client.force_login(officer)
+    incident = _officers_case_from_monday(client, Severity.FIRST_AID)
 
     with time_machine.travel(at(2025, 3, 5, 16, 0), tick=False):
         _classify_as_hospitalized(client, incident, "")
