@@ -36,6 +36,14 @@ def _employee(language: str = "en"):
     )
 
 
+def _signed_in(phone, base_url):
+    """A new employee signed in on a phone, on the report form."""
+    user = _employee()
+    page = phone().new_page()
+    sign_in(page, base_url, user.username)
+    return user, page
+
+
 def _fill_report(
     page, photo_path, narrative="Slipped on hydraulic oil by truck 12, hurt my wrist."
 ):
@@ -66,9 +74,7 @@ def _save_on_phone_without_signal(page, photo_path, **report):
 
 
 def test_it_files_a_report_with_a_photo(phone, base_url, photo_path, axe_check):
-    user = _employee()
-    page = phone().new_page()
-    sign_in(page, base_url, user.username)
+    user, page = _signed_in(phone, base_url)
     assert axe_check(page) == []
     # The injury questions appear only for a type where someone may be hurt.
     page.check("input[name=incident_type][value=near_miss]")
@@ -88,9 +94,7 @@ def test_it_files_a_report_with_a_photo(phone, base_url, photo_path, axe_check):
 def test_it_sends_a_report_without_photos_url_encoded_and_one_with_photos_as_multipart(
     phone, base_url, photo_path
 ):
-    user = _employee()
-    page = phone().new_page()
-    sign_in(page, base_url, user.username)
+    _, page = _signed_in(phone, base_url)
     narrative = "Resbalé en el andén & me torcí la muñeca = 100% dolor; truck #12 (bay 3)."
     _fill_report(page, None, narrative=narrative)
     with page.expect_request(lambda r: r.method == "POST" and r.url.endswith("/report/")) as sent:
@@ -109,9 +113,7 @@ def test_it_sends_a_report_without_photos_url_encoded_and_one_with_photos_as_mul
 
 
 def test_it_shows_a_mistake_and_recovers(phone, base_url, photo_path, axe_check):
-    user = _employee()
-    page = phone().new_page()
-    sign_in(page, base_url, user.username)
+    _, page = _signed_in(phone, base_url)
     _fill_report(page, photo_path, narrative="A cone fell off the truck onto my foot.")
     tomorrow = (timezone.localdate() + timedelta(days=2)).isoformat()
     page.fill("#id_occurred_date", tomorrow)
@@ -140,9 +142,7 @@ def test_it_shows_a_mistake_and_recovers(phone, base_url, photo_path, axe_check)
 def test_the_form_after_a_mistake_still_offers_the_location_and_asks_injury_only_for_injuries(
     phone, base_url, incident_type, injury_shown
 ):
-    user = _employee()
-    page = phone().new_page()
-    sign_in(page, base_url, user.username)
+    _, page = _signed_in(phone, base_url)
     assert page.locator("#use-location").is_visible()
     page.check(f"input[name=incident_type][value={incident_type}]")
     page.fill("#id_narrative", "A cone fell off the truck.")
@@ -199,9 +199,7 @@ def test_it_keeps_the_report_on_the_phone_while_offline(phone, base_url, photo_p
 
 
 def test_saving_a_report_on_the_phone_asks_the_browser_to_keep_its_storage(phone, base_url):
-    user = _employee()
-    page = phone().new_page()
-    sign_in(page, base_url, user.username)
+    _, page = _signed_in(phone, base_url)
     page.evaluate(
         """() => {
              window.persistAsked = 0;
@@ -219,9 +217,7 @@ def test_saving_a_report_on_the_phone_asks_the_browser_to_keep_its_storage(phone
 
 
 def test_a_report_the_phone_cannot_save_stays_in_the_form_with_a_message(phone, base_url):
-    user = _employee()
-    page = phone().new_page()
-    sign_in(page, base_url, user.username)
+    _, page = _signed_in(phone, base_url)
     page.evaluate(
         """() => {
              IntakeQueue.put = () => Promise.reject(new DOMException("full", "QuotaExceededError"));
@@ -239,9 +235,7 @@ def test_a_report_the_phone_cannot_save_stays_in_the_form_with_a_message(phone, 
 
 
 def test_a_report_another_sender_is_sending_is_left_to_it(phone, base_url):
-    user = _employee()
-    page = phone().new_page()
-    sign_in(page, base_url, user.username)
+    _, page = _signed_in(phone, base_url)
     _wait_for_service_worker(page)
     _save_on_phone_without_signal(page, None)
     # As if the service worker were uploading it: hold its send lock until told to let go.
@@ -265,9 +259,7 @@ def test_a_report_another_sender_is_sending_is_left_to_it(phone, base_url):
 
 def test_it_sends_a_report_without_photos_kept_offline_with_every_character_intact(phone, base_url):
     # Without photos the queue sends the report URL-encoded rather than as multipart.
-    user = _employee()
-    page = phone().new_page()
-    sign_in(page, base_url, user.username)
+    _, page = _signed_in(phone, base_url)
     _wait_for_service_worker(page)
 
     narrative = "Resbalé en el andén & me torcí la muñeca = 100% dolor; truck #12 (bay 3)."
@@ -291,9 +283,7 @@ def test_it_sends_a_report_without_photos_kept_offline_with_every_character_inta
 
 def test_a_kept_report_with_an_unknown_employee_id_is_sent_and_the_employee_told(phone, base_url):
     # Offline the phone cannot check the ID: the report must not stay stuck on the phone for it.
-    user = _employee()
-    page = phone().new_page()
-    sign_in(page, base_url, user.username)
+    _, page = _signed_in(phone, base_url)
     _wait_for_service_worker(page)
     page.context.set_offline(True)
     _fill_report(page, None)
@@ -530,9 +520,7 @@ def test_signing_out_and_in_renews_the_pages_kept_on_a_shared_phone(phone, base_
 
 
 def test_a_refused_saved_report_is_offered_only_to_the_employee_who_saved_it(phone, base_url):
-    user = _employee()
-    page = phone().new_page()
-    sign_in(page, base_url, user.username)
+    _, page = _signed_in(phone, base_url)
     mine = page.input_value("input[name=reporter_tag]")
 
     def refused(client_uuid: str, mark: str) -> None:
@@ -581,11 +569,9 @@ def _type_and_lose_the_page(page, narrative: str, photo_path=None):
 def _form_reopened_after_losing(phone, base_url, narrative: str, photo_path=None):
     """An employee types part of a report and loses the page; return the form opened again in
     the same browser, and the lost report's number."""
-    user = _employee()
-    context = phone()
-    page = context.new_page()
-    sign_in(page, base_url, user.username)
+    _, page = _signed_in(phone, base_url)
     client_uuid = page.input_value("input[name=client_uuid]")
+    context = page.context
     _type_and_lose_the_page(page, narrative, photo_path)
     page = context.new_page()
     page.goto(f"{base_url}/report/")
@@ -653,9 +639,7 @@ def test_an_unfinished_report_can_be_set_aside_for_a_new_one(phone, base_url, ph
 
 
 def test_a_report_saved_for_sending_is_no_longer_kept_as_unfinished(phone, base_url):
-    user = _employee()
-    page = phone().new_page()
-    sign_in(page, base_url, user.username)
+    _, page = _signed_in(phone, base_url)
     _wait_for_service_worker(page)
 
     _save_on_phone_without_signal(page, None)
