@@ -59,14 +59,15 @@
   function forgetDraftPhotos(key) {
     return withStore("readwrite", function (s) { return s.delete(key); }, DRAFT_PHOTOS);
   }
-  /* Forget the photos of unfinished reports kept longer than maxAge milliseconds. */
-  function expireDraftPhotos(maxAge) {
+  /* Forget the photos of unfinished reports kept longer than maxAge milliseconds, and those
+     whose report `stillKept(key)` no longer holds (a forgetting cut short by the page going). */
+  function expireDraftPhotos(maxAge, stillKept) {
     var now = Date.now();
     return withStore("readwrite", function (s) {
       s.openCursor().onsuccess = function (event) {
         var cursor = event.target.result;
         if (!cursor) return;
-        if (!(now - cursor.value.saved_at < maxAge)) cursor.delete();
+        if (!(now - cursor.value.saved_at < maxAge) || !stillKept(cursor.value.key)) cursor.delete();
         cursor.continue();
       };
     }, DRAFT_PHOTOS);

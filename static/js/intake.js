@@ -229,7 +229,10 @@
       try { draft = JSON.parse(store.getItem(key)); } catch (e) {}
       if (!draft || !(now - draft.saved_at < DRAFT_MAX_AGE_MS)) store.removeItem(key);
     }
-    if (window.IntakeQueue) IntakeQueue.expireDraftPhotos(DRAFT_MAX_AGE_MS).catch(function () {});
+    if (!window.IntakeQueue) return;
+    IntakeQueue.expireDraftPhotos(DRAFT_MAX_AGE_MS, function (key) {
+      return store.getItem(key) !== null;
+    }).catch(function () {});
   }
 
   function draftRestore(root) {

@@ -606,7 +606,7 @@ def test_an_unfinished_report_is_put_back_with_its_photo_when_the_form_opens_aga
     page.goto(f"{base_url}/report/")
     assert page.input_value("#id_narrative") == ""
     assert page.get_by_text("Your unfinished report was put back").count() == 0
-    assert page.evaluate(_KEPT_PHOTOS) == []
+    _until(lambda: page.evaluate(_KEPT_PHOTOS) == [], failure="the photos are still kept")
 
 
 def test_an_unfinished_report_whose_photos_went_missing_says_to_add_them_again(
