@@ -615,7 +615,16 @@ def form_301_pdf(report: CaseReport) -> bytes:
     y = _field_lines(canvas, left, y, col_w, clinician)
     y = _section_title(canvas, left, y - 8, "Completed by", col_w)
     y = _field_lines(
-        canvas, left, y, col_w, [("Name", report.completed_by), ("Title", ""), ("Phone / Date", "")]
+        canvas,
+        left,
+        y,
+        col_w,
+        [
+            ("Name", report.completed_by),
+            ("Title", report.completed_by_title),
+            ("Phone", ""),
+            ("Date", _fmt_date(report.completed_on)),
+        ],
     )
 
     right = left + col_w + 0.3 * inch

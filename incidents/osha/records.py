@@ -152,5 +152,8 @@ class CaseReport:
     date_of_birth: date | None = None
     date_of_hire: date | None = None
     sex: str = ""
+    # Who prints the form completes it: set by the view from the signed-in user.
     completed_by: str = ""
+    completed_by_title: str = ""
+    completed_on: date | None = None
     notes: tuple[str, ...] = field(default_factory=tuple)

@@ -199,5 +199,12 @@ def case_pdf(request: HttpRequest, reference: str) -> HttpResponse:
         raise Http404("This case is not on an OSHA log.")
     if incident.privacy_case:
         PrivacyCaseView.objects.create(incident=incident, user=request.user, path=request.path)
+    person = getattr(request.user, "person", None)
+    report = replace(
+        report,
+        completed_by=request.user.get_full_name() or request.user.get_username(),
+        completed_by_title=person.job_title if person else "",
+        completed_on=timezone.localdate(),
+    )
     pdf = forms_pdf.form_301_pdf(report)
     return _download(pdf, "application/pdf", f"osha-301-{incident.reference}.pdf")

@@ -461,6 +461,25 @@ def test_the_301_gives_a_long_answer_in_full_after_the_form(client, logs):
     assert "stop the belt." in " ".join(rest.split())
 
 
+def test_the_301_is_completed_by_whoever_prints_it(client, logs, settings):
+    settings.TIME_ZONE = "America/Los_Angeles"
+    officer = user_with_role(Role.SAFETY_OFFICER, covers=(logs["site"].department,))
+    officer.first_name, officer.last_name = "Rosa", "Delgado"
+    officer.save()
+    officer.person.job_title = "Senior Safety Officer"
+    officer.person.save()
+    client.force_login(officer)
+
+    response = client.get(reverse("osha:case-pdf", args=[logs["case"].reference]))
+
+    text = " ".join(_pdf_text(response.content).split())
+    today = timezone.localdate()
+    completed = text.split("Completed by", 1)[1]
+    assert "Name Rosa Delgado" in completed
+    assert "Title Senior Safety Officer" in completed
+    assert f"Date {today:%m/%d/%Y}" in completed
+
+
 def test_a_case_known_only_by_its_day_goes_to_osha_as_time_unknown(client, logs):
     logs["case"].occurred_time_known = False
     logs["case"].save()
