@@ -142,3 +142,19 @@ def recordability_decide(answers: dict) -> RecordabilityDecision:
         "Not recordable: no general recording criterion or special case is met (first aid only).",
         None,
     )
+
+
+def recordability_shown(answers: dict, recorded: bool | None) -> RecordabilityDecision:
+    """What the case page says: the helper's decision, or, while its answers settle nothing, the
+    decision stored on the case (imported from a claim, or decided before a question was added).
+    """
+    decision = recordability_decide(answers)
+    if decision.recordable is not None or recorded is None:
+        return decision
+    verdict = "Recordable" if recorded else "Not recordable"
+    return RecordabilityDecision(
+        recorded,
+        f"{verdict}, as recorded before these answers were complete (imported, or decided before "
+        "a question was added). Answer the questions below to confirm it.",
+        decision.next_question,
+    )

@@ -46,7 +46,7 @@ from incidents.recordability import (
     FIRST_AID_ITEMS,
     GATE_QUESTIONS,
     SPECIAL_CASES,
-    recordability_decide,
+    recordability_shown,
 )
 from incidents.selectors import case_page_load, incident_timeline, queue_incidents, queue_page_rows
 from incidents.triage_forms import (
@@ -354,7 +354,7 @@ def _case_context(request: HttpRequest, incident: Incident, forms: dict | None =
         ),
         "recordability_form": forms.get("recordability")
         or RecordabilityForm(initial=answers, prefix="rec"),
-        "recordability": recordability_decide(answers),
+        "recordability": recordability_shown(answers, incident.recordable),
         "gate_questions": GATE_QUESTIONS,
         "criteria_questions": CRITERIA_QUESTIONS,
         "first_aid_items": FIRST_AID_ITEMS,

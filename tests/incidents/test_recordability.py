@@ -2,7 +2,12 @@
 
 import pytest
 
-from incidents.recordability import FIRST_AID_ITEMS, QUESTION_KEYS, recordability_decide
+from incidents.recordability import (
+    FIRST_AID_ITEMS,
+    QUESTION_KEYS,
+    recordability_decide,
+    recordability_shown,
+)
 
 ALL_NO = dict.fromkeys(QUESTION_KEYS, "no") | {"work_related": "yes", "new_case": "yes"}
 
@@ -67,3 +72,20 @@ def test_first_aid_only_is_not_decided_until_the_special_cases_are_ruled_out():
 
     assert decision.recordable is None
     assert decision.next_question == "special_case"
+
+
+@pytest.mark.parametrize("recorded", [True, False])
+def test_a_decision_stored_before_the_answers_were_complete_is_shown_as_such(recorded):
+    answers = {key: value for key, value in ALL_NO.items() if key != "special_case"}
+
+    shown = recordability_shown(answers, recorded)
+
+    assert shown.recordable is recorded
+    assert shown.reason.startswith("Recordable," if recorded else "Not recordable,")
+    assert "Answer the questions below to confirm it." in shown.reason
+    assert shown.next_question == "special_case"
+
+
+def test_the_helpers_own_decision_wins_over_the_stored_one():
+    assert recordability_shown(ALL_NO | {"special_case": "yes"}, False).recordable is True
+    assert recordability_shown({}, None).reason == "Not decided yet."

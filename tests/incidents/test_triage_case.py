@@ -161,6 +161,19 @@ def test_it_triages_a_serious_case_from_arrival_to_closure(client, officer, inci
     assert incident.actions.count() == 1
 
 
+def test_an_imported_recordable_case_says_so_until_the_helper_confirms_it(
+    client, officer, incident
+):
+    incident.recordable, incident.recordability_answers = True, {}
+    incident.save()
+    client.force_login(officer)
+
+    page = client.get(url("case", incident)).content.decode()
+
+    assert "Recordable, as recorded before these answers were complete" in page
+    assert "Not decided yet." not in page
+
+
 def test_it_closes_with_open_actions_only_with_a_reason(client, officer, incident):
     incident.status = Status.ACTIONS_PENDING
     incident.save()
