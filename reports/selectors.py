@@ -280,49 +280,38 @@ def _u_chart(cases: pd.Series, hours: pd.Series) -> tuple[MonthPoint, ...]:
     return tuple(points)
 
 
-def _funnel(frames: _Frames, month: date) -> Funnel:
-    window = _window(frames, month)
-    hours = frames.hours[window].sum(axis=1)
-    cases = frames.recordable[window].sum(axis=1)
-    centre = _rate(float(cases.sum()), float(hours.sum())) or 0.0
+def _funnel(result: cabinet_selectors.ScoringResult, departments: dict) -> Funnel:
+    """The engine's funnel plot of the harm rate, with the positions its reasons name."""
     points = tuple(
         FunnelPoint(
-            department=frames.departments[code],
-            hours=float(hours[code]),
-            rate=float(cases[code]) * HOURS_BASE / float(hours[code]),
-            cases=int(cases[code]),
+            department=departments[row["department"]],
+            hours=row["hours_worked"],
+            rate=row["harm_rate"],
+            cases=row["recordable_cases"],
+            position=row.get("funnel_position", ""),
         )
-        for code in hours.index
-        if hours[code] > 0
+        for row in result.rows
+        if row["department"] in departments and row["hours_worked"] > 0
     )
-    limits: list[FunnelLimit] = []
-    if points:
-        low = max(1_000.0, min(point.hours for point in points) * 0.8)
-        high = max(point.hours for point in points) * 1.25
-        worked = np.array([low * (high / low) ** (step / 60) for step in range(61)])
-        units = worked / HOURS_BASE
-        from riskcabinet.scoring.funnel import poisson_rate_limit
-
-        bounds = {
-            name: poisson_rate_limit(centre, units, probability)
-            for name, probability in (
-                ("lower95", 0.025),
-                ("upper95", 0.975),
-                ("lower998", 0.001),
-                ("upper998", 0.999),
-            )
-        }
-        limits = [
-            FunnelLimit(
-                hours=float(worked[index]),
-                lower95=float(bounds["lower95"][index]),
-                upper95=float(bounds["upper95"][index]),
-                lower998=float(bounds["lower998"][index]),
-                upper998=float(bounds["upper998"][index]),
-            )
-            for index in range(len(worked))
-        ]
-    return Funnel(centre_rate=centre, points=points, limits=tuple(limits), measure="TRIR")
+    names = ("lower_inner", "upper_inner", "lower_outer", "upper_outer")
+    limits = tuple(
+        FunnelLimit(
+            hours=point["hours"],
+            lower95=point["lower_inner"],
+            upper95=point["upper_inner"],
+            lower998=point["lower_outer"],
+            upper998=point["upper_outer"],
+        )
+        for point in result.funnel.get("curve", [])
+        if all(point[name] is not None for name in names)
+    )
+    return Funnel(
+        centre_rate=result.funnel.get("city_rate", 0.0),
+        points=points,
+        limits=limits if points else (),
+        measure="harm rate",
+        axis_label="Harm rate (severity-weighted) per 200,000 hours",
+    )
 
 
 # --- The ranking --------------------------------------------------------------------------------
@@ -708,7 +697,7 @@ def packet_inputs_for_month(*, month: date) -> tuple[PacketData, cabinet_selecto
         generated_on=packet_generated_on(month),
         summary=summary,
         citywide_trend=citywide,
-        funnel=_funnel(frames, month),
+        funnel=_funnel(view.result, frames.departments),
         ranking=ranking,
         attention=attention,
         serious_cases=serious,

@@ -142,9 +142,10 @@ def _funnel_svg(funnel: selectors.FunnelData | None, month: date, highlight: str
             statuses=funnel.statuses,
             city_rate=funnel.city_rate,
             curves=funnel.curves,
-            title=f"Funnel plot: recordable case rate (TRIR) against hours worked, "
-            f"12 months to {month:%B %Y}",
+            title=f"Funnel plot: harm rate against hours worked, 12 months to {month:%B %Y}",
+            rate_name="harm rate",
             x_label="Hours worked in the 12 months (log scale)",
+            y_label="Harm rate (severity-weighted, per 200,000 hours)",
             highlight=highlight,
         )
     )
@@ -156,7 +157,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     available = selectors.scoring_months_available()
     month = _month_from(request, available)
     scores = _scores_or_compute(request, month)
-    funnel = selectors.funnel_data(scores)
+    funnel = selectors.funnel_data(scores, selectors.scoring_funnel_for(month=month))
     statuses = funnel.statuses if funnel else {}
     rows = _rank_rows(scores, month, statuses)
     context = {
@@ -165,7 +166,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "months": available,
         "rows": rows,
         "funnel_svg": _funnel_svg(funnel, month),
-        "city_trir": funnel.city_rate if funnel else None,
+        "city_trir": selectors.city_trir(scores),
         "signals": [row for row in rows if row.score.control_signal],
         "above_funnel": [row for row in rows if row.funnel_status.startswith("above")],
         "rising": [
@@ -235,7 +236,7 @@ def department(request: HttpRequest, code: str) -> HttpResponse:
     available = selectors.scoring_months_available()
     month = _month_from(request, available)
     scores = _scores_or_compute(request, month)
-    funnel = selectors.funnel_data(scores)
+    funnel = selectors.funnel_data(scores, selectors.scoring_funnel_for(month=month))
     statuses = funnel.statuses if funnel else {}
     row = next(
         (r for r in _rank_rows(scores, month, statuses) if r.score.department_id == department.pk),
@@ -284,7 +285,7 @@ def department(request: HttpRequest, code: str) -> HttpResponse:
         "months": available,
         "row": row,
         "ranked": len(scores),
-        "city_trir": funnel.city_rate if funnel else None,
+        "city_trir": selectors.city_trir(scores),
         "profile": profile,
         "investigation_pct": (
             None

@@ -160,6 +160,8 @@ class DepartmentScore(models.Model):
     trend_pct_per_year = models.FloatField(null=True, blank=True)
     trend_significant = models.BooleanField(default=False)
     control_signal = models.CharField(max_length=200, blank=True)
+    # Where its harm rate sits on the funnel plot: "within", "above 95%", "below 99.8%"...
+    funnel_position = models.CharField(max_length=20, blank=True)
     reasons = models.JSONField(default=list)
     hours_worked = models.FloatField(default=0)
     computed_at = models.DateTimeField(auto_now=True)

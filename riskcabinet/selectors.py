@@ -2,7 +2,7 @@
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -253,61 +253,70 @@ class FunnelData:
     curves: list[charts.FunnelCurve]
 
 
-def funnel_data(scores: list[DepartmentScore]) -> FunnelData | None:
-    """TRIR against hours worked for the stored ranking, with Poisson funnel limits.
+def city_trir(scores: list[DepartmentScore]) -> float | None:
+    """The city's recordable cases per 200,000 hours over the ranked departments."""
+    hours = sum(s.hours_worked for s in scores)
+    return sum(s.recordable_cases for s in scores) * HOURS_BASE / hours if hours > 0 else None
 
-    Recordable cases are counts, so the limits are exact Poisson limits around the city's TRIR
-    (the engine's funnel module), drawn smoothly across the range of exposures.
+
+# The engine's funnel positions as the charts' statuses.
+_INNER, _OUTER = (f"{coverage * 100:g}%" for coverage in FUNNEL_COVERAGES)
+FUNNEL_STATUS_OF_POSITION = {
+    f"above {_OUTER}": "above_outer",
+    f"above {_INNER}": "above_inner",
+    f"below {_INNER}": "below_inner",
+    f"below {_OUTER}": "below_inner",
+    "within": "within",
+}
+
+
+def funnel_data(scores: list[DepartmentScore], funnel: dict) -> FunnelData | None:
+    """The harm rate against hours worked for the stored ranking, inside the engine's funnel.
+
+    The limits are the engine's (exact Poisson limits around the city's harm rate, widened for
+    the severity weights), so the dots outside them are the departments whose reasons say so.
+    `funnel` is the engine's curve for the month (`scoring_funnel_for`); without it, no plot.
     """
     points = [
         charts.FunnelPoint(
             code=s.department.code,
             name=s.department.name,
             exposure=s.hours_worked,
-            rate=s.trir,
+            rate=s.harm_rate,
             cases=s.recordable_cases,
         )
         for s in scores
         if s.hours_worked > 0
     ]
-    if not points:
+    curve = funnel.get("curve") or []
+    if not points or not curve:
         return None
-    total_hours = sum(p.exposure for p in points)
-    total_cases = sum(p.cases for p in points)
-    city_rate = total_cases * HOURS_BASE / total_hours
-    low = min(p.exposure for p in points) * 0.5
-    high = max(p.exposure for p in points) * 2
-    grid = np.geomspace(low, high, 120)
-    units = grid / HOURS_BASE
-    from riskcabinet.scoring.funnel import funnel_limits
-
-    limits = funnel_limits(city_rate / 1.0, units, FUNNEL_COVERAGES)
-
-    curves = []
-    for key, values in limits.items():
-        curves.append(
-            charts.FunnelCurve(
-                label=key,
-                exposures=[float(v) for v in grid],
-                rates=[float(v) for v in values],
-                outer=key.endswith("99.8"),
-            )
+    hours = np.array([point["hours"] for point in curve], dtype=float)
+    curves = [
+        charts.FunnelCurve(
+            label=name,
+            exposures=[float(h) for h in hours],
+            rates=[float("nan") if point[name] is None else point[name] for point in curve],
+            outer=name.endswith("outer"),
         )
-
-    from riskcabinet.scoring.funnel import poisson_rate_limit
+        for name in ("lower_inner", "upper_inner", "lower_outer", "upper_outer")
+    ]
 
     def limit_at(name: str, exposure: float) -> float | None:
-        side, which = name.split("_")
-        coverage = FUNNEL_COVERAGES[1] if which == "outer" else FUNNEL_COVERAGES[0]
-        tail = (1 - coverage) / 2
-        probability = tail if side == "lower" else 1 - tail
-        value = float(
-            poisson_rate_limit(city_rate, np.array([exposure / HOURS_BASE]), probability)[0]
-        )
+        # For a ranking stored before positions were kept: the curve, read in log hours.
+        values = np.array([np.nan if p[name] is None else p[name] for p in curve], dtype=float)
+        value = float(np.interp(np.log(exposure), np.log(hours), values))
         return value if math.isfinite(value) else None
 
-    statuses = {p.code: charts.funnel_classify(p, limit_at) for p in points}
-    return FunnelData(points=points, statuses=statuses, city_rate=city_rate, curves=curves)
+    positions = {s.department.code: s.funnel_position for s in scores}
+    statuses = {
+        p.code: FUNNEL_STATUS_OF_POSITION.get(positions[p.code])
+        or charts.funnel_classify(p, limit_at)
+        for p in points
+    }
+    return FunnelData(
+        points=points, statuses=statuses, city_rate=funnel["city_rate"], curves=curves
+    )
 
 
 # --- One department ------------------------------------------------------------------------
@@ -475,6 +484,8 @@ class ScoringResult:
     month: date
     rows: list[dict]
     series: dict[str, list[dict]]
+    # The funnel plot's city harm rate and limits (see `_funnel_from`); empty without a curve.
+    funnel: dict = field(default_factory=dict)
     rate_name: str = "Cases with harm per 200,000 hours"
 
     def codes(self) -> list[str]:
@@ -533,11 +544,36 @@ def _scoring_result_from(ranking, *, month: date, exposure: pd.DataFrame, window
                 "trend_pct_per_year": _optional_number(record.get("trend_pct_per_year")),
                 "trend_significant": bool(record.get("trend_significant", False)),
                 "control_signal": _signal_text(record.get("control_signal")),
+                "funnel_position": str(record.get("funnel_position") or "")[:20],
                 "reasons": _reasons(record.get("reasons")),
                 "hours_worked": float(hours.get(code, 0.0)),
             }
         )
-    return ScoringResult(month=month, rows=rows, series=_series_from(ranking))
+    return ScoringResult(
+        month=month, rows=rows, series=_series_from(ranking), funnel=_funnel_from(ranking)
+    )
+
+
+def _funnel_from(ranking) -> dict:
+    """The city's harm rate and the funnel's limits on a grid of hours, as plain numbers."""
+    curve = ranking.funnel_curve
+    if not isinstance(curve, pd.DataFrame) or curve.empty:
+        return {}
+    inner, outer = (f"{coverage * 100:g}" for coverage in FUNNEL_COVERAGES)
+    columns = {
+        "lower_inner": f"lower_{inner}",
+        "upper_inner": f"upper_{inner}",
+        "lower_outer": f"lower_{outer}",
+        "upper_outer": f"upper_{outer}",
+    }
+    return {
+        "city_rate": _number(ranking.city_harm_rate),
+        "curve": [
+            {"hours": float(record["hours"])}
+            | {ours: _optional_number(record[theirs]) for ours, theirs in columns.items()}
+            for record in curve.to_dict("records")
+        ],
+    }
 
 
 # What the engine may call each column of its monthly series, and what the charts call it.
@@ -605,27 +641,39 @@ def _reasons(value) -> list[str]:
     return [str(part) for part in value]
 
 
-def _series_cache_key(month: date) -> str:
+def _charts_cache_key(month: date) -> str:
     stamp = DepartmentScore.objects.filter(month=month).aggregate(at=Max("computed_at"))["at"]
-    return f"riskcabinet:scoring-series:{month:%Y-%m}:{stamp.timestamp() if stamp else 'none'}"
+    return f"riskcabinet:scoring-charts:{month:%Y-%m}:{stamp.timestamp() if stamp else 'none'}"
 
 
 def scoring_charts_remember(*, month: date, result: ScoringResult) -> None:
-    """Keep the month's chart series next to its stored ranking (a day in the cache)."""
-    cache.set(_series_cache_key(month), result.series, SERIES_CACHE_SECONDS)
+    """Keep the month's chart series and funnel next to its stored ranking (a day in the
+    cache)."""
+    charts_data = {"series": result.series, "funnel": result.funnel}
+    cache.set(_charts_cache_key(month), charts_data, SERIES_CACHE_SECONDS)
+
+
+def _scoring_charts_for(month: date) -> dict:
+    key = _charts_cache_key(month)
+    charts_data = cache.get(key)
+    if charts_data is None:
+        try:
+            result = scoring_result_compute(month=month)
+            charts_data = {"series": result.series, "funnel": result.funnel}
+        except ScoringUnavailable:
+            charts_data = {"series": {}, "funnel": {}}
+        cache.set(key, charts_data, SERIES_CACHE_SECONDS)
+    return charts_data
 
 
 def scoring_series_for(*, month: date) -> dict[str, list[dict]]:
     """The monthly series behind the stored ranking, from the cache or the engine again."""
-    key = _series_cache_key(month)
-    series = cache.get(key)
-    if series is None:
-        try:
-            series = scoring_result_compute(month=month).series
-        except ScoringUnavailable:
-            series = {}
-        cache.set(key, series, SERIES_CACHE_SECONDS)
-    return series
+    return _scoring_charts_for(month)["series"]
+
+
+def scoring_funnel_for(*, month: date) -> dict:
+    """The funnel plot's curve behind the stored ranking, from the cache or the engine again."""
+    return _scoring_charts_for(month)["funnel"]
 
 
 SERIES_CACHE_SECONDS = 24 * 60 * 60

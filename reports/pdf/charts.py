@@ -298,6 +298,8 @@ def _limits_at(limits: Sequence[FunnelLimit], hours: float) -> tuple[float, floa
 
 
 def funnel_position(point: FunnelPoint, limits: Sequence[FunnelLimit]) -> FunnelPosition:
+    if point.position:
+        return FunnelPosition(point.position)
     if not limits or point.hours <= 0:
         return FunnelPosition.WITHIN
     lower95, upper95, lower998, upper998 = _limits_at(limits, point.hours)
@@ -378,7 +380,7 @@ def funnel_chart(funnel: Funnel, width: float, height: float) -> Drawing:
     # hours shrink; the curves are cut where they leave the plot.
     ticks = nice_ticks(max(max(point.rate for point in points), funnel.centre_rate * 2) * 1.08)
     scale_top = ticks[-1]
-    _y_axis(drawing, left, right, bottom, plot_height, ticks, f"{funnel.measure} per 200,000 hours")
+    _y_axis(drawing, left, right, bottom, plot_height, ticks, funnel.axis_label)
 
     def x_of(hours: float) -> float:
         return left + (right - left) * (math.log10(hours) - low_exp) / (high_exp - low_exp)

@@ -87,6 +87,8 @@ TOP_MARGIN = 0.95 * inch
 BOTTOM_MARGIN = 0.8 * inch
 CONTENT_WIDTH = PAGE_WIDTH - 2 * SIDE_MARGIN
 BRIEFING_TITLE = "Risk Reduction Cabinet briefing"
+# The month-by-month charts show OSHA's recordable case rate; the funnel shows the harm rate.
+TREND_MEASURE = "TRIR"
 
 # Sections in the order they appear, with the titles used in headings and contents.
 SECTIONS: tuple[tuple[str, str], ...] = (
@@ -447,13 +449,13 @@ class _Writer:
                 "than chance?",
                 "lede",
             ),
-            self.para(f"Citywide {data.funnel.measure}, month by month, last 24 months", "h3"),
+            self.para(f"Citywide {TREND_MEASURE}, month by month, last 24 months", "h3"),
             self.chart(
                 charts.trend_chart,
                 data.citywide_trend,
                 CONTENT_WIDTH,
                 2.75 * inch,
-                data.funnel.measure,
+                TREND_MEASURE,
             ),
         ]
         above = [point for point in data.citywide_trend if point.above_limit]
@@ -670,7 +672,7 @@ class _Writer:
             )
         flowables.append(Spacer(1, 10))
 
-        measure = self.data.funnel.measure
+        measure = TREND_MEASURE
         left_width, gap = 4.3 * inch, 0.25 * inch
         right_width = CONTENT_WIDTH - left_width - gap
         chart_row = Table(

@@ -123,6 +123,8 @@ class FunnelPoint:
     hours: float
     rate: float
     cases: int
+    # Where the scoring engine placed it ("above 99.8%"...); empty: read from the limits drawn.
+    position: str = ""
 
 
 @dataclass(frozen=True)
@@ -144,6 +146,7 @@ class Funnel:
     points: tuple[FunnelPoint, ...]
     limits: tuple[FunnelLimit, ...]
     measure: str = "TRIR"
+    axis_label: str = "TRIR per 200,000 hours"
 
     def __post_init__(self) -> None:
         _freeze_sequences(self)
@@ -280,10 +283,11 @@ DEFAULT_METHOD_NOTES: tuple[MethodNote, ...] = (
     ),
     MethodNote(
         "Funnel plot",
-        "The funnel plot compares departments fairly: each point is a department's rate "
-        "against the hours it worked, and the curves are the 95% and 99.8% limits around "
-        "the citywide rate. A department beyond the 99.8% curve is unlikely to differ from "
-        "the city by chance.",
+        "The funnel plot compares departments fairly: each point is a department's harm "
+        "rate, as the ranking reads it, against the hours it worked, and the curves are the "
+        "95% and 99.8% limits around the citywide harm rate (exact Poisson limits, widened "
+        "for the severity weights). A department beyond the 99.8% curve is unlikely to differ "
+        "from the city by chance, and its reasons say so.",
     ),
     MethodNote(
         "Score and ranking",

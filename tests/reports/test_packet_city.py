@@ -4,6 +4,7 @@
 names, ids and narrative words, so that a privacy test can look for them in the PDF's text.
 """
 
+import dataclasses
 import random
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -311,3 +312,41 @@ def test_the_summary_counts_the_windows_injuries_first_known_from_a_claim():
 
     assert Incident.objects.filter(source=Source.CLAIM).count() == 5
     assert summary.unreported_injuries == 2
+
+
+@pytest.mark.django_db
+def test_the_funnel_plots_the_harm_rate_its_reasons_read():
+    from reports.pdf import charts
+    from reports.selectors import packet_inputs_for_month
+
+    city = packet_city_seed(months=14)
+
+    data, result = packet_inputs_for_month(month=city["month"])
+
+    rows = {row["department"]: row for row in result.rows}
+    points = {point.department.code: point for point in data.funnel.points}
+    assert set(points) == set(rows)
+    assert {code: point.rate for code, point in points.items()} == {
+        code: row["harm_rate"] for code, row in rows.items()
+    }
+    assert data.funnel.centre_rate == pytest.approx(result.funnel["city_rate"])
+    above = {
+        code
+        for code, point in points.items()
+        if charts.funnel_position(point, data.funnel.limits) is charts.FunnelPosition.ABOVE_998
+    }
+    said_above = {
+        code
+        for code, row in rows.items()
+        if any("above the funnel's outer limit" in reason for reason in row["reasons"])
+    }
+    assert above == said_above
+    # Fire is above the 95% limit and Police below it in this seed.
+    assert {row["funnel_position"] for row in rows.values()} > {"within"}
+    # The drawn limits put each department where the engine did.
+    for code, point in points.items():
+        unplaced = dataclasses.replace(point, position="")
+        assert (
+            charts.funnel_position(unplaced, data.funnel.limits).value
+            == rows[code]["funnel_position"]
+        )

@@ -44,6 +44,7 @@ def stored_ranking(month: date = date(2026, 10, 1), previous: bool = True):
         ),
         (clerk, 3, 1.2, 1, 2.0, 0.0, 6.0, 12.0, None, False, "", ["Small department"], 100_000.0),
     ]
+    positions = {police: "above 99.8%", parks: "within", clerk: "within"}
     for (
         dept,
         rank,
@@ -60,6 +61,7 @@ def stored_ranking(month: date = date(2026, 10, 1), previous: bool = True):
         hours,
     ) in rows:
         DepartmentScore.objects.create(
+            funnel_position=positions[dept],
             month=month,
             department=dept,
             rank=rank,
@@ -75,6 +77,7 @@ def stored_ranking(month: date = date(2026, 10, 1), previous: bool = True):
             reasons=reasons,
             hours_worked=hours,
         )
+    _remember_funnel(month, rows)
     if previous:
         before = (
             date(month.year, month.month - 1, 1) if month.month > 1 else date(month.year - 1, 12, 1)
@@ -92,6 +95,29 @@ def stored_ranking(month: date = date(2026, 10, 1), previous: bool = True):
                 hours_worked=1.0,
             )
     return police, parks, clerk
+
+
+def _remember_funnel(month: date, rows) -> None:
+    """The engine's funnel for the stored rows, where the views read it (as a build keeps it)."""
+    import numpy as np
+
+    from riskcabinet import selectors
+    from riskcabinet.scoring.funnel import funnel_limits
+
+    units = {row[0].code: row[-1] / selectors.HOURS_BASE for row in rows}
+    city = sum(row[6] * units[row[0].code] for row in rows) / sum(units.values())
+    hours = np.geomspace(50_000.0, 20_000_000.0, 40)
+    limits = funnel_limits(city, hours / selectors.HOURS_BASE, selectors.FUNNEL_COVERAGES)
+    names = {"lower_95": "lower_inner", "upper_95": "upper_inner"}
+    names |= {"lower_99.8": "lower_outer", "upper_99.8": "upper_outer"}
+    curve = [
+        {"hours": float(h)} | {names[key]: float(values[i]) for key, values in limits.items()}
+        for i, h in enumerate(hours)
+    ]
+    result = selectors.ScoringResult(
+        month=month, rows=[], series={}, funnel={"city_rate": city, "curve": curve}
+    )
+    selectors.scoring_charts_remember(month=month, result=result)
 
 
 def scored_city(months: int = 24, last: date = date(2026, 10, 1)):

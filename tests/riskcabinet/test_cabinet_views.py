@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from incidents.models import Source
+from riskcabinet import charts
 from riskcabinet.models import Department, DepartmentScore
 from riskcabinet.roles import Role
 from tests.factories import IncidentFactory, user_with_role
@@ -151,9 +152,9 @@ def test_it_shows_a_department_page_with_its_reasons(client, ranking):
 
     assert "Ranked <strong>1 of 3</strong>" in html
     assert "Assaults up 60% on last year" in html
-    # The funnel drawn is TRIR's; the page says the reasons come from the harm rate.
-    assert "On the funnel plot of TRIR below, it sits" in html
-    assert "come from the harm rate" in html
+    # The funnel drawn is the harm rate's, as the reasons read it.
+    assert "On the funnel plot of the harm rate below" in html
+    assert "it sits above the 99.8% limit." in html
     assert "Investigations" in html
     assert "Workers&#x27; compensation claims" in html or "Workers' compensation claims" in html
 
@@ -217,3 +218,28 @@ def test_the_first_look_at_a_month_also_ranks_the_month_before_to_show_the_moves
         r'aria-label="(?:(?:Up|Down) \d+ places? since|Same place as in) September"', html
     )
     assert len(moves) == 3  # One for each of the three departments.
+
+
+def test_the_funnel_plots_each_departments_harm_rate_where_the_engine_placed_it(client):
+    from django.core.cache import cache
+
+    from riskcabinet import selectors
+    from riskcabinet.services import department_scores_compute
+    from tests.riskcabinet.cabinet_helpers import scored_city
+
+    scored_city()
+    department_scores_compute(month=date(2026, 10, 1))
+    cache.clear()  # A web worker that did not rank the month reads the funnel from the engine.
+    client.force_login(user_with_role(Role.CABINET_MEMBER))
+
+    html = client.get(reverse("cabinet:dashboard")).content.decode()
+
+    assert "Funnel plot: harm rate against hours worked, 12 months to October 2026" in html
+    scores = selectors.department_scores_for(month=date(2026, 10, 1))
+    for score in scores:
+        words = charts.FUNNEL_STATUS_WORDS[
+            selectors.FUNNEL_STATUS_OF_POSITION[score.funnel_position]
+        ]
+        rate, hours = charts._rate_text(score.harm_rate), charts.hours_text(score.hours_worked)
+        assert f"<title>{score.department.name}: harm rate {rate}, {hours} hours, {words}" in html
+    assert {score.funnel_position for score in scores} > {"within"}
