@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 import math
 import re
+import smtplib
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -42,6 +44,8 @@ from riskcabinet.links import site_link
 from riskcabinet.models import Person
 from riskcabinet.queueing import task_queue_on_commit
 from riskcabinet.roles import Role, users_to_email
+
+logger = logging.getLogger(__name__)
 
 __all__ = ["clock_complete"]  # Clock completion lives with the clock rules; re-exported here.
 
@@ -629,11 +633,24 @@ def action_done_notify(*, action_id: int) -> bool:
 REMINDER_LOOKAHEAD_DAYS = 3
 
 
+def _mail_sent(*, subject: str, message: str, to: str) -> bool:
+    """Send one scheduled email; a refused address or a mail server down is logged, not raised,
+    so one bad address does not stop the emails to everyone after it."""
+    try:
+        send_mail(subject=subject, message=message, from_email=None, recipient_list=[to])
+    except (smtplib.SMTPException, OSError):
+        logger.exception("The email %r to %s could not be sent", subject, to)
+        return False
+    return True
+
+
 @transaction.atomic
 def corrective_action_reminders_send(*, today: date | None = None) -> int:
     """Email each owner once a day the open actions that are overdue or due within 3 days.
 
-    Returns the number of emails sent. An owner already reminded today gets nothing more.
+    Returns the number of emails sent. An owner already reminded today gets nothing more, and
+    one whose account is closed gets nothing; one whose email was refused is tried again on the
+    next run, and the owners after them still get theirs.
     """
     today = today or timezone.localdate()
     actions = (
@@ -643,6 +660,7 @@ def corrective_action_reminders_send(*, today: date | None = None) -> int:
             due_on__lte=today + timedelta(days=REMINDER_LOOKAHEAD_DAYS),
             incident__merged_into__isnull=True,
         )
+        .filter(owner__is_active=True)
         .exclude(last_reminded_on=today)
         .exclude(owner__email="")
         .select_related("owner", "owner__person", "incident")
@@ -677,7 +695,8 @@ def corrective_action_reminders_send(*, today: date | None = None) -> int:
                     len(owner_actions),
                 ) % {"count": len(owner_actions)}
             message = render_to_string("incidents/triage_reminder_email.txt", context)
-        send_mail(subject=subject, message=message, from_email=None, recipient_list=[owner.email])
+        if not _mail_sent(subject=subject, message=message, to=owner.email):
+            continue  # Not marked reminded: tomorrow's run tries again.
         # Bookkeeping only: an update, so the reminder does not fill the audit timeline.
         CorrectiveAction.objects.filter(pk__in=[action.pk for action in owner_actions]).update(
             last_reminded_on=today
@@ -699,8 +718,9 @@ def compliance_clock_warnings_send(*, now: datetime | None = None) -> int:
     case's assignee (to the risk managers when nobody covers the department).
 
     Each person gets one email listing their cases' deadlines, past ones first; each clock is
-    then marked as warned, so the hourly run never repeats a warning. Returns the number of
-    emails sent. The emails name cases and deadlines only: no names, no medical details.
+    then marked as warned, so the hourly run never repeats a warning; a clock whose every email
+    was refused is tried again on the next run. Returns the number of emails sent. The emails
+    name cases and deadlines only: no names, no medical details.
     """
     now = now or timezone.now()
     clocks = list(
@@ -719,7 +739,9 @@ def compliance_clock_warnings_send(*, now: datetime | None = None) -> int:
     covering = covering_officer_emails({clock.incident.department_id for clock in clocks})
     risk_managers = set(users_to_email(Role.RISK_MANAGER).values_list("email", flat=True))
     by_recipient: dict[str, list[ComplianceClock]] = defaultdict(list)
-    warned: list[int] = []  # A clock nobody could be told of stays unwarned for a later run.
+    # A clock nobody could be told of (no one to tell, or every email refused) stays unwarned
+    # for a later run.
+    warned: set[int] = set()
     for clock in clocks:
         incident = clock.incident
         recipients = set(covering.get(incident.department_id, ())) or set(risk_managers)
@@ -728,12 +750,11 @@ def compliance_clock_warnings_send(*, now: datetime | None = None) -> int:
             recipients.add(assignee.email)
         for email in recipients:
             by_recipient[email].append(clock)
-        if recipients:
-            warned.append(clock.pk)
     for clock in clocks:
         clock.case_url = site_link("triage:case", clock.incident.reference)
         clock.due_local = timezone.localtime(clock.due_at)
         clock.hours_left = max(0, math.ceil((clock.due_at - now).total_seconds() / 3600))
+    sent = 0
     for email, own in sorted(by_recipient.items()):
         passed = [clock for clock in own if clock.due_at <= now]
         coming = [clock for clock in own if clock.due_at > now]
@@ -748,15 +769,13 @@ def compliance_clock_warnings_send(*, now: datetime | None = None) -> int:
             "unlisted": max(0, len(own) - CLOCK_WARNING_LIST_LIMIT),
             "queue_url": site_link("triage:queue"),
         }
-        send_mail(
-            subject=f"[riskcabinet] {subject}",
-            message=render_to_string("incidents/clock_warning_email.txt", context),
-            from_email=None,
-            recipient_list=[email],
-        )
+        message = render_to_string("incidents/clock_warning_email.txt", context)
+        if _mail_sent(subject=f"[riskcabinet] {subject}", message=message, to=email):
+            warned.update(clock.pk for clock in own)
+            sent += 1
     # Bookkeeping only, like the action reminders: the case's audit timeline is left alone.
     ComplianceClock.objects.filter(pk__in=warned).update(warned_at=now)
-    return len(by_recipient)
+    return sent
 
 
 # --- Duplicates and merging -------------------------------------------------------------------

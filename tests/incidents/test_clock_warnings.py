@@ -131,3 +131,27 @@ def test_a_deadline_nobody_can_be_told_of_waits_for_someone_who_can_be():
     manager = user_with_role(Role.RISK_MANAGER, username="manager")
     assert compliance_clock_warnings_send() == 1
     assert mail.outbox[0].to == [manager.email]
+
+
+def test_a_refused_address_does_not_stop_the_other_warnings(parks, monkeypatch):
+    from incidents import triage_services
+    from tests.mailbox import refusing
+
+    department, officer = parks
+    assignee = user_with_role(Role.SAFETY_OFFICER, covers=(department,), username="assignee")
+    case = IncidentFactory(department=department, assignee=assignee)
+    near = _clock(case, ClockKind.EMPLOYER_REPORT, timedelta(hours=5))
+    other = IncidentFactory(department=DepartmentFactory())  # Only the risk managers hear of it.
+    user_with_role(Role.RISK_MANAGER, username="manager")
+    alone = _clock(other, ClockKind.EMPLOYER_REPORT, timedelta(hours=5))
+    monkeypatch.setattr(triage_services, "send_mail", refusing("manager@riskcabinet.example"))
+
+    assert compliance_clock_warnings_send() == 2
+
+    assert sorted(message.to[0] for message in mail.outbox) == sorted(
+        [officer.email, assignee.email]
+    )
+    near.refresh_from_db()
+    alone.refresh_from_db()
+    assert near.warned_at is not None
+    assert alone.warned_at is None  # Nobody was told: the next run tries again.

@@ -7,7 +7,8 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from incidents.models import ActionStatus, PrivacyCaseView, Severity
+from incidents import triage_services
+from incidents.models import ActionStatus, CorrectiveAction, PrivacyCaseView, Severity
 from incidents.triage_services import corrective_action_reminders_send
 from riskcabinet.roles import Role
 from tests.factories import (
@@ -17,6 +18,7 @@ from tests.factories import (
     UserFactory,
     user_with_role,
 )
+from tests.mailbox import refusing
 
 pytestmark = pytest.mark.django_db
 
@@ -221,6 +223,37 @@ def test_it_reminds_an_owner_in_their_own_language(world):
     assert "Estas medidas correctivas a su cargo están vencidas:" in message.body
     assert f"Caso {incident.reference}, vence el" in message.body
     assert "/my-actions/#action-" in message.body
+
+
+def test_a_refused_address_does_not_stop_the_other_owners_reminders(world, monkeypatch):
+    incident, _ = world
+    owners = [UserFactory(username=name, email=f"{name}@riskcabinet.example") for name in "abc"]
+    for owner in owners:
+        CorrectiveActionFactory(
+            incident=incident, owner=owner, due_on=timezone.localdate() - timedelta(days=2)
+        )
+    monkeypatch.setattr(triage_services, "send_mail", refusing("b@riskcabinet.example"))
+
+    assert corrective_action_reminders_send() == 2
+
+    assert sorted(message.to[0] for message in mail.outbox) == [
+        "a@riskcabinet.example",
+        "c@riskcabinet.example",
+    ]
+    reminded = dict(CorrectiveAction.objects.values_list("owner__username", "last_reminded_on"))
+    today = timezone.localdate()
+    assert reminded == {"a": today, "b": None, "c": today}  # b is tried again tomorrow.
+
+
+def test_an_owner_whose_account_is_closed_gets_no_reminders(world):
+    incident, _ = world
+    former = UserFactory(email="former@riskcabinet.example", is_active=False)
+    CorrectiveActionFactory(
+        incident=incident, owner=former, due_on=timezone.localdate() - timedelta(days=2)
+    )
+
+    assert corrective_action_reminders_send() == 0
+    assert mail.outbox == []
 
 
 def test_it_registers_the_reminder_task_under_the_beat_schedule_name():
