@@ -533,6 +533,8 @@ def _case_open_for_actions(incident: Incident) -> None:
 def corrective_action_status_set(*, action: CorrectiveAction, status: str) -> CorrectiveAction:
     if status in OPEN_ACTION_STATUSES and not action.is_open:
         _case_open_for_actions(action.incident)
+    if status == action.status:
+        return action  # Saved again as it was: the day it was done stays.
     action.status = status
     action.completed_at = timezone.now() if status == ActionStatus.DONE else None
     action.save()

@@ -340,6 +340,7 @@ def _case_context(request: HttpRequest, incident: Incident, forms: dict | None =
         "case": page,
         "incident": incident,
         "now": timezone.now(),
+        "today": timezone.localdate(),  # The city's day, as "My actions" and the reminders read it.
         "is_serious": incident.is_serious or incident.state_reportable,
         "classify_form": forms.get("classify")
         or ClassifyForm(

@@ -2,10 +2,11 @@
 
 import json
 import uuid
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
@@ -172,6 +173,32 @@ def test_an_imported_recordable_case_says_so_until_the_helper_confirms_it(
 
     assert "Recordable, as recorded before these answers were complete" in page
     assert "Not decided yet." not in page
+
+
+@time_machine.travel("2026-03-10 18:00 -07:00", tick=False)  # 01:00 on the 11th in UTC.
+def test_an_action_due_today_is_not_overdue_in_the_evening(client, officer, incident):
+    CorrectiveActionFactory(incident=incident, owner=officer, due_on=date(2026, 3, 10))
+    CorrectiveActionFactory(incident=incident, owner=officer, due_on=date(2026, 3, 9))
+    client.force_login(officer)
+
+    page = client.get(url("case", incident)).content.decode()
+
+    assert page.count("action--overdue") == 1  # Yesterday's, not today's.
+
+
+def test_saving_a_done_action_as_done_again_keeps_the_day_it_was_done(client, officer, incident):
+    incident.status = Status.ACTIONS_PENDING
+    incident.save()
+    done_at = datetime(2026, 1, 5, 10, 0, tzinfo=timezone.get_current_timezone())
+    action = CorrectiveActionFactory(
+        incident=incident, owner=officer, status=ActionStatus.DONE, completed_at=done_at
+    )
+    client.force_login(officer)
+
+    client.post(url("case-action-status", incident, action.pk), {"status": ActionStatus.DONE})
+
+    action.refresh_from_db()
+    assert (action.status, action.completed_at) == (ActionStatus.DONE, done_at)
 
 
 def test_it_closes_with_open_actions_only_with_a_reason(client, officer, incident):
