@@ -329,6 +329,19 @@ def _label_for(what: str, record) -> str:
     return ""
 
 
+def _cases_merged_into(incident: Incident) -> set[int]:
+    """The ids of the cases merged into this one, and into those, and so on."""
+    found: set[int] = set()
+    frontier = {incident.pk}
+    while frontier:
+        frontier = (
+            set(Incident.objects.filter(merged_into__in=frontier).values_list("pk", flat=True))
+            - found
+        )
+        found |= frontier
+    return found
+
+
 def incident_timeline(incident: Incident) -> list[TimelineEntry]:
     """Every recorded change to the case and what hangs off it, newest first.
 
@@ -338,8 +351,16 @@ def incident_timeline(incident: Incident) -> list[TimelineEntry]:
     histories: list[tuple[str, list]] = [
         ("Case", list(incident.history.select_related("history_user").order_by("history_id")))
     ]
+    # What a merge brought here keeps the history it had on the duplicate.
+    cases = _cases_merged_into(incident)
     for what, model, key in _TIMELINE_SOURCES:
-        records = model.history.filter(**{key: incident.pk}).select_related("history_user")
+        records = model.history.filter(
+            Q(**{key: incident.pk})
+            | Q(
+                **{f"{key}__in": cases},
+                id__in=model.objects.filter(**{key: incident.pk}).values("pk"),
+            )
+        ).select_related("history_user")
         histories.append((what, list(records.order_by("history_id"))))
 
     user_ids: set[int] = set()

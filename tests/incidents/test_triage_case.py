@@ -497,6 +497,27 @@ def test_a_merge_moves_the_claims_to_the_surviving_case(client, officer, departm
     )
 
 
+def test_a_merged_actions_history_stays_on_the_surviving_cases_timeline(
+    client, officer, department
+):
+    first = report(department)
+    second = report(department, minutes_later=10)
+    first_owner = user_with_role(Role.EMPLOYEE, username="first-owner")
+    first_owner.first_name, first_owner.last_name = "Dana", "Ruiz"
+    first_owner.save()
+    due = timezone.localdate() + timedelta(days=10)
+    client.force_login(officer)
+    action = CorrectiveActionFactory(incident=second, owner=first_owner, due_on=due)
+    action.owner, action.due_on = officer, due + timedelta(days=30)
+    action.save()
+
+    client.post(url("case-merge", second), {"merge-into": first.reference})
+
+    timeline = client.get(url("case-history", first)).content.decode()
+    assert "Dana Ruiz" in timeline  # The owner before the hand-over, recorded on the duplicate.
+    assert "created corrective action" in timeline  # Created on the duplicate.
+
+
 def test_a_case_on_the_osha_log_is_not_merged_into_an_unclassified_one(client, officer, department):
     first = report(department)
     second = report(department, minutes_later=10)
