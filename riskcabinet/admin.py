@@ -2,6 +2,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from riskcabinet.models import DataImport, Department, DepartmentScore, ExposureMonth, Person
+from riskcabinet.services import rankings_refresh_queue
 
 
 @admin.register(Department)
@@ -12,9 +13,29 @@ class DepartmentAdmin(admin.ModelAdmin):
 
 @admin.register(ExposureMonth)
 class ExposureMonthAdmin(SimpleHistoryAdmin):
+    """Payroll hours, to read and, when wrongly imported, to delete. They are added and corrected
+    through the payroll import, which checks each row, records the file and ranks again the
+    months the change reaches; a deletion here ranks them again too."""
+
     list_display = ["department", "month", "hours_worked", "headcount"]
     list_filter = ["department"]
     date_hierarchy = "month"
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def delete_model(self, request, obj) -> None:
+        super().delete_model(request, obj)
+        rankings_refresh_queue(since=obj.month)
+
+    def delete_queryset(self, request, queryset) -> None:
+        first = min((row.month for row in queryset), default=None)
+        super().delete_queryset(request, queryset)
+        if first is not None:
+            rankings_refresh_queue(since=first)
 
 
 @admin.register(DataImport)

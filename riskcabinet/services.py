@@ -18,6 +18,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
+from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from riskcabinet import selectors
@@ -114,6 +115,9 @@ def department_scores_refresh_since(
 
 EXPOSURE_IMPORT_COLUMNS = ("department", "month", "hours_worked", "headcount")
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+# A payroll month outside these is a typing mistake (1026 or 2062 for 2026), which would stretch
+# the hours page and the month pickers over centuries.
+_FIRST_PAYROLL_MONTH = date(1970, 1, 1)
 # ExposureMonth.hours_worked holds 12 digits with one decimal place.
 _MAX_HOURS = Decimal("99999999999.9")
 # More people than any employer has: a typing mistake (and more than the column holds).
@@ -237,7 +241,7 @@ def _exposure_import_save(
             last_month=max((row.month for row in rows), default=None),
         )
         if report.months_changed:
-            _rankings_refresh_queue(since=min(report.months_changed))
+            rankings_refresh_queue(since=min(report.months_changed))
 
 
 def data_import_create(
@@ -259,7 +263,8 @@ def data_import_create(
 IN_REQUEST_REFRESH_SECONDS = 10.0
 
 
-def _rankings_refresh_queue(*, since: date) -> None:
+def rankings_refresh_queue(*, since: date) -> None:
+    """Rank again, through the task queue, every stored month from `since` on."""
     # Imported here: the tasks module imports this one.
     from riskcabinet.tasks import department_scores_refresh_since_task as refresh_task
 
@@ -316,6 +321,10 @@ def _exposure_row_parse(
     if not matched or not 1 <= int(matched.group(2)) <= 12 or int(matched.group(1)) < 1:
         return None, f"month '{month_text}' is not a month written YYYY-MM (e.g. 2026-10)"
     month = date(int(matched.group(1)), int(matched.group(2)), 1)
+    if month < _FIRST_PAYROLL_MONTH:
+        return None, f"month {month_text} is before {_FIRST_PAYROLL_MONTH:%Y}: a mistyped year?"
+    if month > timezone.localdate().replace(day=1):
+        return None, f"month {month_text} has not begun yet: a mistyped year?"
 
     try:
         hours = Decimal(hours_text)

@@ -334,7 +334,7 @@ def test_with_the_task_queue_down_an_import_ranks_again_within_the_requests_budg
     scored_city()
     department_scores_compute(month=date(2026, 10, 1))
 
-    services._rankings_refresh_queue(since=date(2026, 9, 1))
+    services.rankings_refresh_queue(since=date(2026, 9, 1))
 
     assert calls == [
         {"month": date(2026, 9, 1), "budget_seconds": services.IN_REQUEST_REFRESH_SECONDS}
@@ -458,3 +458,48 @@ def test_a_row_with_a_nul_character_is_refused_and_the_import_still_kept(
     assert response.status_code == 302
     assert record.problems == [{"line": 3, "reason": "the row contains a NUL character"}]
     assert record.created == 1
+
+
+@time_machine.travel(datetime(2026, 11, 15, 9, 0, tzinfo=LA), tick=False)
+def test_a_month_with_a_mistyped_year_is_refused(manager_client, departments):
+    text = (
+        "department,month,hours_worked,headcount\n"
+        "LASAN,2026-11,498000,3041\n"
+        "LASAN,2062-10,512000,3050\n"
+        "LAFD,1026-10,1700000,3500\n"
+        "LAFD,2026-12,1700000,3500\n"
+    )
+
+    response = upload(manager_client, text)
+
+    page = manager_client.get(response["Location"]).content.decode()
+    assert list(ExposureMonth.objects.values_list("month", flat=True)) == [date(2026, 11, 1)]
+    assert "month 2062-10 has not begun yet: a mistyped year?" in page
+    assert "month 1026-10 is before 1970: a mistyped year?" in page
+    assert "month 2026-12 has not begun yet" in page
+
+
+def test_hours_are_corrected_through_the_import_and_a_deletion_in_the_admin_ranks_again(
+    client, django_capture_on_commit_callbacks, monkeypatch
+):
+    _, _, clerk = scored_city()  # The clerk's office has no cases: a month can go.
+    department_scores_compute(month=date(2026, 10, 1))
+    before = DepartmentScore.objects.get(month=date(2026, 10, 1), department=clerk)
+    row = ExposureMonth.objects.get(department=clerk, month=date(2026, 7, 1))
+    client.force_login(user_with_role(Role.ADMINISTRATOR, username="admin1"))
+    monkeypatch.setattr(services, "task_queue_on_commit", lambda task, *args, fallback: fallback())
+
+    change = client.get(f"/admin/riskcabinet/exposuremonth/{row.pk}/change/")
+    refused = client.post(
+        f"/admin/riskcabinet/exposuremonth/{row.pk}/change/",
+        {"department": clerk.pk, "month": "2026-07-01", "hours_worked": "1", "headcount": "1"},
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        deleted = client.post(f"/admin/riskcabinet/exposuremonth/{row.pk}/delete/", {"post": "yes"})
+
+    assert change.status_code == 200
+    assert 'name="hours_worked"' not in change.content.decode()  # Read-only here.
+    assert refused.status_code == 403
+    assert deleted.status_code == 302
+    after = DepartmentScore.objects.get(month=date(2026, 10, 1), department=clerk)
+    assert after.hours_worked == before.hours_worked - float(row.hours_worked)
