@@ -1,6 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from incidents.access import privacy_cases_hidden_from
 from incidents.models import (
     Attachment,
     CaseNote,
@@ -16,7 +17,33 @@ from incidents.models import (
 
 
 class ReadOnlyHistoryAdmin(SimpleHistoryAdmin):
-    """History can be read in the admin but never reverted (SIMPLE_HISTORY_REVERT_DISABLED)."""
+    """History can be read in the admin but never reverted (SIMPLE_HISTORY_REVERT_DISABLED).
+
+    Privacy cases, and what hangs off them, are left out for those from whom the triage pages
+    hide them (administrators): the admin is not a way round that rule, nor is its history.
+    """
+
+    # The lookup from this model to its case ("" for the case itself).
+    case_path = "incident"
+
+    def _privacy_lookup(self) -> str:
+        return f"{self.case_path}__privacy_case" if self.case_path else "privacy_case"
+
+    def _is_privacy_case(self, obj) -> bool:
+        case = getattr(obj, self.case_path, None) if self.case_path else obj
+        return bool(case is not None and case.privacy_case)
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if privacy_cases_hidden_from(request.user):
+            queryset = queryset.exclude(**{self._privacy_lookup(): True})
+        return queryset
+
+    def has_view_history_or_change_history_permission(self, request, obj=None) -> bool:
+        hidden = obj is not None and privacy_cases_hidden_from(request.user)
+        if hidden and self._is_privacy_case(obj):
+            return False
+        return super().has_view_history_or_change_history_permission(request, obj)
 
 
 @admin.register(Establishment)
@@ -54,6 +81,7 @@ class ClockInline(admin.TabularInline):
 
 @admin.register(Incident)
 class IncidentAdmin(ReadOnlyHistoryAdmin):
+    case_path = ""
     list_display = ["reference", "department", "incident_type", "severity", "status", "occurred_at"]
     list_filter = ["status", "incident_type", "severity", "department"]
     search_fields = ["reference", "narrative"]
@@ -123,6 +151,12 @@ class CaseNoteAdmin(ReadOnlyHistoryAdmin):
 class CodeCorrectionAdmin(admin.ModelAdmin):
     list_display = ["incident", "field", "suggested_code", "chosen_code", "officer", "created_at"]
     raw_id_fields = ["incident", "officer"]
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if privacy_cases_hidden_from(request.user):
+            queryset = queryset.exclude(incident__privacy_case=True)
+        return queryset
 
 
 @admin.register(PrivacyCaseView)

@@ -1,0 +1,50 @@
+"""The Django admin is no way round the privacy rule: administrators do not read privacy cases."""
+
+import pytest
+
+from incidents.models import Incident
+from riskcabinet.roles import Role
+from tests.factories import CorrectiveActionFactory, IncidentFactory, user_with_role
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def cases():
+    private = IncidentFactory(
+        privacy_case=True, privacy_reason="sharps", narrative="Needlestick from a syringe."
+    )
+    ordinary = IncidentFactory(narrative="Slipped on the wet ramp.")
+    CorrectiveActionFactory(incident=private, description="Sharps box by the restroom door.")
+    CorrectiveActionFactory(incident=ordinary, description="Mat for the ramp.")
+    return private, ordinary
+
+
+def test_an_administrator_sees_ordinary_cases_but_not_privacy_cases(client, cases):
+    private, ordinary = cases
+    client.force_login(user_with_role(Role.ADMINISTRATOR, username="sysadmin"))
+
+    listing = client.get("/admin/incidents/incident/").content.decode()
+    actions = client.get("/admin/incidents/correctiveaction/").content.decode()
+    opened = client.get(f"/admin/incidents/incident/{ordinary.pk}/change/")
+    refused = client.get(f"/admin/incidents/incident/{private.pk}/change/", follow=True)
+
+    assert ordinary.reference in listing
+    assert private.reference not in listing
+    assert ordinary.reference in actions
+    assert private.reference not in actions
+    assert "Slipped on the wet ramp." in opened.content.decode()
+    assert "Needlestick" not in refused.content.decode()
+
+
+def test_nor_its_history(client, cases):
+    private, _ = cases
+    version = Incident.history.filter(id=private.pk).first()
+    client.force_login(user_with_role(Role.ADMINISTRATOR, username="sysadmin"))
+
+    history = client.get(f"/admin/incidents/incident/{private.pk}/history/")
+    old = client.get(f"/admin/incidents/incident/{private.pk}/history/{version.history_id}/")
+
+    assert history.status_code == 403
+    assert old.status_code == 403
+    assert "Needlestick" not in old.content.decode()
