@@ -25,6 +25,7 @@ from incidents.models import OPEN_ACTION_STATUSES, ActionStatus, CorrectiveActio
 from incidents.photos import PhotoRefused, photo_verify
 from incidents.selectors import actions_owned_by
 from incidents.triage_services import WorkflowError, corrective_action_owner_report
+from riskcabinet.services import person_language_remember
 
 DONE_SHOWN_DAYS = 30  # Actions done this recently stay on the page, with what was done.
 
@@ -94,6 +95,7 @@ def my_action_update(request: HttpRequest, pk: int) -> HttpResponse:
         )
     except WorkflowError as error:
         return _page(request, failed=action, error=str(error), note=note)
+    person_language_remember(request.user, request.LANGUAGE_CODE)
     if form.cleaned_data["status"] == ActionStatus.DONE:
         messages.success(
             request,

@@ -65,9 +65,12 @@ def _notification_queue(
 
 
 def _email_language(user) -> str:
-    """The language of a user's emails: their profile's, else the site's."""
+    """The language of a user's emails: their profile's, else the one they last read the site
+    in, else the site's."""
     person = getattr(user, "person", None)
-    return (person.preferred_language if person else "") or settings.LANGUAGE_CODE
+    if person is None:
+        return settings.LANGUAGE_CODE
+    return person.preferred_language or person.last_language or settings.LANGUAGE_CODE
 
 
 def _my_action_link(action: CorrectiveAction) -> str:

@@ -39,6 +39,7 @@ from incidents.photos import PhotoRefused, VerifiedPhoto, photo_verify
 from incidents.selectors import uuid_holder
 from incidents.services import INJURY_DETAIL_TYPES, incident_create
 from incidents.throttle import anonymous_report_admit
+from riskcabinet.services import person_language_remember
 
 MY_REPORTS_SHOWN = 100  # The newest reports; older ones stay with the safety officers.
 
@@ -118,6 +119,7 @@ def report_create(request: HttpRequest) -> HttpResponse:
     if result.incident.reporter_id != request.user.pk:
         # Someone else's report already holds this number: say nothing about it.
         return _uuid_taken(request)
+    person_language_remember(request.user, request.LANGUAGE_CODE)
     return _report_received(request, result.incident, refused=refused, created=result.created)
 
 

@@ -15,3 +15,9 @@ class RiskcabinetConfig(AppConfig):
         from riskcabinet.roles import roles_ensure_after_migrate
 
         post_migrate.connect(roles_ensure_after_migrate, sender=self)
+
+        from django.contrib.auth.signals import user_logged_in
+
+        from riskcabinet.views import language_remember_at_sign_in
+
+        user_logged_in.connect(language_remember_at_sign_in, dispatch_uid="riskcabinet-language")

@@ -118,6 +118,9 @@ class Person(models.Model):
         default="",
         help_text="Leave blank to follow the language of the employee's phone or browser.",
     )
+    # The language they last read the site in (sign-in, the switch, a report or an action sent):
+    # emails follow it while no preferred language is set.
+    last_language = models.CharField(max_length=5, choices=Language.choices, blank=True)
     covered_departments = models.ManyToManyField(
         Department, blank=True, related_name="safety_officers"
     )

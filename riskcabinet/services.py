@@ -23,7 +23,15 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from riskcabinet import selectors
 from riskcabinet.links import site_link
-from riskcabinet.models import DataImport, Department, DepartmentScore, ExposureMonth, ImportKind
+from riskcabinet.models import (
+    DataImport,
+    Department,
+    DepartmentScore,
+    ExposureMonth,
+    ImportKind,
+    Language,
+    Person,
+)
 from riskcabinet.queueing import task_queue_on_commit
 from riskcabinet.roles import Role, users_to_email
 from riskcabinet.textfiles import utf8_text
@@ -441,3 +449,14 @@ def payroll_hours_reminders_send(*, today: date | None = None) -> int:
         )
         sent += 1
     return sent
+
+
+def person_language_remember(user, language: str) -> None:
+    """Note the language a signed-in person reads the site in, for their emails."""
+    person = getattr(user, "person", None) if user.is_authenticated else None
+    language = (language or "").split("-")[0]
+    if person is None or language not in dict(Language.choices) or person.last_language == language:
+        return
+    person.last_language = language
+    # An update, not a save: the profile's history records the person's changes, not this.
+    Person.objects.filter(pk=person.pk).update(last_language=language)

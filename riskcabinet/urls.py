@@ -1,7 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from django.views.i18n import set_language
 
 from riskcabinet import views
 
@@ -13,8 +12,8 @@ urlpatterns = [
         auth_views.LoginView.as_view(redirect_authenticated_user=True),
         name="login",
     ),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("language/", set_language, name="set-language"),
+    path("accounts/logout/", views.SignOut.as_view(), name="logout"),
+    path("language/", views.language_set, name="set-language"),
     path("", include("incidents.urls")),
     path("triage/", include("incidents.triage_urls")),
     path("osha/", include("incidents.osha.urls")),

@@ -5,17 +5,20 @@ import sys
 
 import redis
 from django.conf import settings
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
-from django.views import defaults
+from django.utils import translation
+from django.views import defaults, i18n
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_POST, require_safe
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
 from riskcabinet.roles import Role, role_of
+from riskcabinet.services import person_language_remember
 
 logger = logging.getLogger(__name__)
 HEALTH_QUEUE_TIMEOUT = 1.0  # seconds
@@ -110,3 +113,32 @@ def server_error(request: HttpRequest) -> HttpResponse:
         response["Retry-After"] = "5"
         return response
     return defaults.server_error(request)
+
+
+@require_POST
+def language_set(request: HttpRequest) -> HttpResponse:
+    """The language switch: Django's, and the signed-in person's emails follow the choice."""
+    response = i18n.set_language(request)
+    language = request.POST.get("language", "")
+    if translation.check_for_language(language):
+        person_language_remember(request.user, language)
+    return response
+
+
+class SignOut(auth_views.LogoutView):
+    """Sign-out also forgets the language chosen with the switch: on a crew's shared phone, the
+    next person gets their own profile's language (or the phone's), not the last person's."""
+
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        response.delete_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            path=settings.LANGUAGE_COOKIE_PATH,
+            domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        )
+        return response
+
+
+def language_remember_at_sign_in(sender, request, user, **kwargs) -> None:
+    """Receiver of user_logged_in: the language of the sign-in page is the one they read."""
+    person_language_remember(user, getattr(request, "LANGUAGE_CODE", ""))
