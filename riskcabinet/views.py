@@ -11,6 +11,7 @@ from django.db import DatabaseError, InterfaceError, OperationalError, connectio
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.utils import translation
+from django.utils.translation import gettext as _
 from django.views import defaults, i18n
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
@@ -106,7 +107,7 @@ def server_error(request: HttpRequest) -> HttpResponse:
     error = sys.exc_info()[1]
     if isinstance(error, OperationalError | InterfaceError):
         response = HttpResponse(
-            "The service is briefly unavailable. Try again.",
+            _("The service is briefly unavailable. Try again."),
             status=503,
             content_type="text/plain; charset=utf-8",
         )

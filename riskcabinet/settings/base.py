@@ -160,6 +160,7 @@ CSRF_COOKIE_HTTPONLY = False  # The offline queue reads the token to resend repo
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("es", _("Español"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["riskcabinet.formats"]
 TIME_ZONE = "America/Los_Angeles"
 USE_I18N = True
 USE_TZ = True

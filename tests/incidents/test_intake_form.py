@@ -264,9 +264,9 @@ def test_a_report_opened_again_shows_who_was_hurt_and_how_in_the_readers_languag
     page = client.get(reverse("incidents:report-done", args=[incident.reference]))
 
     html = page.content.decode()
-    assert "Persona lastimada" in html
+    assert "Persona lesionada" in html
     assert "Luis Ortega (Refuse collector)" in html
-    assert "Parte del cuerpo lastimada" in html
+    assert "Parte del cuerpo lesionada" in html
     assert "Left wrist" in html
     assert "Tipo de lesión" in html
     assert "Sprain" in html

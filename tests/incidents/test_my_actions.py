@@ -242,7 +242,7 @@ def test_the_page_speaks_spanish_to_a_spanish_speaking_owner(client, incident):
 
     page = client.get(PAGE, HTTP_ACCEPT_LANGUAGE="es").content.decode()
 
-    assert "Mis acciones" in page
+    assert "Mis medidas" in page
     assert "Marcar como hecha" in page
 
 
@@ -270,7 +270,9 @@ def test_a_new_owner_is_told_at_once_in_their_language(
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == ["capataz@riskcabinet.example"]
-    assert message.subject.startswith("[riskcabinet] Una medida correctiva a su cargo, para el ")
+    assert message.subject.startswith(
+        "[riskcabinet] Una medida correctiva a su cargo, fecha límite: "
+    )
     assert "Fit hose reels in the wash bay." in message.body
     assert f"Caso {incident.reference}" in message.body
     assert f"/my-actions/#action-{action.pk}" in message.body

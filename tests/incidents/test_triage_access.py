@@ -221,7 +221,7 @@ def test_it_reminds_an_owner_in_their_own_language(world):
     message = mail.outbox[0]
     assert message.subject == "[riskcabinet] 2 medidas correctivas vencidas"
     assert "Estas medidas correctivas a su cargo están vencidas:" in message.body
-    assert f"Caso {incident.reference}, vence el" in message.body
+    assert f"Caso {incident.reference}, fecha límite: " in message.body
     assert "/my-actions/#action-" in message.body
 
 
