@@ -45,7 +45,7 @@ from incidents.models import (
     Severity,
     Source,
 )
-from incidents.services import incident_create
+from incidents.services import INJURY_DETAIL_TYPES, incident_create
 from riskcabinet.models import DataImport, Department, ImportKind, Person
 from riskcabinet.services import data_import_create
 from riskcabinet.textfiles import utf8_text
@@ -91,16 +91,29 @@ class ClaimImportResult:
     record: DataImport | None = None
 
 
+# Claims older than this, or dated beyond next year, are typing mistakes.
+FIRST_CLAIM_YEAR = 1950
+
+
 def _parse_date(value: str) -> date:
     value = value.strip()
+    parsed = None
     try:
         if "/" in value:
-            month, day, year = (int(part) for part in value.split("/"))
-            return date(year, month, day)
-        return date.fromisoformat(value)
+            month, day, year = value.split("/")
+            # A two-digit year (a spreadsheet's short date, 3/4/25) is refused: read as it is,
+            # it would be the year 25.
+            if len(year.strip()) == 4:
+                parsed = date(int(year), int(month), int(day))
+        else:
+            parsed = date.fromisoformat(value)
     except ValueError:
         pass
-    raise ValueError(f"'{value}' is not a date (YYYY-MM-DD or MM/DD/YYYY)")
+    if parsed is None:
+        raise ValueError(f"'{value}' is not a date (YYYY-MM-DD or MM/DD/YYYY)")
+    if not FIRST_CLAIM_YEAR <= parsed.year <= timezone.localdate().year + 1:
+        raise ValueError(f"'{value}' is not a plausible date for a claim: a mistyped year?")
+    return parsed
 
 
 def _parse_money(value: str, column: str) -> Decimal:
@@ -140,17 +153,28 @@ def _incident_for(row: dict) -> tuple[Incident | None, str]:
 
 def _reports_of(employee_id: str, day: date) -> list[Incident]:
     """The cases (two at most) in which the employee was hurt on that day, by the city's clock:
-    the cases linked to their record, and the reports they filed for themselves (a case that
-    names someone else as the person hurt is not theirs)."""
+    the cases linked to their record or filed under their ID, and the injuries they reported for
+    themselves (a case that names someone else as the person hurt is not theirs)."""
     tz = timezone.get_current_timezone()
     start = timezone.make_aware(datetime.combine(day, datetime.min.time()), tz)
     end = timezone.make_aware(datetime.combine(day, datetime.max.time()), tz)
-    theirs = Q(injured_person__employee_id=employee_id) | Q(
-        injured_person__isnull=True, injured_name="", reporter__person__employee_id=employee_id
+    theirs = (
+        Q(injured_person__employee_id=employee_id)
+        # Filed for them under an ID the records did not know yet (a new hire).
+        | Q(injured_person__isnull=True, injured_employee_id_unmatched=employee_id)
+        | Q(
+            injured_person__isnull=True,
+            injured_name="",
+            reporter__person__employee_id=employee_id,
+        )
     )
     return list(
         Incident.objects.filter(
-            theirs, occurred_at__range=(start, end), merged_into__isnull=True
+            theirs,
+            # A near miss or property damage they reported is not their injury.
+            incident_type__in=INJURY_DETAIL_TYPES,
+            occurred_at__range=(start, end),
+            merged_into__isnull=True,
         ).order_by("pk")[:2]
     )
 
@@ -240,9 +264,9 @@ def claims_import(*, data: bytes, source_name: str = "the file", user=None) -> C
                 result.bad_rows.append((line, str(error)))
                 continue
             values["incident_id"] = incident.pk if incident else None
-            if incident is None:
+            linked = _claim_save(line, claim_number, values, result, reason, user)
+            if linked is None:
                 result.unlinked.append((line, claim_number, unlinked_reason))
-            _claim_save(line, claim_number, values, result, reason, user)
     result.record = data_import_create(
         kind=ImportKind.CLAIMS,
         data=data,
@@ -266,20 +290,33 @@ def _listed(claims: list[tuple[int, str, str]]) -> list[dict]:
 
 def _claim_save(
     line: int, claim_number: str, values: dict, result: ClaimImportResult, reason: str, user
-) -> None:
+) -> int | None:
+    """Create or update the claim; returns the id of the case it ends up linked to."""
     claim = Claim.objects.select_related("incident").filter(claim_number=claim_number).first()
     if claim is None:
         claim = Claim(claim_number=claim_number, **values)
         _history_note(claim, reason, user)
         claim.save()
         result.created += 1
-        return
+        return claim.incident_id
+    # A file that names another employee or day (a corrected claim) is matched afresh, even to
+    # no case: the earlier match was to someone else's injury.
+    identity_changed = any(
+        values[name] not in (None, "") and values[name] != getattr(claim, name)
+        for name in ("employee_id", "injured_on")
+    )
     for name in _KEPT_WHEN_BLANK:
+        if name == "incident_id" and identity_changed:
+            continue
         if values[name] in (None, "") and getattr(claim, name) not in (None, ""):
             values[name] = getattr(claim, name)
     if claim.linked_by_hand and values["incident_id"] != claim.incident_id:
         # A risk manager looked and linked it: the file's match does not overrule them.
-        matched = Incident.objects.only("reference").get(pk=values["incident_id"]).reference
+        matched = (
+            Incident.objects.only("reference").get(pk=values["incident_id"]).reference
+            if values["incident_id"]
+            else "no case"
+        )
         result.links_kept.append(
             (
                 line,
@@ -290,12 +327,13 @@ def _claim_save(
         values["incident_id"] = claim.incident_id
     if all(getattr(claim, name) == values[name] for name in _FIELDS):
         result.unchanged += 1
-        return
+        return claim.incident_id
     for name in _FIELDS:
         setattr(claim, name, values[name])
     _history_note(claim, reason, user)
     claim.save()
     result.updated += 1
+    return claim.incident_id
 
 
 def _history_note(claim: Claim, reason: str, user) -> None:
@@ -421,6 +459,8 @@ def claim_case_open(*, claim: Claim, user, department: Department | None = None)
         injured_name=injured_name,
         injured_job_title=injured_job_title,
         injured_person=person,
+        # An ID not in the records yet stays on the case, where the next claim or report finds it.
+        injured_employee_id_unmatched="" if person is not None else claim.employee_id,
         severity=Severity.DAYS_AWAY if claim.lost_days else Severity.MEDICAL,
     )
     incident = created.incident
