@@ -967,6 +967,19 @@ def _merge_check(source: Incident, target: Incident) -> None:
             f"{', on the OSHA log' if source.recordable else ''}). Merge {target.reference} "
             f"into {source.reference} instead, or classify {target.reference} first."
         )
+    source_investigation = Investigation.objects.filter(incident=source).first()
+    target_investigation = Investigation.objects.filter(incident=target).first()
+    if (
+        source_investigation is not None
+        and source_investigation.completed_at is not None
+        and target_investigation is not None
+        and target_investigation.completed_at is None
+    ):
+        # Only one investigation stays with the survivor: a finished one must not be left behind.
+        raise WorkflowError(
+            f"{source.reference} has a finished investigation and {target.reference} only a "
+            f"draft. Merge {target.reference} into {source.reference} instead."
+        )
 
 
 def _classified_worse(case: Incident, *, than: Incident) -> bool:

@@ -626,11 +626,9 @@ def _summary(
     claim_totals = claims.aggregate(
         count=Count("pk"), incurred=Sum("total_incurred"), paid=Sum("paid_to_date")
     )
-    # Every injury, incident and near miss is to be investigated (the directive); a property-
-    # damage report is not. A case still new at the cut-off has not been triaged yet.
-    required = in_window.exclude(incident_type=IncidentType.PROPERTY_DAMAGE).exclude(
-        status=Status.NEW
-    )
+    # Every injury, incident and near miss is to be investigated (the directive), as the
+    # department pages count them; a case nobody has triaged yet counts most of all.
+    required = in_window.filter(incident_type__in=cabinet_selectors.INVESTIGATED_TYPES)
     complete = Investigation.objects.filter(
         incident__in=required, completed_at__isnull=False, completed_at__lt=cutoff
     ).count()

@@ -23,6 +23,7 @@ from incidents.models import (
     CorrectiveAction,
     Incident,
     IncidentType,
+    Investigation,
     Severity,
     Status,
     Treatment,
@@ -516,6 +517,24 @@ def test_a_merged_actions_history_stays_on_the_surviving_cases_timeline(
     timeline = client.get(url("case-history", first)).content.decode()
     assert "Dana Ruiz" in timeline  # The owner before the hand-over, recorded on the duplicate.
     assert "created corrective action" in timeline  # Created on the duplicate.
+
+
+def test_a_finished_investigation_is_not_left_behind_on_a_merged_case(client, officer, department):
+    first = report(department)
+    second = report(department, minutes_later=10)
+    Investigation.objects.create(incident=first, whys=["Slipped"])  # A draft.
+    Investigation.objects.create(
+        incident=second, root_cause="Worn step", completed_by=officer, completed_at=timezone.now()
+    )
+    client.force_login(officer)
+
+    refused = client.post(url("case-merge", second), {"merge-into": first.reference}, follow=True)
+    client.post(url("case-merge", first), {"merge-into": second.reference})
+
+    assert f"Merge {first.reference} into {second.reference} instead." in refused.content.decode()
+    first.refresh_from_db()
+    assert first.merged_into == second
+    assert Investigation.objects.get(incident=second).completed_at is not None
 
 
 def test_a_case_on_the_osha_log_is_not_merged_into_an_unclassified_one(client, officer, department):
