@@ -7,9 +7,9 @@ read every page here; recomputing a month is for risk managers and administrator
 from __future__ import annotations
 
 import contextlib
+import math
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
@@ -202,15 +202,6 @@ def recompute(request: HttpRequest) -> HttpResponse:
     return redirect(f"{reverse('cabinet:dashboard')}?month={month:%Y-%m}")
 
 
-def _money(value: Decimal) -> str:
-    """Dollars as a reader says them aloud: $11.7M, $812k, $950."""
-    if value >= 1_000_000:
-        return f"${value / 1_000_000:,.1f}M"
-    if value >= 10_000:
-        return f"${value / 1_000:,.0f}k"
-    return f"${value:,.0f}"
-
-
 def _rate_points(series: list[dict]) -> list[charts.RatePoint]:
     points = []
     for item in series:
@@ -290,10 +281,10 @@ def department(request: HttpRequest, code: str) -> HttpResponse:
         "investigation_pct": (
             None
             if profile.investigation_share is None
-            else round(profile.investigation_share * 100)
+            else math.floor(profile.investigation_share * 100)  # 399 of 400 is 99%.
         ),
-        "claims_incurred": _money(profile.claims_incurred),
-        "claims_paid": _money(profile.claims_paid),
+        "claims_incurred": charts.money_text(profile.claims_incurred),
+        "claims_paid": charts.money_text(profile.claims_paid),
         "rate_svg": rate_svg,
         "severity_svg": severity_svg,
         "type_svg": type_svg,

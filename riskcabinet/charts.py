@@ -100,11 +100,21 @@ def _rate_text(value: float) -> str:
 
 def hours_text(hours: float) -> str:
     """Hours written short: 850, 12k, 1.2M."""
-    if hours >= 1_000_000:
+    if round(hours / 1_000) >= 1_000:  # 999,600 is 1M, not "1000k".
         return f"{hours / 1_000_000:.1f}M".replace(".0M", "M")
-    if hours >= 1_000:
+    if round(hours) >= 1_000:
         return f"{hours / 1_000:.0f}k"
     return f"{hours:.0f}"
+
+
+def money_text(value) -> str:
+    """Dollars as a reader says them aloud: $11.7M, $812k, $950 (never "$1,000k")."""
+    amount = float(value)
+    if round(abs(amount) / 1_000) >= 1_000:
+        return f"${amount / 1_000_000:,.1f}M"
+    if round(abs(amount)) >= 10_000:
+        return f"${amount / 1_000:,.0f}k"
+    return f"${amount:,.0f}"
 
 
 # --- Funnel plot ---------------------------------------------------------------------------

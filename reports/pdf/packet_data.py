@@ -11,6 +11,7 @@ Action owners are roles or titles, never people.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime
@@ -94,7 +95,8 @@ class CitySummary:
     def investigation_completeness_pct(self) -> float | None:
         if self.investigations_required == 0:
             return None
-        return 100.0 * self.investigations_complete / self.investigations_required
+        # Rounded down: 399 of 400 is 99%, never "100%" while one is missing.
+        return float(math.floor(100 * self.investigations_complete / self.investigations_required))
 
 
 @dataclass(frozen=True)

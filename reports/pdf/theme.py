@@ -20,6 +20,8 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
+from riskcabinet.charts import money_text
+
 # A muted palette that still prints legibly in greyscale.
 INK = colors.HexColor("#1F2A3C")
 TEXT = colors.HexColor("#2E3440")
@@ -191,12 +193,7 @@ def format_count(value: int) -> str:
 
 
 def format_money(value: Decimal | float | int) -> str:
-    amount = float(value)
-    if abs(amount) >= 1_000_000:
-        return f"${amount / 1_000_000:,.1f}M"
-    if abs(amount) >= 10_000:
-        return f"${amount / 1_000:,.0f}K"
-    return f"${amount:,.0f}"
+    return money_text(value)  # As the dashboard writes it.
 
 
 def format_hours(value: float) -> str:

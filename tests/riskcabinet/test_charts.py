@@ -2,6 +2,8 @@
 
 import xml.etree.ElementTree as ET
 
+import pytest
+
 from riskcabinet import charts
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -125,3 +127,29 @@ def test_a_limit_above_the_plot_runs_off_its_top_instead_of_along_it():
     # point sits above the plot, where the clip path hides it, not on the plot's top edge.
     assert ys[0] < top - 100
     assert ys[1] > top
+
+
+@pytest.mark.parametrize(
+    ("amount", "text"),
+    [
+        (950, "$950"),
+        (9_999.4, "$9,999"),
+        (812_345, "$812k"),
+        (999_499, "$999k"),
+        (999_500, "$1.0M"),
+        (999_999.99, "$1.0M"),
+        (11_700_000, "$11.7M"),
+    ],
+)
+def test_money_is_written_short_without_a_thousand_thousands(amount, text):
+    from reports.pdf.theme import format_money
+
+    assert charts.money_text(amount) == text
+    assert format_money(amount) == text  # The packet writes it as the dashboard does.
+
+
+@pytest.mark.parametrize(
+    ("hours", "text"), [(850, "850"), (999.6, "1k"), (999_600, "1M"), (1_250_000, "1.2M")]
+)
+def test_hours_are_written_short_without_a_thousand_thousands(hours, text):
+    assert charts.hours_text(hours) == text
