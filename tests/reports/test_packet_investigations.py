@@ -1,14 +1,14 @@
 """The packet counts investigations as the department pages do."""
 
+import dataclasses
 from datetime import date, datetime
-from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from incidents.models import Investigation, Status
 from reports import selectors as packet
-from reports.pdf.packet_data import CitySummary
+from reports.pdf.sample import sample_packet_data
 from riskcabinet import selectors as cabinet
 from tests.factories import DepartmentFactory, IncidentFactory, UserFactory
 
@@ -42,24 +42,7 @@ def test_injuries_nobody_has_triaged_still_need_an_investigation():
 
 
 def test_one_investigation_missing_in_four_hundred_is_not_shown_as_all_done():
-    summary = CitySummary(
-        trir_per_200k_hours=None,
-        trir_last_month=None,
-        trir_last_year=None,
-        dart_per_200k_hours=None,
-        dart_last_month=None,
-        dart_last_year=None,
-        hours_worked=0.0,
-        recordable_cases=0,
-        cases_by_severity=(),
-        serious_case_count=0,
-        claims_count=0,
-        claims_incurred_usd=Decimal(0),
-        claims_paid_usd=Decimal(0),
-        investigations_required=400,
-        investigations_complete=399,
-        overdue_actions_count=0,
-        open_actions_count=0,
-        attention=(),
+    summary = dataclasses.replace(
+        sample_packet_data().summary, investigations_required=400, investigations_complete=399
     )
     assert summary.investigation_completeness_pct == 99.0
