@@ -13,6 +13,7 @@ from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -59,15 +60,17 @@ def _scores_or_compute(request: HttpRequest, month: date) -> list[DepartmentScor
     """The stored ranking for the month, computed now if it was never stored, with the month
     before it when that was never stored either: the page shows how ranks moved since then."""
     scores = selectors.department_scores_for(month=month)
-    if scores:
-        return scores
-    try:
-        department_scores_compute(month=month)
-    except ScoringUnavailable as error:
-        messages.error(request, f"The ranking for {month:%B %Y} cannot be computed: {error}")
-        return []
-    if not selectors.previous_ranks_for(month=month):
-        # Too few months of hours before it: then every rank shows as new.
+    if not scores:
+        try:
+            department_scores_compute(month=month)
+        except ScoringUnavailable as error:
+            messages.error(request, f"The ranking for {month:%B %Y} cannot be computed: {error}")
+            return []
+    # A month ranked alone (by the nightly run or a packet's build) gets the month before it
+    # too, as the packet does, so the moves since then show; one try a day when it cannot be.
+    stamp = max(score.computed_at for score in scores).timestamp() if scores else "new"
+    tried = f"riskcabinet:previous-ranked:{month:%Y-%m}:{stamp}"
+    if not selectors.previous_ranks_for(month=month) and cache.add(tried, True, 24 * 60 * 60):
         with contextlib.suppress(ScoringUnavailable):
             department_scores_compute(month=selectors.month_shift(month, -1))
     return selectors.department_scores_for(month=month)
@@ -93,8 +96,10 @@ class RankRow:
 
     @property
     def trend_direction(self) -> str:
+        """Rising or falling only when the trend is significant, as the reasons and the packet
+        read it; otherwise steady, whatever its size."""
         pct = self.score.trend_pct_per_year
-        if pct is None or abs(pct) < 5:
+        if pct is None or not self.score.trend_significant or pct == 0:
             return "flat"
         return "up" if pct > 0 else "down"
 
@@ -103,11 +108,10 @@ class RankRow:
         pct = self.score.trend_pct_per_year
         if pct is None:
             return "No trend: too little history"
-        sureness = "significant" if self.score.trend_significant else "not significant"
         if self.trend_direction == "flat":
-            return f"Steady ({pct:+.0f}% a year, {sureness})"
+            return f"Steady ({pct:+.0f}% a year, not significant)"
         word = "Rising" if pct > 0 else "Falling"
-        return f"{word} {abs(pct):.0f}% a year ({sureness})"
+        return f"{word} {abs(pct):.0f}% a year (significant)"
 
     @property
     def funnel_words(self) -> str:

@@ -29,6 +29,15 @@ def _default_language_after_each_test():
     translation.deactivate()
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache_for_each_test():
+    """Every test starts with an empty cache: a value kept by an earlier test on the same
+    worker (a chart's series, a one-try-a-day mark) would otherwise leak into it."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 def require_service(available: bool, what: str) -> None:
     """Fail in CI, skip elsewhere, when an integration service is missing."""
     if available:

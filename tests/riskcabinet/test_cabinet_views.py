@@ -243,3 +243,29 @@ def test_the_funnel_plots_each_departments_harm_rate_where_the_engine_placed_it(
         rate, hours = charts._rate_text(score.harm_rate), charts.hours_text(score.hours_worked)
         assert f"<title>{score.department.name}: harm rate {rate}, {hours} hours, {words}" in html
     assert {score.funnel_position for score in scores} > {"within"}
+
+
+def test_a_month_ranked_alone_gets_the_month_before_when_first_read(client):
+    from riskcabinet.services import department_scores_compute
+    from tests.riskcabinet.cabinet_helpers import scored_city
+
+    scored_city()
+    department_scores_compute(month=date(2026, 10, 1))  # As the nightly run or a packet does.
+    client.force_login(user_with_role(Role.CABINET_MEMBER))
+
+    html = client.get(reverse("cabinet:dashboard")).content.decode()
+
+    assert DepartmentScore.objects.filter(month=date(2026, 9, 1)).count() == 3
+    assert "Not ranked in September" not in html
+
+
+def test_a_trend_is_rising_only_when_it_is_significant(client, ranking):
+    police = DepartmentScore.objects.get(month=date(2026, 10, 1), department__code="LAPD")
+    police.trend_significant = False
+    police.save()
+    client.force_login(user_with_role(Role.CABINET_MEMBER))
+
+    html = client.get(reverse("cabinet:dashboard")).content.decode()
+
+    assert 'aria-label="Steady (+22% a year, not significant)"' in html
+    assert "→ 22%/yr" in html
