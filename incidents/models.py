@@ -367,6 +367,16 @@ class Incident(models.Model):
     def is_open(self) -> bool:
         return self.status != Status.CLOSED
 
+    def form_301_answer(self, name: str) -> bool | None:
+        """Form 301's item 8 (emergency room) or 9 (in-patient): the officer's answer, else
+        what the report's treatment already says (an overnight hospital stay, the emergency
+        room); None when neither tells."""
+        answer = getattr(self, name)
+        if answer is not None:
+            return answer
+        said = {"treated_in_er": Treatment.ER, "hospitalized_overnight": Treatment.HOSPITAL_STAY}
+        return True if self.treatment == said[name] else None
+
     @property
     def injured_name_for_reporter(self) -> str:
         """The person hurt as the reporter's own pages name them: the stand-in name of an ID

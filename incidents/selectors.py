@@ -5,6 +5,7 @@ Each selector issues a fixed number of queries, whatever the number of rows it r
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -79,6 +80,9 @@ def _open_overdue_actions(today: date) -> QuerySet:
     )
 
 
+_WHOLE_REFERENCE = re.compile(r"INC-\d{4}-\d{6}", re.IGNORECASE)
+
+
 def queue_incidents(*, user, filters: QueueFilters) -> QuerySet[Incident]:
     """The cases a user may triage, filtered and sorted; rows carry their running clocks."""
     now = timezone.now()
@@ -96,10 +100,13 @@ def queue_incidents(*, user, filters: QueueFilters) -> QuerySet[Incident]:
         incidents = incidents.filter(incident_type=filters.incident_type)
     if filters.severity:
         incidents = incidents.filter(severity=filters.severity)
-    if filters.status == "open":
+    # A whole reference looks for that case whatever its status: a closed case searched for
+    # from the working view (open cases) was "no case matches".
+    whole_reference = bool(_WHOLE_REFERENCE.fullmatch(filters.q.strip()))
+    if filters.status == "open" and not whole_reference:
         # Written as the predicate of the partial index "incident_open_cases".
         incidents = incidents.filter(~Q(status=Status.CLOSED))
-    elif filters.status:
+    elif filters.status and filters.status != "open":
         incidents = incidents.filter(status=filters.status)
     if filters.reported_from:
         incidents = incidents.filter(reported_at__date__gte=filters.reported_from)

@@ -71,6 +71,7 @@ from incidents.triage_forms import (
 )
 from incidents.triage_services import (
     FORM_301_FIELDS,
+    FORM_301_YES_NO,
     PRIVACY_REASONS,
     WorkflowError,
     case_note_add,
@@ -373,7 +374,9 @@ def _case_context(request: HttpRequest, incident: Incident, forms: dict | None =
         ),
         "form301_form": forms.get("form301")
         or Form301Form(
-            initial={name: getattr(incident, name) for name in FORM_301_FIELDS}, prefix="f301"
+            initial={name: getattr(incident, name) for name in FORM_301_FIELDS}
+            | {name: incident.form_301_answer(name) for name in FORM_301_YES_NO},
+            prefix="f301",
         ),
         "privacy_form": forms.get("privacy")
         or PrivacyForm(

@@ -3,6 +3,7 @@
 import ast
 import csv
 import io
+import re
 from datetime import date, datetime, time
 from decimal import Decimal
 from pathlib import Path
@@ -510,6 +511,28 @@ def test_the_index_names_departments_whose_cases_are_on_no_log(client):
     assert "Recreation and Parks: 2 cases" in page
     assert "Sanitation Yard" in page  # Listed with its log, not among the warnings.
     assert f"{listed.department.name}: 1 case" not in page
+
+
+def test_the_301_takes_an_overnight_stay_from_the_report_until_the_officer_answers(client, logs):
+    from incidents.models import Treatment
+
+    case = logs["case"]
+    case.treatment = Treatment.HOSPITAL_STAY
+    case.save()
+    officer = user_with_role(Role.SAFETY_OFFICER, covers=(logs["site"].department,))
+    client.force_login(officer)
+
+    page = client.get(reverse("triage:case", args=[case.reference])).content.decode()
+    pdf = client.get(reverse("osha:case-pdf", args=[case.reference]))
+
+    stay = re.search(r'<select name="f301-hospitalized_overnight".*?</select>', page, re.S)
+    assert '<option value="True" selected>Yes</option>' in stay.group(0)
+    text = " ".join(_pdf_text(pdf.content).split())
+    assert "9) Was employee hospitalized overnight as an in-patient? Yes" in text
+    assert "8) Was employee treated in an emergency room? Not recorded" in text
+    case.hospitalized_overnight = False  # The officer's answer wins.
+    case.save()
+    assert selectors.case_report(case).hospitalized_overnight is False
 
 
 def test_the_officer_completes_the_301_on_the_case_page(client, logs):

@@ -60,6 +60,16 @@ def test_it_filters_by_type_severity_status_and_text(client, officer, sanitation
     assert len(refs(client.get(QUEUE, {"severity": "first_aid"}))) == 1
 
 
+def test_a_whole_reference_finds_its_case_even_closed(client, officer, sanitation):
+    closed = IncidentFactory(department=sanitation, status=Status.CLOSED)
+    other = IncidentFactory()  # Not this officer's: a reference does not widen the scope.
+    client.force_login(officer)
+
+    assert refs(client.get(QUEUE, {"q": closed.reference.lower()})) == [closed.reference]
+    assert refs(client.get(QUEUE, {"q": closed.reference[-6:]})) == []  # Part of one: open only.
+    assert refs(client.get(QUEUE, {"q": other.reference})) == []
+
+
 def test_it_filters_by_report_date(client, officer, sanitation):
     old = IncidentFactory(department=sanitation, reported_at=timezone.now() - timedelta(days=40))
     IncidentFactory(department=sanitation)
