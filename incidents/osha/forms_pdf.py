@@ -64,6 +64,12 @@ _TITLE = ParagraphStyle("title", fontName=BOLD, fontSize=12, leading=15, textCol
 _NARRATIVE_ROOM = 700
 
 
+WARNING_INK = colors.HexColor("#8A3B12")
+NOTES_POINTER = (
+    "Notes for the recordkeeper follow this form, on a page of their own (not to be posted)."
+)
+
+
 def _p(text: str, style: ParagraphStyle = _CELL) -> Paragraph:
     return Paragraph(escape(text or ""), style)
 
@@ -309,16 +315,19 @@ def form_300_pdf(
             "Be sure to transfer these totals to the Summary page (Form 300A) before you post "
             "it. Day counts stop at 180 per case (days away first).",
         )
-        if number == len(pages):
-            for offset, warning in enumerate(warnings, start=1):
-                canvas.setFillColor(colors.HexColor("#8A3B12"))
-                canvas.drawString(0.4 * inch, note_y - 11 * offset, _clip(f"Note: {warning}", 230))
+        if number == len(pages) and warnings:
+            canvas.setFillColor(WARNING_INK)
+            canvas.drawString(0.4 * inch, note_y - 11, NOTES_POINTER)
         _footer(
             canvas,
             width,
             f"OSHA's Form 300 · {establishment_name} · {year} · page {number} of {len(pages)}",
         )
         canvas.showPage()
+    if warnings:
+        _notes_for_the_recordkeeper(
+            canvas, (width, height), warnings, f"OSHA's Form 300 · {establishment_name} · {year}"
+        )
     canvas.save()
     return buffer.getvalue()
 
@@ -479,14 +488,14 @@ def form_300a_pdf(summary: Summary) -> bytes:
         ry -= 30
 
     if summary.warnings:
-        wy = min(y, ry) - 6
-        for warning in summary.warnings:
-            canvas.setFont(REGULAR, 7)
-            canvas.setFillColor(colors.HexColor("#8A3B12"))
-            canvas.drawString(left, wy, _clip(f"Note: {warning}", 190))
-            wy -= 10
-    _footer(canvas, width, f"OSHA's Form 300A · {info.name} · {summary.year}")
+        canvas.setFont(REGULAR, 7)
+        canvas.setFillColor(WARNING_INK)
+        canvas.drawString(left, min(y, ry) - 6, NOTES_POINTER)
+    footer = f"OSHA's Form 300A · {info.name} · {summary.year}"
+    _footer(canvas, width, footer)
     canvas.showPage()
+    if summary.warnings:
+        _notes_for_the_recordkeeper(canvas, (width, height), summary.warnings, footer)
     canvas.save()
     return buffer.getvalue()
 
@@ -681,8 +690,6 @@ def _answers_continued(
     canvas: Canvas, case_number: str, answers: list[tuple[str, str]], footer: str
 ) -> None:
     """The whole of each answer too long for its box, on the pages after the form."""
-    width, height = letter
-    margin = 0.5 * inch
     story: list[Flowable] = [
         Paragraph(escape(f"Form 301, case {case_number}: answers continued in full"), _TITLE),
         Spacer(1, 8),
@@ -694,6 +701,29 @@ def _answers_continued(
             Paragraph(escape(answer).replace("\n", "<br/>"), _ANSWER),
             Spacer(1, 10),
         ]
+    _pages_of(canvas, letter, story, footer)
+
+
+def _notes_for_the_recordkeeper(
+    canvas: Canvas, pagesize: tuple[float, float], warnings: Sequence[str], footer: str
+) -> None:
+    """The log's warnings in full, after the form: they are for whoever keeps it, not for the
+    wall it is posted on."""
+    story: list[Flowable] = [
+        Paragraph("Notes for the recordkeeper (not part of the form; do not post)", _TITLE),
+        Spacer(1, 8),
+    ]
+    for warning in warnings:
+        story += [Paragraph(escape(warning), _ANSWER, bulletText="\u2022"), Spacer(1, 6)]
+    _pages_of(canvas, pagesize, story, f"{footer} · notes for the recordkeeper")
+
+
+def _pages_of(
+    canvas: Canvas, pagesize: tuple[float, float], story: list[Flowable], footer: str
+) -> None:
+    """Lay the story out on as many pages as it takes, each with the footer."""
+    width, height = pagesize
+    margin = 0.5 * inch
     while story:
         left_before = len(story)
         frame = Frame(margin, margin + 14, width - 2 * margin, height - 2 * margin - 14)

@@ -2,6 +2,7 @@
 
 import ast
 import csv
+import dataclasses
 import io
 import re
 from datetime import date, datetime, time
@@ -247,6 +248,43 @@ def test_it_prints_page_totals_on_every_page_of_the_300():
     assert "Page totals" in reader.pages[0].extract_text()
     assert "Totals for 2025" in reader.pages[1].extract_text()
     assert "Sanitation Yard" in reader.pages[1].extract_text()
+
+
+def test_the_logs_warnings_are_printed_whole_on_a_page_of_their_own():
+    missing = ", ".join(f"INC-2025-{n:06d}" for n in range(1, 41))
+    warning = f"40 cases have no name of the person hurt: {missing}. Enter each name."
+
+    log = PdfReader(
+        io.BytesIO(
+            forms_pdf.form_300_pdf(
+                establishment_name="Sanitation Yard",
+                city="Los Angeles",
+                state="CA",
+                year=2025,
+                rows=[_log_row()],
+                warnings=[warning],
+            )
+        )
+    )
+
+    assert len(log.pages) == 2
+    form, notes = (" ".join(page.extract_text().split()) for page in log.pages)
+    assert "Notes for the recordkeeper follow this form" in form
+    assert "INC-2025-000001," not in form
+    assert "Notes for the recordkeeper (not part of the form; do not post)" in notes
+    assert "INC-2025-000040. Enter each name." in notes
+
+
+def test_the_summarys_warnings_are_printed_whole_after_it(logs):
+    summary = selectors.summary_for(establishment=logs["site"], year=2025)
+    summary = dataclasses.replace(summary, warnings=("A warning that runs long. " * 20,))
+
+    reader = PdfReader(io.BytesIO(forms_pdf.form_300a_pdf(summary)))
+
+    assert len(reader.pages) == 2
+    notes = " ".join(reader.pages[1].extract_text().split())
+    assert "Notes for the recordkeeper (not part of the form; do not post)" in notes
+    assert notes.count("A warning that runs long.") == 20
 
 
 def test_it_prints_the_whole_description_of_a_case_on_the_300():
