@@ -451,8 +451,12 @@ class ActionForm(_OwnerDueForm):
         help_text="Say what will change, not who was hurt or at fault: the cabinet's packet and "
         "the department's page print this text.",
     )
+    # No control is chosen for the officer: the packet prints it, and a default of the
+    # strongest (elimination) was saved for actions that were nothing of the kind.
     control_level = forms.ChoiceField(
-        label="Control (hierarchy of controls)", choices=ControlLevel.choices
+        label="Control (hierarchy of controls)",
+        choices=[("", "Choose a control"), *ControlLevel.choices],
+        error_messages={"required": "Choose the control this action is, from elimination to PPE."},
     )
     field_order = ("description", "control_level", "owner", "due_on")
 

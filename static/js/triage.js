@@ -79,12 +79,18 @@
   function initPickAll() {
     var all = document.getElementById("pick-all");
     if (!all) return;
-    all.hidden = false;
+    all.closest("label").hidden = false;
     all.addEventListener("change", function () {
       document.querySelectorAll('input[name="cases"][form="bulk-assign"]').forEach(function (box) {
         box.checked = all.checked;
       });
     });
+  }
+
+  // New rows come in unticked: so does the box that ticks them all.
+  function resetPickAll() {
+    var all = document.getElementById("pick-all");
+    if (all) all.checked = false;
   }
 
   // --- Queue: the filters fold away on a phone only; a wider screen has room for them. ---
@@ -94,7 +100,7 @@
   }
 
   document.addEventListener("DOMContentLoaded", function () { initGuides(document); openWhereWide(); initPickAll(); });
-  document.addEventListener("htmx:afterSettle", function () { initGuides(document); initPickAll(); });
+  document.addEventListener("htmx:afterSettle", function () { initGuides(document); resetPickAll(); });
   document.addEventListener("htmx:pushedIntoHistory", syncExport);
   document.addEventListener("htmx:historyRestore", syncExport);
 })();

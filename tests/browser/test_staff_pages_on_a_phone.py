@@ -107,3 +107,17 @@ def test_cases_ticked_on_a_phone_are_assigned_in_one_go(phone, base_url, case):
     manager = get_user_model().objects.get(username="manager")
     assert {i.assignee for i in Incident.objects.filter(pk__in=[case.pk, second.pk])} == {manager}
     assert page_width(page) <= PHONE_WIDTH
+
+
+def test_every_case_on_the_page_is_ticked_at_once_on_a_phone(phone, base_url, case):
+    second = IncidentFactory(department=case.department)
+    page = phone().new_page()
+    sign_in(page, base_url, "manager", next="/triage/")
+
+    page.get_by_label("Tick every case on this page").check()
+
+    for incident in (case, second):
+        assert page.get_by_label(f"Tick {incident.reference}").is_checked()
+    page.get_by_role("button", name="Assign", exact=True).click()
+    page.get_by_text("2 cases assigned to").wait_for()
+    assert not page.get_by_label("Tick every case on this page").is_checked()

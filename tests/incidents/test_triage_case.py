@@ -202,6 +202,30 @@ def test_saving_a_done_action_as_done_again_keeps_the_day_it_was_done(client, of
     assert (action.status, action.completed_at) == (ActionStatus.DONE, done_at)
 
 
+def test_an_action_names_its_control_rather_than_taking_elimination(client, officer, incident):
+    incident.status = Status.INVESTIGATING
+    incident.save()
+    client.force_login(officer)
+
+    response = client.post(
+        url("case-action-add", incident),
+        {
+            "action-description": "Remind the crew to look before backing up.",
+            "action-control_level": "",
+            "action-owner": "marcus",
+            "action-due_on": (timezone.localdate() + timedelta(days=10)).isoformat(),
+        },
+        follow=True,
+    )
+
+    assert not CorrectiveAction.objects.exists()
+    assert "Choose the control this action is, from elimination to PPE." in (
+        response.content.decode()
+    )
+    page = client.get(url("case", incident)).content.decode()
+    assert '<option value="" selected>Choose a control</option>' in page
+
+
 def test_it_closes_with_open_actions_only_with_a_reason(client, officer, incident):
     incident.status = Status.ACTIONS_PENDING
     incident.save()
