@@ -89,7 +89,7 @@ FIRST_AID_ITEMS: tuple[str, ...] = (
     "Drinking fluids for relief of heat stress",
 )
 
-_CRITERIA_LABELS = {
+CRITERIA_LABELS = {
     "death": "death",
     "days_away": "days away from work",
     "restricted_or_transfer": "restricted work or job transfer",
@@ -132,7 +132,7 @@ def recordability_decide(answers: dict) -> RecordabilityDecision:
             return RecordabilityDecision(False, reason, None)
     met = [key for key, _, _ in CRITERIA_QUESTIONS if _answer(answers, key) == YES]
     if met:
-        labels = ", ".join(_CRITERIA_LABELS[key] for key in met)
+        labels = ", ".join(CRITERIA_LABELS[key] for key in met)
         return RecordabilityDecision(True, f"Recordable: {labels}.", None)
     for key, _, _ in CRITERIA_QUESTIONS:
         if _answer(answers, key) is None:
@@ -151,10 +151,10 @@ def recordability_shown(answers: dict, recorded: bool | None) -> RecordabilityDe
     decision = recordability_decide(answers)
     if decision.recordable is not None or recorded is None:
         return decision
-    verdict = "Recordable" if recorded else "Not recordable"
+    verdict = "recordable" if recorded else "not recordable"
     return RecordabilityDecision(
         recorded,
-        f"{verdict}, as recorded before these answers were complete (imported, or decided before "
-        "a question was added). Answer the questions below to confirm it.",
+        f"Recorded as {verdict}, from a claims file or before every question below was asked. "
+        "Answer the questions to confirm it.",
         decision.next_question,
     )

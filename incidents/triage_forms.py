@@ -18,7 +18,7 @@ from incidents.models import (
     Status,
 )
 from incidents.oiics import FAMILIES, FAMILY_LABELS, oiics_get
-from incidents.recordability import QUESTIONS
+from incidents.recordability import CRITERIA_LABELS, QUESTIONS
 from incidents.selectors import QUEUE_SORT_LABELS, QueueFilters
 from incidents.triage_services import PRIVACY_REASONS
 from riskcabinet.models import Person
@@ -159,6 +159,8 @@ class RecordabilityForm(forms.Form):
                 choices=YES_NO,
                 widget=forms.RadioSelect,
             )
+            # What a "yes" makes it recordable for, in the words of the decision.
+            self.fields[key].criterion = CRITERIA_LABELS.get(key, "")
 
     def answers(self) -> dict:
         return {key: self.cleaned_data.get(key) or "" for key, _, _ in QUESTIONS}

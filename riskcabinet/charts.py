@@ -166,8 +166,9 @@ def funnel_plot_svg(
     `statuses` maps a department code to its funnel_classify() result; departments outside the
     95% limits are labelled with their code.
     """
-    width, height = 760, 460
-    left, right, top, bottom = 64, 20, 40, 58
+    width, height = 760, 476
+    # The legend takes two rows above the plot: the lines, then what the dots' colours say.
+    left, right, top, bottom = 64, 20, 56, 58
     plot_w, plot_h = width - left - right, height - top - bottom
     exposures = [p.exposure for p in points if p.exposure > 0]
     low = min(exposures, default=1_000.0)
@@ -276,15 +277,17 @@ def funnel_plot_svg(
         )
         out.append(f'<text x="{x + 28}" y="20">{escape(label)}</text>')
         x += 28 + 6.6 * len(label) + 16
+    x = left
     for status, label in (
-        ("above_outer", "above 99.8%"),
-        ("above_inner", "above 95%"),
-        ("below_inner", "below 95%"),
+        ("above_outer", "above the 99.8% limit"),
+        ("above_inner", "above the 95% limit"),
+        ("below_inner", "below the 95% limit"),
+        ("within", "within the limits"),
     ):
         out.append(
-            f'<circle cx="{_n(x + 5)}" cy="16" r="5" fill="{FUNNEL_STATUS_COLOURS[status]}"/>'
+            f'<circle cx="{_n(x + 5)}" cy="36" r="5" fill="{FUNNEL_STATUS_COLOURS[status]}"/>'
         )
-        out.append(f'<text x="{_n(x + 14)}" y="20">{label}</text>')
+        out.append(f'<text x="{_n(x + 14)}" y="40">{label}</text>')
         x += 14 + 6.6 * len(label) + 12
 
     # Points, the highlighted one last so it sits on top; outliers labelled.

@@ -498,6 +498,7 @@ def funnel_chart(funnel: Funnel, width: float, height: float) -> Drawing:
             ("dot", "Above 99.8%", WORSE),
             ("dot", "Above 95%", CAUTION),
             ("dot", "Below 95%", BETTER),
+            ("dot", "Within", _POSITION_COLOURS[FunnelPosition.WITHIN]),
         ),
     )
     return drawing

@@ -219,8 +219,9 @@ class _Writer:
         flowables.append(Spacer(1, 22))
         flowables.append(
             self.para(
-                f"Generated {_long_date(data.generated_on)}. Figures cover the twelve months to "
-                f"the end of {month_label(data.month)} unless a chart says otherwise.",
+                f"Dated {_long_date(data.generated_on)}: actions, deadlines and investigations "
+                f"as they stood that morning. Figures cover the twelve months to the end of "
+                f"{month_label(data.month)} unless a chart says otherwise.",
                 "muted",
             )
         )
@@ -978,7 +979,7 @@ class _Writer:
         flowables.append(
             self.para(
                 f"Prepared for the Risk Reduction Cabinet, {self.data.city_name}, "
-                f"{month_label(self.data.month)}. Generated {_long_date(self.data.generated_on)}.",
+                f"{month_label(self.data.month)}. Dated {_long_date(self.data.generated_on)}.",
                 "muted",
             )
         )

@@ -51,7 +51,7 @@
           : "Not recordable as a new case: update the existing case on the log instead.";
       } else if (GATES.indexOf(key) < 0 && answer === "yes") {
         settled = "yes";
-        reason = "Recordable: " + step.querySelector("legend").textContent.trim();
+        reason = "Recordable: " + (step.dataset.criterion || step.querySelector("legend").textContent.trim()) + ".";
       }
     });
     if (settled === null) { settled = "no"; reason = "Not recordable: no general recording criterion or special case is met (first aid only)."; }

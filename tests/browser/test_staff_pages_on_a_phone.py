@@ -121,3 +121,23 @@ def test_every_case_on_the_page_is_ticked_at_once_on_a_phone(phone, base_url, ca
     page.get_by_role("button", name="Assign", exact=True).click()
     page.get_by_text("2 cases assigned to").wait_for()
     assert not page.get_by_label("Tick every case on this page").is_checked()
+
+
+def test_the_recordability_guide_names_the_criterion_that_settles_it(phone, base_url, case):
+    page = phone().new_page()
+    sign_in(page, base_url, "manager", next="/triage/")
+    page.goto(f"{base_url}/triage/{case.reference}/")
+    guide = page.locator("#recordability")
+
+    for question, answer in (
+        ("work_related", "yes"),
+        ("new_case", "yes"),
+        ("death", "no"),
+        ("days_away", "yes"),
+    ):
+        guide.locator(f"[data-question='{question}'] input[value='{answer}']").check()
+
+    assert page.locator("#recordability-outcome").inner_text() == (
+        "Recordable: days away from work. Record the decision to save it."
+    )
+    assert guide.locator("[data-question='medical_treatment']").is_hidden()

@@ -81,8 +81,9 @@ def test_a_decision_stored_before_the_answers_were_complete_is_shown_as_such(rec
     shown = recordability_shown(answers, recorded)
 
     assert shown.recordable is recorded
-    assert shown.reason.startswith("Recordable," if recorded else "Not recordable,")
-    assert "Answer the questions below to confirm it." in shown.reason
+    verdict = "recordable" if recorded else "not recordable"
+    assert shown.reason.startswith(f"Recorded as {verdict}, from a claims file")
+    assert shown.reason.endswith("Answer the questions to confirm it.")
     assert shown.next_question == "special_case"
 
 

@@ -172,7 +172,7 @@ def test_an_imported_recordable_case_says_so_until_the_helper_confirms_it(
 
     page = client.get(url("case", incident)).content.decode()
 
-    assert "Recordable, as recorded before these answers were complete" in page
+    assert "Recorded as recordable, from a claims file or before every question" in page
     assert "Not decided yet." not in page
 
 
