@@ -439,8 +439,13 @@ def claim_case_open(*, claim: Claim, user, department: Department | None = None)
         # risk manager who opened the case was the person hurt.
         injured_name, injured_job_title = Person.stand_in_name(claim.employee_id), ""
     name = str(person) if known else f"employee {claim.employee_id}"
+    number = uuid.uuid5(CLAIM_CASE_NAMESPACE, claim.claim_number)
+    if Incident.objects.filter(client_uuid=number).exclude(source=Source.CLAIM).exists():
+        # Taken by a report that is not this claim's case (the phone refuses such numbers now):
+        # the case gets a number of its own rather than joining that report.
+        number = uuid.uuid4()
     created = incident_create(
-        client_uuid=uuid.uuid5(CLAIM_CASE_NAMESPACE, claim.claim_number),
+        client_uuid=number,
         department=person.department if known else department,
         incident_type=IncidentType.INJURY_ILLNESS,
         occurred_at=timezone.make_aware(

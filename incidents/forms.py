@@ -159,6 +159,15 @@ class ReportForm(forms.Form):
             self.initial.setdefault("occurred_date", now.date().isoformat())
             self.initial.setdefault("occurred_time", now.strftime("%H:%M"))
 
+    def clean_client_uuid(self) -> uuid.UUID:
+        # A phone numbers its report with a random (version 4) UUID. The server's own numbers
+        # for cases opened from a claim or an import are derived (version 5): one sent from a
+        # phone could take the number of a case not yet opened, and the claim would join it.
+        value = self.cleaned_data["client_uuid"]
+        if value.version != 4:
+            raise forms.ValidationError(_("Enter a valid UUID."), code="invalid")
+        return value
+
     def clean_latitude(self) -> Decimal | None:
         return _coordinate(self.cleaned_data.get("latitude"), 90, "latitude")
 

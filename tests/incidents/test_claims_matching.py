@@ -117,3 +117,30 @@ def test_a_claim_linked_by_hand_is_not_listed_again_as_counting_for_no_departmen
     assert Claim.objects.get(claim_number="WC-7").incident == case
     assert result.record.unlinked == []
     assert Claim.objects.get(claim_number="WC-7").opened_on == date(2025, 4, 12)
+
+
+def test_a_report_cannot_take_the_number_of_a_case_a_claim_will_open(sanitation, client):
+    import uuid
+
+    from django.urls import reverse
+
+    from incidents.claims import CLAIM_CASE_NAMESPACE
+    from tests.incidents.intake_helpers import report_data
+
+    worker = user_with_role(Role.EMPLOYEE, department=sanitation, employee_id="E700002")
+    other = user_with_role(Role.EMPLOYEE, department=DepartmentFactory())
+    manager = user_with_role(Role.RISK_MANAGER, department=sanitation)
+    _import("WC-1,E700002,2025-04-10,2025-04-12,open,0,90000\n")
+    number = uuid.uuid5(CLAIM_CASE_NAMESPACE, "WC-1")
+    client.force_login(other)
+
+    response = client.post(reverse("incidents:report-create"), report_data(client_uuid=str(number)))
+    # An older report that holds such a number (sent before the phone refused them).
+    decoy = IncidentFactory(reporter=other, client_uuid=number, source=Source.INTAKE)
+    opened = claim_case_open(claim=Claim.objects.get(claim_number="WC-1"), user=manager).incident
+
+    assert response.status_code == 422  # Refused: a phone numbers its reports at random.
+    assert "client_uuid" in response.context["form"].errors
+    assert opened != decoy
+    assert (opened.source, opened.injured_person) == (Source.CLAIM, worker.person)
+    assert Claim.objects.get(claim_number="WC-1").incident == opened
