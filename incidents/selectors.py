@@ -22,7 +22,7 @@ from django.db.models import (
 )
 from django.utils import timezone
 
-from incidents.access import incidents_visible_to, users_assignable_for
+from incidents.access import incidents_visible_to, privacy_cases_hidden_from, users_assignable_for
 from incidents.models import (
     OPEN_ACTION_STATUSES,
     Attachment,
@@ -170,9 +170,12 @@ class CasePage:
 
 def case_page_load(*, user, incident: Incident) -> CasePage:
     """Everything the case page shows, in a fixed number of queries."""
+    merged = Q(merged_into=incident)
+    if privacy_cases_hidden_from(user):
+        merged &= Q(privacy_case=False)
     related = list(
         Incident.objects.filter(
-            Q(merged_into=incident)
+            merged
             # The duplicate condition stays beside the visibility subquery so that each arm
             # of the OR is answered from its own index instead of a scan of every case.
             | Q(

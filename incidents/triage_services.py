@@ -193,6 +193,13 @@ def incident_injured_person_set(
 def incident_privacy_mark(*, incident: Incident, privacy_case: bool, reason: str) -> Incident:
     if privacy_case and reason not in dict(PRIVACY_REASONS):
         raise WorkflowError("Choose the reason this is a privacy case.")
+    private_merged = incident.merged_cases.filter(privacy_case=True).first()
+    if not privacy_case and private_merged is not None:
+        # Its narrative, photos and notes came here with the merge: they stay a privacy case's.
+        raise WorkflowError(
+            f"{private_merged.reference}, a privacy case, was merged into this one: it stays a "
+            "privacy case."
+        )
     incident.privacy_case = privacy_case
     incident.privacy_reason = reason if privacy_case else ""
     incident.save()

@@ -561,6 +561,27 @@ def test_a_finished_investigation_is_not_left_behind_on_a_merged_case(client, of
     assert Investigation.objects.get(incident=second).completed_at is not None
 
 
+def test_a_case_holding_a_merged_privacy_case_stays_one(client, officer, department):
+    secret = report(department, narrative="Assaulted in the locker room.")
+    survivor = report(department, minutes_later=10)
+    for case in (secret, survivor):
+        case.privacy_case, case.privacy_reason = True, "sexual_assault"
+        case.save()
+    client.force_login(officer)
+    client.post(url("case-merge", secret), {"merge-into": survivor.reference})
+
+    refused = client.post(url("case-privacy", survivor), {}, follow=True)
+    survivor.privacy_case = False  # Say it had been unmarked before this rule existed.
+    survivor.save()
+    client.force_login(user_with_role(Role.ADMINISTRATOR))
+    page = client.get(url("case", survivor)).content.decode()
+
+    assert f"{secret.reference}, a privacy case, was merged into this one" in (
+        refused.content.decode()
+    )
+    assert "locker room" not in page
+
+
 def test_a_case_on_the_osha_log_is_not_merged_into_an_unclassified_one(client, officer, department):
     first = report(department)
     second = report(department, minutes_later=10)
