@@ -524,20 +524,30 @@ def _open_actions(code: str, cutoff: datetime) -> tuple[tuple[PacketAction, ...]
     actions = (
         _actions_open_at(cutoff)
         .filter(incident__department__code=code)
-        .values_list("description", "control_level", "due_on", "owner__person__job_title", "status")
+        .values_list(
+            "description",
+            "control_level",
+            "due_on",
+            "owner__person__job_title",
+            "status",
+            "incident__privacy_case",
+        )
         .order_by("due_on", "pk")
     )
     rows = [
         PacketAction(
             # Action texts describe controls, not people; the first line keeps the table tidy.
-            description=_first_line(description),
+            # A privacy case's may say what it is about: counted, not described.
+            description=cabinet_selectors.PRIVACY_ACTION_TEXT
+            if private
+            else _first_line(description),
             control_level=CONTROL_LABELS.get(level, level),
             due_date=due_on,
             overdue=due_on < today,
             owner_role=owner_role_for(job_title or ""),
             in_progress=status == ActionStatus.IN_PROGRESS,
         )
-        for description, level, due_on, job_title, status in actions
+        for description, level, due_on, job_title, status, private in actions
     ]
     # Overdue ones first (oldest first), then the next ones due.
     rows.sort(key=lambda action: (not action.overdue, action.due_date or today))

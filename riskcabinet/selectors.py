@@ -321,6 +321,8 @@ def funnel_data(scores: list[DepartmentScore], funnel: dict) -> FunnelData | Non
 
 # --- One department ------------------------------------------------------------------------
 
+PRIVACY_ACTION_TEXT = "An action on a privacy case (not described)"
+
 # Every incident in which someone was or could have been hurt needs an investigation.
 INVESTIGATED_TYPES = (
     IncidentType.INJURY_ILLNESS,
@@ -427,14 +429,17 @@ def department_profile(
     levels = dict(ControlLevel.choices)
     actions = [
         OpenAction(
-            description=description,
+            # A privacy case's action may say what the case is about: counted, not described.
+            description=PRIVACY_ACTION_TEXT if private else description,
             control_level=str(levels.get(level, level)),
             due_on=due_on,
             overdue=due_on < today,
         )
-        for description, level, due_on in open_actions.order_by("due_on", "pk").values_list(
-            "description", "control_level", "due_on"
-        )[:actions_shown]
+        for description, level, due_on, private in open_actions.order_by(
+            "due_on", "pk"
+        ).values_list("description", "control_level", "due_on", "incident__privacy_case")[
+            :actions_shown
+        ]
     ]
 
     claims = Claim.objects.filter(

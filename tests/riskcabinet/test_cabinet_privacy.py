@@ -110,3 +110,28 @@ def test_it_still_shows_the_aggregates_built_from_those_cases(client, personal_c
     assert "3 of 3 incidents needing an investigation" in html
     assert "Replace the floor mats in bay 2." in html
     assert "$10k" in html  # three claims of $3,400 incurred
+
+
+def test_a_privacy_cases_action_is_counted_but_not_described(client):
+    from django.utils import timezone
+
+    from reports.selectors import _open_actions
+    from tests.factories import CorrectiveActionFactory, DepartmentFactory, IncidentFactory
+
+    step = "Offer post-exposure prophylaxis follow-up and counselling"
+    department = DepartmentFactory(code="LAPD", name="Police")
+    incident = IncidentFactory(
+        department=department, privacy_case=True, privacy_reason="infectious_disease"
+    )
+    CorrectiveActionFactory(incident=incident, description=step)
+    client.force_login(user_with_role(Role.CABINET_MEMBER))
+
+    html = client.get(reverse("cabinet:department", args=["LAPD"])).content.decode()
+    listed, open_count, _ = _open_actions("LAPD", timezone.now() + timedelta(days=1))
+
+    assert step not in html
+    assert "An action on a privacy case (not described)" in html
+    assert [action.description for action in listed] == [
+        "An action on a privacy case (not described)"
+    ]
+    assert open_count == 1
