@@ -145,6 +145,9 @@ AXES_COOLOFF_TIME = 0.5
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# The client's own address behind the TLS proxy (TRUSTED_PROXY_HOPS), as the anonymous form's
+# limit reads it: with the proxy's address, wrong passwords from anywhere locked an officer out.
+AXES_CLIENT_IP_CALLABLE = "incidents.throttle.client_address"
 
 # Sessions live in the database (read with one plain statement: riskcabinet/sessions.py) and
 # expire after eight hours (one shift) and when the browser closes.

@@ -100,3 +100,27 @@ def test_spanish_dates_read_the_same_way_round_in_los_angeles(client):
 
     assert "3 abr 2026, 3:15 p.m." in page
     assert "03/04/2026" not in page
+
+
+def test_wrong_passwords_lock_the_account_for_their_sender_only_behind_the_proxy(client, settings):
+    settings.AXES_ENABLED, settings.AXES_FAILURE_LIMIT = True, 2
+    settings.TRUSTED_PROXY_HOPS = 1
+    officer = user_with_role(Role.SAFETY_OFFICER, username="officer1")
+    proxy = {"REMOTE_ADDR": "10.0.0.5"}
+    for _ in range(3):
+        attacker = client.post(
+            "/accounts/login/",
+            {"username": "officer1", "password": "wrong"},
+            HTTP_X_FORWARDED_FOR="203.0.113.66",
+            **proxy,
+        )
+
+    owner = client.post(
+        "/accounts/login/",
+        {"username": officer.username, "password": "riskcabinet-demo"},
+        HTTP_X_FORWARDED_FOR="198.51.100.7",
+        **proxy,
+    )
+
+    assert attacker.status_code == 429
+    assert owner.status_code == 302
