@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import logging
 import math
 import re
-import smtplib
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -41,11 +39,10 @@ from incidents.models import (
 from incidents.photos import VerifiedPhoto
 from incidents.recordability import RecordabilityDecision, recordability_decide
 from riskcabinet.links import site_link
+from riskcabinet.mail import mail_sent
 from riskcabinet.models import Person
 from riskcabinet.queueing import task_queue_on_commit
 from riskcabinet.roles import Role, users_to_email
-
-logger = logging.getLogger(__name__)
 
 __all__ = ["clock_complete"]  # Clock completion lives with the clock rules; re-exported here.
 
@@ -647,17 +644,6 @@ def action_done_notify(*, action_id: int) -> bool:
 REMINDER_LOOKAHEAD_DAYS = 3
 
 
-def _mail_sent(*, subject: str, message: str, to: str) -> bool:
-    """Send one scheduled email; a refused address or a mail server down is logged, not raised,
-    so one bad address does not stop the emails to everyone after it."""
-    try:
-        send_mail(subject=subject, message=message, from_email=None, recipient_list=[to])
-    except (smtplib.SMTPException, OSError):
-        logger.exception("The email %r to %s could not be sent", subject, to)
-        return False
-    return True
-
-
 @transaction.atomic
 def corrective_action_reminders_send(*, today: date | None = None) -> int:
     """Email each owner once a day the open actions that are overdue or due within 3 days.
@@ -709,7 +695,7 @@ def corrective_action_reminders_send(*, today: date | None = None) -> int:
                     len(owner_actions),
                 ) % {"count": len(owner_actions)}
             message = render_to_string("incidents/triage_reminder_email.txt", context)
-        if not _mail_sent(subject=subject, message=message, to=owner.email):
+        if not mail_sent(subject=subject, message=message, to=owner.email):
             continue  # Not marked reminded: tomorrow's run tries again.
         # Bookkeeping only: an update, so the reminder does not fill the audit timeline.
         CorrectiveAction.objects.filter(pk__in=[action.pk for action in owner_actions]).update(
@@ -784,7 +770,7 @@ def compliance_clock_warnings_send(*, now: datetime | None = None) -> int:
             "queue_url": site_link("triage:queue"),
         }
         message = render_to_string("incidents/clock_warning_email.txt", context)
-        if _mail_sent(subject=f"[riskcabinet] {subject}", message=message, to=email):
+        if mail_sent(subject=f"[riskcabinet] {subject}", message=message, to=email):
             warned.update(clock.pk for clock in own)
             sent += 1
     # Bookkeeping only, like the action reminders: the case's audit timeline is left alone.

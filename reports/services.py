@@ -18,7 +18,6 @@ from datetime import date
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from pypdf import PdfReader
@@ -27,6 +26,7 @@ from reports.models import BriefingPacket, PacketStatus
 from reports.pdf import build_packet_pdf
 from reports.selectors import month_label, month_start, packet_inputs_for_month
 from riskcabinet.links import site_link
+from riskcabinet.mail import mail_sent
 from riskcabinet.queueing import task_queue_on_commit
 from riskcabinet.roles import Role, users_to_email
 from riskcabinet.services import department_scores_compute
@@ -200,22 +200,27 @@ def packet_notify(*, month: date) -> int:
             return 0
         link = site_link("reports:packet-detail", month=month_label(month))
         title = f"{month:%B %Y}"
-        messages = [
-            EmailMessage(
+        body = (
+            f"The Risk Reduction Cabinet's briefing packet for {title} is ready "
+            f"({packet.page_count} pages).\n\n"
+            f"Read it here (sign in first): {link}\n\n"
+            "The packet holds aggregate figures only; please do not forward the file "
+            "outside the cabinet."
+        )
+        readers = list(packet_readers())
+        # One email each: a refused address is logged and the readers after it still get theirs.
+        sent = sum(
+            mail_sent(
                 subject=f"Briefing packet for {title} is ready",
-                body=(
-                    f"The Risk Reduction Cabinet's briefing packet for {title} is ready "
-                    f"({packet.page_count} pages).\n\n"
-                    f"Read it here (sign in first): {link}\n\n"
-                    "The packet holds aggregate figures only; please do not forward the file "
-                    "outside the cabinet."
-                ),
+                message=body,
+                to=user.email,
                 from_email=settings.DEFAULT_FROM_EMAIL,
-                to=[user.email],
             )
-            for user in packet_readers()
-        ]
-        sent = (get_connection().send_messages(messages) or 0) if messages else 0
-        packet.notified_at = timezone.now()
-        packet.save(update_fields=["notified_at"])
+            for user in readers
+        )
+        # Told once: a retry would email again those who got it. Only when nobody could be
+        # emailed (the mail server down) is it left for the next try.
+        if sent or not readers:
+            packet.notified_at = timezone.now()
+            packet.save(update_fields=["notified_at"])
     return sent

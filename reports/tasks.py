@@ -23,8 +23,15 @@ from reports.selectors import month_shift
     max_retries=3,
 )
 def packet_build_task(month_iso: str) -> int:
-    """Build and publish the packet for the month starting on `month_iso` (YYYY-MM-DD)."""
-    packet = services.packet_build(month=date.fromisoformat(month_iso))
+    """Build and publish the packet for the month starting on `month_iso` (YYYY-MM-DD).
+
+    Last month's packet built here (its payroll hours came in after the 2nd, when the beat job
+    could not build it) is emailed to the cabinet then, once, as the beat job would have.
+    """
+    month = date.fromisoformat(month_iso)
+    packet = services.packet_build(month=month)
+    if month == month_shift(timezone.localdate().replace(day=1), -1):
+        services.packet_notify(month=month)
     return packet.pk
 
 

@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -23,6 +22,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from riskcabinet import selectors
 from riskcabinet.links import site_link
+from riskcabinet.mail import mail_sent
 from riskcabinet.models import (
     DataImport,
     Department,
@@ -439,15 +439,10 @@ def payroll_hours_reminders_send(*, today: date | None = None) -> int:
     )
     sent = 0
     for manager in users_to_email(Role.RISK_MANAGER):
-        send_mail(
-            subject=subject,
-            message=render_to_string(
-                "riskcabinet/hours_reminder_email.txt", {**context, "manager": manager}
-            ),
-            from_email=None,
-            recipient_list=[manager.email],
+        message = render_to_string(
+            "riskcabinet/hours_reminder_email.txt", {**context, "manager": manager}
         )
-        sent += 1
+        sent += mail_sent(subject=subject, message=message, to=manager.email)
     return sent
 
 

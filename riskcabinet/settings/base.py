@@ -226,6 +226,9 @@ SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
+# A mail server that takes the connection and never answers gives up after this many seconds,
+# instead of holding a scheduled job (and the rows it locked) or a web request for ever.
+EMAIL_TIMEOUT = env.float("EMAIL_TIMEOUT", default=10.0)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="riskcabinet <no-reply@riskcabinet.local>")
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 

@@ -134,7 +134,7 @@ def test_a_deadline_nobody_can_be_told_of_waits_for_someone_who_can_be():
 
 
 def test_a_refused_address_does_not_stop_the_other_warnings(parks, monkeypatch):
-    from incidents import triage_services
+    import riskcabinet.mail
     from tests.mailbox import refusing
 
     department, officer = parks
@@ -144,7 +144,7 @@ def test_a_refused_address_does_not_stop_the_other_warnings(parks, monkeypatch):
     other = IncidentFactory(department=DepartmentFactory())  # Only the risk managers hear of it.
     user_with_role(Role.RISK_MANAGER, username="manager")
     alone = _clock(other, ClockKind.EMPLOYER_REPORT, timedelta(hours=5))
-    monkeypatch.setattr(triage_services, "send_mail", refusing("manager@riskcabinet.example"))
+    monkeypatch.setattr(riskcabinet.mail, "send_mail", refusing("manager@riskcabinet.example"))
 
     assert compliance_clock_warnings_send() == 2
 

@@ -7,7 +7,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from incidents import triage_services
+import riskcabinet.mail
 from incidents.models import ActionStatus, CorrectiveAction, PrivacyCaseView, Severity
 from incidents.triage_services import corrective_action_reminders_send
 from riskcabinet.roles import Role
@@ -232,7 +232,7 @@ def test_a_refused_address_does_not_stop_the_other_owners_reminders(world, monke
         CorrectiveActionFactory(
             incident=incident, owner=owner, due_on=timezone.localdate() - timedelta(days=2)
         )
-    monkeypatch.setattr(triage_services, "send_mail", refusing("b@riskcabinet.example"))
+    monkeypatch.setattr(riskcabinet.mail, "send_mail", refusing("b@riskcabinet.example"))
 
     assert corrective_action_reminders_send() == 2
 

@@ -163,6 +163,43 @@ def test_it_builds_last_month_and_emails_readers_a_link_once(city, settings):
     assert packet.notified_at is not None
 
 
+def test_a_refused_reader_does_not_keep_the_others_from_the_link_or_send_it_twice(
+    city, monkeypatch
+):
+    import riskcabinet.mail
+    from tests.mailbox import refusing
+
+    first = user_with_role(Role.CABINET_MEMBER, username="aaa-first")
+    refused = user_with_role(Role.CABINET_MEMBER, username="mmm-refused")
+    last = user_with_role(Role.CABINET_MEMBER, username="zzz-last")
+    monkeypatch.setattr(riskcabinet.mail, "send_mail", refusing(refused.email))
+
+    with time_machine.travel(datetime(2026, 11, 2, 6, 0, tzinfo=PACIFIC), tick=False):
+        sent = tasks.packet_build_for_last_month.delay().get()
+        again = tasks.packet_build_for_last_month.delay().get()
+
+    assert (sent, again) == (2, 0)
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([first.email, last.email])
+
+
+def test_last_months_packet_built_after_late_payroll_hours_still_reaches_the_cabinet(
+    city, django_capture_on_commit_callbacks
+):
+    cabinet = user_with_role(Role.CABINET_MEMBER, username="deputy")
+
+    with time_machine.travel(datetime(2026, 11, 4, 9, 0, tzinfo=PACIFIC), tick=False):
+        with django_capture_on_commit_callbacks(execute=True):
+            services.packet_queue(month=date(2026, 10, 1))  # The build button, after the 2nd.
+        with django_capture_on_commit_callbacks(execute=True):
+            services.packet_queue(month=date(2026, 10, 1))  # Built again: told once.
+        with django_capture_on_commit_callbacks(execute=True):
+            services.packet_queue(month=date(2026, 9, 1))  # An older month: nobody is told.
+
+    assert BriefingPacket.objects.get(month=date(2026, 10, 1)).status == PacketStatus.PUBLISHED
+    assert [m.to[0] for m in mail.outbox] == [cabinet.email]
+    assert "October 2026" in mail.outbox[0].subject
+
+
 def test_it_counts_last_month_in_los_angeles_time(city):
     # 1 November 05:30 UTC is still 31 October in Los Angeles: last month is September.
     with time_machine.travel(datetime(2026, 11, 1, 5, 30, tzinfo=ZoneInfo("UTC")), tick=False):

@@ -407,6 +407,21 @@ def test_risk_managers_are_reminded_of_last_months_missing_hours(departments, ma
     assert "/cabinet/hours/" in message.body
 
 
+def test_a_refused_manager_does_not_stop_the_others_payroll_reminders(
+    departments, mailoutbox, monkeypatch
+):
+    import riskcabinet.mail
+    from tests.mailbox import refusing
+
+    managers = [user_with_role(Role.RISK_MANAGER, username=f"manager{n}") for n in range(3)]
+    monkeypatch.setattr(riskcabinet.mail, "send_mail", refusing(managers[0].email))
+
+    sent = payroll_hours_reminders_send(today=date(2026, 11, 2))
+
+    assert sent == 2
+    assert sorted(m.to[0] for m in mailoutbox) == sorted(m.email for m in managers[1:])
+
+
 def test_no_reminder_once_every_department_has_its_hours(departments, mailoutbox):
     sanitation, fire = departments
     manager = user_with_role(Role.RISK_MANAGER, department=sanitation)
