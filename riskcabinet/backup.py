@@ -107,10 +107,12 @@ def backup_restore(*, backup_dir: Path, database: dict, media_root: Path) -> Bac
     if manifest.engine == "postgresql":
         if "postgresql" not in database["ENGINE"]:
             raise BackupError("This is a PostgreSQL backup; restore it into PostgreSQL.")
+        _pg_empty_check(database)
         args, env = _pg_env(_database_url(database))
+        # In one transaction: a restore that fails half-way leaves the database as it was.
         _run(
-            ["pg_restore", *args, "--no-owner", "--exit-on-error", "--dbname", database["NAME"]]
-            + [str(database_file)],
+            ["pg_restore", *args, "--no-owner", "--exit-on-error", "--single-transaction"]
+            + ["--dbname", database["NAME"], str(database_file)],
             env,
         )
     else:
@@ -119,6 +121,17 @@ def backup_restore(*, backup_dir: Path, database: dict, media_root: Path) -> Bac
         target = Path(database["NAME"])
         if target.exists() and target.stat().st_size > 0:
             raise BackupError(f"{target} exists; restore into a new file.")
+        # An old database's write-ahead log or journal left beside it would be replayed onto
+        # the restored file, bringing back what was written after the backup.
+        leftovers = [
+            str(path)
+            for path in (Path(f"{target}{suffix}") for suffix in ("-wal", "-shm", "-journal"))
+            if path.exists()
+        ]
+        if leftovers:
+            raise BackupError(
+                f"{', '.join(leftovers)} belong to an earlier database: move them aside first."
+            )
         shutil.copyfile(database_file, target)
     media_root.mkdir(parents=True, exist_ok=True)
     with tarfile.open(backup_dir / manifest.media_file, "r:gz") as archive:
@@ -128,6 +141,21 @@ def backup_restore(*, backup_dir: Path, database: dict, media_root: Path) -> Bac
             member.name = member.name[len("media") :].lstrip("/") or "."
             archive.extract(member, media_root, filter="data")
     return manifest
+
+
+def _pg_empty_check(database: dict) -> None:
+    """A restore goes into an empty database: tables already there would be mixed in."""
+    import psycopg
+
+    with psycopg.connect(_database_url(database)) as connection:
+        tables = connection.execute(
+            "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'"
+        ).fetchone()[0]
+    if tables:
+        raise BackupError(
+            f"The database {database['NAME']} already holds {tables} table(s); restore into an "
+            "empty database."
+        )
 
 
 def _database_url(database: dict) -> str:

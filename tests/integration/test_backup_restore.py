@@ -121,3 +121,68 @@ def test_it_restores_every_incident_photo_and_history_row_on_postgresql(postgres
     assert before["incidents"] == 5
     assert before["incident_history"] >= 10
     assert after == before
+
+
+def test_a_sqlite_restore_refuses_an_old_databases_write_ahead_log(tmp_path):
+    import sqlite3
+
+    from riskcabinet.backup import BackupError, backup_create, backup_restore
+
+    live = tmp_path / "live.sqlite3"
+    entry = {"ENGINE": "django.db.backends.sqlite3", "NAME": str(live)}
+    with sqlite3.connect(live) as connection:
+        connection.execute("CREATE TABLE incident (id INTEGER PRIMARY KEY, narrative TEXT)")
+        connection.execute("INSERT INTO incident VALUES (1, 'in the backup')")
+    (tmp_path / "media").mkdir()
+    backup_create(database=entry, media_root=tmp_path / "media", out_dir=tmp_path / "backup")
+    live.unlink()
+    Path(f"{live}-wal").write_bytes(b"written after the backup")  # Left by a crashed server.
+
+    with pytest.raises(BackupError, match="belong to an earlier database: move them aside"):
+        backup_restore(backup_dir=tmp_path / "backup", database=entry, media_root=tmp_path / "m")
+    assert not live.exists()
+
+
+@pytest.mark.integration
+def test_a_postgresql_restore_goes_only_into_an_empty_database(postgres_url, tmp_path):
+    import psycopg
+
+    from riskcabinet.backup import BackupError, backup_create, backup_restore
+
+    parsed = urlparse(postgres_url)
+    suffix = uuid.uuid4().hex[:8]
+    source, target = f"rc_backup_src_{suffix}", f"rc_backup_dst_{suffix}"
+    admin_url = postgres_url.replace("postgres://", "postgresql://")
+    base = f"postgresql://{parsed.username}:{parsed.password}@{parsed.hostname}:{parsed.port}"
+    with psycopg.connect(admin_url, autocommit=True) as connection:
+        for name in (source, target):
+            connection.execute(f'CREATE DATABASE "{name}"')
+    try:
+        with psycopg.connect(f"{base}/{source}", autocommit=True) as connection:
+            connection.execute("CREATE TABLE incident (id int PRIMARY KEY, narrative text)")
+            connection.execute("INSERT INTO incident VALUES (1, 'a'), (2, 'b')")
+        with psycopg.connect(f"{base}/{target}", autocommit=True) as connection:
+            connection.execute("CREATE TABLE stray (id int)")
+        entry = {
+            "ENGINE": "django.db.backends.postgresql",
+            "NAME": source,
+            "USER": parsed.username,
+            "PASSWORD": parsed.password,
+            "HOST": parsed.hostname,
+            "PORT": parsed.port,
+        }
+        backup_create(database=entry, media_root=tmp_path / "m", out_dir=tmp_path / "b")
+
+        with pytest.raises(BackupError, match="already holds 1 table"):
+            backup_restore(
+                backup_dir=tmp_path / "b", database={**entry, "NAME": target}, media_root=tmp_path
+            )
+        with psycopg.connect(f"{base}/{target}") as connection:
+            tables = connection.execute(
+                "SELECT tablename FROM pg_tables WHERE schemaname = 'public'"
+            ).fetchall()
+    finally:
+        with psycopg.connect(admin_url, autocommit=True) as connection:
+            for name in (source, target):
+                connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    assert tables == [("stray",)]
