@@ -121,7 +121,9 @@ def packet_build(*, month: date, requested_by=None) -> BriefingPacket:
     try:
         _progress(packet_id, 15, "Reading cases, hours and scores")
         data, scoring = packet_inputs_for_month(month=month)
-        # The month's ranking is kept as the packet read it, so the dashboard shows the same.
+        # The month's ranking is kept as the packet read it, so the dashboard shows the same
+        # when the packet comes out. The nightly run ranks last month again afterwards, so late
+        # reports and corrections reach the dashboard; the packet stays as it was printed.
         department_scores_compute(month=month, result=scoring)
         _progress(packet_id, 55, "Laying out the PDF")
         delay = os.environ.get(BUILD_DELAY_ENV)
