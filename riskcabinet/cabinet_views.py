@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 import math
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
@@ -177,9 +177,24 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             row for row in rows if row.score.trend_significant and row.trend_direction == "up"
         ],
         "computed_at": max((s.computed_at for s in scores), default=None),
+        "packet_built_before": _packet_built_before(month, scores),
         "can_recompute": _can_recompute(request.user),
     }
     return render(request, "riskcabinet/dashboard.html", context)
+
+
+def _packet_built_before(month: date, scores: list[DepartmentScore]):
+    """The month's published packet when the ranking shown was computed again after it was built
+    (late reports, corrected hours): the two may differ, and the page says so."""
+    from reports.models import BriefingPacket, PacketStatus
+
+    if not scores:
+        return None
+    packet = BriefingPacket.objects.filter(month=month, status=PacketStatus.PUBLISHED).first()
+    if packet is None or packet.generated_at is None:
+        return None
+    ranked = max(score.computed_at for score in scores)
+    return packet if ranked > packet.generated_at + timedelta(minutes=5) else None
 
 
 @login_required

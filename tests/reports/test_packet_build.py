@@ -228,3 +228,20 @@ def test_it_rejects_a_bad_month_in_the_command(month):
 def test_it_refuses_a_month_without_hours_in_the_command(city):
     with pytest.raises(CommandError, match="No hours worked"):
         call_command("build_packet", "--month", "2019-01")
+
+
+def test_the_dashboard_says_when_a_month_was_ranked_again_after_its_packet(city, client):
+    from django.urls import reverse
+
+    client.force_login(user_with_role(Role.CABINET_MEMBER, username="deputy"))
+    with time_machine.travel(datetime(2026, 11, 2, 6, 0, tzinfo=PACIFIC), tick=False):
+        services.packet_build(month=PACKET_MONTH)
+    with time_machine.travel(datetime(2026, 11, 2, 9, 0, tzinfo=PACIFIC), tick=False):
+        before = client.get(reverse("cabinet:dashboard"), {"month": "2026-10"}).content.decode()
+    with time_machine.travel(datetime(2026, 11, 3, 3, 0, tzinfo=PACIFIC), tick=False):
+        department_scores_compute(month=PACKET_MONTH)  # The nightly run, with a late report.
+        after = client.get(reverse("cabinet:dashboard"), {"month": "2026-10"}).content.decode()
+
+    assert "Ranked again since" not in before
+    assert "Ranked again since" in after
+    assert 'href="/cabinet/packets/2026-10/">the October packet</a> was built on Nov 2' in after
