@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 import math
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
@@ -164,6 +164,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     funnel = selectors.funnel_data(scores, selectors.scoring_funnel_for(month=month))
     statuses = funnel.statuses if funnel else {}
     rows = _rank_rows(scores, month, statuses)
+    computed_at = max((s.computed_at for s in scores), default=None)
     context = {
         "month": month,
         "window_start": selectors.month_shift(month, -(selectors.SCORING_WINDOW_MONTHS - 1)),
@@ -176,25 +177,24 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "rising": [
             row for row in rows if row.score.trend_significant and row.trend_direction == "up"
         ],
-        "computed_at": max((s.computed_at for s in scores), default=None),
-        "packet_built_before": _packet_built_before(month, scores),
+        "computed_at": computed_at,
+        "packet_built_before": _packet_built_before(month, computed_at),
         "can_recompute": _can_recompute(request.user),
     }
     return render(request, "riskcabinet/dashboard.html", context)
 
 
-def _packet_built_before(month: date, scores: list[DepartmentScore]):
+def _packet_built_before(month: date, computed_at: datetime | None):
     """The month's published packet when the ranking shown was computed again after it was built
     (late reports, corrected hours): the two may differ, and the page says so."""
     from reports.models import BriefingPacket, PacketStatus
 
-    if not scores:
+    if computed_at is None:
         return None
     packet = BriefingPacket.objects.filter(month=month, status=PacketStatus.PUBLISHED).first()
     if packet is None or packet.generated_at is None:
         return None
-    ranked = max(score.computed_at for score in scores)
-    return packet if ranked > packet.generated_at + timedelta(minutes=5) else None
+    return packet if computed_at > packet.generated_at + timedelta(minutes=5) else None
 
 
 @login_required
