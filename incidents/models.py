@@ -107,6 +107,13 @@ class Treatment(models.TextChoices):
     HOSPITAL_STAY = "hospital_stay", _("Hospital stay (overnight)")
 
 
+# Form 301's yes/no items (8 and 9) that a report's treatment can already answer "yes" to.
+FORM_301_TREATMENT_ANSWERS = {
+    "treated_in_er": Treatment.ER,
+    "hospitalized_overnight": Treatment.HOSPITAL_STAY,
+}
+
+
 class Status(models.TextChoices):
     NEW = "new", _("New")
     TRIAGED = "triaged", _("Triaged")
@@ -374,8 +381,7 @@ class Incident(models.Model):
         answer = getattr(self, name)
         if answer is not None:
             return answer
-        said = {"treated_in_er": Treatment.ER, "hospitalized_overnight": Treatment.HOSPITAL_STAY}
-        return True if self.treatment == said[name] else None
+        return True if self.treatment == FORM_301_TREATMENT_ANSWERS[name] else None
 
     @property
     def injured_name_for_reporter(self) -> str:

@@ -131,8 +131,6 @@ PRIVACY_REASONS: tuple[tuple[str, str], ...] = (
 )
 
 
-# The two yes/no items of Form 301 a report's treatment can already answer.
-FORM_301_YES_NO = ("treated_in_er", "hospitalized_overnight")
 FORM_301_FIELDS = (
     "time_began_work",
     "physician_name",

@@ -38,7 +38,13 @@ from incidents.access import (
     incidents_visible_to,
     users_assignable_in,
 )
-from incidents.models import ComplianceClock, CorrectiveAction, Incident, Severity
+from incidents.models import (
+    FORM_301_TREATMENT_ANSWERS,
+    ComplianceClock,
+    CorrectiveAction,
+    Incident,
+    Severity,
+)
 from incidents.oiics import FAMILIES, FAMILY_LABELS, oiics_search, oiics_title
 from incidents.queue_rows import queue_rows
 from incidents.recordability import (
@@ -71,7 +77,6 @@ from incidents.triage_forms import (
 )
 from incidents.triage_services import (
     FORM_301_FIELDS,
-    FORM_301_YES_NO,
     PRIVACY_REASONS,
     WorkflowError,
     case_note_add,
@@ -375,7 +380,7 @@ def _case_context(request: HttpRequest, incident: Incident, forms: dict | None =
         "form301_form": forms.get("form301")
         or Form301Form(
             initial={name: getattr(incident, name) for name in FORM_301_FIELDS}
-            | {name: incident.form_301_answer(name) for name in FORM_301_YES_NO},
+            | {name: incident.form_301_answer(name) for name in FORM_301_TREATMENT_ANSWERS},
             prefix="f301",
         ),
         "privacy_form": forms.get("privacy")
