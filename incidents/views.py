@@ -236,6 +236,7 @@ def service_worker(request: HttpRequest) -> HttpResponse:
         script.replace("__INTAKE_QUEUE_URL__", static("js/intake-queue.js"))
         .replace("__STATIC_URL__", static_prefix)
         .replace("__SESSION_URLS__", session_urls)
+        .replace("__SESSION_SECONDS__", str(int(settings.SESSION_COOKIE_AGE)))
     )
     response = HttpResponse(script, content_type="text/javascript; charset=utf-8")
     response["Service-Worker-Allowed"] = "/"

@@ -8,6 +8,15 @@ var OFFLINE_PAGES = ["/report/", "/report/anonymous/", "/my-reports/"];
 /* Signing in or out changes whose pages these are: the report form carries the signed-in
    employee's mark and "My reports" lists their reports. */
 var SESSION_URLS = __SESSION_URLS__;
+/* The pages that belong to whoever is signed in. "My reports" lists an employee's reports, so
+   its copy is served without signal only while the session it was read in could still be open:
+   a shared phone whose session simply ran out (no sign-out) must not show it to the next
+   person. The form stays usable: it names whom it reports as, and its reports are sent only
+   under that employee's session. */
+var SIGNED_IN_PAGES = ["/report/", "/my-reports/"];
+var PRIVATE_PAGES = ["/my-reports/"];
+var SESSION_SECONDS = __SESSION_SECONDS__;
+var KEPT_AT = "X-Riskcabinet-Kept-At";
 
 self.addEventListener("install", function () {
   self.skipWaiting();
@@ -30,7 +39,7 @@ self.addEventListener("message", function (event) {
     event.waitUntil(caches.open(CACHE).then(function (cache) {
       return Promise.all(data.urls.map(function (url) {
         return fetch(url, { credentials: "same-origin" }).then(function (response) {
-          if (response.ok && !response.redirected) return cache.put(url, response);
+          if (response.ok && !response.redirected) return keep(cache, url, response);
         }).catch(function () {});
       }));
     }));
@@ -60,14 +69,43 @@ function networkFirst(request, key) {
   return fetch(request).then(function (response) {
     if (response.ok && !response.redirected) {
       var copy = response.clone();
-      caches.open(CACHE).then(function (cache) { cache.put(key, copy); });
+      caches.open(CACHE).then(function (cache) { keep(cache, key, copy); });
+    } else if (SIGNED_IN_PAGES.indexOf(key) !== -1 &&
+               (response.type === "opaqueredirect" || response.redirected)) {
+      // Sent to the sign-in page (a navigation sees the redirect itself, unfollowed): the
+      // session is over, and so are its pages.
+      caches.open(CACHE).then(function (cache) {
+        SIGNED_IN_PAGES.forEach(function (path) { cache.delete(path); });
+      });
     }
     return response;
   }).catch(function () {
-    return caches.match(key).then(function (cached) {
-      return cached || offlinePage();
+    return caches.open(CACHE).then(function (cache) {
+      return cache.match(key).then(function (cached) {
+        if (cached && PRIVATE_PAGES.indexOf(key) !== -1 && !stillPrivate(cached)) {
+          return cache.delete(key).then(offlinePage);
+        }
+        return cached || offlinePage();
+      });
     });
   });
+}
+
+/* A page is kept with the time it was read, so that a private page outlives its session by no
+   more than the session's own length. */
+function keep(cache, key, response) {
+  return response.blob().then(function (body) {
+    var headers = new Headers(response.headers);
+    headers.set(KEPT_AT, String(Date.now()));
+    return cache.put(key, new Response(body, {
+      status: response.status, statusText: response.statusText, headers: headers
+    }));
+  });
+}
+
+function stillPrivate(cached) {
+  var keptAt = Number(cached.headers.get(KEPT_AT));
+  return keptAt > 0 && Date.now() - keptAt < SESSION_SECONDS * 1000;
 }
 
 /* Without signal and with no kept copy (after a sign-out, or before the first page loaded with
@@ -95,7 +133,7 @@ function pagesRenew() {
       return cache.delete(path).then(function () {
         return fetch(path, { credentials: "same-origin" });
       }).then(function (response) {
-        if (response.ok && !response.redirected) return cache.put(path, response);
+        if (response.ok && !response.redirected) return keep(cache, path, response);
       }).catch(function () {});
     }));
   });

@@ -13,7 +13,7 @@ from incidents.models import Incident
 from incidents.views import reporter_tag
 from riskcabinet.roles import Role
 from tests.browser.conftest import PHONE, sign_in
-from tests.factories import DepartmentFactory, user_with_role
+from tests.factories import DepartmentFactory, IncidentFactory, user_with_role
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -517,6 +517,66 @@ def test_signing_out_and_in_renews_the_pages_kept_on_a_shared_phone(phone, base_
     page.locator("[data-sent-reference]").first.wait_for()
     assert Incident.objects.get(reporter=next_one).narrative == "Cut my hand on a broken bin lid."
     assert Incident.objects.count() == 2
+
+
+def _kept_page_aged(page, path: str, hours: float) -> None:
+    """Make the kept copy of a page look as if it had been read `hours` ago."""
+    page.evaluate(
+        """async ([path, hours]) => {
+            const cache = await caches.open("riskcabinet-intake-v1");
+            const kept = await cache.match(path);
+            const headers = new Headers(kept.headers);
+            headers.set("X-Riskcabinet-Kept-At", String(Date.now() - hours * 3600 * 1000));
+            await cache.put(path, new Response(await kept.blob(), { headers }));
+        }""",
+        [path, hours],
+    )
+
+
+def test_my_reports_are_not_shown_without_signal_once_the_session_could_have_ended(phone, base_url):
+    """A crew's phone left signed in (no sign-out) until the session runs out: the next person
+    to pick it up without signal does not see the last employee's reports."""
+    first, _next_one, context, page = _shared_phone(phone, base_url)
+    IncidentFactory(reporter=first, department=first.person.department)
+    reference = Incident.objects.get().reference
+    # The form names whom it reports as, for whoever picks up the phone.
+    assert "Reporting as" in page.locator(".reporting-as").inner_text()
+    page.goto(f"{base_url}/my-reports/")
+    _until(lambda: reference in (_kept_page(page, "/my-reports/") or ""), failure=_NOT_RENEWED)
+
+    # Within the session's length the kept copy serves without signal...
+    context.set_offline(True)
+    page.goto(f"{base_url}/my-reports/")
+    assert reference in page.content()
+    # ...but not once the session it was read in has run out (8 hours).
+    _kept_page_aged(page, "/my-reports/", hours=8.5)
+    page.goto(f"{base_url}/my-reports/")
+    assert page.get_by_role("heading", name="No signal").is_visible()
+    assert reference not in page.content()
+    assert _kept_page(page, "/my-reports/") is None
+    # The report form stays usable without signal: it names whom it reports as.
+    page.goto(f"{base_url}/report/")
+    assert page.locator("#intake-form").is_visible()
+    context.set_offline(False)
+
+
+def test_pages_of_a_session_that_ended_without_sign_out_are_dropped_at_the_next_signal(
+    phone, base_url
+):
+    first, _next_one, context, page = _shared_phone(phone, base_url)
+    page.goto(f"{base_url}/my-reports/")
+    _until(lambda: _kept_page(page, "/my-reports/") is not None, failure=_NOT_RENEWED)
+    assert _kept_page(page, "/report/") is not None
+
+    context.clear_cookies()  # The session ran out on the server.
+    page.goto(f"{base_url}/my-reports/")
+    page.wait_for_url(f"{base_url}/accounts/login/?next=/my-reports/")
+    _until(lambda: _kept_page(page, "/my-reports/") is None, failure=_NOT_RENEWED)
+    assert _kept_page(page, "/report/") is None
+    context.set_offline(True)
+    page.goto(f"{base_url}/report/")
+    assert page.get_by_role("heading", name="No signal").is_visible()
+    context.set_offline(False)
 
 
 def test_a_refused_saved_report_is_offered_only_to_the_employee_who_saved_it(phone, base_url):
