@@ -20,7 +20,7 @@ Rules kept in this one place:
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal
+from decimal import ROUND_CEILING, Decimal
 
 from django.db.models import (
     Case,
@@ -278,8 +278,9 @@ def establishment_exposure(*, establishment: Establishment, year: int) -> Exposu
     totals = months.aggregate(hours=Sum("hours_worked"), headcount=Sum("headcount"), n=Count("pk"))
     if not totals["n"]:
         return Exposure(0, 0, "No payroll hours are on file for this department and year.")
-    hours = int((totals["hours"] or Decimal(0)).to_integral_value())
-    employees = round(totals["headcount"] / totals["n"])
+    # The 300A's worksheet rounds both figures "to the next highest whole number".
+    hours = int((totals["hours"] or Decimal(0)).to_integral_value(rounding=ROUND_CEILING))
+    employees = -(-totals["headcount"] // totals["n"])
     # Shared among the establishments open that year (this one always among them).
     open_that_year = (Q(opened_on__isnull=True) | Q(opened_on__year__lte=year)) & (
         Q(closed_on__isnull=True) | Q(closed_on__year__gte=year)

@@ -91,8 +91,9 @@ def test_it_writes_the_300a_summary_row_exactly(yard, tmp_path):
     header, rows = _read(out)
 
     # By hand: 1 death; 2 days-away cases with K = 180 (capped) + 12 and L = 0 + 4;
-    # 1 restricted case with L = 7; 2 other cases. Hours 10000 + 11000 + 9500.5 -> 30500 (the
-    # half rounds to even), average employees (60 + 62 + 58) / 3 = 60. Size class 3 is ITA's 22.
+    # 1 restricted case with L = 7; 2 other cases. Hours 10000 + 11000 + 9500.5 -> 30501 (the
+    # 300A rounds up to the next whole hour), average employees (60 + 62 + 58) / 3 = 60. Size
+    # class 3 is ITA's 22.
     assert tuple(header) == SUMMARY_COLUMNS
     assert rows == [
         {
@@ -109,7 +110,7 @@ def test_it_writes_the_300a_summary_row_exactly(yard, tmp_path):
             "establishment_type": "3",
             "year_filing_for": "2025",
             "annual_average_employees": "60",
-            "total_hours_worked": "30500",
+            "total_hours_worked": "30501",
             "no_injuries_illnesses": "1",
             "total_deaths": "1",
             "total_dafw_cases": "2",

@@ -196,6 +196,24 @@ def test_it_counts_300a_types_and_shares_hours_between_establishments():
 
 
 @pytest.mark.django_db
+def test_the_300a_rounds_average_employees_and_hours_up_to_the_next_whole_number():
+    """The 300A worksheet: "Round the answer to the next highest whole number", for both."""
+    site = EstablishmentFactory()
+    for month in range(1, 13):
+        ExposureMonthFactory(
+            department=site.department,
+            month=date(2025, month, 1),
+            hours_worked=Decimal("16800.5") if month == 1 else Decimal("16800.0"),
+            headcount=101 if month == 12 else 100,  # an average of 100.08 employees
+        )
+
+    summary = selectors.summary_for(establishment=site, year=2025)
+
+    assert summary.annual_average_employees == 101
+    assert summary.total_hours_worked == 12 * 16_800 + 1
+
+
+@pytest.mark.django_db
 def test_a_site_opened_later_does_not_change_earlier_years_300a():
     site = EstablishmentFactory()
     for year in (2024, 2025):
