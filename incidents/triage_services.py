@@ -29,6 +29,7 @@ from incidents.models import (
     CodeCorrection,
     ComplianceClock,
     CorrectiveAction,
+    IllnessType,
     Incident,
     Investigation,
     PrivacyCaseView,
@@ -95,6 +96,8 @@ def incident_classify(
     The clocks it starts count from when the city learned of the case, or from
     ``outcome_learned_at`` when the officer says the outcome became known later.
     """
+    if illness_type == IllnessType.INJURY and _private_at_request(incident):
+        raise WorkflowError(_AT_REQUEST_ILLNESSES_ONLY)
     incident.severity = severity
     incident.illness_type = illness_type
     incident.state_reportable = state_reportable or severity in (
@@ -129,6 +132,17 @@ PRIVACY_REASONS: tuple[tuple[str, str], ...] = (
     ("sharps", "Needlestick or cut from a sharp object contaminated with blood or body fluids"),
     ("employee_request", "Other illness, at the employee's request"),
 )
+PRIVACY_AT_REQUEST = "employee_request"
+# 29 CFR 1904.29(b)(7)(vi) and (b)(8): an employee's request keeps a name off the log for an
+# illness only; the list of privacy cases is complete, so an injury keeps its name.
+_AT_REQUEST_ILLNESSES_ONLY = (
+    "At the employee's request, only an illness can be a privacy case (29 CFR 1904.29(b)(7)): "
+    "an injury's name stays on the log unless another privacy reason applies."
+)
+
+
+def _private_at_request(incident: Incident) -> bool:
+    return incident.privacy_case and incident.privacy_reason == PRIVACY_AT_REQUEST
 
 
 FORM_301_FIELDS = (
@@ -188,6 +202,9 @@ def incident_injured_person_set(
 def incident_privacy_mark(*, incident: Incident, privacy_case: bool, reason: str) -> Incident:
     if privacy_case and reason not in dict(PRIVACY_REASONS):
         raise WorkflowError("Choose the reason this is a privacy case.")
+    at_request = privacy_case and reason == PRIVACY_AT_REQUEST
+    if at_request and incident.illness_type == IllnessType.INJURY:
+        raise WorkflowError(_AT_REQUEST_ILLNESSES_ONLY)
     private_merged = incident.merged_cases.filter(privacy_case=True).first()
     if not privacy_case and private_merged is not None:
         # Its narrative, photos and notes came here with the merge: they stay a privacy case's.

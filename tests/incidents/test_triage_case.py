@@ -301,6 +301,42 @@ def test_it_marks_a_privacy_case_with_a_reason(client, officer, incident):
     assert incident.privacy_reason == "sharps"
 
 
+def _classified(client, incident, illness_type: str, **posted):
+    return client.post(
+        url("case-classify", incident),
+        {
+            "classify-severity": Severity.MEDICAL,
+            "classify-illness_type": illness_type,
+            "classify-days_away": "0",
+            "classify-days_restricted": "0",
+            **posted,
+        },
+        follow=True,
+    )
+
+
+def test_only_an_illness_is_a_privacy_case_at_the_employees_request(client, officer, incident):
+    """29 CFR 1904.29(b)(7)(vi): an employee's request keeps the name of an illness off the log,
+    never an injury's; and a case private at request cannot become an injury afterwards."""
+    client.force_login(officer)
+    at_request = {"privacy-privacy_case": "on", "privacy-privacy_reason": "employee_request"}
+    refused = client.post(url("case-privacy", incident), at_request, follow=True)
+    incident.refresh_from_db()
+    assert incident.illness_type == "injury"
+    assert incident.privacy_case is False
+    assert "only an illness can be a privacy case" in refused.content.decode()
+
+    _classified(client, incident, "respiratory")
+    client.post(url("case-privacy", incident), at_request)
+    incident.refresh_from_db()
+    assert (incident.privacy_case, incident.privacy_reason) == (True, "employee_request")
+
+    refused = _classified(client, incident, "injury")
+    incident.refresh_from_db()
+    assert incident.illness_type == "respiratory"
+    assert "only an illness can be a privacy case" in refused.content.decode()
+
+
 def test_it_adds_notes(client, officer, incident):
     client.force_login(officer)
     client.post(url("case-note-add", incident), {"note-body": "Called the supervisor."})
