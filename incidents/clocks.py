@@ -14,7 +14,7 @@ functions; `clocks_start_new`, `clocks_start_for` and `clock_complete` are the w
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 
 from django.db import transaction
@@ -120,7 +120,9 @@ def clock_due_at(*, kind: str, learned_at: datetime) -> datetime:
     the injury; the other deadlines are exact durations.
     """
     if kind == ClockKind.CALOSHA_REPORT:
-        return learned_at + timedelta(hours=8)
+        # Eight elapsed hours: counted in UTC, so that a night when the clocks change adds or
+        # takes away no hour (adding to a Los Angeles time would count on the wall clock).
+        return learned_at.astimezone(UTC) + timedelta(hours=8)
     if kind == ClockKind.CLAIM_FORM:
         return _end_of_day(working_day_after(timezone.localdate(learned_at)))
     if kind == ClockKind.EMPLOYER_REPORT:

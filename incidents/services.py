@@ -5,7 +5,7 @@ import secrets
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -267,7 +267,8 @@ def _serious_case_notification_queue(incident_id: int) -> None:
 
 def calosha_deadline(incident: Incident) -> datetime:
     """When the Cal/OSHA report is due, in Los Angeles time."""
-    return timezone.localtime(incident.learned_at + CALOSHA_REPORT_WINDOW, CALOSHA_TIME_ZONE)
+    due = incident.learned_at.astimezone(UTC) + CALOSHA_REPORT_WINDOW  # elapsed, as clocks do
+    return timezone.localtime(due, CALOSHA_TIME_ZONE)
 
 
 def serious_case_notify(*, incident_id: int) -> int:

@@ -32,6 +32,19 @@ def test_it_reports_to_calosha_eight_hours_after_learning():
     )
 
 
+@pytest.mark.parametrize(
+    ("learned", "due"),
+    [
+        (at(2026, 11, 1, 0, 30), at(2026, 11, 1, 7, 30)),  # the clocks go back at 2:00
+        (at(2026, 3, 8, 0, 30), at(2026, 3, 8, 9, 30)),  # the clocks go forward at 2:00
+    ],
+)
+def test_the_eight_hours_to_calosha_are_elapsed_hours_on_a_night_the_clocks_change(learned, due):
+    deadline = clock_due_at(kind=ClockKind.CALOSHA_REPORT, learned_at=learned)
+    assert deadline == due
+    assert (deadline - learned).total_seconds() == 8 * 3600
+
+
 def test_it_gives_the_claim_form_by_the_end_of_the_next_working_day_skipping_weekends():
     friday = at(2026, 3, 6, 14, 0)
     assert clock_due_at(kind=ClockKind.CLAIM_FORM, learned_at=friday) == at(2026, 3, 9, 23, 59, 59)
