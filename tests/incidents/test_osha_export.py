@@ -1,7 +1,8 @@
 """`osha_export`: the ITA summary and case-detail CSVs, against a hand-computed establishment."""
 
 import csv
-from datetime import date, time
+import io
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
 
 import pytest
@@ -11,8 +12,10 @@ from incidents.models import IllnessType, Severity
 from incidents.osha.ita import CASE_COLUMNS, SUMMARY_COLUMNS
 from riskcabinet.roles import Role
 from tests.factories import (
+    DepartmentFactory,
     EstablishmentFactory,
     ExposureMonthFactory,
+    IncidentFactory,
     logged_case,
     user_with_role,
 )
@@ -175,6 +178,30 @@ def test_it_refuses_a_year_with_no_data(yard, tmp_path):
         call_command(
             "osha_export", year=2019, kind="cases", establishment=site.pk, out=tmp_path / "x.csv"
         )
+
+
+def test_it_names_the_cases_of_a_department_with_no_establishment(yard, tmp_path):
+    """A recordable case whose department has no establishment is on no log: the export says so
+    rather than leaving it out in silence."""
+    orphans = DepartmentFactory(name="Harbor Patrol")
+    IncidentFactory(
+        department=orphans, recordable=True, occurred_at=datetime(2025, 5, 1, 9, 0, tzinfo=UTC)
+    )
+    err = io.StringIO()
+
+    call_command(
+        "osha_export",
+        year=2025,
+        kind="cases",
+        out=tmp_path / "x.csv",
+        stdout=io.StringIO(),
+        stderr=err,
+    )
+
+    assert (
+        "Warning: Harbor Patrol has 1 recordable case(s) in 2025 but no establishment"
+        in err.getvalue()
+    )
 
 
 def test_it_refuses_an_unknown_kind(yard, tmp_path):

@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from incidents.models import Establishment
 from incidents.osha import ita, selectors
+from riskcabinet.models import Department
 
 KINDS = ("summary", "cases")
 
@@ -37,13 +38,30 @@ class Command(BaseCommand):
             for e in establishments
             if selectors.recordable_cases(year=year, establishment=e).exists()
         ]
+        # Cases of a department with no establishment are on no log: say so, never drop them.
+        off_the_log = (
+            []
+            if establishment is not None
+            else [
+                f"{department.name} has {cases} recordable case(s) in {year} but no "
+                "establishment, so they are on no log and in no file: add the department's "
+                "establishment in the admin."
+                for department, cases in selectors.departments_off_the_log(
+                    Department.objects.all(), years=(year,)
+                )
+            ]
+        )
         if not with_cases and not _has_exposure(establishments, year):
             which = f"establishment {establishment}" if establishment else "any establishment"
-            raise CommandError(f"No recordable cases or payroll hours for {which} in {year}.")
+            raise CommandError(
+                " ".join(
+                    [f"No recordable cases or payroll hours for {which} in {year}.", *off_the_log]
+                )
+            )
         if not out.parent.exists():
             raise CommandError(f"Folder {out.parent} does not exist.")
 
-        warnings: list[str] = []
+        warnings: list[str] = list(off_the_log)
         with open(out, "w", newline="", encoding="utf-8") as handle:
             if kind == "summary":
                 summaries = [
