@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from datetime import date
 
 from django import forms
 from django.contrib.auth import get_user_model
@@ -216,6 +217,28 @@ class Form301Form(forms.Form):
         label="What object or substance directly harmed the employee?",
         help_text="Empty: the source code's title.",
     )
+    date_of_death = forms.DateField(
+        required=False,
+        label="If the employee died, the date of death",
+        help_text="Item 13 of the 301; the ITA case file needs it for a death.",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+    def __init__(self, *args, occurred_on: date | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.occurred_on = occurred_on
+
+    def clean_date_of_death(self):
+        died = self.cleaned_data["date_of_death"]
+        if died is None:
+            return died
+        if died > timezone.localdate():
+            raise forms.ValidationError("The date of death cannot be in the future.")
+        if self.occurred_on is not None and died < self.occurred_on:
+            raise forms.ValidationError(
+                f"The date of death cannot be before the incident ({self.occurred_on:%d %b %Y})."
+            )
+        return died
 
     # The short answers sit side by side; the written ones take the panel's width.
     _SHORT = (
@@ -224,6 +247,7 @@ class Form301Form(forms.Form):
         "treatment_facility",
         "treated_in_er",
         "hospitalized_overnight",
+        "date_of_death",
     )
 
     def short_fields(self) -> list:

@@ -154,6 +154,7 @@ FORM_301_FIELDS = (
     "doing_before",
     "injury_details",
     "object_substance",
+    "date_of_death",
 )
 
 

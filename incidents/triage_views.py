@@ -533,7 +533,9 @@ def injured(request: HttpRequest, incident: Incident):
 
 @case_action("form301", "form-301")
 def form_301(request: HttpRequest, incident: Incident):
-    form = Form301Form(request.POST, prefix="f301")
+    form = Form301Form(
+        request.POST, prefix="f301", occurred_on=timezone.localdate(incident.occurred_at)
+    )
     if form.is_valid():
         incident_301_details_set(incident=incident, **form.cleaned_data)
         messages.success(request, "Form 301 details saved.")

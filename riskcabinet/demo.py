@@ -622,6 +622,9 @@ def _incidents_build(
                 privacy_case=privacy,
                 days_away=days_away,
                 days_restricted=days_restricted,
+                date_of_death=timezone.localdate(occurred)
+                if severity == "fatality" and status != Status.NEW
+                else None,
                 oiics_event=codes.get("event", ""),
                 oiics_nature=codes.get("nature", ""),
                 oiics_part=codes.get("part", ""),

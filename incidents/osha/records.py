@@ -89,6 +89,8 @@ class LogRow:
     # Whether the person hurt is named on file: a privacy case shows "Privacy case" in column B,
     # but its 301 and the confidential list still need the name.
     name_on_file: bool = True
+    # A death with no date of death on file: the 301 and the ITA case file need it.
+    death_date_missing: bool = False
 
 
 @dataclass(frozen=True)

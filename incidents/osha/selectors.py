@@ -229,6 +229,7 @@ def _log_row(incident: Incident, establishment: Establishment) -> LogRow:
         used_fallback_establishment=incident.establishment_id is None,
         possible_duplicate=incident.possible_duplicate_of_id is not None,
         name_on_file=_employee_name(incident, for_log=False) != NAME_NOT_ON_FILE,
+        death_date_missing=incident.osha_outcome == Outcome.DEATH and not incident.date_of_death,
     )
 
 
@@ -253,6 +254,12 @@ def log_warnings(rows: list[LogRow]) -> tuple[str, ...]:
         warnings.append(
             f"{len(nameless)} case(s) have no name of the person hurt on file (column B): "
             f"{', '.join(nameless)}. Enter the name on each case before the log is posted."
+        )
+    undated = [row.case_number for row in rows if row.death_date_missing]
+    if undated:
+        warnings.append(
+            f"{len(undated)} death(s) have no date of death on file: {', '.join(undated)}. "
+            "Enter it in each case's Form 301 details before the 301 or the ITA file is sent."
         )
     doubtful = [row.case_number for row in rows if row.possible_duplicate]
     if doubtful:

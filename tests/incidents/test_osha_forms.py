@@ -5,7 +5,7 @@ import csv
 import dataclasses
 import io
 import re
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -628,6 +628,45 @@ def test_the_officer_completes_the_301_on_the_case_page(client, logs):
     assert row["nar_object_substance"] == "Lift gate"
     page = client.get(reverse("triage:case", args=[case.reference])).content.decode()
     assert "Form 301 details" in page
+
+
+def test_a_death_gets_its_date_on_the_301_and_in_the_ita_file(client, logs):
+    """301 item 13 and the ITA case file's date_of_death: an officer enters it, the log warns
+    while a death has none, and a date before the incident or in the future is refused."""
+    officer = user_with_role(Role.SAFETY_OFFICER, covers=(logs["site"].department,))
+    client.force_login(officer)
+    case = logs["case"]
+    case.severity = Severity.FATALITY
+    case.save()
+    form_url = reverse("triage:case-form-301", args=[case.reference])
+    occurred = timezone.localdate(case.occurred_at)
+
+    assert any(
+        f"1 death(s) have no date of death on file: {case.reference}" in warning
+        for warning in selectors.log_warnings(
+            selectors.log_rows(establishment=logs["site"], year=2025)
+        )
+    )
+    for refused, error in (
+        (occurred - timedelta(days=1), "cannot be before the incident"),
+        (timezone.localdate() + timedelta(days=1), "cannot be in the future"),
+    ):
+        page = client.post(form_url, {"f301-date_of_death": refused.isoformat()})
+        assert error in page.content.decode()
+        case.refresh_from_db()
+        assert case.date_of_death is None
+    died = occurred + timedelta(days=2)
+    client.post(form_url, {"f301-date_of_death": died.isoformat()})
+
+    case.refresh_from_db()
+    assert case.date_of_death == died
+    rows = selectors.log_rows(establishment=logs["site"], year=2025)
+    assert not any("date of death" in warning for warning in selectors.log_warnings(rows))
+    response = client.get(reverse("osha:ita-cases-csv", args=[logs["site"].pk, 2025]))
+    row = next(r for r in _csv_rows(response) if r["case_number"] == case.reference)
+    assert row["date_of_death"] == f"{died:%m/%d/%Y}"
+    page = client.get(reverse("triage:case", args=[case.reference])).content.decode()
+    assert f'name="f301-date_of_death" value="{died:%Y-%m-%d}"' in page
 
 
 def test_a_case_not_on_the_log_has_no_form_301_panel(client, logs):
