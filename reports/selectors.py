@@ -24,7 +24,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pandas as pd
 from django.conf import settings
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Min, Q, Sum
 
 from incidents.models import (
     DART_SEVERITIES,
@@ -193,6 +193,11 @@ def _frames(month: date) -> _Frames:
         columns=["department", "month", "hours"],
     )
     hours = _pivot(exposure, "hours", codes, months)
+    first_payroll = dict(
+        cabinet_models.ExposureMonth.objects.values("department__code")
+        .annotate(first=Min("month"))
+        .values_list("department__code", "first")
+    )
 
     start, end = _month_bounds(first, month)
     incidents = (
@@ -206,6 +211,8 @@ def _frames(month: date) -> _Frames:
     rows = []
     for code, occurred, severity, days_away, days_restricted in incidents.iterator(chunk_size=5000):
         local = occurred.astimezone(zone)
+        if code in first_payroll and date(local.year, local.month, 1) < first_payroll[code]:
+            continue  # before its payroll history: the engine leaves it out too
         dart = severity in DART_SEVERITIES or days_away > 0 or days_restricted > 0
         rows.append((code, date(local.year, local.month, 1), 1, int(dart)))
     cases = pd.DataFrame.from_records(rows, columns=["department", "month", "cases", "dart"])
@@ -515,6 +522,8 @@ def _actions_open_at(cutoff: datetime):
 
 def owner_role_for(job_title: str) -> str:
     title = " ".join((job_title or "").split())
+    if "," in title or " to " in f" {title.lower()} ":
+        return GENERIC_OWNER_ROLE  # "Aide to <a person>, Coordinator" names someone
     return title if _ROLE_TITLE.match(title) else GENERIC_OWNER_ROLE
 
 
@@ -595,6 +604,7 @@ def _focus(row: RankingRow, frames: _Frames, month: date, cutoff: datetime) -> D
     leading = tuple(
         OiicsEvent(code=event, title=titles.get(event, "Title not in OIICS 2.01"), count=count)
         for event, count in in_window.exclude(oiics_event="")
+        .exclude(privacy_case=True)
         .values_list("oiics_event")
         .annotate(count=Count("pk"))
         .order_by("-count", "oiics_event")[:LEADING_EVENT_COUNT]
