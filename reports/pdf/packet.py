@@ -390,7 +390,8 @@ class _Writer:
     def _comparison(self, current: float | None, previous: float | None, when: str) -> str:
         if current is None or previous is None:
             return self.text(f"{EM_DASH} no comparison with {when}")
-        difference = current - previous
+        # The change between the two figures as printed, so the tile's arithmetic adds up.
+        difference = round(current, 2) - round(previous, 2)
         colour = MUTED if round(difference, 2) == 0 else (WORSE if difference > 0 else BETTER)
         change = self.coloured(self.arrow(difference, 2), colour, bold=True)
         return f"{change} {self.text(f'vs {format_rate_precise(previous)} {when}')}"

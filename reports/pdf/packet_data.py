@@ -265,9 +265,12 @@ DEFAULT_METHOD_NOTES: tuple[MethodNote, ...] = (
     MethodNote(
         "Adjusted rate",
         "A small department's rate swings widely from chance alone. The adjusted rate pulls "
-        "each department's rate toward the citywide rate, more strongly the fewer hours it "
-        "worked (empirical-Bayes shrinkage with a gamma-Poisson model). Large departments "
-        "keep close to their own rate; small ones are not ranked first or last by luck.",
+        "how often a department's people are harmed, and how badly, each toward the city's, "
+        "more strongly the fewer hours it worked (empirical-Bayes shrinkage with a "
+        "gamma-Poisson model), and multiplies the two. Large departments keep close to their "
+        "own rate; small ones are not ranked first or last by luck, and their adjusted rate "
+        "can sit on the other side of the city's from their own. The reasons read the "
+        "adjusted rate, which the rank is built on.",
     ),
     MethodNote(
         "Trend",

@@ -56,12 +56,12 @@ def department_reasons(facts: ReasonFacts, settings) -> list[str]:
     falling = facts.trend_significant and facts.trend_pct_per_year < 0
 
     if ratio >= settings.reason_high_ratio:
-        reasons.append(f"Harm rate {_times(ratio)} times the city's")
+        reasons.append(f"Adjusted harm rate {_times(ratio)} times the city's")
     elif ratio <= settings.reason_low_ratio:
         steady = "steady" if not facts.trend_significant else ("rising" if rising else "falling")
-        reasons.append(f"Rate below the city's, {steady}")
+        reasons.append(f"Adjusted harm rate below the city's, {steady}")
     else:
-        reasons.append("Harm rate close to the city's")
+        reasons.append("Adjusted harm rate close to the city's")
 
     if rising:
         reasons.append(f"Cases rising about {facts.trend_pct_per_year:.0f}% a year")

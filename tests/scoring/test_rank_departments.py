@@ -113,7 +113,7 @@ def test_it_explains_low_ranks_in_plain_words():
     table = ranking.departments.set_index("department")
     assert table.loc["Fire", "rank"] == 1
     assert any("times the city's" in reason for reason in table.loc["Fire", "reasons"])
-    assert "Rate below the city's, steady" in table.loc["Library", "reasons"]
+    assert "Adjusted harm rate below the city's, steady" in table.loc["Library", "reasons"]
 
 
 def test_it_flags_a_month_above_the_control_limit_and_says_which():
@@ -297,7 +297,7 @@ def test_two_departments_keep_their_own_rates():
 
     assert list(ranked["department"]) == ["Risky", "Safe"]
     assert rows.loc["Risky", "shrunk_harm_rate"] > 15 * rows.loc["Safe", "shrunk_harm_rate"]
-    assert rows.loc["Risky", "reasons"][0].startswith("Harm rate 1.9 times the city's")
+    assert rows.loc["Risky", "reasons"][0].startswith("Adjusted harm rate 1.9 times the city's")
 
 
 def test_departments_with_equal_scores_share_a_rank():
