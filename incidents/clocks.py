@@ -125,10 +125,12 @@ def clock_due_at(*, kind: str, learned_at: datetime) -> datetime:
         return learned_at.astimezone(UTC) + timedelta(hours=8)
     if kind == ClockKind.CLAIM_FORM:
         return _end_of_day(working_day_after(timezone.localdate(learned_at)))
+    # Days are calendar days: the same time of day on the city's clock, whether or not the
+    # clocks changed in between.
     if kind == ClockKind.EMPLOYER_REPORT:
-        return learned_at + timedelta(days=5)
+        return timezone.localtime(learned_at) + timedelta(days=5)
     if kind == ClockKind.LOG_300:
-        return learned_at + timedelta(days=7)
+        return timezone.localtime(learned_at) + timedelta(days=7)
     raise ValueError(f"Unknown clock kind {kind!r}")
 
 

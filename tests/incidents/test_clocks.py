@@ -1,6 +1,6 @@
 """Compliance clocks: which deadlines a case starts, when they fall due, and how they stop."""
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -43,6 +43,14 @@ def test_the_eight_hours_to_calosha_are_elapsed_hours_on_a_night_the_clocks_chan
     deadline = clock_due_at(kind=ClockKind.CALOSHA_REPORT, learned_at=learned)
     assert deadline == due
     assert (deadline - learned).total_seconds() == 8 * 3600
+
+
+def test_deadlines_in_days_keep_the_time_of_day_when_the_clocks_go_back():
+    learned = at(2026, 10, 30, 6, 17).astimezone(UTC)  # as read from the database
+    assert clock_due_at(kind=ClockKind.EMPLOYER_REPORT, learned_at=learned) == at(
+        2026, 11, 4, 6, 17
+    )
+    assert clock_due_at(kind=ClockKind.LOG_300, learned_at=learned) == at(2026, 11, 6, 6, 17)
 
 
 def test_it_gives_the_claim_form_by_the_end_of_the_next_working_day_skipping_weekends():
