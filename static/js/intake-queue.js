@@ -124,9 +124,17 @@
           return { outcome: "later", entry: entry };
         });
       }
+      // Refused as it is: it waits to be fixed, and the reports saved after it go on. A proxy's
+      // 413 (photos too large together) says so by code; the page words it.
+      if (response.status === 413) {
+        return { outcome: "rejected", entry: entry,
+                 reply: { errors: { photos: [{ message: "", code: "too_large" }] } } };
+      }
       if (response.status === 400) {
         return response.json().then(function (reply) {
           return { outcome: "rejected", entry: entry, reply: reply };
+        }, function () {
+          return { outcome: "rejected", entry: entry, reply: null };
         });
       }
       if (response.type === "opaqueredirect" || response.status === 403) {

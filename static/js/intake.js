@@ -34,9 +34,21 @@
     if (form && freshReport) {
       // A new report gets a new number here too: the page may come from the offline cache.
       var field = form.querySelector("input[name=client_uuid]");
-      if (field && !root.querySelector("#error-summary")) field.value = newUuid();
+      if (field && !root.querySelector("#error-summary")) { field.value = newUuid(); setNow(form); }
     }
     toggleInjury();
+  }
+
+  function setNow(form) {
+    var date = form && form.querySelector("#id_occurred_date");
+    var time = form && form.querySelector("#id_occurred_time");
+    if (!date || !time || !window.Intl) return;
+    var parts = {};
+    new Intl.DateTimeFormat("en-CA", { timeZone: "America/Los_Angeles", year: "numeric",
+      month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23" })
+      .formatToParts(new Date()).forEach(function (p) { parts[p.type] = p.value; });
+    date.value = parts.year + "-" + parts.month + "-" + parts.day;
+    time.value = parts.hour + ":" + parts.minute;
   }
 
   function toggleInjury() {
@@ -108,6 +120,16 @@
       if (isIntake(event.detail.elt)) keepOnPhone(event.detail.elt);
     });
   });
+  /* The anonymous form keeps nothing on the phone: say it was not sent, and why. */
+  function notSent(event, key) {
+    var form = event.detail.elt;
+    if (!form || form.id !== "anonymous-form") return;
+    var box = document.getElementById("send-status");
+    if (box) { box.textContent = box.getAttribute(key); box.classList.remove("hidden"); }
+  }
+  document.addEventListener("htmx:sendError", function (e) { notSent(e, "data-msg-offline"); });
+  document.addEventListener("htmx:responseError", function (e) { notSent(e, "data-msg-failed"); });
+
   /* The server answered but did not take the report: briefly unavailable (5xx, as during a
      database restart), signed out or the session ended (403), or another employee's form
      (409). The report goes to the queue, which sends it again shortly or says what it waits
@@ -311,6 +333,7 @@
       queueBox.scrollIntoView({ block: "start" });
       form.reset();
       form.querySelector("input[name=client_uuid]").value = newUuid();
+      setNow(form);
       toggleInjury();
       askForSync();
       showWaiting();
@@ -423,7 +446,17 @@
     fillForm(form, entry.fields);
     putPhotosBack(form, entry.files);
     toggleInjury();
+    clearTimeout(draftTimer);
+    draftSave(form, true);  // Kept as the unfinished report until it is sent.
     IntakeQueue.remove(entry.client_uuid);
+    // What was refused, as the server (or the proxy, by code) said it.
+    Object.keys(entry.errors || {}).forEach(function (name) {
+      (entry.errors[name] || []).forEach(function (problem) {
+        var text = problem && problem.code === "too_large"
+          ? queueBox.getAttribute("data-msg-too-large") : problem && problem.message;
+        if (text) say(text).setAttribute("role", "alert");
+      });
+    });
     form.querySelector("#id_narrative").focus();
   }
 
@@ -440,6 +473,10 @@
         link.textContent = " " + result.reply.reference;
         link.setAttribute("data-sent-reference", result.reply.reference);
         say(queueBox.getAttribute("data-msg-sent"), link);
+        (result.reply.refused || []).forEach(function (photo) {
+          say(queueBox.getAttribute("data-msg-photo-refused").replace("{name}", photo.name)
+            .replace("{reason}", photo.reason)).setAttribute("role", "alert");
+        });
         if (result.reply.employee_id_unmatched) {
           say(queueBox.getAttribute("data-msg-unmatched").replace("{id}", result.reply.employee_id_unmatched));
         }
