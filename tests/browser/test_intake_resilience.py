@@ -42,16 +42,21 @@ def test_a_kept_report_whose_photo_was_not_attached_tells_the_employee(phone, ba
     assert "IMG_2042.bmp" in shown, f"photo dropped in silence; the phone said only: {shown!r}"
 
 
+def _server_clock_hours_behind(hours: int):
+    """The form rendered as if it were `hours` earlier: the copy a phone kept that long ago."""
+    real_localtime = timezone.localtime
+    read_at = timezone.now() - timedelta(hours=hours)
+
+    def earlier(value=None, timezone=None):
+        return real_localtime(read_at if value is None else value, timezone)
+
+    return mock.patch("django.utils.timezone.localtime", earlier)
+
+
 def test_a_report_written_from_the_kept_form_defaults_to_the_time_it_is_written(phone, base_url):
     """The form kept for use without signal was read 3 hours ago; a report written from it
     now must not default to the time the page was read."""
-    real_localtime = timezone.localtime
-    read_at = timezone.now() - timedelta(hours=3)
-
-    def three_hours_ago(value=None, timezone=None):
-        return real_localtime(read_at if value is None else value, timezone)
-
-    with mock.patch("django.utils.timezone.localtime", three_hours_ago):
+    with _server_clock_hours_behind(3):
         context = phone()
         _, page = _signed_in(lambda: context, base_url)
         _wait_for_service_worker(page)
@@ -63,13 +68,7 @@ def test_a_report_written_from_the_kept_form_defaults_to_the_time_it_is_written(
 
 
 def test_the_next_report_after_one_is_kept_on_the_phone_defaults_to_now(phone, base_url):
-    real_localtime = timezone.localtime
-    read_at = timezone.now() - timedelta(hours=3)
-
-    def three_hours_ago(value=None, timezone=None):
-        return real_localtime(read_at if value is None else value, timezone)
-
-    with mock.patch("django.utils.timezone.localtime", three_hours_ago):
+    with _server_clock_hours_behind(3):
         _, page = _signed_in(phone, base_url)
     page.context.set_offline(True)
     _fill_report(page, None)
