@@ -577,10 +577,17 @@ def code_accept(request: HttpRequest, incident: Incident):
     if not form.is_valid():
         raise WorkflowError("That code is not in the OIICS list.")
     family, code = form.cleaned_data["family"], form.cleaned_data["code"]
+    # The other boxes of the same form are saved too, when they hold codes.
+    typed = CodesForm(request.POST, prefix="codes")
+    others = (
+        {f: typed.cleaned_data[f] for f in FAMILIES if f"codes-{f}" in request.POST}
+        if typed.is_valid()
+        else {}
+    )
     incident_codes_set(
         incident=incident,
         officer=request.user,
-        codes={family: code},
+        codes=others | {family: code},
         suggestions=_code_suggestions(incident.narrative),
     )
     messages.success(request, f"{FAMILY_LABELS[family]}: {code} {oiics_title(family, code)}.")
