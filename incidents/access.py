@@ -28,6 +28,19 @@ def incidents_visible_to(user) -> QuerySet[Incident]:
     return incidents.none()
 
 
+def private_cases_q(case_path: str = "") -> Q:
+    """Privacy cases, and the reports merged into one (about the same injury), from a model whose
+    case is at ``case_path`` ("" for the case itself)."""
+    prefix = f"{case_path}__" if case_path else ""
+    return Q(**{f"{prefix}privacy_case": True}) | Q(**{f"{prefix}merged_into__privacy_case": True})
+
+
+def is_private(incident: Incident) -> bool:
+    """Whether a case is a privacy case or merged into one (see ``private_cases_q``)."""
+    merged_into = incident.merged_into if incident.merged_into_id else None
+    return incident.privacy_case or (merged_into is not None and merged_into.privacy_case)
+
+
 def privacy_cases_hidden_from(user) -> bool:
     """Administrators run the system and reach every case but privacy cases, which are for the
     people who triage them."""

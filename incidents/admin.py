@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from incidents.access import privacy_cases_hidden_from
+from incidents.access import is_private, privacy_cases_hidden_from, private_cases_q
 from incidents.models import (
     Attachment,
     CaseNote,
@@ -26,17 +26,14 @@ class ReadOnlyHistoryAdmin(SimpleHistoryAdmin):
     # The lookup from this model to its case ("" for the case itself).
     case_path = "incident"
 
-    def _privacy_lookup(self) -> str:
-        return f"{self.case_path}__privacy_case" if self.case_path else "privacy_case"
-
     def _is_privacy_case(self, obj) -> bool:
         case = getattr(obj, self.case_path, None) if self.case_path else obj
-        return bool(case is not None and case.privacy_case)
+        return case is not None and is_private(case)
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
         if privacy_cases_hidden_from(request.user):
-            queryset = queryset.exclude(**{self._privacy_lookup(): True})
+            queryset = queryset.exclude(private_cases_q(self.case_path))
         return queryset
 
     def has_view_history_or_change_history_permission(self, request, obj=None) -> bool:
@@ -155,7 +152,7 @@ class CodeCorrectionAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
         if privacy_cases_hidden_from(request.user):
-            queryset = queryset.exclude(incident__privacy_case=True)
+            queryset = queryset.exclude(private_cases_q("incident"))
         return queryset
 
 

@@ -48,3 +48,21 @@ def test_nor_its_history(client, cases):
     assert history.status_code == 403
     assert old.status_code == 403
     assert "Needlestick" not in old.content.decode()
+
+
+def test_nor_a_report_merged_into_a_privacy_case(client, cases):
+    """A duplicate merged into a case is about the same injury: once that case is private, the
+    duplicate's narrative is no more the administrator's than the case's own."""
+    private, _ = cases
+    duplicate = IncidentFactory(narrative="Stuck by a used needle in the restroom.")
+    duplicate.merged_into = private
+    duplicate.save()
+    client.force_login(user_with_role(Role.ADMINISTRATOR, username="sysadmin"))
+
+    listing = client.get("/admin/incidents/incident/").content.decode()
+    refused = client.get(f"/admin/incidents/incident/{duplicate.pk}/change/", follow=True)
+    history = client.get(f"/admin/incidents/incident/{duplicate.pk}/history/")
+
+    assert duplicate.reference not in listing
+    assert "used needle" not in refused.content.decode()
+    assert history.status_code in (403, 404)

@@ -417,6 +417,8 @@ def test_it_shows_nothing_when_no_coder_is_trained(client, officer, incident, mo
 
 
 def test_it_exports_code_corrections_for_training(tmp_path, officer, incident):
+    incident.oiics_event = "4212"
+    incident.save()
     CodeCorrection.objects.create(
         incident=incident, field="event", suggested_code="4211", chosen_code="4212", officer=officer
     )
