@@ -38,10 +38,16 @@ def case(monkeypatch):
     )
 
 
-def test_enter_in_a_code_box_saves_the_typed_code_not_a_suggestion(phone, base_url, case):
+def _codes_panel(phone, base_url, case):
+    """The case's officer, on a phone, at the case's codes panel."""
     page = phone().new_page()
     sign_in(page, base_url, "marcus", next="/triage/")
     page.goto(f"{base_url}/triage/{case.reference}/#codes")
+    return page
+
+
+def test_enter_in_a_code_box_saves_the_typed_code_not_a_suggestion(phone, base_url, case):
+    page = _codes_panel(phone, base_url, case)
     # The officer types the nature they mean (111 Fractures) and presses Enter.
     page.fill("#id_codes-nature", "111")
     page.press("#id_codes-nature", "Enter")
@@ -54,9 +60,7 @@ def test_enter_in_a_code_box_saves_the_typed_code_not_a_suggestion(phone, base_u
 
 
 def test_codes_panel_fits_a_phone(phone, base_url, case):
-    page = phone().new_page()
-    sign_in(page, base_url, "marcus", next="/triage/")
-    page.goto(f"{base_url}/triage/{case.reference}/#codes")
+    page = _codes_panel(phone, base_url, case)
     assert page_width(page) <= PHONE_WIDTH
     buttons = page.locator("#codes button[name=accept]")
     for n in range(buttons.count()):
@@ -66,9 +70,7 @@ def test_codes_panel_fits_a_phone(phone, base_url, case):
 
 
 def test_accepting_one_suggestion_keeps_a_code_typed_in_another_box(phone, base_url, case):
-    page = phone().new_page()
-    sign_in(page, base_url, "marcus", next="/triage/")
-    page.goto(f"{base_url}/triage/{case.reference}/#codes")
+    page = _codes_panel(phone, base_url, case)
     page.fill("#id_codes-nature", "111")
     page.click("button[name=accept][value='part:4429']")
     page.wait_for_load_state("networkidle")
@@ -80,9 +82,7 @@ def test_accepting_one_suggestion_keeps_a_code_typed_in_another_box(phone, base_
 
 
 def test_codes_panel_with_search_results_passes_axe(phone, base_url, case, axe_check):
-    page = phone().new_page()
-    sign_in(page, base_url, "marcus", next="/triage/")
-    page.goto(f"{base_url}/triage/{case.reference}/#codes")
+    page = _codes_panel(phone, base_url, case)
     page.fill("#id_codes-source", "ladder")
     page.press("#id_codes-source", "End")
     page.wait_for_selector("#oiics-results-source .oiics-pick")
