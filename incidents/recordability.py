@@ -22,7 +22,12 @@ GATE_QUESTIONS: tuple[tuple[str, str, str], ...] = (
         "work_related",
         "Is it work-related?",
         "An event or exposure in the work environment caused or contributed to it, or "
-        "significantly aggravated a pre-existing condition.",
+        "significantly aggravated a pre-existing condition. Not work-related (29 CFR "
+        "1904.5(b)(2)): present as a member of the public; symptoms that only surfaced at work; "
+        "voluntary wellness or fitness; eating or drinking food for personal use; personal "
+        "tasks or grooming outside working hours; self-inflicted; a motor vehicle accident in "
+        "the parking lot or on the road while commuting; a cold or the flu; a mental illness "
+        "without a health care professional's opinion that it is work-related.",
     ),
     (
         "new_case",
@@ -35,8 +40,9 @@ CRITERIA_QUESTIONS: tuple[tuple[str, str, str], ...] = (
     ("days_away", "Did it cause days away from work (beyond the day of injury)?", ""),
     (
         "restricted_or_transfer",
-        "Did it cause restricted work or a transfer to another job?",
-        "",
+        "Did it cause restricted work or a transfer to another job beyond the day of injury?",
+        "Including a physician's or other licensed health care professional's recommendation, "
+        "even if not followed. A restriction on the day of injury only does not count.",
     ),
     (
         "medical_treatment",
@@ -108,7 +114,8 @@ class RecordabilityDecision:
     next_question: str | None  # The key of the next question that would settle it.
 
 
-def _answer(answers: dict, key: str) -> str | None:
+def answer_of(answers: dict, key: str) -> str | None:
+    """An answer as YES, NO or None (not answered), however it was given."""
     value = answers.get(key)
     if value is True or value == YES:
         return YES
@@ -120,7 +127,7 @@ def _answer(answers: dict, key: str) -> str | None:
 def recordability_decide(answers: dict) -> RecordabilityDecision:
     """Apply the recording rule to the answers given so far ("yes", "no" or missing)."""
     for key, _, _ in GATE_QUESTIONS:
-        answer = _answer(answers, key)
+        answer = answer_of(answers, key)
         if answer is None:
             return RecordabilityDecision(None, "Not decided yet.", key)
         if answer == NO:
@@ -130,12 +137,12 @@ def recordability_decide(answers: dict) -> RecordabilityDecision:
                 else "Not recordable as a new case: update the existing case on the log instead."
             )
             return RecordabilityDecision(False, reason, None)
-    met = [key for key, _, _ in CRITERIA_QUESTIONS if _answer(answers, key) == YES]
+    met = [key for key, _, _ in CRITERIA_QUESTIONS if answer_of(answers, key) == YES]
     if met:
         labels = ", ".join(CRITERIA_LABELS[key] for key in met)
         return RecordabilityDecision(True, f"Recordable: {labels}.", None)
     for key, _, _ in CRITERIA_QUESTIONS:
-        if _answer(answers, key) is None:
+        if answer_of(answers, key) is None:
             return RecordabilityDecision(None, "Not decided yet.", key)
     return RecordabilityDecision(
         False,

@@ -21,7 +21,7 @@ from incidents.models import (
 from incidents.oiics import FAMILIES, FAMILY_LABELS, oiics_get
 from incidents.recordability import CRITERIA_LABELS, QUESTIONS
 from incidents.selectors import QUEUE_SORT_LABELS, QueueFilters
-from incidents.triage_services import PRIVACY_REASONS
+from incidents.triage_services import PRIVACY_REASONS, classification_problem
 from riskcabinet.models import Person
 
 PAGE_SIZES = (10, 25, 50, 100)
@@ -147,6 +147,20 @@ class ClassifyForm(forms.Form):
             self.learned_at,
             "This cannot be before the city learned of the case ({start}).",
         )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("severity") is None:
+            return data
+        problem = classification_problem(
+            severity=data["severity"],
+            state_reportable=data.get("state_reportable", False),
+            days_away=data.get("days_away") or 0,
+            days_restricted=data.get("days_restricted") or 0,
+        )
+        if problem:
+            self.add_error("severity", problem)  # Shown beside the severity ladder.
+        return data
 
 
 class RecordabilityForm(forms.Form):

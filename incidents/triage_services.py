@@ -38,7 +38,14 @@ from incidents.models import (
     Status,
 )
 from incidents.photos import VerifiedPhoto
-from incidents.recordability import RecordabilityDecision, recordability_decide
+from incidents.recordability import (
+    CRITERIA_LABELS,
+    NO,
+    YES,
+    RecordabilityDecision,
+    answer_of,
+    recordability_decide,
+)
 from riskcabinet.links import site_link
 from riskcabinet.mail import mail_sent
 from riskcabinet.models import Person
@@ -77,6 +84,27 @@ def _my_action_link(action: CorrectiveAction) -> str:
     return site_link("incidents:my-actions") + f"#action-{action.pk}"
 
 
+# Severities below which days away, or restricted days, cannot be (29 CFR 1904.7(b)(3)-(4)).
+_DAYS_AWAY_SEVERITIES = (Severity.FATALITY, Severity.HOSPITALIZATION, Severity.DAYS_AWAY)
+_NOT_HARMED = (Severity.FIRST_AID, Severity.NONE)
+
+
+def classification_problem(
+    *, severity: str, state_reportable: bool, days_away: int, days_restricted: int
+) -> str:
+    """Why a classification contradicts itself, or "" when it does not."""
+    if state_reportable and severity in _NOT_HARMED:
+        return (
+            "First aid only or no injury is not a serious injury for Cal/OSHA (Title 8, section "
+            "330(h)): choose the severity of the outcome."
+        )
+    if days_away and severity not in _DAYS_AWAY_SEVERITIES:
+        return 'Days away from work make the severity at least "Days away from work".'
+    if days_restricted and severity in (Severity.MEDICAL, *_NOT_HARMED):
+        return 'Restricted days make the severity at least "Job restriction or transfer".'
+    return ""
+
+
 # --- Classification ---------------------------------------------------------------------------
 
 
@@ -98,6 +126,14 @@ def incident_classify(
     """
     if illness_type == IllnessType.INJURY and _private_at_request(incident):
         raise WorkflowError(_AT_REQUEST_ILLNESSES_ONLY)
+    problem = classification_problem(
+        severity=severity,
+        state_reportable=state_reportable,
+        days_away=days_away,
+        days_restricted=days_restricted,
+    )
+    if problem:
+        raise WorkflowError(problem)
     incident.severity = severity
     incident.illness_type = illness_type
     incident.state_reportable = state_reportable or severity in (
@@ -117,11 +153,44 @@ def incident_classify(
 def incident_recordability_decide(*, incident: Incident, answers: dict) -> RecordabilityDecision:
     """Record the helper's answers and the decision they lead to; the 300-log clock follows."""
     decision = recordability_decide(answers)
+    _recordability_contradiction_check(incident, answers)
     incident.recordability_answers = {key: value for key, value in answers.items() if value}
-    incident.recordable = decision.recordable
+    if decision.recordable is not None:
+        # Partial answers settle nothing: the stored decision (and its 300-log clock) stays.
+        incident.recordable = decision.recordable
     incident.save()
     clocks_start_for(incident=incident)
     return decision
+
+
+# The classification facts that answer a helper question "yes" (29 CFR 1904.7(b)(2)-(4)).
+def _classified_yes(incident: Incident) -> dict[str, bool]:
+    return {
+        "death": incident.severity == Severity.FATALITY or incident.date_of_death is not None,
+        "days_away": incident.severity == Severity.DAYS_AWAY or incident.days_away > 0,
+        "restricted_or_transfer": incident.severity == Severity.RESTRICTED
+        or incident.days_restricted > 0,
+    }
+
+
+def _recordability_contradiction_check(incident: Incident, answers: dict) -> None:
+    """The helper's answers may not contradict the classification: a case classified with a
+    death, days away or restriction is recordable, and one classified as first aid or no injury
+    has had no treatment or time lost beyond it (classify it first)."""
+    for key, yes in _classified_yes(incident).items():
+        if yes and answer_of(answers, key) == NO:
+            raise WorkflowError(
+                f"The classification says {CRITERIA_LABELS[key]}, the helper says no: "
+                "correct one of them."
+            )
+    beyond_first_aid = ("days_away", "restricted_or_transfer", "medical_treatment")
+    if incident.severity in _NOT_HARMED and any(
+        answer_of(answers, key) == YES for key in beyond_first_aid
+    ):
+        raise WorkflowError(
+            "The helper finds treatment or time lost beyond first aid, the classification says "
+            f"{incident.get_severity_display().lower()}: classify the case first."
+        )
 
 
 PRIVACY_REASONS: tuple[tuple[str, str], ...] = (
@@ -164,6 +233,11 @@ def incident_301_details_set(*, incident: Incident, **details) -> Incident:
     unknown = set(details) - set(FORM_301_FIELDS)
     if unknown:
         raise ValueError(f"not Form 301 details: {sorted(unknown)}")
+    if details.get("date_of_death") and incident.severity != Severity.FATALITY:
+        raise WorkflowError(
+            "Classify the case as a fatality first: a death must be reported to Cal/OSHA "
+            "within 8 hours (Title 8, section 342), and the classification starts that clock."
+        )
     for name, value in details.items():
         setattr(incident, name, value.strip() if isinstance(value, str) else value)
     incident.save()
