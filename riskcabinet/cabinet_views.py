@@ -50,10 +50,16 @@ def _month_from(request: HttpRequest, available: list[date]) -> date:
     except ValueError:
         messages.error(request, f"'{text}' is not a month; showing {default:%B %Y}.")
         return default
-    if available and month not in available:
+    # Before twelve months of hours nothing is listed as available: a month after the default,
+    # or before 1970 (as the payroll import refuses), has no ranking either way.
+    unknown = month not in available if available else not (_FIRST_MONTH <= month <= default)
+    if unknown:
         messages.error(request, f"There is no ranking for {month:%B %Y}; showing {default:%B %Y}.")
         return default
     return month
+
+
+_FIRST_MONTH = date(1970, 1, 1)
 
 
 def _scores_or_compute(request: HttpRequest, month: date) -> list[DepartmentScore]:
@@ -162,7 +168,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     month = _month_from(request, available)
     scores = _scores_or_compute(request, month)
     funnel = selectors.funnel_data(scores, selectors.scoring_funnel_for(month=month))
-    statuses = funnel.statuses if funnel else {}
+    statuses = funnel.statuses if funnel else selectors.stored_funnel_statuses(scores)
     rows = _rank_rows(scores, month, statuses)
     computed_at = max((s.computed_at for s in scores), default=None)
     context = {
@@ -247,7 +253,7 @@ def department(request: HttpRequest, code: str) -> HttpResponse:
     month = _month_from(request, available)
     scores = _scores_or_compute(request, month)
     funnel = selectors.funnel_data(scores, selectors.scoring_funnel_for(month=month))
-    statuses = funnel.statuses if funnel else {}
+    statuses = funnel.statuses if funnel else selectors.stored_funnel_statuses(scores)
     row = next(
         (r for r in _rank_rows(scores, month, statuses) if r.score.department_id == department.pk),
         None,

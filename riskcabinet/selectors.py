@@ -136,12 +136,15 @@ def exposure_coverage(
             newest = latest
     oldest = month_shift(newest, -(months - 1))
     departments = list(Department.objects.order_by("name"))
-    with_hours: dict[date, set[int]] = {}
-    for department_id, month in ExposureMonth.objects.filter(
-        month__gte=oldest, month__lte=newest
-    ).values_list("department_id", "month"):
-        with_hours.setdefault(month, set()).add(department_id)
     cases = _cases_by_department_month(oldest, newest)
+    with_hours: dict[date, set[int]] = {}
+    for department_id, month, hours in ExposureMonth.objects.filter(
+        month__gte=oldest, month__lte=newest
+    ).values_list("department_id", "month", "hours_worked"):
+        # A month of 0 hours is a closed season, unless it has cases: then it is a gap, since
+        # no rate can be read from it (the ranking would leave the department out).
+        if hours > 0 or not cases.get((department_id, month)):
+            with_hours.setdefault(month, set()).add(department_id)
     coverage = []
     for step in range(months):
         month = month_shift(newest, -step)
@@ -268,6 +271,15 @@ FUNNEL_STATUS_OF_POSITION = {
     f"below {_OUTER}": "below_inner",
     "within": "within",
 }
+
+
+def stored_funnel_statuses(scores: list[DepartmentScore]) -> dict[str, str]:
+    """The funnel statuses the stored ranking kept, for when the engine's curve is unavailable."""
+    return {
+        s.department.code: FUNNEL_STATUS_OF_POSITION.get(s.funnel_position, "within")
+        for s in scores
+        if s.hours_worked > 0
+    }
 
 
 def funnel_data(scores: list[DepartmentScore], funnel: dict) -> FunnelData | None:
@@ -507,6 +519,21 @@ def scoring_result_compute(*, month: date, window: int = SCORING_WINDOW_MONTHS) 
         raise ScoringUnavailable("No payroll hours have been imported yet.")
     exposure = exposure[exposure["month"] <= f"{month:%Y-%m}"]
     incidents = _rateable(incidents, exposure)
+    first = f"{month_shift(month, -(window - 1)):%Y-%m}"
+    # Payroll rows of 0 hours for a department with cases: no rate can be read, and the engine
+    # would leave the department and its cases out of the city's figures. Held back, as a
+    # missing row is (the hours page lists the gap).
+    window_hours = exposure[exposure["month"] >= first].groupby("department")["hours_worked"].sum()
+    if not incidents.empty:
+        cased = set(incidents[incidents["occurred_on"].str[:7] >= first]["department"])
+        unhoursed = sorted(
+            code for code in cased if code in window_hours and window_hours[code] <= 0
+        )
+        if unhoursed:
+            raise ScoringUnavailable(
+                f"{', '.join(unhoursed)} had cases but 0 payroll hours in the {window} months "
+                f"to {month:%B %Y}"
+            )
     try:
         ranking = scoring.rank_departments(
             incidents, exposure, as_of=f"{month:%Y-%m}", window=window
