@@ -17,6 +17,7 @@ from tests.factories import (
     IncidentFactory,
     user_with_role,
 )
+from tests.riskcabinet.cabinet_helpers import scored_city
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -141,3 +142,20 @@ def test_the_recordability_guide_names_the_criterion_that_settles_it(phone, base
         "Recordable: days away from work. Record the decision to save it."
     )
     assert guide.locator("[data-question='medical_treatment']").is_hidden()
+
+
+def test_a_departments_charts_open_where_a_phone_reader_needs_them(phone, base_url):
+    """On a phone the wide charts scroll sideways: the monthly chart opens at its latest months,
+    the funnel at its left, where its scale and legend are."""
+    scored_city()
+    user_with_role(Role.CABINET_MEMBER, username="head")
+    page = phone().new_page()
+    sign_in(page, base_url, "head", next="/cabinet/")
+    page.goto(f"{base_url}/cabinet/departments/BSS/?month=2026-10")
+
+    charts = page.locator(".chart-figure--wide")
+    assert charts.count() == 2
+    monthly, funnel = charts.nth(0), charts.nth(1)
+    assert monthly.evaluate("f => f.scrollWidth > f.clientWidth")
+    assert monthly.evaluate("f => f.scrollLeft + f.clientWidth >= f.scrollWidth - 1")
+    assert funnel.evaluate("f => f.scrollWidth > f.clientWidth && f.scrollLeft === 0")
