@@ -270,6 +270,8 @@ def _form_context(request: HttpRequest, form: ReportForm) -> dict:
         "treatments": Treatment.choices,
         "photo_limit": 5,
         "sw_url": reverse("incidents:service-worker"),
+        # The phone fills in "now" on the city's clock, whatever zone the phone is set to.
+        "time_zone": settings.TIME_ZONE,
     }
 
 

@@ -44,7 +44,8 @@
     var time = form && form.querySelector("#id_occurred_time");
     if (!date || !time || !window.Intl) return;
     var parts = {};
-    new Intl.DateTimeFormat("en-CA", { timeZone: "America/Los_Angeles", year: "numeric",
+    var zone = form.getAttribute("data-time-zone") || undefined;  // The city's, from the server.
+    new Intl.DateTimeFormat("en-CA", { timeZone: zone, year: "numeric",
       month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23" })
       .formatToParts(new Date()).forEach(function (p) { parts[p.type] = p.value; });
     date.value = parts.year + "-" + parts.month + "-" + parts.day;

@@ -67,9 +67,12 @@ def test_a_report_written_from_the_kept_form_defaults_to_the_time_it_is_written(
     assert shown in _now_shown(), f"the form says {shown}; it is now {_now_shown()[0]}"
 
 
-def test_the_next_report_after_one_is_kept_on_the_phone_defaults_to_now(phone, base_url):
+def test_the_next_report_after_one_is_kept_on_the_phone_defaults_to_now(browser, base_url):
+    """Now on the city's clock, even on a phone set to another time zone."""
+    context = browser.new_context(timezone_id="America/New_York", **PHONE)
+    context.set_default_timeout(15_000)
     with _server_clock_hours_behind(3):
-        _, page = _signed_in(phone, base_url)
+        _, page = _signed_in(lambda: context, base_url)
     page.context.set_offline(True)
     _fill_report(page, None)
     page.click("button.button--send")
@@ -77,6 +80,7 @@ def test_the_next_report_after_one_is_kept_on_the_phone_defaults_to_now(phone, b
     # The form was reset for the next report: its time should be now, not 3 hours ago.
     shown = (page.input_value("#id_occurred_date"), page.input_value("#id_occurred_time"))
     assert shown in _now_shown(), f"the form says {shown}; it is now {_now_shown()[0]}"
+    context.close()
 
 
 def _now_shown():
