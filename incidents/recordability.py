@@ -22,12 +22,8 @@ GATE_QUESTIONS: tuple[tuple[str, str, str], ...] = (
         "work_related",
         "Is it work-related?",
         "An event or exposure in the work environment caused or contributed to it, or "
-        "significantly aggravated a pre-existing condition. Not work-related (29 CFR "
-        "1904.5(b)(2)): present as a member of the public; symptoms that only surfaced at work; "
-        "voluntary wellness or fitness; eating or drinking food for personal use; personal "
-        "tasks or grooming outside working hours; self-inflicted; a motor vehicle accident in "
-        "the parking lot or on the road while commuting; a cold or the flu; a mental illness "
-        "without a health care professional's opinion that it is work-related.",
+        "significantly aggravated a pre-existing condition, unless it is one of the exceptions "
+        "listed below.",
     ),
     (
         "new_case",
@@ -62,6 +58,19 @@ CRITERIA_QUESTIONS: tuple[tuple[str, str, str], ...] = (
         "Is it one of the cases OSHA records whatever the treatment?",
         "Any of these, even with first aid only (29 CFR 1904.8 to 1904.11):",
     ),
+)
+# What is not work-related even at work (29 CFR 1904.5(b)(2)), listed under the first question.
+WORK_RELATED_EXCEPTIONS: tuple[str, ...] = (
+    "Present at work as a member of the public, not as an employee",
+    "Symptoms that only surfaced at work, from an event or exposure outside it",
+    "Voluntary wellness, fitness or recreation",
+    "Eating, drinking or preparing food or drink for personal use",
+    "Personal tasks outside the assigned working hours",
+    "Personal grooming, or self-medication for a condition not work-related",
+    "Self-inflicted",
+    "A motor vehicle accident in a parking lot or access road while commuting",
+    "A cold or the flu",
+    "A mental illness, unless a health care professional says it is work-related",
 )
 # The cases recorded whatever the treatment, listed under the last question.
 SPECIAL_CASES: tuple[str, ...] = (

@@ -164,8 +164,19 @@ class ClassifyForm(forms.Form):
 
 
 class RecordabilityForm(forms.Form):
-    def __init__(self, *args, **kwargs):
+    # After the questions (the template shows it below them).
+    learned_at = forms.DateTimeField(
+        required=False,
+        label="Known to be recordable since",
+        help_text="Only when what makes it recordable (treatment, days away) became known after "
+        "the report: the 7 days to enter it on the 300 log count from then (29 CFR "
+        "1904.29(b)(3)). Empty: from when the case was reported.",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+
+    def __init__(self, *args, reported_at=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.reported_at = reported_at
         for key, question, help_text in QUESTIONS:
             self.fields[key] = forms.ChoiceField(
                 required=False,
@@ -176,6 +187,16 @@ class RecordabilityForm(forms.Form):
             )
             # What a "yes" makes it recordable for, in the words of the decision.
             self.fields[key].criterion = CRITERIA_LABELS.get(key, "")
+
+    def clean_learned_at(self):
+        return _moment_between(
+            self.cleaned_data.get("learned_at"),
+            self.reported_at,
+            "This cannot be before the city learned of the case ({start}).",
+        )
+
+    def questions(self) -> list:
+        return [self[key] for key, _, _ in QUESTIONS]
 
     def answers(self) -> dict:
         return {key: self.cleaned_data.get(key) or "" for key, _, _ in QUESTIONS}

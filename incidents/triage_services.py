@@ -150,8 +150,14 @@ def incident_classify(
 
 
 @transaction.atomic
-def incident_recordability_decide(*, incident: Incident, answers: dict) -> RecordabilityDecision:
-    """Record the helper's answers and the decision they lead to; the 300-log clock follows."""
+def incident_recordability_decide(
+    *, incident: Incident, answers: dict, learned_at: datetime | None = None
+) -> RecordabilityDecision:
+    """Record the helper's answers and the decision they lead to; the 300-log clock follows.
+
+    A 300-log clock it starts counts from ``learned_at`` when what makes the case recordable
+    became known after the report (29 CFR 1904.29(b)(3)), else from the report.
+    """
     decision = recordability_decide(answers)
     _recordability_contradiction_check(incident, answers)
     incident.recordability_answers = {key: value for key, value in answers.items() if value}
@@ -159,7 +165,7 @@ def incident_recordability_decide(*, incident: Incident, answers: dict) -> Recor
         # Partial answers settle nothing: the stored decision (and its 300-log clock) stays.
         incident.recordable = decision.recordable
     incident.save()
-    clocks_start_for(incident=incident)
+    clocks_start_for(incident=incident, started_at=learned_at)
     return decision
 
 

@@ -52,6 +52,7 @@ from incidents.recordability import (
     FIRST_AID_ITEMS,
     GATE_QUESTIONS,
     SPECIAL_CASES,
+    WORK_RELATED_EXCEPTIONS,
     recordability_shown,
 )
 from incidents.selectors import case_page_load, incident_timeline, queue_incidents, queue_page_rows
@@ -366,6 +367,7 @@ def _case_context(request: HttpRequest, incident: Incident, forms: dict | None =
         "criteria_questions": CRITERIA_QUESTIONS,
         "first_aid_items": FIRST_AID_ITEMS,
         "special_cases": SPECIAL_CASES,
+        "work_related_exceptions": WORK_RELATED_EXCEPTIONS,
         "injured_form": forms.get("injured")
         or InjuredPersonForm(
             initial={
@@ -510,9 +512,13 @@ def classify(request: HttpRequest, incident: Incident):
 
 @case_action("recordability", "recordability")
 def recordability(request: HttpRequest, incident: Incident):
-    form = RecordabilityForm(request.POST, prefix="rec")
+    form = RecordabilityForm(request.POST, prefix="rec", reported_at=incident.learned_at)
     if form.is_valid():
-        decision = incident_recordability_decide(incident=incident, answers=form.answers())
+        decision = incident_recordability_decide(
+            incident=incident,
+            answers=form.answers(),
+            learned_at=form.cleaned_data["learned_at"],
+        )
         messages.success(request, decision.reason)
     return form
 

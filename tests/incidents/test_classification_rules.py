@@ -3,12 +3,15 @@ serious case has a serious outcome, day counts need the severity they imply, the
 call first aid a case classified with time lost (or the reverse), and answers that settle
 nothing leave a stored decision alone."""
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from incidents.clocks import clocks_start_for
 from incidents.models import ClockKind, Severity, Status
-from incidents.recordability import CRITERIA_QUESTIONS, QUESTIONS
+from incidents.recordability import CRITERIA_QUESTIONS, QUESTIONS, WORK_RELATED_EXCEPTIONS
 from incidents.triage_forms import ClassifyForm
 from incidents.triage_services import (
     WorkflowError,
@@ -153,6 +156,45 @@ def test_the_questions_name_what_does_not_count():
     restriction, restriction_help = questions["restricted_or_transfer"]
     assert "beyond the day of injury" in restriction
     assert "recommendation" in restriction_help
-    work_help = questions["work_related"][1]
+    exceptions = " ".join(WORK_RELATED_EXCEPTIONS).lower()
     for exception in ("member of the public", "commuting", "the flu", "self-inflicted"):
-        assert exception in work_help
+        assert exception in exceptions
+
+
+@pytest.mark.django_db
+def test_the_case_page_lists_what_is_not_work_related_under_the_first_question(client):
+    department = DepartmentFactory()
+    client.force_login(user_with_role(Role.SAFETY_OFFICER, covers=(department,)))
+    incident = IncidentFactory(department=department)
+
+    page = client.get(reverse("triage:case", args=[incident.reference])).content.decode()
+
+    assert "Not work-related, even at work (29 CFR 1904.5(b)(2))" in page
+    assert "A motor vehicle accident in a parking lot or access road while commuting" in page
+
+
+@pytest.mark.django_db
+def test_a_case_found_recordable_later_counts_its_seven_days_from_then(client):
+    """29 CFR 1904.29(b)(3): 7 days from receiving the information that makes the case
+    recordable; a clock started from the report three weeks back would be overdue at once."""
+    department = DepartmentFactory()
+    client.force_login(user_with_role(Role.SAFETY_OFFICER, covers=(department,)))
+    reported = timezone.now() - timedelta(days=20)
+    incident = IncidentFactory(
+        department=department, severity=Severity.MEDICAL, reported_at=reported, learned_at=reported
+    )
+    known = timezone.localtime() - timedelta(hours=2)
+    answers = {f"rec-{key}": value for key, value in ALL_YES_GATES.items()}
+
+    client.post(
+        reverse("triage:case-recordability", args=[incident.reference]),
+        {**answers, "rec-medical_treatment": "yes", "rec-learned_at": f"{known:%Y-%m-%dT%H:%M}"},
+    )
+
+    clock = incident.clocks.get(kind=ClockKind.LOG_300)
+    assert clock.due_at == known.replace(second=0, microsecond=0) + timedelta(days=7)
+    refused = client.post(
+        reverse("triage:case-recordability", args=[incident.reference]),
+        {**answers, "rec-learned_at": f"{reported - timedelta(days=1):%Y-%m-%dT%H:%M}"},
+    )
+    assert "This cannot be before the city learned of the case" in refused.content.decode()
