@@ -115,6 +115,16 @@ def _moment_between(value, start, too_early: str):
     return value
 
 
+def _moment_field(label: str, help_text: str) -> forms.DateTimeField:
+    """An optional moment to the minute, typed on the city's clock."""
+    return forms.DateTimeField(
+        required=False,
+        label=label,
+        help_text=help_text,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+
+
 class ClassifyForm(forms.Form):
     severity = forms.ChoiceField(choices=Severity.choices)
     illness_type = forms.ChoiceField(label="Injury or illness type", choices=IllnessType.choices)
@@ -128,13 +138,11 @@ class ClassifyForm(forms.Form):
     days_restricted = forms.IntegerField(
         min_value=0, max_value=180, label="Days of restriction or transfer"
     )
-    outcome_learned_at = forms.DateTimeField(
-        required=False,
-        label="The city learned of this outcome at",
-        help_text="Only for a case that turned out worse after it was reported (admitted to "
-        "hospital two days later, say): the deadlines this classification starts count from "
-        "then. Empty: from when the case was reported.",
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    outcome_learned_at = _moment_field(
+        "The city learned of this outcome at",
+        "Only for a case that turned out worse after it was reported (admitted to hospital two "
+        "days later, say): the deadlines this classification starts count from then. Empty: "
+        "from when the case was reported.",
     )
 
     def __init__(self, *args, learned_at=None, **kwargs) -> None:
@@ -165,13 +173,11 @@ class ClassifyForm(forms.Form):
 
 class RecordabilityForm(forms.Form):
     # After the questions (the template shows it below them).
-    learned_at = forms.DateTimeField(
-        required=False,
-        label="Known to be recordable since",
-        help_text="Only when what makes it recordable (treatment, days away) became known after "
-        "the report: the 7 days to enter it on the 300 log count from then (29 CFR "
-        "1904.29(b)(3)). Empty: from when the case was reported.",
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    learned_at = _moment_field(
+        "Known to be recordable since",
+        "Only when what makes it recordable (treatment, days away) became known after the "
+        "report: the 7 days to enter it on the 300 log count from then (29 CFR 1904.29(b)(3)). "
+        "Empty: from when the case was reported.",
     )
 
     def __init__(self, *args, reported_at=None, **kwargs):
