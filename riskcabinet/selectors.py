@@ -520,19 +520,17 @@ def scoring_result_compute(*, month: date, window: int = SCORING_WINDOW_MONTHS) 
     exposure = exposure[exposure["month"] <= f"{month:%Y-%m}"]
     incidents = _rateable(incidents, exposure)
     first = f"{month_shift(month, -(window - 1)):%Y-%m}"
-    # Payroll rows of 0 hours for a department with cases: no rate can be read, and the engine
-    # would leave the department and its cases out of the city's figures. Held back, as a
-    # missing row is (the hours page lists the gap).
-    window_hours = exposure[exposure["month"] >= first].groupby("department")["hours_worked"].sum()
-    if not incidents.empty:
-        cased = set(incidents[incidents["occurred_on"].str[:7] >= first]["department"])
-        unhoursed = sorted(
-            code for code in cased if code in window_hours and window_hours[code] <= 0
-        )
-        if unhoursed:
+    # A payroll row of 0 hours in a month with cases: no rate can be read from it, and the
+    # engine would drop the cases (or the department) from the city's figures. Held back, as a
+    # missing row is, and the hours page lists the same gap.
+    zero = exposure[(exposure["month"] >= first) & (exposure["hours_worked"] <= 0)]
+    if not zero.empty and not incidents.empty:
+        cases = zip(incidents["department"], incidents["occurred_on"].str[:7], strict=True)
+        blocked = sorted(set(zip(zero["department"], zero["month"], strict=True)) & set(cases))
+        if blocked:
             raise ScoringUnavailable(
-                f"{', '.join(unhoursed)} had cases but 0 payroll hours in the {window} months "
-                f"to {month:%B %Y}"
+                "Cases but 0 payroll hours: "
+                + ", ".join(f"{code} in {month_text}" for code, month_text in blocked)
             )
     try:
         ranking = scoring.rank_departments(

@@ -95,10 +95,27 @@ def test_a_case_in_a_department_with_zero_hours_is_not_silently_dropped():
     )
 
     october = next(c for c in selectors.exposure_coverage(through=OCTOBER, months=1))
-    with pytest.raises(selectors.ScoringUnavailable, match="CLK had cases but 0 payroll hours"):
+    with pytest.raises(selectors.ScoringUnavailable, match="0 payroll hours: CLK in 2026-10"):
         selectors.scoring_result_compute(month=OCTOBER)
     # The month is held back, as for a missing row, and the hours page says why.
     assert [gap.department.code for gap in october.blocking] == ["CLK"]
+
+
+def test_one_month_of_zero_hours_with_cases_holds_the_month_back_as_the_hours_page_says():
+    """Hours in every other month of the window do not make up for the month whose cases have
+    no hours to be read against: the hours page calls it a gap, and so does the ranking."""
+    _, _, clerk = scored_city()
+    ExposureMonth.objects.filter(department=clerk, month=OCTOBER).update(hours_worked=0)
+    IncidentFactory(department=clerk, occurred_at=datetime(2026, 10, 5, 10, tzinfo=LA))
+
+    october = next(c for c in selectors.exposure_coverage(through=OCTOBER, months=1))
+    assert [gap.department.code for gap in october.blocking] == ["CLK"]
+    with pytest.raises(selectors.ScoringUnavailable, match="0 payroll hours: CLK in 2026-10"):
+        selectors.scoring_result_compute(month=OCTOBER)
+    # A closed season (0 hours and no cases) is no gap.
+    ExposureMonth.objects.filter(department=clerk, month=date(2026, 9, 1)).update(hours_worked=0)
+    september = next(c for c in selectors.exposure_coverage(through=date(2026, 9, 1), months=1))
+    assert september.blocking == []
 
 
 def test_a_far_future_month_is_not_a_server_error_before_any_payroll_import(client):
