@@ -26,7 +26,7 @@ from riskcabinet.models import Department, DepartmentScore
 from riskcabinet.queueing import task_queue_on_commit
 from riskcabinet.roles import Role, role_of
 from riskcabinet.selectors import ScoringUnavailable
-from riskcabinet.services import department_scores_compute
+from riskcabinet.services import FIRST_PAYROLL_MONTH, department_scores_compute
 from riskcabinet.tasks import department_scores_refresh
 
 VIEW_PERMISSION = "riskcabinet.view_departmentscore"
@@ -51,15 +51,20 @@ def _month_from(request: HttpRequest, available: list[date]) -> date:
         messages.error(request, f"'{text}' is not a month; showing {default:%B %Y}.")
         return default
     # Before twelve months of hours nothing is listed as available: a month after the default,
-    # or before 1970 (as the payroll import refuses), has no ranking either way.
-    unknown = month not in available if available else not (_FIRST_MONTH <= month <= default)
+    # or before the first month the payroll import takes, has no ranking either way.
+    unknown = month not in available if available else not (FIRST_PAYROLL_MONTH <= month <= default)
     if unknown:
         messages.error(request, f"There is no ranking for {month:%B %Y}; showing {default:%B %Y}.")
         return default
     return month
 
 
-_FIRST_MONTH = date(1970, 1, 1)
+def _funnel_and_statuses(scores: list[DepartmentScore], month: date):
+    """The month's funnel plot (None when the engine's curve cannot be had) and each
+    department's place in it, from the curve or else as the stored ranking kept it."""
+    funnel = selectors.funnel_data(scores, selectors.scoring_funnel_for(month=month))
+    statuses = funnel.statuses if funnel else selectors.stored_funnel_statuses(scores)
+    return funnel, statuses
 
 
 def _scores_or_compute(request: HttpRequest, month: date) -> list[DepartmentScore]:
@@ -167,8 +172,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     available = selectors.scoring_months_available()
     month = _month_from(request, available)
     scores = _scores_or_compute(request, month)
-    funnel = selectors.funnel_data(scores, selectors.scoring_funnel_for(month=month))
-    statuses = funnel.statuses if funnel else selectors.stored_funnel_statuses(scores)
+    funnel, statuses = _funnel_and_statuses(scores, month)
     rows = _rank_rows(scores, month, statuses)
     computed_at = max((s.computed_at for s in scores), default=None)
     context = {
@@ -252,8 +256,7 @@ def department(request: HttpRequest, code: str) -> HttpResponse:
     available = selectors.scoring_months_available()
     month = _month_from(request, available)
     scores = _scores_or_compute(request, month)
-    funnel = selectors.funnel_data(scores, selectors.scoring_funnel_for(month=month))
-    statuses = funnel.statuses if funnel else selectors.stored_funnel_statuses(scores)
+    funnel, statuses = _funnel_and_statuses(scores, month)
     row = next(
         (r for r in _rank_rows(scores, month, statuses) if r.score.department_id == department.pk),
         None,

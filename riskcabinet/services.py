@@ -125,7 +125,7 @@ EXPOSURE_IMPORT_COLUMNS = ("department", "month", "hours_worked", "headcount")
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 # A payroll month outside these is a typing mistake (1026 or 2062 for 2026), which would stretch
 # the hours page and the month pickers over centuries.
-_FIRST_PAYROLL_MONTH = date(1970, 1, 1)
+FIRST_PAYROLL_MONTH = date(1970, 1, 1)
 # ExposureMonth.hours_worked holds 12 digits with one decimal place.
 _MAX_HOURS = Decimal("99999999999.9")
 # More people than any employer has: a typing mistake (and more than the column holds).
@@ -329,8 +329,8 @@ def _exposure_row_parse(
     if not matched or not 1 <= int(matched.group(2)) <= 12 or int(matched.group(1)) < 1:
         return None, f"month '{month_text}' is not a month written YYYY-MM (e.g. 2026-10)"
     month = date(int(matched.group(1)), int(matched.group(2)), 1)
-    if month < _FIRST_PAYROLL_MONTH:
-        return None, f"month {month_text} is before {_FIRST_PAYROLL_MONTH:%Y}: a mistyped year?"
+    if month < FIRST_PAYROLL_MONTH:
+        return None, f"month {month_text} is before {FIRST_PAYROLL_MONTH:%Y}: a mistyped year?"
     if month > timezone.localdate().replace(day=1):
         return None, f"month {month_text} has not begun yet: a mistyped year?"
 
