@@ -315,14 +315,20 @@ def test_it_files_a_report_in_spanish(phone, base_url, photo_path, axe_check):
     assert Incident.objects.get().narrative.startswith("Me resbalé")
 
 
-def _phone_whose_first_report_is_answered(browser, base_url, status: int):
-    """A signed-in phone, without a service worker so that the page's own routes see every
-    request, whose first report POST gets `status` instead of reaching the server."""
+def _phone_without_service_worker(browser, base_url):
+    """A new employee signed in on a phone without a service worker, so that the page's own
+    routes see every request; returns the employee, the phone and its page."""
     user = _employee()
     context = browser.new_context(service_workers="block", **PHONE)
     context.set_default_timeout(15_000)
     page = context.new_page()
     sign_in(page, base_url, user.username)
+    return user, context, page
+
+
+def _phone_whose_first_report_is_answered(browser, base_url, status: int):
+    """A signed-in phone whose first report POST gets `status` instead of reaching the server."""
+    user, context, page = _phone_without_service_worker(browser, base_url)
     refused = []
 
     def answer(route):
@@ -480,6 +486,18 @@ def _until(check, seconds: float = 15, failure: str = "still not so after waitin
         time.sleep(0.1)
 
 
+def _session_pages_gone(context, page, base_url) -> None:
+    """The worker has dropped the pages of the session that ended: without signal the phone
+    offers neither the list of reports nor a form under that employee's mark (it stays
+    offline)."""
+    _until(lambda: _kept_page(page, "/my-reports/") is None, failure=_NOT_RENEWED)
+    assert _kept_page(page, "/report/") is None
+    context.set_offline(True)
+    page.goto(f"{base_url}/report/")
+    assert page.get_by_role("heading", name="No signal").is_visible()
+    assert page.locator("form").count() == 0
+
+
 def test_signing_out_and_in_renews_the_pages_kept_on_a_shared_phone(phone, base_url):
     """Whoever signs in next on a crew's phone never sees the last employee's reports without
     signal, and a report they save there is sent as theirs, even if they never opened the form
@@ -495,12 +513,7 @@ def test_signing_out_and_in_renews_the_pages_kept_on_a_shared_phone(phone, base_
     page.get_by_role("button", name="Sign out").click()
     page.wait_for_url(f"{base_url}/accounts/login/")
     # Signed out, the worker keeps neither the form nor the list of reports.
-    _until(lambda: _kept_page(page, "/my-reports/") is None, failure=_NOT_RENEWED)
-    assert _kept_page(page, "/report/") is None
-    context.set_offline(True)
-    page.goto(f"{base_url}/report/")
-    assert page.get_by_role("heading", name="No signal").is_visible()
-    assert page.locator("form").count() == 0
+    _session_pages_gone(context, page, base_url)
     context.set_offline(False)
 
     # The next employee signs in and lands on a page that does not load the form.
@@ -571,11 +584,7 @@ def test_pages_of_a_session_that_ended_without_sign_out_are_dropped_at_the_next_
     context.clear_cookies()  # The session ran out on the server.
     page.goto(f"{base_url}/my-reports/")
     page.wait_for_url(f"{base_url}/accounts/login/?next=/my-reports/")
-    _until(lambda: _kept_page(page, "/my-reports/") is None, failure=_NOT_RENEWED)
-    assert _kept_page(page, "/report/") is None
-    context.set_offline(True)
-    page.goto(f"{base_url}/report/")
-    assert page.get_by_role("heading", name="No signal").is_visible()
+    _session_pages_gone(context, page, base_url)
     context.set_offline(False)
 
 

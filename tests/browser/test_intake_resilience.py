@@ -10,10 +10,10 @@ from django.utils import timezone
 from PIL import Image
 
 from incidents.models import Incident
-from tests.browser.conftest import PHONE, sign_in
+from tests.browser.conftest import PHONE
 from tests.browser.test_intake_report import (
-    _employee,
     _fill_report,
+    _phone_without_service_worker,
     _save_on_phone_without_signal,
     _signed_in,
     _wait_for_service_worker,
@@ -194,11 +194,7 @@ def test_a_kept_report_too_large_for_the_proxy_does_not_hold_up_the_others(
     must not keep every report saved after it from being sent, and the employee must be told."""
     photo = tmp_path / "IMG_0001.jpg"
     Image.new("RGB", (64, 64), (10, 10, 10)).save(photo, format="JPEG")
-    user = _employee()
-    context = browser.new_context(service_workers="block", **PHONE)
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    sign_in(page, base_url, user.username)
+    _, context, page = _phone_without_service_worker(browser, base_url)
     too_large = []
 
     def proxy(route):

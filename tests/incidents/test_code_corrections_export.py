@@ -11,8 +11,7 @@ from incidents import triage_views
 from incidents.models import CodeCorrection, Severity, Status
 from incidents.triage_services import incident_merge, incident_privacy_mark
 from riskcabinet.autocode.corrections import load_corrections
-from riskcabinet.roles import Role
-from tests.factories import DepartmentFactory, IncidentFactory, user_with_role
+from tests.factories import IncidentFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -25,16 +24,6 @@ SUGGESTION = {
         "auto_accept": True,
     }
 }
-
-
-@pytest.fixture
-def department():
-    return DepartmentFactory()
-
-
-@pytest.fixture
-def officer(department):
-    return user_with_role(Role.SAFETY_OFFICER, covers=(department,), username="marcus")
 
 
 def url(name, incident):

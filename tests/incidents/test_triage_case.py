@@ -42,16 +42,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def department():
-    return DepartmentFactory()
-
-
-@pytest.fixture
-def officer(department):
-    return user_with_role(Role.SAFETY_OFFICER, covers=(department,), username="marcus")
-
-
-@pytest.fixture
 def incident(department):
     return IncidentFactory(department=department, severity=Severity.NONE, status=Status.NEW)
 
