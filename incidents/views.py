@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import wraps
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
@@ -42,6 +43,10 @@ from incidents.throttle import anonymous_report_admit
 from riskcabinet.services import person_language_remember
 
 MY_REPORTS_SHOWN = 100  # The newest reports; older ones stay with the safety officers.
+# A report posted without JavaScript after its writer's session ended waits here, in the new
+# session, while they sign in again (the sign-in keeps the session's data).
+HELD_REPORT = "intake.held_report"
+HELD_VALUE_MAX = 4000  # The longest field (the narrative); nothing longer is kept.
 
 
 @dataclass(frozen=True)
@@ -63,6 +68,8 @@ def _signed_in_or_refused(view):
             return _refused(
                 request, 403, text=message, body={"signin": True, "error": str(message)}
             )
+        if not request.user.is_authenticated and request.method == "POST":
+            _report_hold(request)
         return redirecting(request, *args, **kwargs)
 
     return wrapper
@@ -74,8 +81,13 @@ def report_create(request: HttpRequest) -> HttpResponse:
     person = getattr(request.user, "person", None)
     home_department = getattr(person, "department", None)
     if request.method != "POST":
-        form = ReportForm(department_known=home_department is not None)
-        return _form_page(request, form, "incidents/report_form.html")
+        held, held_elsewhere = _held_report_take(request)
+        form = ReportForm(department_known=home_department is not None, initial=held)
+        context = _form_context(request, form)
+        if held is not None:
+            context["held"] = {"photos": held.pop("_photos")}
+        context["held_elsewhere"] = held_elsewhere
+        return render(request, "incidents/report_form.html", context)
 
     tag = request.POST.get("reporter_tag")
     if tag is not None and not hmac.compare_digest(tag, reporter_tag(request.user)):
@@ -255,6 +267,31 @@ def reporter_tag(user) -> str:
     mark with the report, and the server takes the report only from that employee's session.
     """
     return salted_hmac("riskcabinet.intake.reporter-tag", str(user.pk)).hexdigest()[:24]
+
+
+def _report_hold(request: HttpRequest) -> None:
+    """Keep the text of a report posted without JavaScript by someone whose session ended, so
+    that it is on the form again once they have signed in (photos cannot be kept)."""
+    names = [*ReportForm.base_fields, "department", "reporter_tag"]
+    fields = {name: request.POST[name][:HELD_VALUE_MAX] for name in names if request.POST.get(name)}
+    if fields.get("client_uuid") and fields.get("reporter_tag"):
+        fields["_photos"] = bool(request.FILES.getlist("photos"))
+        request.session[HELD_REPORT] = fields
+        messages.warning(
+            request,
+            _("You were signed out, so your report has not been sent. Sign in to see it again."),
+        )
+
+
+def _held_report_take(request: HttpRequest) -> tuple[dict | None, bool]:
+    """The held report as the form's initial data, if the person now signed in wrote it; and
+    whether one written by someone else on this phone was dropped (it is not theirs to send)."""
+    held = request.session.pop(HELD_REPORT, None)
+    if held is None:
+        return None, False
+    if not hmac.compare_digest(held.pop("reporter_tag", ""), reporter_tag(request.user)):
+        return None, True
+    return held, False
 
 
 def _form_page(request: HttpRequest, form: ReportForm, template: str) -> HttpResponse:

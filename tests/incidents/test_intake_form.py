@@ -53,6 +53,88 @@ def test_a_report_sent_by_the_phones_scripts_after_the_session_ended_is_refused_
     assert not Incident.objects.exists()
 
 
+def _session_ends(client) -> None:
+    """The server forgets the session (it ran out); the browser still sends its cookie."""
+    client.session.flush()
+    client.cookies.pop("sessionid", None)
+
+
+def _sign_in(client, user):
+    # Through the sign-in page, as the employee does: force_login would not show whether the
+    # sign-in keeps what the session held before it.
+    return client.post(
+        f"{reverse('login')}?next={REPORT_URL}",
+        {"username": user.username, "password": "riskcabinet-demo", "next": REPORT_URL},
+    )
+
+
+def test_a_report_posted_without_javascript_after_the_session_ended_waits_for_the_sign_in(
+    client, employee
+):
+    data = report_data(reporter_tag=reporter_tag(employee), serious_outcome="on")
+    _session_ends(client)
+    response = client.post(REPORT_URL, data | {"photos": photo_file()})
+    assert response.status_code == 302
+    assert response["Location"] == f"{reverse('login')}?next={REPORT_URL}"
+    assert not Incident.objects.exists()
+    sign_in_page = client.get(response["Location"]).content.decode()
+    assert "your report has not been sent. Sign in to see it again." in sign_in_page
+
+    signed_in = _sign_in(client, employee)
+    assert signed_in["Location"] == REPORT_URL
+    page = client.get(REPORT_URL).content.decode()
+    assert "It has not been sent yet: check it and press Send report." in page
+    assert "Your photos could not be kept on the page" in page
+    assert data["narrative"] in page
+    assert f'value="{data["client_uuid"]}"' in page
+    assert f'value="{data["location_text"]}"' in page
+    serious_box = 'id="id_serious_outcome" value="on" aria-describedby="id_serious_outcome-help"'
+    assert f"{serious_box} checked" in page
+
+    # Sent from the restored form, it is stored once, under its own number.
+    client.post(REPORT_URL, data | {"reporter_tag": reporter_tag(employee)})
+    client.post(REPORT_URL, data | {"reporter_tag": reporter_tag(employee)})
+    incident = Incident.objects.get()
+    assert incident.client_uuid == uuid.UUID(data["client_uuid"])
+    assert incident.narrative == data["narrative"]
+    # Held once: the next form is a fresh one.
+    again = client.get(REPORT_URL).content.decode()
+    assert data["narrative"] not in again
+    assert "It has not been sent yet" not in again
+
+
+def test_a_held_report_is_back_in_the_employees_language(client):
+    rosa = user_with_role(Role.EMPLOYEE, language="es")
+    client.force_login(rosa)
+    data = report_data(reporter_tag=reporter_tag(rosa), narrative="Me caí de la escalera.")
+    _session_ends(client)
+    client.post(REPORT_URL, data)
+    _sign_in(client, rosa)
+    page = client.get(REPORT_URL).content.decode()
+    assert "Todavía no se ha enviado: revíselo y toque Enviar reporte." in page
+    assert "Me caí de la escalera." in page
+
+
+def test_a_held_report_is_not_handed_to_someone_else_who_signs_in(client, employee):
+    data = report_data(reporter_tag=reporter_tag(employee))
+    _session_ends(client)
+    client.post(REPORT_URL, data)
+    other = user_with_role(Role.EMPLOYEE, department=DepartmentFactory(name="Parks"))
+    _sign_in(client, other)
+    page = client.get(REPORT_URL).content.decode()
+    assert data["narrative"] not in page
+    assert data["client_uuid"] not in page
+    assert "A report written on this phone by someone else was not kept" in page
+    assert "It has not been sent yet" not in client.get(REPORT_URL).content.decode()
+
+
+def test_a_sign_in_with_nothing_held_shows_a_plain_form(client, employee):
+    _session_ends(client)
+    _sign_in(client, employee)
+    page = client.get(REPORT_URL).content.decode()
+    assert 'id="held-report"' not in page
+
+
 @pytest.mark.parametrize(
     "role", [Role.EMPLOYEE, Role.SAFETY_OFFICER, Role.RISK_MANAGER, Role.CABINET_MEMBER]
 )
