@@ -83,6 +83,72 @@
     }, { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 });
   });
 
+  /* The browser's own "Please fill out this field" speaks the phone's language, not the page's:
+     a required field left empty says what the server would say, in the page's language
+     (data-msg-required). The messages are cleared before every try, so a field filled in by a
+     script (the unfinished report put back, "use my location") never stays marked. */
+  function clearRequiredMessages(form) {
+    form.querySelectorAll("[data-msg-required]").forEach(function (input) { input.setCustomValidity(""); });
+  }
+  document.addEventListener("invalid", function (event) {
+    var input = event.target;
+    var message = input.getAttribute && input.getAttribute("data-msg-required");
+    if (message && input.validity.valueMissing) input.setCustomValidity(message);
+  }, true);
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("button[type=submit]");
+    if (button && button.form) clearRequiredMessages(button.form);
+  }, true);
+  ["input", "change"].forEach(function (name) {
+    document.addEventListener(name, function (event) {
+      var input = event.target;
+      if (!input.form || !input.hasAttribute || !input.hasAttribute("data-msg-required")) return;
+      if (input.type === "radio") clearRequiredMessages(input.form);
+      else input.setCustomValidity("");
+    });
+  });
+
+  /* One bar of signal: the phone says it is online, and the upload can stall for minutes
+     without an error. The send button says it is sending, and a report not answered in time
+     is saved on the phone (htmx:timeout, below) and sent from there: the server keeps one
+     report per client UUID, so one that did arrive is not filed twice. Photos get longer. */
+  var SEND_TIMEOUT_MS = 30000;
+  var SEND_TIMEOUT_WITH_PHOTOS_MS = 180000;
+
+  function isReportForm(elt) { return isIntake(elt) || !!(elt && elt.id === "anonymous-form"); }
+
+  function hasPhotos(form) {
+    return Array.prototype.some.call(form.querySelectorAll("input[type=file]"), function (input) {
+      return input.files && input.files.length > 0;
+    });
+  }
+
+  function showSending(form, sending) {
+    var button = form && form.querySelector("button[type=submit][data-msg-sending]");
+    if (!button) return;
+    if (sending && !button.hasAttribute("data-label")) {
+      button.setAttribute("data-label", button.textContent);
+      button.textContent = button.getAttribute("data-msg-sending");
+      button.setAttribute("aria-busy", "true");
+    } else if (!sending && button.hasAttribute("data-label")) {
+      button.textContent = button.getAttribute("data-label");
+      button.removeAttribute("data-label");
+      button.removeAttribute("aria-busy");
+    }
+  }
+
+  document.addEventListener("htmx:configRequest", function (event) {
+    var form = event.detail.elt;
+    if (!isReportForm(form) || event.detail.timeout) return;
+    event.detail.timeout = hasPhotos(form) ? SEND_TIMEOUT_WITH_PHOTOS_MS : SEND_TIMEOUT_MS;
+  });
+  document.addEventListener("htmx:beforeSend", function (event) {
+    if (isReportForm(event.detail.elt)) showSending(event.detail.elt, true);
+  });
+  document.addEventListener("htmx:afterRequest", function (event) {
+    if (isReportForm(event.detail.elt)) showSending(event.detail.elt, false);
+  });
+
   /* --- htmx: keep photos across an error, focus what changed, queue when offline -------- */
 
   function isIntake(elt) { return elt && elt.matches && elt.matches("form[data-intake-form]"); }
@@ -129,6 +195,7 @@
     if (box) { box.textContent = box.getAttribute(key); box.classList.remove("hidden"); }
   }
   document.addEventListener("htmx:sendError", function (e) { notSent(e, "data-msg-offline"); });
+  document.addEventListener("htmx:timeout", function (e) { notSent(e, "data-msg-offline"); });
   document.addEventListener("htmx:responseError", function (e) { notSent(e, "data-msg-failed"); });
 
   /* The server answered but did not take the report: briefly unavailable (5xx, as during a
@@ -282,7 +349,10 @@
       again.textContent = queueBox.getAttribute("data-msg-draft-clear");
       var note = say(queueBox.getAttribute(message) + " ", again);
       note.setAttribute("data-draft", "");
-      again.addEventListener("click", function () { startAgain(note); });
+      again.addEventListener("click", function () {
+        // One stray tap must not throw away what was written: ask first.
+        if (window.confirm(queueBox.getAttribute("data-msg-draft-clear-confirm"))) startAgain(note);
+      });
     });
 
     function startAgain(note) {
@@ -412,6 +482,8 @@
     discard.className = "button button--small";
     discard.textContent = queueBox.getAttribute("data-msg-discard");
     discard.addEventListener("click", function () {
+      // It sits beside "Open it", and a report deleted here is gone for good: ask first.
+      if (!window.confirm(queueBox.getAttribute("data-msg-discard-confirm"))) return;
       IntakeQueue.remove(entry.client_uuid).then(function () { wrap.parentNode.remove(); });
     });
     wrap.appendChild(document.createTextNode(" "));

@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from riskcabinet.roles import Role
 from tests.conftest import require_service
+from tests.factories import DepartmentFactory, user_with_role
 
 # Playwright's sync API runs an event loop in this thread; Django must still allow the ORM here.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
@@ -84,6 +86,16 @@ def axe_check(axe_path):
         ]
 
     return check
+
+
+def field_employee(language: str = "en", *, username: str = ""):
+    """An employee of Sanitation who reads the pages in `language`."""
+    return user_with_role(
+        Role.EMPLOYEE,
+        department=DepartmentFactory(name="Sanitation"),
+        username=username or f"worker-{language}",
+        language=language,
+    )
 
 
 def sign_in(

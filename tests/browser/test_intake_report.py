@@ -12,8 +12,8 @@ from PIL import Image
 from incidents.models import Incident
 from incidents.views import reporter_tag
 from riskcabinet.roles import Role
-from tests.browser.conftest import PHONE, sign_in
-from tests.factories import DepartmentFactory, IncidentFactory, user_with_role
+from tests.browser.conftest import PHONE, field_employee, sign_in
+from tests.factories import IncidentFactory, user_with_role
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -28,12 +28,7 @@ def photo_path(tmp_path):
 
 
 def _employee(language: str = "en"):
-    return user_with_role(
-        Role.EMPLOYEE,
-        department=DepartmentFactory(name="Sanitation"),
-        username=f"worker-{language}",
-        language=language,
-    )
+    return field_employee(language)
 
 
 def _signed_in(phone, base_url):
@@ -697,6 +692,11 @@ def test_an_unfinished_report_whose_photos_went_missing_says_to_add_them_again(
 
 def test_an_unfinished_report_can_be_set_aside_for_a_new_one(phone, base_url, photo_path):
     page, _ = _form_reopened_after_losing(phone, base_url, "Half a report", photo_path)
+    # A stray tap keeps it: it is set aside only once confirmed.
+    page.once("dialog", lambda dialog: dialog.dismiss())
+    page.get_by_role("button", name="Start a new report").click()
+    assert page.input_value("#id_narrative") == "Half a report"
+    page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="Start a new report").click()
 
     assert page.input_value("#id_narrative") == ""
