@@ -328,7 +328,7 @@ def _display(record, field_name: str, value, users: dict[int, str]) -> str:
 
 
 def _label_for(what: str, record) -> str:
-    if what == "Case":
+    if what in ("Case", "Merged report"):
         return record.reference
     if what == "Compliance clock":
         return record.get_kind_display()
@@ -361,8 +361,19 @@ def incident_timeline(incident: Incident) -> list[TimelineEntry]:
     histories: list[tuple[str, list]] = [
         ("Case", list(incident.history.select_related("history_user").order_by("history_id")))
     ]
-    # What a merge brought here keeps the history it had on the duplicate.
+    # What a merge brought here keeps the history it had on the duplicate, and the reports
+    # merged here keep theirs (who merged them, and when, is on no other page).
     cases = _cases_merged_into(incident)
+    histories.append(
+        (
+            "Merged report",
+            list(
+                Incident.history.filter(id__in=cases)
+                .select_related("history_user")
+                .order_by("history_id")
+            ),
+        )
+    )
     for what, model, key in _TIMELINE_SOURCES:
         records = model.history.filter(
             Q(**{key: incident.pk})

@@ -366,7 +366,17 @@ class BulkAssignment:
 def incidents_assign(*, incidents: list[Incident], assignee, by) -> BulkAssignment:
     """Assign several cases to one person, each as ``incident_assign`` does (and audited the
     same way), skipping the cases of departments the assignee does not cover. The assignee is
-    told of the newly assigned cases in one email, not one each."""
+    told of the newly assigned cases in one email, not one each.
+
+    The cases are locked and read again, as the single-case pages do, so that a case another
+    officer closed or classified since the queue was read is not saved back as it was read.
+    """
+    incidents = list(
+        Incident.objects.select_for_update(of=("self",))
+        .select_related("department")
+        .filter(pk__in=[incident.pk for incident in incidents], merged_into__isnull=True)
+        .order_by("pk")
+    )
     # One check per department among the cases, by the rule the case page's list follows.
     departments = {incident.department_id for incident in incidents}
     allowed = {
@@ -588,11 +598,21 @@ def corrective_action_add(
 
 
 @transaction.atomic
+def _action_read_locked(action: CorrectiveAction) -> None:
+    """Lock the action's row and read it again, as its owner's report from "My actions" does:
+    an officer's change made a moment after the owner marked it done must not write it back
+    open."""
+    CorrectiveAction.objects.select_for_update(of=("self",)).only("pk").get(pk=action.pk)
+    action.refresh_from_db()
+
+
+@transaction.atomic
 def corrective_action_change(
     *, action: CorrectiveAction, owner, due_on: date, by=None
 ) -> CorrectiveAction:
     """Give an open action another owner or due date (a hand-over, an agreed extension). A new
     owner is told at once, unless they made the change themselves."""
+    _action_read_locked(action)
     if not action.is_open:
         raise WorkflowError("Only an open action can be given another owner or due date.")
     handed_over = owner.pk != action.owner_id
@@ -636,6 +656,7 @@ def _case_open_for_actions(incident: Incident) -> None:
 
 @transaction.atomic
 def corrective_action_status_set(*, action: CorrectiveAction, status: str) -> CorrectiveAction:
+    _action_read_locked(action)
     if status in OPEN_ACTION_STATUSES and not action.is_open:
         _case_open_for_actions(action.incident)
     if status == action.status:
@@ -1055,7 +1076,9 @@ def _merge_check(source: Incident, target: Incident) -> None:
         raise WorkflowError(
             f"{source.reference} is classified as more serious than {target.reference} "
             f"({source.get_severity_display().lower()}"
-            f"{', on the OSHA log' if source.recordable else ''}). Merge {target.reference} "
+            f"{', on the OSHA log' if source.recordable else ''}"
+            f"{', to be reported to Cal/OSHA' if source.state_reportable else ''}). "
+            f"Merge {target.reference} "
             f"into {source.reference} instead, or classify {target.reference} first."
         )
     source_investigation = Investigation.objects.filter(incident=source).first()
@@ -1074,11 +1097,14 @@ def _merge_check(source: Incident, target: Incident) -> None:
 
 
 def _classified_worse(case: Incident, *, than: Incident) -> bool:
-    """Whether `case` is recordable where `than` is not, or has the worse severity."""
+    """Whether `case` is recordable or to be reported to Cal/OSHA where `than` is not, or has
+    the worse severity."""
     ladder = list(Severity.values)  # Worst first.
-    return (case.recordable is True and than.recordable is not True) or ladder.index(
-        case.severity
-    ) < ladder.index(than.severity)
+    return (
+        (case.recordable is True and than.recordable is not True)
+        or (case.state_reportable and not than.state_reportable)
+        or ladder.index(case.severity) < ladder.index(than.severity)
+    )
 
 
 # --- Privacy ----------------------------------------------------------------------------------
