@@ -495,21 +495,38 @@ class _OwnerDueForm(forms.Form):
 
     def clean_owner(self):
         value = self.cleaned_data["owner"].strip()
-        user = (
+        users = list(
             get_user_model()
             .objects.filter(is_active=True)
             .filter(Q(username__iexact=value) | Q(person__employee_id__iexact=value))
-            .first()
+            .select_related("person")
+            .order_by("pk")[:2]
         )
-        if user is None:
+        if not users:
             raise forms.ValidationError("No active user has that username or employee ID.")
-        return user
+        if len(users) > 1:
+            # One person's username is another's employee ID: neither is guessed.
+            who = " and ".join(
+                f"{user.get_full_name() or user.username} (username {user.username}"
+                f"{f', employee ID {user.person.employee_id}' if _employee_id(user) else ''})"
+                for user in users
+            )
+            raise forms.ValidationError(
+                f"{value} matches {who}. Type the other username or employee ID of the one "
+                "you mean."
+            )
+        return users[0]
 
     def clean_due_on(self):
         due_on = self.cleaned_data["due_on"]
         if due_on < timezone.localdate() and due_on != self.initial.get("due_on"):
             raise forms.ValidationError("The due date cannot be in the past.")
         return due_on
+
+
+def _employee_id(user) -> str:
+    person = getattr(user, "person", None)
+    return (person.employee_id or "") if person is not None else ""
 
 
 class ActionForm(_OwnerDueForm):

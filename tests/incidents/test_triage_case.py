@@ -812,3 +812,40 @@ def test_a_finished_action_keeps_its_owner_and_date(client, officer, incident):
     assert "Only an open action can be given another owner or due date." in (
         response.content.decode()
     )
+
+
+def test_an_owner_typed_as_one_persons_username_and_anothers_employee_id_is_not_guessed(
+    client, officer, incident
+):
+    by_username = user_with_role(Role.EMPLOYEE, username="e4410", employee_id="E1")
+    by_id = user_with_role(Role.EMPLOYEE, username="dana.ruiz", employee_id="E4410")
+    action = CorrectiveActionFactory(incident=incident, owner=officer)
+    prefix = f"action-{action.pk}"
+    client.force_login(officer)
+    due = (timezone.localdate() + timedelta(days=9)).isoformat()
+
+    response = client.post(
+        url("case-action-change", incident, action.pk),
+        {f"{prefix}-owner": "E4410", f"{prefix}-due_on": due},
+    )
+    action.refresh_from_db()
+    assert response.status_code == 200
+    assert action.owner == officer
+    page = response.content.decode()
+    assert "E4410 matches" in page
+    assert "username e4410, employee ID E1" in page
+    assert "username dana.ruiz, employee ID E4410" in page
+
+    # Typed so that it names one person, it is taken.
+    client.post(
+        url("case-action-change", incident, action.pk),
+        {f"{prefix}-owner": "dana.ruiz", f"{prefix}-due_on": due},
+    )
+    action.refresh_from_db()
+    assert action.owner == by_id
+    client.post(
+        url("case-action-change", incident, action.pk),
+        {f"{prefix}-owner": "E1", f"{prefix}-due_on": due},
+    )
+    action.refresh_from_db()
+    assert action.owner == by_username
