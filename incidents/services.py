@@ -32,6 +32,7 @@ from riskcabinet.inserts import HistoryRowCopy, RowInsert
 from riskcabinet.links import site_link
 from riskcabinet.models import Department
 from riskcabinet.queueing import task_queue_on_commit
+from riskcabinet.roles import Role, users_to_email
 
 # What the employee said about treatment gives the first guess at severity; the officer decides.
 SEVERITY_FROM_TREATMENT = {
@@ -272,10 +273,13 @@ def calosha_deadline(incident: Incident) -> datetime:
 
 
 def serious_case_notify(*, incident_id: int) -> int:
-    """Email the safety officers who cover the incident's department; returns how many."""
+    """Email the safety officers who cover the incident's department (the risk managers when
+    nobody covers it, as the deadline warnings do); returns how many."""
     incident = Incident.objects.select_related("department").get(pk=incident_id)
     covering = covering_officer_emails([incident.department_id])
-    recipients = sorted(covering.get(incident.department_id, ()))
+    recipients = sorted(covering.get(incident.department_id, ())) or sorted(
+        set(users_to_email(Role.RISK_MANAGER).values_list("email", flat=True))
+    )
     if not recipients:
         return 0
     deadline = calosha_deadline(incident)

@@ -11,6 +11,7 @@ from celery import shared_task
 from django.utils import timezone
 
 from reports import services
+from reports.models import BriefingPacket
 from reports.selectors import month_shift
 
 
@@ -52,4 +53,15 @@ def packet_build_for_last_month() -> int:
     """
     last_month = month_shift(timezone.localdate().replace(day=1), -1)
     services.packet_build(month=last_month)
+    return services.packet_notify(month=last_month)
+
+
+@shared_task(name="reports.tasks.packet_notify_last_month", acks_late=True)
+def packet_notify_last_month() -> int:
+    """Beat, hourly on the 2nd to the 7th: email the cabinet last month's packet if it is
+    published and nobody could be told yet (the mail server was down when it was built).
+    Told once: a packet already announced is left alone."""
+    last_month = month_shift(timezone.localdate().replace(day=1), -1)
+    if not BriefingPacket.objects.filter(month=last_month).exists():
+        return 0
     return services.packet_notify(month=last_month)

@@ -70,7 +70,9 @@ def packet_detail(request: HttpRequest, month: date) -> HttpResponse:
 def packet_download(request: HttpRequest, month: date) -> FileResponse:
     """The stored PDF, streamed to readers only: packets never sit in public media."""
     packet = _packet_for(month)
-    if packet.status != PacketStatus.PUBLISHED or not packet.file:
+    # The file is set only when a build publishes it, and a later rebuild replaces it only when
+    # it succeeds: while one runs, or after one failed, the last published packet is served.
+    if not packet.file:
         raise Http404("This packet has not been published.")
     response = FileResponse(
         packet.file.open("rb"),

@@ -14,7 +14,7 @@ import tarfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from urllib.parse import urlparse
+from urllib.parse import quote, unquote, urlparse
 
 
 class BackupError(Exception):
@@ -42,14 +42,14 @@ def _pg_env(url: str) -> tuple[list[str], dict[str, str]]:
     parsed = urlparse(url)
     env = dict(os.environ)
     if parsed.password:
-        env["PGPASSWORD"] = parsed.password
+        env["PGPASSWORD"] = unquote(parsed.password)
     args = [
         "--host",
         parsed.hostname or "127.0.0.1",
         "--port",
         str(parsed.port or 5432),
         "--username",
-        parsed.username or "postgres",
+        unquote(parsed.username or "postgres"),
     ]
     return args, env
 
@@ -163,6 +163,8 @@ def _database_url(database: dict) -> str:
     password = database.get("PASSWORD") or ""
     host = database.get("HOST") or "127.0.0.1"
     port = database.get("PORT") or 5432
+    # Settings hold the user and password decoded; in a URL they must be encoded again.
+    user, password = quote(str(user), safe=""), quote(str(password), safe="")
     auth = f"{user}:{password}@" if password else f"{user}@"
     return f"postgresql://{auth}{host}:{port}/{database['NAME']}"
 

@@ -279,6 +279,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reports.tasks.packet_build_for_last_month",
         "schedule": crontab(day_of_month=2, hour=6, minute=0),
     },
+    # The packet's email again while nobody could be told of it (the mail server was down).
+    "monthly-briefing-packet-email": {
+        "task": "reports.tasks.packet_notify_last_month",
+        "schedule": crontab(day_of_month="2-7", minute=20),
+    },
     # Every night, so that late reports and reclassified cases reach last month's ranking.
     "monthly-risk-scores": {
         "task": "riskcabinet.tasks.department_scores_refresh_last_month",

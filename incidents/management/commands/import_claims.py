@@ -32,3 +32,5 @@ class Command(BaseCommand):
             self.stderr.write(f"{len(result.bad_rows)} row(s) skipped:")
             for line, reason in result.bad_rows:
                 self.stderr.write(f"  line {line}: {reason}")
+        if result.bad_rows and not (result.created or result.updated or result.unchanged):
+            raise CommandError(f"Nothing imported from {file.name}: every row has a problem.")

@@ -62,3 +62,5 @@ class Command(BaseCommand):
             self.stderr.write(f"{len(report.bad_rows)} bad row(s), not imported:")
             for line, reason in report.bad_rows:
                 self.stderr.write(f"  line {line}: {reason}")
+        if report.bad_rows and not report.created and not report.already_imported:
+            raise CommandError(f"Nothing imported from {file.name}: every row has a problem.")
