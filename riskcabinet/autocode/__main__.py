@@ -30,6 +30,10 @@ def _train(args: argparse.Namespace) -> int:
         except (OSError, CorrectionsError) as error:
             print(f"error: corrections file: {error}", file=sys.stderr)
             return 2
+    print(
+        "training the narrative coder on the OSHA reports (about a minute on two free cores)...",
+        file=sys.stderr,
+    )
     coder, metadata = train_coder(corrections=corrections)
     path = save_model(coder, metadata, args.model)
     print(f"wrote {path} in {metadata['train_seconds']} s", file=sys.stderr)

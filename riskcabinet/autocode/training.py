@@ -94,6 +94,9 @@ def train_coder(
     say(f"features: {matrix.shape[1]} columns from {matrix.shape[0]} narratives")
 
     early = ~in_validation
+    # Two rounds of fitting, each a minute or so on two free cores: say so, or a first
+    # `make run` looks stuck.
+    say("fitting event, nature and part on the reports before the validation slice...")
     models = _fit_fields(matrix[early], frame[early].reset_index(drop=True), weights[early])
     validation = frame[in_validation].reset_index(drop=True)
     validation_matrix = matrix[in_validation]
@@ -120,6 +123,7 @@ def train_coder(
         }
         say(f"validation {field}: {validation_figures[field]}")
 
+    say("fitting again on the whole training period...")
     final = _fit_fields(matrix, frame, weights)
     for field, model in final.items():
         model.group_temperature = models[field].group_temperature
