@@ -40,6 +40,7 @@ from incidents.photos import PhotoRefused, VerifiedPhoto, photo_verify
 from incidents.selectors import uuid_holder
 from incidents.services import INJURY_DETAIL_TYPES, incident_create
 from incidents.throttle import anonymous_report_admit
+from incidents.triage_services import privacy_case_view_record
 from riskcabinet.services import person_language_remember
 
 MY_REPORTS_SHOWN = 100  # The newest reports; older ones stay with the safety officers.
@@ -224,7 +225,10 @@ def anonymous_status(request: HttpRequest) -> HttpResponse:
 @require_GET
 def photo(request: HttpRequest, pk: int) -> FileResponse:
     """A photo, for whoever sent it, the officers covering its case and risk managers only."""
-    attachment = _attachment_for(request.user, pk)
+    attachment, sent_it = _attachment_for(request.user, pk)
+    if not sent_it:
+        # A privacy case's photo is part of the case: opened by itself, it is logged as a view.
+        privacy_case_view_record(incident=attachment.incident, user=request.user, path=request.path)
     response = FileResponse(attachment.file.open("rb"), content_type=attachment.content_type)
     response["Content-Length"] = str(attachment.size)
     response["Cache-Control"] = "private, max-age=3600"
@@ -418,7 +422,8 @@ def _own_incident(user, reference: str) -> Incident:
     return incident
 
 
-def _attachment_for(user, pk: int) -> Attachment:
+def _attachment_for(user, pk: int) -> tuple[Attachment, bool]:
+    """The photo, if `user` may see it, and whether they are the one who sent it."""
     # 404 rather than 403: a photo's existence is not disclosed to someone who may not see it.
     attachment = Attachment.objects.filter(pk=pk).first()
     if attachment is None:
@@ -431,9 +436,9 @@ def _attachment_for(user, pk: int) -> Attachment:
         .first()
     )
     if added_by is not None and added_by == user.pk:
-        return attachment
+        return attachment, True
     if incidents_visible_to(user).filter(pk=attachment.incident_id).exists():
-        return attachment
+        return attachment, False
     raise Http404
 
 

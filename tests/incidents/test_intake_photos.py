@@ -7,7 +7,7 @@ import zipfile
 import pytest
 from PIL import Image
 
-from incidents.models import Attachment, Incident
+from incidents.models import Attachment, Incident, PrivacyCaseView
 from incidents.photos import MAX_SIDE_PX, PhotoRefused, photo_verify
 from incidents.triage_services import incident_merge
 from riskcabinet.roles import Role
@@ -165,6 +165,24 @@ def test_a_report_merged_into_anothers_keeps_its_photo_from_the_other_reporter(
     assert client.get(url).status_code == 404  # Now on their case, but not theirs to see.
     client.force_login(sender)
     assert client.get(url).status_code == 200  # Whoever sent it still may.
+
+
+@pytest.mark.django_db
+def test_a_privacy_cases_photo_opened_by_itself_is_logged_as_a_view(client, stored_photo):
+    sender, department, attachment = stored_photo
+    incident = attachment.incident
+    incident.privacy_case = True
+    incident.save()
+    officer = user_with_role(Role.SAFETY_OFFICER, covers=(department,))
+    url = f"/photos/{attachment.pk}/"
+
+    client.force_login(sender)
+    assert client.get(url).status_code == 200
+    assert not PrivacyCaseView.objects.exists()  # Whoever sent it is not reading the case.
+    client.force_login(officer)
+    assert client.get(url).status_code == 200
+    view = PrivacyCaseView.objects.get()
+    assert (view.incident, view.user, view.path) == (incident, officer, url)
 
 
 def test_it_never_stores_photos_under_public_media(settings):
