@@ -288,16 +288,21 @@
   }
 
   /* Keep the fields (and, when `withPhotos`, the photos chosen now) of the report in the form. */
+  function formTyped(form) {
+    return DRAFT_FIELDS.some(function (name) {
+      var input = form.querySelector('[name="' + name + '"]');
+      return input && input.value.trim();
+    });
+  }
+
+  function formHasWriting(form) { return formTyped(form) || hasPhotos(form); }
+
   function draftSave(form, withPhotos) {
     var store = drafts();
     var key = draftKey(form);
     if (!store || !key || !window.IntakeQueue) return;
     var entry = IntakeQueue.entryFromForm(form);
-    var typed = DRAFT_FIELDS.some(function (name) {
-      var input = form.querySelector('[name="' + name + '"]');
-      return input && input.value.trim();
-    });
-    if (!typed && !entry.files.length) { draftForget(key); return; }
+    if (!formTyped(form) && !entry.files.length) { draftForget(key); return; }
     // The count tells the restore whether photos were kept and have gone missing since.
     try {
       store.setItem(key, JSON.stringify({ saved_at: Date.now(), fields: entry.fields, photos: entry.files.length }));
@@ -473,7 +478,13 @@
       open.type = "button";
       open.className = "button button--small";
       open.textContent = queueBox.getAttribute("data-msg-open");
-      open.addEventListener("click", function () { restore(entry); wrap.parentNode.remove(); });
+      open.addEventListener("click", function () {
+        // Opened, it takes the form's place: what is being written there must not go unasked.
+        if (formHasWriting(intakeForm())
+            && !window.confirm(queueBox.getAttribute("data-msg-open-confirm"))) return;
+        restore(entry);
+        wrap.parentNode.remove();
+      });
       wrap.appendChild(document.createTextNode(" "));
       wrap.appendChild(open);
     }

@@ -90,8 +90,9 @@ def test_a_send_that_stalls_says_so_and_is_kept_on_the_phone_then_filed_once(bro
     context.close()
 
 
-def test_a_refused_saved_report_is_deleted_only_once_confirmed(phone, base_url):
-    user = _employee("en")
+def _refused_report_on_the_phone(phone, base_url, username: str):
+    """An employee's form with one report the server refused kept on the phone."""
+    user = field_employee("en", username=username)
     page = phone().new_page()
     sign_in(page, base_url, user.username)
     tag = page.get_attribute("input[name=reporter_tag]", "value")
@@ -103,13 +104,56 @@ def test_a_refused_saved_report_is_deleted_only_once_confirmed(phone, base_url):
         tag,
     )
     page.reload()
+    return page
+
+
+def _saved_count(page) -> int:
+    return page.evaluate("IntakeQueue.all().then(e => e.length)")
+
+
+def test_a_refused_saved_report_is_deleted_only_once_confirmed(phone, base_url):
+    page = _refused_report_on_the_phone(phone, base_url, "one-bar-delete")
     delete = page.get_by_role("button", name="Delete it")
 
     page.once("dialog", lambda dialog: dialog.dismiss())
     delete.click()
     page.wait_for_timeout(300)
-    assert page.evaluate("IntakeQueue.all().then(e => e.length)") == 1
+    assert _saved_count(page) == 1
 
     page.once("dialog", lambda dialog: dialog.accept())
     delete.click()
-    _until(lambda: page.evaluate("IntakeQueue.all().then(e => e.length)") == 0)
+    _until(lambda: _saved_count(page) == 0)
+
+
+def test_opening_a_saved_report_over_one_being_written_asks_first(phone, base_url):
+    page = _refused_report_on_the_phone(phone, base_url, "one-bar-open")
+    page.fill("#id_narrative", "Half a new report about the pothole")
+    open_it = page.get_by_role("button", name="Open it")
+
+    questions = []
+
+    def dismiss(dialog):
+        questions.append(dialog.message)
+        dialog.dismiss()
+
+    page.once("dialog", dismiss)
+    open_it.click()
+    page.wait_for_timeout(300)
+    assert questions == [
+        "Open this saved report in the form? What you are writing there now will be replaced."
+    ]
+    assert page.input_value("#id_narrative") == "Half a new report about the pothole"
+    assert _saved_count(page) == 1
+
+    page.once("dialog", lambda dialog: dialog.accept())
+    open_it.click()
+    _until(lambda: page.input_value("#id_narrative") == "Cable down on Figueroa")
+
+
+def test_opening_a_saved_report_into_an_empty_form_asks_nothing(phone, base_url):
+    page = _refused_report_on_the_phone(phone, base_url, "one-bar-empty")
+    questions = []
+    page.on("dialog", lambda dialog: (questions.append(dialog.message), dialog.dismiss()))
+    page.get_by_role("button", name="Open it").click()
+    _until(lambda: page.input_value("#id_narrative") == "Cable down on Figueroa")
+    assert questions == []

@@ -485,8 +485,11 @@ def _session_pages_gone(context, page, base_url) -> None:
     """The worker has dropped the pages of the session that ended: without signal the phone
     offers neither the list of reports nor a form under that employee's mark (it stays
     offline)."""
-    _until(lambda: _kept_page(page, "/my-reports/") is None, failure=_NOT_RENEWED)
-    assert _kept_page(page, "/report/") is None
+    # The worker drops the two one after the other: wait for both.
+    _until(
+        lambda: _kept_page(page, "/my-reports/") is None and _kept_page(page, "/report/") is None,
+        failure=_NOT_RENEWED,
+    )
     context.set_offline(True)
     page.goto(f"{base_url}/report/")
     assert page.get_by_role("heading", name="No signal").is_visible()
