@@ -28,7 +28,12 @@ class ReadOnlyHistoryAdmin(SimpleHistoryAdmin):
 
     def _is_privacy_case(self, obj) -> bool:
         case = getattr(obj, self.case_path, None) if self.case_path else obj
-        return case is not None and is_private(case)
+        if case is None:
+            return False
+        # An old version (the history's form view) is judged by the case as it is now as well:
+        # the version before an officer marked the case private holds the same story and name.
+        current = Incident.objects.select_related("merged_into").filter(pk=case.pk).first()
+        return is_private(case) or (current is not None and is_private(current))
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)

@@ -48,9 +48,9 @@ def client_address(request: HttpRequest) -> str:
     return request.META.get("REMOTE_ADDR", "")
 
 
-def _key(address: str, window: int) -> str:
+def _key(address: str, window: int, scope: str = "anonymous-reports") -> str:
     digest = hmac.new(settings.SECRET_KEY.encode(), address.encode(), hashlib.sha256)
-    return f"anonymous-reports:{window}:{digest.hexdigest()[:32]}"
+    return f"{scope}:{window}:{digest.hexdigest()[:32]}"
 
 
 @dataclass(frozen=True)
@@ -64,13 +64,22 @@ class Admission:
 def anonymous_report_admit(request: HttpRequest, *, now: float | None = None) -> Admission:
     """Count one more anonymous report from the sender's address, unless that would take the
     last sixty minutes over the limit."""
-    limit = settings.ANONYMOUS_REPORTS_PER_HOUR
+    return _admit(request, settings.ANONYMOUS_REPORTS_PER_HOUR, "anonymous-reports", now)
+
+
+def held_report_admit(request: HttpRequest, *, now: float | None = None) -> Admission:
+    """The same limit for reports held in a new session for someone signed out: anyone may post
+    one, and each makes a session row, so one address may not make them without end."""
+    return _admit(request, settings.HELD_REPORTS_PER_HOUR, "held-reports", now)
+
+
+def _admit(request: HttpRequest, limit: int, scope: str, now: float | None) -> Admission:
     if not limit:
         return Admission(True)
     now = time.time() if now is None else now
     window, elapsed = divmod(now, WINDOW_SECONDS)
     address = client_address(request)
-    key = _key(address, int(window))
+    key = _key(address, int(window), scope)
     try:
         cache.add(key, 0, timeout=2 * WINDOW_SECONDS)
         try:
@@ -78,7 +87,7 @@ def anonymous_report_admit(request: HttpRequest, *, now: float | None = None) ->
         except ValueError:  # The key expired between the two calls.
             cache.set(key, 1, timeout=2 * WINDOW_SECONDS)
             count = 1
-        previous = cache.get(_key(address, int(window) - 1), 0)
+        previous = cache.get(_key(address, int(window) - 1, scope), 0)
         if _estimate(previous, count, elapsed) <= limit:
             return Admission(True)
         cache.decr(key)

@@ -39,7 +39,7 @@ from incidents.models import ActionStatus, Attachment, Incident, IncidentType, S
 from incidents.photos import PhotoRefused, VerifiedPhoto, photo_verify
 from incidents.selectors import uuid_holder
 from incidents.services import INJURY_DETAIL_TYPES, incident_create
-from incidents.throttle import anonymous_report_admit
+from incidents.throttle import anonymous_report_admit, held_report_admit
 from incidents.triage_services import privacy_case_view_record
 from riskcabinet.services import person_language_remember
 
@@ -277,14 +277,27 @@ def _report_hold(request: HttpRequest) -> None:
     """Keep the text of a report posted without JavaScript by someone whose session ended, so
     that it is on the form again once they have signed in (photos cannot be kept)."""
     names = [*ReportForm.base_fields, "department", "reporter_tag"]
-    fields = {name: request.POST[name][:HELD_VALUE_MAX] for name in names if request.POST.get(name)}
+    fields = {
+        name: request.POST[name][: _held_value_max(name)]
+        for name in names
+        if request.POST.get(name)
+    }
     if fields.get("client_uuid") and fields.get("reporter_tag"):
+        # Anyone may post here without signing in, and each post makes a session row.
+        if not held_report_admit(request).admitted:
+            return
         fields["_photos"] = bool(request.FILES.getlist("photos"))
         request.session[HELD_REPORT] = fields
         messages.warning(
             request,
             _("You were signed out, so your report has not been sent. Sign in to see it again."),
         )
+
+
+def _held_value_max(name: str) -> int:
+    """What the form would take of a field (its longest text), so a held report is small."""
+    field = ReportForm.base_fields.get(name)
+    return min(getattr(field, "max_length", None) or 64, HELD_VALUE_MAX)
 
 
 def _held_report_take(request: HttpRequest) -> tuple[dict | None, bool]:

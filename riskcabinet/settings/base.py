@@ -212,6 +212,9 @@ CONTENT_SECURITY_POLICY = {
 # Reports taken per network address in any sixty minutes (incidents/throttle.py); 0 for none. Many
 # phones share an address (a carrier's NAT, the city's network), hence a generous figure.
 ANONYMOUS_REPORTS_PER_HOUR = env.int("ANONYMOUS_REPORTS_PER_HOUR", default=30)
+# Reports held for someone signed out (incidents/views.py _report_hold), per address and hour:
+# each is a session row anyone can make without signing in; 0 for no limit.
+HELD_REPORTS_PER_HOUR = env.int("HELD_REPORTS_PER_HOUR", default=20)
 # How many proxies in front of the app append to X-Forwarded-For (0: the client connects here).
 TRUSTED_PROXY_HOPS = env.int("TRUSTED_PROXY_HOPS", default=0)
 # The count lives in the cache: one per process unless CACHE_URL names a shared one (redis://).

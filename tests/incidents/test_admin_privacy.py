@@ -3,6 +3,7 @@
 import pytest
 
 from incidents.models import Incident
+from incidents.triage_services import incident_privacy_mark
 from riskcabinet.roles import Role
 from tests.factories import CorrectiveActionFactory, IncidentFactory, user_with_role
 
@@ -66,3 +67,40 @@ def test_nor_a_report_merged_into_a_privacy_case(client, cases):
     assert duplicate.reference not in listing
     assert "used needle" not in refused.content.decode()
     assert history.status_code in (403, 404)
+
+
+def test_an_administrator_cannot_read_a_privacy_case_through_its_history_before_the_marking(
+    client,
+):
+    # Reported as an ordinary injury; the officer marks it a privacy case in triage afterwards.
+    case = IncidentFactory(
+        narrative="Sexually assaulted by a member of the public in the parking structure.",
+        injured_name="Dana Whitfield",
+    )
+    incident_privacy_mark(incident=case, privacy_case=True, reason="sexual_assault")
+    earliest = Incident.history.filter(id=case.pk).order_by("history_id").first()
+    assert earliest.privacy_case is False
+    client.force_login(user_with_role(Role.ADMINISTRATOR, username="sysadmin"))
+
+    old = client.get(f"/admin/incidents/incident/{case.pk}/history/{earliest.history_id}/")
+
+    assert old.status_code in (403, 404)
+    assert "Sexually assaulted" not in old.content.decode()
+    assert "Dana Whitfield" not in old.content.decode()
+
+
+def test_nor_through_the_history_of_a_report_merged_into_it_before_the_marking(client):
+    case = IncidentFactory(narrative="Needlestick from a syringe in the restroom bin.")
+    duplicate = IncidentFactory(
+        department=case.department, narrative="Stuck by a used needle, Dana Whitfield."
+    )
+    duplicate.merged_into = case
+    duplicate.save()
+    incident_privacy_mark(incident=case, privacy_case=True, reason="sharps")
+    earliest = Incident.history.filter(id=duplicate.pk).order_by("history_id").first()
+    client.force_login(user_with_role(Role.ADMINISTRATOR, username="sysadmin"))
+
+    old = client.get(f"/admin/incidents/incident/{duplicate.pk}/history/{earliest.history_id}/")
+
+    assert old.status_code in (403, 404)
+    assert "Dana Whitfield" not in old.content.decode()

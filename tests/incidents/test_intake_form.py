@@ -5,6 +5,9 @@ import uuid
 from datetime import date, datetime, timedelta
 
 import pytest
+from django.contrib.sessions.models import Session
+from django.core.cache import cache
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -128,6 +131,46 @@ def test_a_held_report_is_not_handed_to_someone_else_who_signs_in(client, employ
     assert "It has not been sent yet" not in client.get(REPORT_URL).content.decode()
 
 
+def test_an_unauthenticated_script_cannot_fill_the_sessions_table_with_held_reports(settings):
+    cache.clear()
+    settings.TRUSTED_PROXY_HOPS = 0
+    big = "A" * 4000
+    attacker_fields = dict.fromkeys(
+        (
+            "narrative",
+            "location_text",
+            "involved_people",
+            "injured_name",
+            "injured_job_title",
+            "injured_employee_id",
+            "body_part",
+            "injury_kind",
+            "occurred_date",
+            "occurred_time",
+            "latitude",
+            "longitude",
+            "treatment",
+            "incident_type",
+            "serious_outcome",
+            "department",
+        ),
+        big,
+    )
+    sent = 200
+    for _ in range(sent):
+        # A fresh client each time: no session cookie, so every POST makes a new session row.
+        attacker = Client(REMOTE_ADDR="203.0.113.66")
+        data = report_data(reporter_tag="0" * 24) | attacker_fields
+        data["client_uuid"] = str(uuid.uuid4())
+        attacker.post(REPORT_URL, data)
+
+    rows = Session.objects.count()
+    stored = sum(len(session.session_data) for session in Session.objects.all())
+    # One address, no credentials: a handful of held reports at most, not one row per request.
+    assert rows <= 40, f"{rows} session rows from one anonymous address"
+    assert stored <= 40 * 20_000, f"{stored} bytes of session data from one anonymous address"
+
+
 def test_a_sign_in_with_nothing_held_shows_a_plain_form(client, employee):
     _session_ends(client)
     _sign_in(client, employee)
@@ -191,7 +234,10 @@ def test_it_refuses_a_date_in_the_future_and_keeps_what_was_typed(client, employ
     assert not Incident.objects.exists()
     assert "can&#x27;t be in the future" in page
     assert "Ladder slipped on wet tiles." in page
-    assert 'value="injury_illness" id="id_incident_type_0" required checked' in page
+    assert (
+        'value="injury_illness" id="id_incident_type_0" required '
+        'data-msg-required="Choose what kind of incident it was." checked'
+    ) in page
     assert f'value="{tomorrow}"' in page
     # The summary at the top links to the field, and the field is marked invalid for readers.
     assert 'href="#id_occurred_date"' in page
