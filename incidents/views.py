@@ -231,7 +231,8 @@ def photo(request: HttpRequest, pk: int) -> FileResponse:
         privacy_case_view_record(incident=attachment.incident, user=request.user, path=request.path)
     response = FileResponse(attachment.file.open("rb"), content_type=attachment.content_type)
     response["Content-Length"] = str(attachment.size)
-    response["Cache-Control"] = "private, max-age=3600"
+    # Injury photos on a shared workstation: the browser keeps no copy once the page is left.
+    response["Cache-Control"] = "private, no-store"
     response["Content-Disposition"] = f'inline; filename="{attachment.incident.reference}.jpg"'
     return response
 

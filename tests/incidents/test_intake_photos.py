@@ -144,6 +144,7 @@ def test_it_serves_photos_only_to_those_who_may_see_the_case(client, stored_phot
         response = client.get(url)
         assert response.status_code == 200, user
         assert response["Content-Type"] == "image/jpeg"
+        assert response["Cache-Control"] == "private, no-store"
         assert b"".join(response.streaming_content)[:2] == b"\xff\xd8"
     for user in refused:
         client.force_login(user)
