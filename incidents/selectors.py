@@ -311,11 +311,17 @@ _USER_FIELDS = {
 _VALUE_LIMIT = 160
 
 
-def _display(record, field_name: str, value, users: dict[int, str]) -> str:
+# Fields that point at a case: shown by its reference, as the officer knows it.
+_CASE_FIELDS = {"merged_into", "possible_duplicate_of", "incident"}
+
+
+def _display(record, field_name: str, value, names: dict[tuple[str, int], str]) -> str:
     if value is None or value == "":
         return "—"
     if field_name in _USER_FIELDS:
-        return users.get(value, f"user #{value}")
+        return names.get(("user", value), f"user #{value}")
+    if field_name in _CASE_FIELDS:
+        return names.get(("case", value), f"case #{value}")
     model_field = record.instance_type._meta.get_field(field_name)
     if model_field.choices:
         return str(dict(model_field.flatchoices).get(value, value))
@@ -355,8 +361,8 @@ def _cases_merged_into(incident: Incident) -> set[int]:
 def incident_timeline(incident: Incident) -> list[TimelineEntry]:
     """Every recorded change to the case and what hangs off it, newest first.
 
-    One query per history table and one for the names of the users mentioned; the diffs between
-    consecutive versions are computed in memory.
+    One query per history table and one each for the users and the cases mentioned; the diffs
+    between consecutive versions are computed in memory.
     """
     histories: list[tuple[str, list]] = [
         ("Case", list(incident.history.select_related("history_user").order_by("history_id")))
@@ -385,15 +391,23 @@ def incident_timeline(incident: Incident) -> list[TimelineEntry]:
         histories.append((what, list(records.order_by("history_id"))))
 
     user_ids: set[int] = set()
+    case_ids: set[int] = set()
     for _what, records in histories:
         for record in records:
             for name in _USER_FIELDS:
                 value = getattr(record, f"{name}_id", None)
                 if value:
                     user_ids.add(value)
-    users = {
-        user.pk: user.get_full_name() or user.get_username()
+            for name in _CASE_FIELDS:
+                value = getattr(record, f"{name}_id", None)
+                if value:
+                    case_ids.add(value)
+    names = {
+        ("user", user.pk): user.get_full_name() or user.get_username()
         for user in get_user_model().objects.filter(pk__in=user_ids)
+    } | {
+        ("case", pk): reference
+        for pk, reference in Incident.objects.filter(pk__in=case_ids).values_list("pk", "reference")
     }
 
     entries: list[TimelineEntry] = []
@@ -411,8 +425,8 @@ def incident_timeline(incident: Incident) -> list[TimelineEntry]:
                     changes.append(
                         TimelineChange(
                             field=_field_label(record, change.field),
-                            old=_display(record, change.field, change.old, users),
-                            new=_display(record, change.field, change.new, users),
+                            old=_display(record, change.field, change.old, names),
+                            new=_display(record, change.field, change.new, names),
                         )
                     )
                 if not changes:

@@ -74,3 +74,6 @@ def test_the_surviving_cases_history_shows_who_merged_a_report_into_it(client):
         and any(change.field == "merged into" for change in entry.changes)
     ]
     assert len(merge_entries) == 1
+    # The case it went into is named by its reference, not by a database number.
+    [merged_into] = [c for c in merge_entries[0].changes if c.field == "merged into"]
+    assert (merged_into.old, merged_into.new) == ("—", survivor.reference)
