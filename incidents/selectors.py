@@ -34,6 +34,7 @@ from incidents.models import (
     Investigation,
     Status,
 )
+from incidents.oiics import oiics_title
 from riskcabinet.models import Person
 
 QUEUE_SORTS: dict[str, tuple[str, ...]] = {
@@ -161,6 +162,9 @@ class CasePage:
     possible_duplicates: list[Incident]
     assignable: list
     investigation: Investigation | None
+    # Who an action may be given to by name: the case's officers and managers, then the
+    # department's people who have owned one of its actions before.
+    action_owners: list = field(default_factory=list)
     open_actions: int = 0
     # For an employee ID from a phone that matched nobody: the department's employees whose ID
     # is one keystroke away from it.
@@ -187,6 +191,27 @@ def case_page_load(*, user, incident: Incident) -> CasePage:
         ).order_by("reported_at")
     )
     actions = list(incident.actions.select_related("owner").order_by("due_on", "pk"))
+    # One query for both lists: who may take the case, and who an action may go to besides (the
+    # department's people who have owned one of its actions: its crew leads and supervisors).
+    # Not every employee of the department: a large one has thousands; a new owner is typed.
+    may_take_case = users_assignable_for(incident)
+    people = list(
+        get_user_model()
+        .objects.filter(is_active=True)
+        .filter(
+            Q(pk__in=may_take_case.values("pk"))
+            | Q(
+                person__department_id=incident.department_id,
+                pk__in=CorrectiveAction.objects.filter(
+                    incident__department_id=incident.department_id
+                ).values("owner_id"),
+            )
+        )
+        .annotate(may_take_case=Exists(may_take_case.filter(pk=OuterRef("pk"))))
+        .select_related("person")
+        .order_by("last_name", "first_name", "username")
+    )
+    assignable = [user for user in people if user.may_take_case]
     try:
         investigation = incident.investigation
     except Investigation.DoesNotExist:
@@ -199,8 +224,9 @@ def case_page_load(*, user, incident: Incident) -> CasePage:
         notes=list(incident.notes.select_related("author").order_by("-created_at", "-pk")),
         merged_cases=[other for other in related if other.merged_into_id == incident.pk],
         possible_duplicates=[other for other in related if other.merged_into_id is None],
-        assignable=list(users_assignable_for(incident)),
+        assignable=assignable,
         investigation=investigation,
+        action_owners=assignable + [user for user in people if not user.may_take_case],
         open_actions=sum(1 for action in actions if action.is_open),
         similar_employees=employees_with_id_like(
             incident.injured_employee_id_unmatched, department_id=incident.department_id
@@ -313,15 +339,19 @@ _VALUE_LIMIT = 160
 
 # Fields that point at a case: shown by its reference, as the officer knows it.
 _CASE_FIELDS = {"merged_into", "possible_duplicate_of", "incident"}
+_OIICS_FIELDS = {f"oiics_{family}": family for family in ("nature", "part", "event", "source")}
 
 
 def _display(record, field_name: str, value, names: dict[tuple[str, int], str]) -> str:
-    if value is None or value == "":
+    if value is None or value == "" or value == [] or value == {}:
         return "—"
     if field_name in _USER_FIELDS:
         return names.get(("user", value), f"user #{value}")
     if field_name in _CASE_FIELDS:
         return names.get(("case", value), f"case #{value}")
+    if field_name in _OIICS_FIELDS:
+        title = oiics_title(_OIICS_FIELDS[field_name], value)
+        return f"{value} {title}" if title else str(value)
     model_field = record.instance_type._meta.get_field(field_name)
     if model_field.choices:
         return str(dict(model_field.flatchoices).get(value, value))
@@ -329,7 +359,14 @@ def _display(record, field_name: str, value, names: dict[tuple[str, int], str]) 
         return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
     if isinstance(value, bool):
         return "yes" if value else "no"
-    text = str(value)
+    if isinstance(value, list):
+        # The five whys, in order.
+        text = " · ".join(f"{number}. {item}" for number, item in enumerate(value, 1) if item)
+    elif isinstance(value, dict):
+        # The recordability helper's answers, question by question.
+        text = "; ".join(f"{str(key).replace('_', ' ')}: {answer}" for key, answer in value.items())
+    else:
+        text = str(value)
     return text if len(text) <= _VALUE_LIMIT else text[: _VALUE_LIMIT - 1] + "…"
 
 

@@ -98,6 +98,10 @@ class QueueFilterForm(forms.Form):
         names = [f.name for f in dataclasses.fields(QueueFilters) if f.name not in ("q", "sort")]
         return sum(getattr(chosen, name) != getattr(default, name) for name in names)
 
+    def sort_label(self) -> str:
+        """The order the rows are in, as the Sort menu names it (for the table's caption)."""
+        return QUEUE_SORT_LABELS.get(self.filters().sort, QUEUE_SORT_LABELS["urgent"])
+
     def page_size(self) -> int:
         if self.is_valid():
             return self.cleaned_data.get("per_page") or DEFAULT_PAGE_SIZE
@@ -488,7 +492,8 @@ class _OwnerDueForm(forms.Form):
 
     owner = forms.CharField(
         label="Owner",
-        help_text="Username or employee ID.",
+        help_text="Username, employee ID or full name: type a name to pick from the case's "
+        "officers and its department's people.",
         widget=forms.TextInput(attrs={"list": "action-owners", "autocomplete": "off"}),
     )
     due_on = forms.DateField(label="Due", widget=forms.DateInput(attrs={"type": "date"}))
@@ -503,7 +508,21 @@ class _OwnerDueForm(forms.Form):
             .order_by("pk")[:2]
         )
         if not users:
-            raise forms.ValidationError("No active user has that username or employee ID.")
+            # A full name, when it is one active person's (two of the same name: neither).
+            first, _, last = value.partition(" ")
+            users = list(
+                get_user_model()
+                .objects.filter(is_active=True, first_name__iexact=first, last_name__iexact=last)
+                .order_by("pk")[:2]
+            )
+            if len(users) > 1:
+                raise forms.ValidationError(
+                    f"More than one person is called {value}: type their username or employee ID."
+                )
+        if not users:
+            raise forms.ValidationError(
+                "No active user has that username, employee ID or full name."
+            )
         if len(users) > 1:
             # One person's username is another's employee ID: neither is guessed.
             who = " and ".join(

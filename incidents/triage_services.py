@@ -491,8 +491,9 @@ def incident_status_change(*, incident: Incident, status: str, close_reason: str
         open_actions = incident.actions.filter(status__in=OPEN_ACTION_STATUSES).count()
         if open_actions and not close_reason:
             raise WorkflowError(
-                f"{open_actions} corrective action(s) are still open: finish them, or give the "
-                "reason for closing anyway."
+                f"{open_actions} corrective action"
+                f"{' is' if open_actions == 1 else 's are'} still open: finish "
+                f"{'it' if open_actions == 1 else 'them'}, or give the reason for closing anyway."
             )
         incident.closed_at = timezone.now()
         incident.close_reason = close_reason

@@ -35,7 +35,9 @@
     var checked = step.querySelector("input[type=radio]:checked");
     return checked ? checked.value : "";
   }
-  function guide(form) {
+  // `changed`: the officer has just answered. On load the page keeps the decision the server
+  // wrote (a recorded one must not read "Record the decision to save it").
+  function guide(form, changed) {
     var steps = Array.prototype.slice.call(form.querySelectorAll(".guide__step"));
     var outcome = document.getElementById("recordability-outcome");
     var settled = null, reason = "Not decided yet.";
@@ -55,17 +57,17 @@
       }
     });
     if (settled === null) { settled = "no"; reason = "Not recordable: no general recording criterion or special case is met (first aid only)."; }
-    if (outcome && settled !== "open") {
+    if (changed && outcome && settled !== "open") {
       outcome.textContent = reason + " Record the decision to save it.";
       outcome.className = "decision decision--" + settled;
     }
   }
   function initGuides(root) {
     (root || document).querySelectorAll("form[data-guide]").forEach(function (form) {
-      guide(form);
+      guide(form, false);
       if (form.dataset.guideReady) return;
       form.dataset.guideReady = "1";
-      form.addEventListener("change", function () { guide(form); });
+      form.addEventListener("change", function () { guide(form, true); });
     });
   }
 
@@ -99,8 +101,31 @@
     document.querySelectorAll("details[data-open-wide]").forEach(function (details) { details.open = true; });
   }
 
+  // --- Case page: after a save swaps the case in, keyboard focus goes back to the part saved
+  // (its first field in error, else its heading) instead of falling to the top of the page. ---
+  var savedSection = null;
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    // Only a save counts: the history's own load (a GET) fires before the case settles.
+    if (event.detail.requestConfig.verb !== "post") return;
+    var form = event.detail.elt.closest && event.detail.elt.closest("form");
+    var section = form && form.closest("#case section[id]");
+    savedSection = section ? section.id : null;
+  });
+  function refocusSaved(event) {
+    if (!savedSection || !event.detail.target || event.detail.target.id !== "case") return;
+    var section = document.getElementById(savedSection);
+    savedSection = null;
+    if (!section) return;
+    var target = section.querySelector(".field--error input, .field--error select, .field--error textarea");
+    if (!target) {
+      target = section.querySelector("h2");
+      if (target) target.setAttribute("tabindex", "-1");
+    }
+    if (target) target.focus({ preventScroll: true });
+  }
+
   document.addEventListener("DOMContentLoaded", function () { initGuides(document); openWhereWide(); initPickAll(); });
-  document.addEventListener("htmx:afterSettle", function () { initGuides(document); resetPickAll(); });
+  document.addEventListener("htmx:afterSettle", function (event) { initGuides(document); resetPickAll(); refocusSaved(event); });
   document.addEventListener("htmx:pushedIntoHistory", syncExport);
   document.addEventListener("htmx:historyRestore", syncExport);
 })();

@@ -1,7 +1,6 @@
 """The case page: an officer triages a case from arrival to closure, and every step is recorded."""
 
 import json
-import uuid
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
@@ -22,13 +21,10 @@ from incidents.models import (
     ComplianceClock,
     CorrectiveAction,
     Incident,
-    IncidentType,
     Investigation,
     Severity,
     Status,
-    Treatment,
 )
-from incidents.services import incident_create
 from incidents.triage_services import incident_duplicate_of
 from riskcabinet.roles import Role
 from tests.factories import (
@@ -37,6 +33,7 @@ from tests.factories import (
     IncidentFactory,
     user_with_role,
 )
+from tests.incidents.triage_helpers import report, url
 
 pytestmark = pytest.mark.django_db
 
@@ -44,10 +41,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def incident(department):
     return IncidentFactory(department=department, severity=Severity.NONE, status=Status.NEW)
-
-
-def url(name: str, incident: Incident, *args) -> str:
-    return reverse(f"triage:{name}", args=[incident.reference, *args])
 
 
 def test_it_shows_everything_reported(client, officer, incident):
@@ -421,19 +414,6 @@ def test_it_exports_code_corrections_for_training(tmp_path, officer, incident):
 
 
 # --- Duplicates and merging -------------------------------------------------------------------
-
-
-def report(department, *, minutes_later=0, **extra):
-    return incident_create(
-        client_uuid=uuid.uuid4(),
-        department=department,
-        incident_type=IncidentType.INJURY_ILLNESS,
-        occurred_at=timezone.now() - timedelta(hours=1) + timedelta(minutes=minutes_later),
-        location_text=extra.pop("location_text", "Central Yard, 1149 S. Broadway"),
-        narrative=extra.pop("narrative", "Slipped on oil by the pump."),
-        treatment=Treatment.CLINIC,
-        **extra,
-    ).incident
 
 
 def test_it_flags_a_report_of_the_same_place_and_time_as_a_possible_duplicate(department):
