@@ -42,9 +42,14 @@ def _page(
         .order_by("due_on", "pk")
     )
     open_actions = list(mine.filter(status__in=OPEN_ACTION_STATUSES))
+    refused = None
     for action in open_actions:
         if failed is not None and action.pk == failed.pk:
             action.error, action.draft = error, note
+    if failed is not None and all(action.pk != failed.pk for action in open_actions):
+        # Done or cancelled meanwhile (by a second tap, or by the officer): its card has no form
+        # left to show the refusal in, so it is shown at the top, with what they wrote.
+        refused = {"description": failed.description, "error": error, "note": note.strip()}
     done = list(
         mine.filter(
             status=ActionStatus.DONE,
@@ -57,6 +62,7 @@ def _page(
         "done": done,
         "done_days": DONE_SHOWN_DAYS,
         "today": today,
+        "refused": refused,
     }
     return render(request, "incidents/my_actions.html", context)
 
@@ -74,10 +80,12 @@ def my_action_update(request: HttpRequest, pk: int) -> HttpResponse:
     action = get_object_or_404(CorrectiveAction, pk=pk, owner=request.user)
     form = ActionProgressForm(request.POST)
     note = request.POST.get("note", "")
-    if not form.is_valid():
-        error = next(iter(form.errors.values()))[0]
-        return _page(request, failed=action, error=error, note=note)
     upload = request.FILES.get("photo")
+    # A file box cannot be filled again by the page: a refused update says to choose it again.
+    photo_again = (" " + _("Choose the photo again: it was not kept.")) if upload else ""
+    if not form.is_valid():
+        error = next(iter(form.errors.values()))[0] + photo_again
+        return _page(request, failed=action, error=error, note=note)
     try:
         photo = photo_verify(upload) if upload is not None else None
     except PhotoRefused as refusal:
@@ -94,7 +102,9 @@ def my_action_update(request: HttpRequest, pk: int) -> HttpResponse:
             photo=photo,
         )
     except WorkflowError as error:
-        return _page(request, failed=action, error=str(error), note=note)
+        action.refresh_from_db()
+        text = str(error) + (photo_again if action.is_open else "")
+        return _page(request, failed=action, error=text, note=note)
     person_language_remember(request.user, request.LANGUAGE_CODE)
     if form.cleaned_data["status"] == ActionStatus.DONE:
         messages.success(

@@ -142,12 +142,20 @@ def report_done(request: HttpRequest, reference: str) -> HttpResponse:
     """The reporter's own report: what they sent, where it stands, and what is being done so
     that it does not happen again (not for a privacy case, whose steps may say too much)."""
     incident = _own_incident(request.user, reference)
+    # A report merged into another (the same incident, reported twice) is worked on there: its
+    # steps moved with the merge. Its reporter sees that case's number, status and steps, never
+    # its story or the details of the person hurt.
+    case = incident.merged_into or incident
     actions = []
-    if not incident.privacy_case:
-        actions = list(
-            incident.actions.exclude(status=ActionStatus.CANCELLED).order_by("due_on", "pk")
-        )
-    context = {"incident": incident, "refused": [], "fresh": False, "actions": actions}
+    if not case.privacy_case:
+        actions = list(case.actions.exclude(status=ActionStatus.CANCELLED).order_by("due_on", "pk"))
+    context = {
+        "incident": incident,
+        "case": case,
+        "refused": [],
+        "fresh": False,
+        "actions": actions,
+    }
     return render(request, "incidents/report_done.html", context)
 
 
@@ -155,7 +163,9 @@ def report_done(request: HttpRequest, reference: str) -> HttpResponse:
 @require_GET
 def my_reports(request: HttpRequest) -> HttpResponse:
     shown = MY_REPORTS_SHOWN
-    reports = list(own_reports(request.user).select_related("department")[: shown + 1])
+    reports = list(
+        own_reports(request.user).select_related("department", "merged_into")[: shown + 1]
+    )
     context = {"reports": reports[:shown], "shown": shown, "more": len(reports) > shown}
     return render(request, "incidents/my_reports.html", context)
 

@@ -375,3 +375,37 @@ def test_a_file_that_is_not_a_photo_is_refused_and_changes_nothing(client, owner
     assert "New treads fitted." in page  # Still in the box.
     assert not Attachment.objects.exists()
     assert not CaseNote.objects.exists()
+
+
+def test_an_action_cancelled_while_the_page_was_open_says_so_instead_of_a_silent_reload(
+    client, owner, incident
+):
+    action = _action(incident, owner)
+    client.force_login(owner)
+    # The safety officer cancels it while the owner is writing their note.
+    CorrectiveAction.objects.filter(pk=action.pk).update(status=ActionStatus.CANCELLED)
+
+    response = client.post(
+        reverse("incidents:my-action-update", args=[action.pk]),
+        {"status": "done", "note": "Reels fitted on both walls."},
+        follow=True,
+    )
+
+    page = response.content.decode()
+    assert "The safety officer has cancelled this action." in page
+    assert "Reels fitted on both walls." in page  # What they wrote is not thrown away unseen.
+
+
+def test_a_refused_update_with_a_photo_asks_for_the_photo_again(client, owner, incident):
+    action = _action(incident, owner)
+    client.force_login(owner)
+
+    response = client.post(
+        reverse("incidents:my-action-update", args=[action.pk]),
+        {"status": "done", "note": "", "photo": photo_file("treads.jpg")},
+    )
+
+    page = response.content.decode()
+    assert "Say what was done, so the safety officer can check it." in page
+    assert "Choose the photo again" in page  # A file box cannot keep it across the reload.
+    assert not Attachment.objects.exists()
