@@ -115,10 +115,11 @@ function offlinePage() {
     '<meta name="viewport" content="width=device-width, initial-scale=1"><title>No signal</title>' +
     '<style>body{font:1.125rem/1.5 system-ui,sans-serif;margin:0 auto;max-width:32rem;padding:1.5rem}</style>' +
     '</head><body><h1>No signal</h1>' +
-    '<p>This phone has no copy of this page yet. Sign in and open it once with signal; ' +
-    'after that it works without signal too.</p>' +
+    '<p>This phone has no copy of this page yet. Open it once with signal (signed in, ' +
+    'except the anonymous near-miss form); after that it works without signal too.</p>' +
     '<h1 lang="es">Sin señal</h1><p lang="es">Este teléfono aún no tiene una copia de esta ' +
-    'página. Inicie sesión y ábrala una vez con señal; después funciona también sin señal.</p>' +
+    'página. Ábrala una vez con señal (con su sesión iniciada, salvo el formulario anónimo de ' +
+    'casi accidente); después funciona también sin señal.</p>' +
     '</body></html>';
   return new Response(body, { status: 503, headers: { "Content-Type": "text/html; charset=utf-8" } });
 }
