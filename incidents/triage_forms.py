@@ -7,7 +7,8 @@ from datetime import date
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.db.models import Q
+from django.db.models import Q, Value
+from django.db.models.functions import Concat, Trim
 from django.utils import timezone
 
 from incidents.models import (
@@ -509,10 +510,12 @@ class _OwnerDueForm(forms.Form):
         )
         if not users:
             # A full name, when it is one active person's (two of the same name: neither).
-            first, _, last = value.partition(" ")
+            # As the page shows it (get_full_name): a first name may have two words too.
             users = list(
                 get_user_model()
-                .objects.filter(is_active=True, first_name__iexact=first, last_name__iexact=last)
+                .objects.filter(is_active=True)
+                .annotate(full_name=Trim(Concat("first_name", Value(" "), "last_name")))
+                .filter(full_name__iexact=" ".join(value.split()))
                 .order_by("pk")[:2]
             )
             if len(users) > 1:

@@ -6,7 +6,7 @@ import math
 import re
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import NamedTuple
@@ -360,6 +360,7 @@ class BulkAssignment:
     assigned: list[str]  # references newly assigned
     already: list[str]  # references the assignee already had
     refused: list[tuple[str, str]]  # (reference, department) where the assignee may not take it
+    merged: list[str] = field(default_factory=list)  # merged into another case meanwhile
 
 
 @transaction.atomic
@@ -371,12 +372,14 @@ def incidents_assign(*, incidents: list[Incident], assignee, by) -> BulkAssignme
     The cases are locked and read again, as the single-case pages do, so that a case another
     officer closed or classified since the queue was read is not saved back as it was read.
     """
+    ticked = {incident.pk: incident.reference for incident in incidents}
     incidents = list(
         Incident.objects.select_for_update(of=("self",))
         .select_related("department")
-        .filter(pk__in=[incident.pk for incident in incidents], merged_into__isnull=True)
+        .filter(pk__in=ticked, merged_into__isnull=True)
         .order_by("pk")
     )
+    merged = sorted(set(ticked) - {incident.pk for incident in incidents})
     # One check per department among the cases, by the rule the case page's list follows.
     departments = {incident.department_id for incident in incidents}
     allowed = {
@@ -398,7 +401,10 @@ def incidents_assign(*, incidents: list[Incident], assignee, by) -> BulkAssignme
             "cases_assigned_notify", cases_assigned_notify, incident_ids=pks, by_id=by.pk
         )
     return BulkAssignment(
-        assigned=[incident.reference for incident in assigned], already=already, refused=refused
+        assigned=[incident.reference for incident in assigned],
+        already=already,
+        refused=refused,
+        merged=[ticked[pk] for pk in merged],
     )
 
 

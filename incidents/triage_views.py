@@ -189,6 +189,8 @@ def bulk_assign(request: HttpRequest) -> HttpResponse:
         messages.info(request, f"Already assigned to {name}: {', '.join(result.already)}.")
     for reference, department in result.refused:
         messages.error(request, f"{reference} not assigned: {name} does not cover {department}.")
+    for reference in result.merged:
+        messages.error(request, f"{reference} not assigned: it was merged into another case.")
     return redirect(back)
 
 

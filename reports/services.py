@@ -147,10 +147,15 @@ def _packet_publish(*, packet_id: int, pdf: bytes, digest: str, pages: int) -> B
             packet.sha256 == digest and packet.file.name == name and default_storage.exists(name)
         )
         if not same_content:
-            # Replace the file in place: one file per month, under a name people can recognise.
-            if default_storage.exists(name):
-                default_storage.delete(name)
+            # One file per month, under a name people can recognise. The new file is written
+            # before the published one is removed (under another name if that one holds it): a
+            # write that fails (a full disk) leaves the published packet downloadable.
+            previous = packet.file.name
+            if default_storage.exists(name) and name != previous:
+                default_storage.delete(name)  # Left by an earlier build; nothing points at it.
             saved = default_storage.save(name, ContentFile(pdf))
+            if previous and previous != saved:
+                transaction.on_commit(lambda: default_storage.delete(previous))
             packet.file.name = saved
             packet.sha256 = digest
             packet.size = len(pdf)

@@ -297,6 +297,22 @@
 
   function formHasWriting(form) { return formTyped(form) || hasPhotos(form); }
 
+  /* A question before what cannot be undone. A browser that shows no dialogs (Chrome told to
+     stop this page's dialogs, a kiosk or an app's built-in browser) answers confirm() "no" at
+     once without asking anyone (no person answers in 50 ms): then the page asks instead, and
+     a second tap on the same button is yes. */
+  function confirmed(button, question) {
+    if (button.hasAttribute("data-asked")) return true;
+    var asked = Date.now();
+    if (window.confirm(question)) return true;
+    if (Date.now() - asked < 50) {
+      button.setAttribute("data-asked", "");
+      var note = say(question);
+      if (note) note.setAttribute("role", "alert");
+    }
+    return false;
+  }
+
   function draftSave(form, withPhotos) {
     var store = drafts();
     var key = draftKey(form);
@@ -356,7 +372,7 @@
       note.setAttribute("data-draft", "");
       again.addEventListener("click", function () {
         // One stray tap must not throw away what was written: ask first.
-        if (window.confirm(queueBox.getAttribute("data-msg-draft-clear-confirm"))) startAgain(note);
+        if (confirmed(again, queueBox.getAttribute("data-msg-draft-clear-confirm"))) startAgain(note);
       });
     });
 
@@ -481,7 +497,7 @@
       open.addEventListener("click", function () {
         // Opened, it takes the form's place: what is being written there must not go unasked.
         if (formHasWriting(intakeForm())
-            && !window.confirm(queueBox.getAttribute("data-msg-open-confirm"))) return;
+            && !confirmed(open, queueBox.getAttribute("data-msg-open-confirm"))) return;
         restore(entry);
         wrap.parentNode.remove();
       });
@@ -494,7 +510,7 @@
     discard.textContent = queueBox.getAttribute("data-msg-discard");
     discard.addEventListener("click", function () {
       // It sits beside "Open it", and a report deleted here is gone for good: ask first.
-      if (!window.confirm(queueBox.getAttribute("data-msg-discard-confirm"))) return;
+      if (!confirmed(discard, queueBox.getAttribute("data-msg-discard-confirm"))) return;
       IntakeQueue.remove(entry.client_uuid).then(function () { wrap.parentNode.remove(); });
     });
     wrap.appendChild(document.createTextNode(" "));

@@ -157,3 +157,17 @@ def test_opening_a_saved_report_into_an_empty_form_asks_nothing(phone, base_url)
     page.get_by_role("button", name="Open it").click()
     _until(lambda: page.input_value("#id_narrative") == "Cable down on Figueroa")
     assert questions == []
+
+
+def test_a_saved_report_can_still_be_deleted_in_a_browser_that_shows_no_dialogs(phone, base_url):
+    # Review: Chrome told to stop this page's dialogs, a kiosk or an app's built-in browser
+    # answers confirm() "no" at once, without asking: "Delete it" must not become dead.
+    page = _refused_report_on_the_phone(phone, base_url, "one-bar-no-dialogs")
+    page.evaluate("window.confirm = () => false")
+    delete = page.get_by_role("button", name="Delete it").element_handle()
+
+    delete.click()
+    page.wait_for_timeout(300)
+    assert _saved_count(page) == 1  # One stray tap still deletes nothing...
+    delete.click()  # ...the second, on the button that now asks, does.
+    _until(lambda: _saved_count(page) == 0, seconds=5, failure="the saved report can't be deleted")

@@ -13,6 +13,7 @@ from incidents.triage_services import (
     WorkflowError,
     corrective_action_change,
     corrective_action_owner_report,
+    incident_merge,
     incident_status_change,
     incidents_assign,
 )
@@ -71,3 +72,19 @@ def test_a_bulk_assignment_does_not_undo_a_closing_made_meanwhile():
     assert case.assignee == colleague
     assert case.status == Status.CLOSED
     assert case.closed_at is not None
+
+
+def test_a_case_merged_while_ticked_is_named_not_dropped_in_silence():
+    department = DepartmentFactory()
+    lead = user_with_role(Role.SAFETY_OFFICER, covers=(department,), username="lead")
+    colleague = user_with_role(Role.SAFETY_OFFICER, covers=(department,), username="colleague")
+    case, survivor = IncidentFactory(department=department), IncidentFactory(department=department)
+    as_the_queue_read_it = list(Incident.objects.filter(pk=case.pk).select_related("department"))
+
+    incident_merge(source=Incident.objects.get(pk=case.pk), target=survivor)
+    result = incidents_assign(incidents=as_the_queue_read_it, assignee=colleague, by=lead)
+
+    assert result.merged == [case.reference]
+    assert (result.assigned, result.already, result.refused) == ([], [], [])
+    case.refresh_from_db()
+    assert case.assignee is None
