@@ -287,7 +287,7 @@
     if (key && window.IntakeQueue) IntakeQueue.forgetDraftPhotos(key).catch(function () {});
   }
 
-  /* Keep the fields (and, when `withPhotos`, the photos chosen now) of the report in the form. */
+  /* Whether the report in the form has anything written (or photos chosen) worth keeping. */
   function formTyped(form) {
     return DRAFT_FIELDS.some(function (name) {
       var input = form.querySelector('[name="' + name + '"]');
@@ -313,6 +313,7 @@
     return false;
   }
 
+  /* Keep the fields (and, when `withPhotos`, the photos chosen now) of the report in the form. */
   function draftSave(form, withPhotos) {
     var store = drafts();
     var key = draftKey(form);
