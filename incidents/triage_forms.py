@@ -493,8 +493,8 @@ class _OwnerDueForm(forms.Form):
 
     owner = forms.CharField(
         label="Owner",
-        help_text="Username, employee ID or full name: type a name to pick from the case's "
-        "officers and its department's people.",
+        help_text="Username, employee ID or full name: the case's officers and the "
+        "department's past action owners are suggested as you type.",
         widget=forms.TextInput(attrs={"list": "action-owners", "autocomplete": "off"}),
     )
     due_on = forms.DateField(label="Due", widget=forms.DateInput(attrs={"type": "date"}))
@@ -530,7 +530,7 @@ class _OwnerDueForm(forms.Form):
             # One person's username is another's employee ID: neither is guessed.
             who = " and ".join(
                 f"{user.get_full_name() or user.username} (username {user.username}"
-                f"{f', employee ID {user.person.employee_id}' if _employee_id(user) else ''})"
+                f"{f', employee ID {_employee_id(user)}' if _employee_id(user) else ''})"
                 for user in users
             )
             raise forms.ValidationError(
