@@ -115,6 +115,8 @@ def test_it_shows_a_mistake_and_recovers(phone, base_url, photo_path, axe_check)
     page.click("button.button--send")
     summary = page.locator("#error-summary")
     summary.wait_for()
+    # The photos are put back once htmx has settled the swap, and then the summary takes focus.
+    page.wait_for_function("document.activeElement?.id === 'error-summary'")
     assert "future" in summary.inner_text()
     assert page.locator("#id_occurred_date").get_attribute("aria-invalid") == "true"
     # What was typed, chosen and attached is all still there.
