@@ -35,6 +35,7 @@ from incidents.models import (
     Status,
 )
 from incidents.oiics import oiics_title
+from incidents.recordability import QUESTION_KEYS
 from riskcabinet.models import Person
 
 QUEUE_SORTS: dict[str, tuple[str, ...]] = {
@@ -363,8 +364,11 @@ def _display(record, field_name: str, value, names: dict[tuple[str, int], str]) 
         # The five whys, in order.
         text = " · ".join(f"{number}. {item}" for number, item in enumerate(value, 1) if item)
     elif isinstance(value, dict):
-        # The recordability helper's answers, question by question.
-        text = "; ".join(f"{str(key).replace('_', ' ')}: {answer}" for key, answer in value.items())
+        # The recordability helper's answers, in the order it asks them (PostgreSQL's jsonb
+        # keeps its own order of keys).
+        order = {key: index for index, key in enumerate(QUESTION_KEYS)}
+        keys = sorted(value, key=lambda key: (order.get(key, len(order)), str(key)))
+        text = "; ".join(f"{str(key).replace('_', ' ')}: {value[key]}" for key in keys)
     else:
         text = str(value)
     return text if len(text) <= _VALUE_LIMIT else text[: _VALUE_LIMIT - 1] + "…"
