@@ -34,7 +34,7 @@ from incidents.models import (
     Investigation,
     Status,
 )
-from incidents.oiics import oiics_title
+from incidents.oiics import FAMILIES, oiics_title
 from incidents.recordability import QUESTION_KEYS
 from riskcabinet.models import Person
 
@@ -340,7 +340,10 @@ _VALUE_LIMIT = 160
 
 # Fields that point at a case: shown by its reference, as the officer knows it.
 _CASE_FIELDS = {"merged_into", "possible_duplicate_of", "incident"}
-_OIICS_FIELDS = {f"oiics_{family}": family for family in ("nature", "part", "event", "source")}
+_OIICS_FIELDS = {f"oiics_{family}": family for family in FAMILIES}
+# The recordability helper's answers are shown in the order it asks them (PostgreSQL's jsonb
+# keeps its own order of keys).
+_QUESTION_ORDER = {key: index for index, key in enumerate(QUESTION_KEYS)}
 
 
 def _display(record, field_name: str, value, names: dict[tuple[str, int], str]) -> str:
@@ -364,10 +367,8 @@ def _display(record, field_name: str, value, names: dict[tuple[str, int], str]) 
         # The five whys, in order.
         text = " · ".join(f"{number}. {item}" for number, item in enumerate(value, 1) if item)
     elif isinstance(value, dict):
-        # The recordability helper's answers, in the order it asks them (PostgreSQL's jsonb
-        # keeps its own order of keys).
-        order = {key: index for index, key in enumerate(QUESTION_KEYS)}
-        keys = sorted(value, key=lambda key: (order.get(key, len(order)), str(key)))
+        # The recordability helper's answers.
+        keys = sorted(value, key=lambda key: (_QUESTION_ORDER.get(key, len(_QUESTION_ORDER)), key))
         text = "; ".join(f"{str(key).replace('_', ' ')}: {value[key]}" for key in keys)
     else:
         text = str(value)

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import connection, transaction
+from django.template.defaultfilters import pluralize
 from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
@@ -497,9 +498,9 @@ def incident_status_change(*, incident: Incident, status: str, close_reason: str
         open_actions = incident.actions.filter(status__in=OPEN_ACTION_STATUSES).count()
         if open_actions and not close_reason:
             raise WorkflowError(
-                f"{open_actions} corrective action"
-                f"{' is' if open_actions == 1 else 's are'} still open: finish "
-                f"{'it' if open_actions == 1 else 'them'}, or give the reason for closing anyway."
+                f"{open_actions} corrective action{pluralize(open_actions)} "
+                f"{pluralize(open_actions, 'is,are')} still open: finish "
+                f"{pluralize(open_actions, 'it,them')}, or give the reason for closing anyway."
             )
         incident.closed_at = timezone.now()
         incident.close_reason = close_reason

@@ -47,7 +47,6 @@ MY_REPORTS_SHOWN = 100  # The newest reports; older ones stay with the safety of
 # A report posted without JavaScript after its writer's session ended waits here, in the new
 # session, while they sign in again (the sign-in keeps the session's data).
 HELD_REPORT = "intake.held_report"
-HELD_VALUE_MAX = 4000  # The longest field (the narrative); nothing longer is kept.
 
 
 @dataclass(frozen=True)
@@ -306,9 +305,10 @@ def _report_hold(request: HttpRequest) -> None:
 
 
 def _held_value_max(name: str) -> int:
-    """What the form would take of a field (its longest text), so a held report is small."""
+    """What the form would take of a field (its longest text), so a held report is small; a
+    field without a length (a date, a choice, the reporter's mark) needs no more than 64."""
     field = ReportForm.base_fields.get(name)
-    return min(getattr(field, "max_length", None) or 64, HELD_VALUE_MAX)
+    return getattr(field, "max_length", None) or 64
 
 
 def _held_report_take(request: HttpRequest) -> tuple[dict | None, bool]:
