@@ -509,8 +509,22 @@ def incident_status_change(*, incident: Incident, status: str, close_reason: str
     incident.status = status
     incident.save()
     if status == Status.CLOSED:
-        _notification_queue("report_closed_notify", report_closed_notify, incident_id=incident.pk)
+        for report_id in _reports_to_tell_of_closing(incident):
+            _notification_queue("report_closed_notify", report_closed_notify, incident_id=report_id)
     return incident
+
+
+def _reports_to_tell_of_closing(incident: Incident) -> list[int]:
+    """The case and the reports merged into it, one for each employee who filed any: the
+    reporter of a report merged here is told too, since its work went on in this case."""
+    reports = [incident.pk]
+    told = {incident.reporter_id}
+    merged = incident.merged_cases.filter(source=Source.INTAKE).order_by("reported_at", "pk")
+    for report_id, reporter_id in merged.values_list("pk", "reporter_id"):
+        if reporter_id not in told:
+            told.add(reporter_id)
+            reports.append(report_id)
+    return reports
 
 
 def report_closed_notify(*, incident_id: int) -> bool:
@@ -518,13 +532,17 @@ def report_closed_notify(*, incident_id: int) -> bool:
     their language; False when there is nobody to tell (an anonymous report, a case opened by
     staff or from a claim, a reporter without an email address) or the case was reopened.
 
+    A report merged into another case is told of that case's closing, under its own number.
     The email names no one and holds no medical detail: the reference, the type, the corrective
     steps done (none for a privacy case) and the link to the report under "My reports".
     """
-    incident = Incident.objects.select_related("reporter", "reporter__person").get(pk=incident_id)
+    incident = Incident.objects.select_related("reporter", "reporter__person", "merged_into").get(
+        pk=incident_id
+    )
     reporter = incident.reporter
+    case = incident.merged_into or incident
     if (
-        incident.status != Status.CLOSED
+        case.status != Status.CLOSED
         or incident.source != Source.INTAKE
         or reporter is None
         or not reporter.is_active
@@ -532,13 +550,12 @@ def report_closed_notify(*, incident_id: int) -> bool:
     ):
         return False
     steps = []
-    if not incident.privacy_case:
-        steps = list(
-            incident.actions.filter(status=ActionStatus.DONE).order_by("completed_at", "pk")
-        )
+    if not (incident.privacy_case or case.privacy_case):
+        steps = list(case.actions.filter(status=ActionStatus.DONE).order_by("completed_at", "pk"))
     with translation.override(_email_language(reporter)):
         context = {
             "incident": incident,
+            "case": case,
             "reporter": reporter,
             "steps": steps,
             "report_url": site_link("incidents:report-done", incident.reference),

@@ -129,3 +129,82 @@ def test_an_officer_closing_the_case_in_triage_sends_it(
     incident.refresh_from_db()
     assert incident.status == Status.CLOSED
     assert [m.to for m in mail.outbox] == [[reporter.email]]
+
+
+def _merged(source, target):
+    from incidents.triage_services import incident_merge
+
+    incident_merge(source=source, target=target)
+    source.refresh_from_db()
+    target.refresh_from_db()
+    return source, target
+
+
+def test_the_reporter_of_a_report_merged_into_the_case_is_told_too(
+    reporter, department, django_capture_on_commit_callbacks
+):
+    colleague = user_with_role(Role.EMPLOYEE, department=department, username="luis")
+    case = _report(colleague, department)
+    report, case = _merged(_report(reporter, department, status=Status.NEW), case)
+    step = CorrectiveActionFactory(
+        incident=case,
+        description="Replace the broken shelf brackets in the stockroom.",
+        status=ActionStatus.DONE,
+        completed_at=timezone.now(),
+    )
+
+    _close(case, django_capture_on_commit_callbacks)
+
+    by_recipient = {tuple(message.to): message for message in mail.outbox}
+    assert set(by_recipient) == {(colleague.email,), (reporter.email,)}
+    told = by_recipient[(reporter.email,)]
+    assert told.subject == f"[riskcabinet] Your report {report.reference} is closed"
+    assert f"same incident as report {case.reference}" in told.body
+    assert "That case is now closed." in told.body
+    assert f"- {step.description} (Engineering control)" in told.body
+    assert reverse("incidents:report-done", args=[report.reference]) in told.body
+    assert colleague.get_full_name() not in told.body
+    assert "Cut my hand" not in told.body
+    # The case's own reporter reads the ordinary closing.
+    assert "same incident" not in by_recipient[(colleague.email,)].body
+
+
+def test_an_employee_who_filed_both_reports_gets_one_email(
+    reporter, department, django_capture_on_commit_callbacks
+):
+    case = _report(reporter, department)
+    _, case = _merged(_report(reporter, department, status=Status.NEW), case)
+
+    _close(case, django_capture_on_commit_callbacks)
+
+    [message] = mail.outbox
+    assert message.subject == f"[riskcabinet] Your report {case.reference} is closed"
+
+
+def test_a_merged_report_is_told_in_its_reporters_language_and_anonymous_ones_are_not(
+    reporter, department, django_capture_on_commit_callbacks
+):
+    hablante = user_with_role(Role.EMPLOYEE, department=department, language="es")
+    case = _report(reporter, department)
+    report, case = _merged(_report(hablante, department, status=Status.NEW), case)
+    _merged(_report(None, department, source=Source.ANONYMOUS, status=Status.NEW), case)
+
+    _close(case, django_capture_on_commit_callbacks)
+
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([reporter.email, hablante.email])
+    [spanish] = [m for m in mail.outbox if m.to == [hablante.email]]
+    assert spanish.subject == f"[riskcabinet] Su reporte {report.reference} está cerrado"
+    assert f"trataba del mismo incidente que el reporte {case.reference}" in spanish.body
+
+
+def test_nobody_is_told_while_the_case_a_report_was_merged_into_is_open(
+    reporter, department, django_capture_on_commit_callbacks
+):
+    from incidents.triage_services import report_closed_notify
+
+    case = _report(user_with_role(Role.EMPLOYEE, department=department), department)
+    report, case = _merged(_report(reporter, department, status=Status.NEW), case)
+
+    assert report.status == Status.CLOSED  # a merged report is closed at once...
+    assert report_closed_notify(incident_id=report.pk) is False  # ...but its work goes on
+    assert mail.outbox == []
