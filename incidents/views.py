@@ -154,6 +154,7 @@ def report_done(request: HttpRequest, reference: str) -> HttpResponse:
         "refused": [],
         "fresh": False,
         "actions": actions,
+        "reporter_tag": reporter_tag(request.user),
     }
     return render(request, "incidents/report_done.html", context)
 
@@ -165,7 +166,12 @@ def my_reports(request: HttpRequest) -> HttpResponse:
     reports = list(
         own_reports(request.user).select_related("department", "merged_into")[: shown + 1]
     )
-    context = {"reports": reports[:shown], "shown": shown, "more": len(reports) > shown}
+    context = {
+        "reports": reports[:shown],
+        "shown": shown,
+        "more": len(reports) > shown,
+        "reporter_tag": reporter_tag(request.user),
+    }
     return render(request, "incidents/my_reports.html", context)
 
 
@@ -367,7 +373,12 @@ def _report_received(
             },
             status=201 if created else 200,
         )
-    context = {"incident": incident, "refused": refused, "fresh": True}
+    context = {
+        "incident": incident,
+        "refused": refused,
+        "fresh": True,
+        "reporter_tag": reporter_tag(request.user),
+    }
     if request.htmx:
         return push_url(render(request, "incidents/report_done.html#done", context), done_url)
     return render(request, "incidents/report_done.html", context)

@@ -475,36 +475,42 @@
     });
   }
 
-  /* A refused report is shown, to fix or delete, only to the employee who saved it: the page's
-     form carries the signed-in employee's mark, and so does every report saved from it. Reports
-     without a mark (anonymous ones) have no owner to protect. */
+  /* A refused report is shown, to fix or delete, only to the employee who saved it: the page
+     carries the signed-in employee's mark (in its form, and on the queue's box for pages
+     without one), and so does every report saved from it. Reports without a mark (anonymous
+     ones) have no owner to protect. */
   function savedByThisEmployee(entry) {
     var mark = "";
     entry.fields.forEach(function (field) { if (field[0] === "reporter_tag") mark = field[1]; });
     if (!mark) return true;
     var input = document.querySelector("input[name=reporter_tag]");
-    return !!input && input.value === mark;
+    var mine = input ? input.value : queueBox.getAttribute("data-reporter-tag");
+    return !!mine && mine === mark;
   }
 
   function showRejected(entry) {
     if (queueBox.querySelector('[data-rejected="' + entry.client_uuid + '"]')) return;
     var wrap = document.createElement("span");
     wrap.setAttribute("data-rejected", entry.client_uuid);
-    if (intakeForm()) {
-      var open = document.createElement("button");
-      open.type = "button";
-      open.className = "button button--small";
-      open.textContent = queueBox.getAttribute("data-msg-open");
-      open.addEventListener("click", function () {
-        // Opened, it takes the form's place: what is being written there must not go unasked.
-        if (formHasWriting(intakeForm())
-            && !confirmed(open, queueBox.getAttribute("data-msg-open-confirm"))) return;
-        restore(entry);
-        wrap.parentNode.remove();
-      });
-      wrap.appendChild(document.createTextNode(" "));
-      wrap.appendChild(open);
-    }
+    var open = document.createElement("button");
+    open.type = "button";
+    open.className = "button button--small";
+    open.textContent = queueBox.getAttribute("data-msg-open");
+    open.addEventListener("click", function () {
+      if (!formFor(entry)) {
+        // Its form is not on this page ("My reports", or the confirmation that took the
+        // form's place): open that form, which puts the report in once loaded.
+        window.location.assign(entry.action + OPEN_SAVED + encodeURIComponent(entry.client_uuid));
+        return;
+      }
+      // Opened, it takes the form's place: what is being written there must not go unasked.
+      if (formHasWriting(intakeForm())
+          && !confirmed(open, queueBox.getAttribute("data-msg-open-confirm"))) return;
+      restore(entry);
+      wrap.parentNode.remove();
+    });
+    wrap.appendChild(document.createTextNode(" "));
+    wrap.appendChild(open);
     var discard = document.createElement("button");
     discard.type = "button";
     discard.className = "button button--small";
@@ -517,6 +523,34 @@
     wrap.appendChild(document.createTextNode(" "));
     wrap.appendChild(discard);
     say(queueBox.getAttribute("data-msg-rejected"), wrap);
+  }
+
+  /* "Open it" on a page without the report's form comes here with the report's number after
+     this mark; the form puts the report in as the button would have. */
+  var OPEN_SAVED = "#open-saved=";
+
+  /* The page's form if it is the one a saved report was written in (the employee's or the
+     anonymous one), else null. */
+  function formFor(entry) {
+    var form = intakeForm();
+    if (!form) return null;
+    return new URL(entry.action, window.location.href).href === form.action ? form : null;
+  }
+
+  function openSavedFromLink() {
+    var hash = window.location.hash;
+    if (hash.indexOf(OPEN_SAVED) !== 0 || !window.IntakeQueue) return Promise.resolve();
+    var uuid = decodeURIComponent(hash.slice(OPEN_SAVED.length));
+    history.replaceState(null, "", window.location.pathname + window.location.search);
+    return IntakeQueue.all().then(function (entries) {
+      var entry = entries.filter(function (e) {
+        return e.client_uuid === uuid && e.state === "rejected" && savedByThisEmployee(e);
+      })[0];
+      if (!entry || !formFor(entry)) return;
+      if (formHasWriting(intakeForm())
+          && !window.confirm(queueBox.getAttribute("data-msg-open-confirm"))) return;
+      restore(entry);
+    }).catch(function () {});
   }
 
   /* Put [name, value] pairs back into a form's fields. */
@@ -630,6 +664,8 @@
   draftsExpire();
   if (queueBox) draftRestore(root);
   registerWorker();
-  showWaiting();
-  flushNow();
+  openSavedFromLink().then(function () {
+    showWaiting();
+    flushNow();
+  });
 })();

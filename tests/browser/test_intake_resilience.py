@@ -186,6 +186,56 @@ def test_a_refused_saved_report_opened_to_fix_is_not_lost_with_the_page(phone, b
     )
 
 
+def _refused_on_phone(page, narrative):
+    """A report the phone kept and the server then refused (a date in the future)."""
+    mark = page.input_value("input[name=reporter_tag]")
+    uuid = "00000000-0000-4000-8000-0000000000bb"
+    fields = [
+        ["client_uuid", uuid],
+        ["reporter_tag", mark],
+        ["incident_type", "near_miss"],
+        ["narrative", narrative],
+        ["location_text", "Pier 4"],
+        ["occurred_date", "2999-01-01"],
+        ["occurred_time", "07:30"],
+    ]
+    page.evaluate(
+        """([uuid, fields]) => IntakeQueue.put({client_uuid: uuid, action: form_action(),
+            csrf: "", fields: fields, files: [], saved_at: Date.now(), state: "rejected",
+            errors: {occurred_date: [{message: "The date and time can't be in the future."}]}})
+        """.replace("form_action()", "document.querySelector('form[data-intake-form]').action"),
+        [uuid, fields],
+    )
+
+
+@pytest.mark.parametrize("where", ["my reports", "confirmation"])
+def test_a_refused_saved_report_opens_from_a_page_without_the_form(phone, base_url, where):
+    """The notice "not accepted. Open it to fix it" is shown on "My reports" and on the
+    confirmation that takes the form's place; there "Open it" must open the form with the
+    report in it (it was missing, or did nothing)."""
+    _, page = _signed_in(phone, base_url)
+    _refused_on_phone(page, "Crane swung over the crew at Pier 4.")
+    if where == "my reports":
+        page.goto(f"{base_url}/my-reports/")
+    else:
+        page.reload()
+        page.get_by_role("button", name="Open it").wait_for()
+        _fill_report(page, None, narrative="Another report: a loose rail on the dock.")
+        page.click("button.button--send")
+        page.locator("[data-reference]").wait_for()
+
+    page.get_by_role("button", name="Open it").click()
+
+    page.wait_for_function(
+        "() => document.querySelector('#id_narrative') "
+        "&& document.querySelector('#id_narrative').value !== ''"
+    )
+    assert page.input_value("#id_narrative") == "Crane swung over the crew at Pier 4."
+    assert "The date and time can't be in the future." in page.inner_text("#intake-queue")
+    assert "open-saved" not in page.url  # a reload must not open it a second time
+    page.wait_for_function("() => IntakeQueue.all().then(e => e.length === 0)", polling=200)
+
+
 def test_a_kept_report_too_large_for_the_proxy_does_not_hold_up_the_others(
     browser, base_url, tmp_path
 ):
