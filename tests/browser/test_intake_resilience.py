@@ -150,23 +150,7 @@ def test_a_refused_saved_report_opened_to_fix_is_not_lost_with_the_page(phone, b
     """'Open it' takes a refused report out of the phone's queue into the form; if the page is
     then dropped (a call, the camera) before it is sent, the report must still be on the phone."""
     _, page = _signed_in(phone, base_url)
-    mark = page.input_value("input[name=reporter_tag]")
-    uuid = "00000000-0000-4000-8000-0000000000aa"
-    fields = [
-        ["client_uuid", uuid],
-        ["reporter_tag", mark],
-        ["incident_type", "near_miss"],
-        ["narrative", "Crane swung over the crew at Pier 4."],
-        ["location_text", "Pier 4"],
-        ["occurred_date", "2999-01-01"],
-        ["occurred_time", "07:30"],
-    ]
-    page.evaluate(
-        """([uuid, fields]) => IntakeQueue.put({client_uuid: uuid, action: "/report/",
-            csrf: "", fields: fields, files: [], saved_at: Date.now(), state: "rejected",
-            errors: {occurred_date: [{message: "The date and time can't be in the future."}]}})""",
-        [uuid, fields],
-    )
+    _refused_on_phone(page, "Crane swung over the crew at Pier 4.")
     page.reload()
     page.get_by_role("button", name="Open it").click()
     assert page.input_value("#id_narrative") == "Crane swung over the crew at Pier 4."
