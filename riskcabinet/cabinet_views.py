@@ -183,7 +183,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "funnel_svg": _funnel_svg(funnel, month),
         "city_trir": selectors.city_trir(scores),
         "signals": [row for row in rows if row.score.control_signal],
-        "above_funnel": [row for row in rows if row.funnel_status.startswith("above")],
+        # Beyond the outer (99.8%) limit only, as the reasons and the packet read "more than
+        # chance"; above the inner one alone is one department in twenty by chance.
+        "above_funnel": [row for row in rows if row.funnel_status == "above_outer"],
         "rising": [
             row for row in rows if row.score.trend_significant and row.trend_direction == "up"
         ],

@@ -517,9 +517,9 @@ class _Writer:
         flowables = [
             *self.heading("ranking"),
             self.para(
-                "Departments ordered by score, highest first. The score weighs the adjusted "
-                "rate, the severity of harm and the trend; rates are per 200,000 hours over "
-                "twelve months.",
+                "Departments ordered by score, highest first: the harm rate each is expected "
+                "to have next quarter, from its last three years of cases, their severity and "
+                "its trend. The other rates are per 200,000 hours over twelve months.",
                 "lede",
             ),
         ]
@@ -620,7 +620,7 @@ class _Writer:
             format_rate(row.shrunk_rate),
             self.raw(trend, "cell_right"),
             signal,
-            f"{row.score:.0f}",
+            f"{row.score:.1f}",
         ]
 
     # Department pages ---------------------------------------------------------------
@@ -833,7 +833,7 @@ class _Writer:
                 trend += " (not significant)"
         cells = [
             ("Rank", f"{row.rank} of {self.department_count}{rank_note}"),
-            ("Score", f"{row.score:.0f}"),
+            ("Score", f"{row.score:.1f}"),
             ("TRIR", format_rate(row.trir)),
             ("DART", format_rate(row.dart)),
             ("Adjusted rate", format_rate(row.shrunk_rate)),

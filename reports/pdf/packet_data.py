@@ -270,7 +270,7 @@ DEFAULT_METHOD_NOTES: tuple[MethodNote, ...] = (
         "gamma-Poisson model), and multiplies the two. Large departments keep close to their "
         "own rate; small ones are not ranked first or last by luck, and their adjusted rate "
         "can sit on the other side of the city's from their own. The reasons read the "
-        "adjusted rate, which the rank is built on.",
+        "adjusted rate.",
     ),
     MethodNote(
         "Trend",
@@ -297,11 +297,13 @@ DEFAULT_METHOD_NOTES: tuple[MethodNote, ...] = (
     MethodNote(
         "Score and ranking",
         "The score is the harm rate a department is expected to have over the next three "
-        "months, per 200,000 hours: its adjusted rate carried forward by its trend, with a "
-        "recent signal adding weight. It is in the same unit as the harm rate and has no "
-        "upper limit. Its weights are named settings of the scoring engine. Reasons are "
-        "written from the same figures. The ranking is a place to start a conversation, "
-        "not a verdict: read it with the funnel plot and the department pages.",
+        "months, per 200,000 hours. Unlike the adjusted rate, which reads twelve months, it "
+        "reads the department's last three years, weighted by its trend and pulled toward "
+        "the city's in the same way, with a recent signal adding weight; so a department "
+        "whose harm fell away this year can score above its adjusted rate. It is in the same "
+        "unit as the harm rate and has no upper limit. Its weights are named settings of the "
+        "scoring engine. The ranking is a place to start a conversation, not a verdict: read "
+        "it with the funnel plot and the department pages.",
     ),
     MethodNote(
         "Privacy",

@@ -12,7 +12,7 @@ from pypdf import PdfReader
 
 from reports.pdf import PacketData, build_packet_pdf
 from reports.pdf import packet as packet_module
-from reports.pdf.packet_data import ClockState
+from reports.pdf.packet_data import DEFAULT_METHOD_NOTES, ClockState
 from reports.pdf.sample import sample_packet_data
 
 
@@ -343,3 +343,25 @@ def test_an_action_under_way_reads_in_progress_unless_it_is_overdue(sample: Pack
     assert rows["Fit a lift gate."].rstrip().endswith("Overdue")
     assert rows["Mark the aisles."].rstrip().endswith("In progress")
     assert rows["Add a mirror."].rstrip().endswith("Open")
+
+
+def test_it_shows_the_score_to_one_decimal_as_the_dashboard_does(sample: PacketData) -> None:
+    # The dashboard shows 21.4 and 21.1 for two neighbours in the ranking; the packet showed
+    # "21" and "21", two different ranks with the same score, and 42 where the dashboard said
+    # 42.3.
+    first = sample.ranking[0]
+    ranking = (dataclasses.replace(first, score=87.66), *sample.ranking[1:])
+    pages = _pages_text(build_packet_pdf(dataclasses.replace(sample, ranking=ranking)))
+    ranking_pages = [text for text in pages if "Department and reasons" in text]
+    assert any("87.7" in text for text in ranking_pages)
+    assert not any("88" in text.split() for text in ranking_pages)
+
+
+def test_its_method_notes_do_not_say_the_score_is_the_adjusted_rate_carried_forward() -> None:
+    # The score's level is the department's cases over the trend span (three years), not the
+    # twelve-month adjusted rate: Aging, with no harm in twelve months and an adjusted rate of
+    # 4.8, scored 12.7 on a falling trend. The notes must not tell the cabinet otherwise.
+    text = " ".join(note.text for note in DEFAULT_METHOD_NOTES)
+    assert "carried forward" not in text
+    assert "which the rank is built on" not in text
+    assert "three years" in text

@@ -269,3 +269,39 @@ def test_a_trend_is_rising_only_when_it_is_significant(client, ranking):
 
     assert 'aria-label="Steady (+22% a year, not significant)"' in html
     assert "→ 22%/yr" in html
+
+
+def test_the_score_card_does_not_read_as_the_steadied_rate_projected(client, ranking):
+    # Aging: harm rate 0.0, steadied 4.8, score 12.7 on a falling trend. "steadied 4.8,
+    # projected a quarter ahead" told the cabinet that 12.7 came from 4.8; it comes from three
+    # years of cases, which the twelve-month figures beside it do not show.
+    client.force_login(user_with_role(Role.CABINET_MEMBER))
+
+    page = client.get(reverse("cabinet:department", args=["LAPD"])).content.decode()
+    dashboard = client.get(reverse("cabinet:dashboard")).content.decode()
+
+    assert "projected a quarter ahead</p>" not in page
+    assert "three years" in page
+    assert "three years" in dashboard
+
+
+def test_only_the_funnels_outer_limit_counts_as_more_than_chance(client, ranking):
+    # The reasons and the packet read only the outer (99.8%) limit as "more than chance"; the
+    # card counted a department above the 95% line too, and its row read "Above funnel".
+    DepartmentScore.objects.filter(department__code="RAP").update(funnel_position="above 95%")
+    client.force_login(user_with_role(Role.CABINET_MEMBER))
+
+    html = client.get(reverse("cabinet:dashboard")).content.decode()
+
+    card = re.search(
+        r'figure-card__value">(\d+)</p>\s*<p class="figure-card__label">above the funnel', html
+    )
+    assert card
+    assert card.group(1) == "1"  # Police only
+    rows = {
+        name: re.search(r'data-label="Signal">(.*?)</td>', html[html.index(name) :]).group(1)
+        for name in ("Police", "Recreation and Parks")
+    }
+    assert "Signal" in rows["Police"]  # a control-chart signal comes first
+    assert "Near funnel limit" in rows["Recreation and Parks"]
+    assert "Above funnel" not in rows["Recreation and Parks"]

@@ -55,7 +55,7 @@ def test_stored_funnel_positions_survive_when_the_month_can_no_longer_be_recompu
     ).content.decode()
 
     assert "Harm rate above the funnel" in page  # the stored reasons still say so ...
-    assert _summary_card(dashboard, "above the city's funnel limits") == "1"  # observed: 0
+    assert _summary_card(dashboard, "above the funnel's outer limit") == "1"  # observed: 0
     assert "it sits above the 99.8% limit" in page  # observed: "it sits within the limits"
 
 
