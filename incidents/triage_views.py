@@ -139,6 +139,7 @@ def _assignable_people(departments: list[Department]):
 @require_GET
 @triage_required
 def queue(request: HtmxHttpRequest) -> HttpResponse:
+    _coder_prepare()  # A case page is the officer's next step: its suggestions need the model.
     departments = _departments_for(request.user)
     form = QueueFilterForm(request.GET, departments=departments)
     incidents = queue_incidents(user=request.user, filters=form.filters())
@@ -286,6 +287,16 @@ def oiics_lookup(request: HttpRequest, family: str) -> HttpResponse:
 
 
 # --- Case page --------------------------------------------------------------------------------
+
+
+def _coder_prepare() -> None:
+    """Have the coder's model read in the background, if one is installed."""
+    try:
+        from riskcabinet.autocode import prepare  # noqa: PLC0415 - optional, may not exist.
+
+        prepare()
+    except Exception:  # noqa: BLE001, S110 - suggestions are a help; the queue must not fail.
+        pass
 
 
 def _code_suggestions(narrative: str) -> dict:

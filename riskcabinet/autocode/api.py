@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 
 from riskcabinet.autocode.labels import FIELDS
-from riskcabinet.autocode.store import load_model
+from riskcabinet.autocode.store import load_model, load_model_soon
 
 
 def suggest(narrative: str) -> dict:
@@ -17,6 +17,12 @@ def suggest(narrative: str) -> dict:
     """
     coder, _ = load_model()
     return coder.suggest_many([narrative])[0]
+
+
+def prepare() -> None:
+    """Read the model in the background now, so that a later ``suggest`` does not wait for it
+    (a few seconds); it is still read once per process, and only when this or ``suggest`` asks."""
+    load_model_soon()
 
 
 class _Thresholds(Mapping):

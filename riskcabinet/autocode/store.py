@@ -17,6 +17,7 @@ MODEL_PATH = MODELS_DIR / f"autocode-v{MODEL_VERSION}.joblib"
 
 _lock = threading.Lock()
 _cached: dict[Path, tuple[NarrativeCoder, dict]] = {}
+_warming: frozenset[Path] = frozenset()
 
 
 class ModelMissingError(RuntimeError):
@@ -49,6 +50,30 @@ def load_model(path: Path = MODEL_PATH) -> tuple[NarrativeCoder, dict]:
         if path not in _cached:
             _cached[path] = read_model(path)
         return _cached[path]
+
+
+def load_model_soon(path: Path = MODEL_PATH) -> bool:
+    """Start reading the model at ``path`` in a background thread, unless it is read or being
+    read; True when this call started it. A missing or broken file is left for the first
+    ``load_model`` to report."""
+    global _warming
+    with _lock:
+        if path in _cached or path in _warming:
+            return False
+        _warming = _warming | {path}
+
+    def read() -> None:
+        try:
+            load_model(path)
+        except Exception:  # noqa: BLE001, S110 - the caller that needs it will say why.
+            pass
+        finally:
+            global _warming
+            with _lock:
+                _warming = _warming - {path}
+
+    threading.Thread(target=read, name="autocode-load", daemon=True).start()
+    return True
 
 
 def model_is_current(path: Path = MODEL_PATH) -> bool:

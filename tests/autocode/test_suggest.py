@@ -1,3 +1,5 @@
+import threading
+
 import pytest
 
 import riskcabinet.autocode.api as suggest_module
@@ -73,3 +75,40 @@ def test_suggest_api_returns_the_predict_shape(monkeypatch, trained):
 
     assert suggestion == trained[0].suggest_many([FALL])[0]
     assert dict(suggest_module.AUTO_ACCEPT_THRESHOLD) == trained[0].thresholds
+
+
+def _wait_for_the_reader(path) -> None:
+    for thread in threading.enumerate():
+        if thread.name == "autocode-load":
+            thread.join(timeout=60)
+    assert path not in store._warming
+
+
+def test_the_model_can_be_read_in_the_background_before_the_first_suggestion(
+    monkeypatch, model_file
+):
+    monkeypatch.setattr(store, "_cached", {})
+    reads = []
+    read_model = store.read_model
+    monkeypatch.setattr(store, "read_model", lambda path: reads.append(path) or read_model(path))
+
+    assert store.load_model_soon(model_file) is True
+    _wait_for_the_reader(model_file)
+
+    assert model_file in store._cached  # read already, with no suggestion asked for
+    assert store.load_model_soon(model_file) is False  # and never twice
+    store.load_model(model_file)
+    assert reads == [model_file]
+
+
+def test_a_missing_model_read_in_the_background_is_left_for_the_first_suggestion(
+    monkeypatch, tmp_path
+):
+    monkeypatch.setattr(store, "_cached", {})
+    missing = tmp_path / "autocode-none.joblib"
+
+    assert store.load_model_soon(missing) is True
+    _wait_for_the_reader(missing)
+
+    with pytest.raises(store.ModelMissingError):
+        store.load_model(missing)

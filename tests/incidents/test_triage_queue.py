@@ -269,3 +269,28 @@ def test_it_filters_the_cases_assigned_to_me_or_to_nobody(client, officer, sanit
     exported = client.get(reverse("triage:export"), {"assignee": "me"})
     rows = list(csv.reader(io.StringIO(b"".join(exported.streaming_content).decode())))
     assert [row[0] for row in rows[1:]] == [mine.reference]
+
+
+def test_the_queue_has_the_coders_model_read_before_a_case_is_opened(client, officer, monkeypatch):
+    # The first case page a process served waited 3-4 s for the model; the queue, which comes
+    # before it, starts the read in the background.
+    import riskcabinet.autocode as autocode
+
+    asked = []
+    monkeypatch.setattr(autocode, "prepare", lambda: asked.append(True))
+    client.force_login(officer)
+
+    assert client.get(QUEUE).status_code == 200
+    assert asked == [True]
+
+
+def test_the_queue_opens_when_the_coder_cannot_be_prepared(client, officer, monkeypatch):
+    import riskcabinet.autocode as autocode
+
+    def broken():
+        raise RuntimeError("no model")
+
+    monkeypatch.setattr(autocode, "prepare", broken)
+    client.force_login(officer)
+
+    assert client.get(QUEUE).status_code == 200
