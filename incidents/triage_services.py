@@ -786,18 +786,42 @@ def action_done_notify(*, action_id: int) -> bool:
 REMINDER_LOOKAHEAD_DAYS = 3
 
 
-@transaction.atomic
 def corrective_action_reminders_send(*, today: date | None = None) -> int:
     """Email each owner once a day the open actions that are overdue or due within 3 days.
 
     Returns the number of emails sent. An owner already reminded today gets nothing more, and
     one whose account is closed gets nothing; one whose email was refused is tried again on the
     next run, and the owners after them still get theirs.
+
+    Each owner's actions are marked reminded in a short transaction of their own before the
+    email goes, and unmarked if it is refused: a mail server that accepts and stalls must not
+    hold the actions' rows (on SQLite, every write) while it takes its time, and two runs at
+    once cannot both remind one owner. A worker lost between the two loses that day's reminder.
     """
     today = today or timezone.localdate()
-    actions = (
-        CorrectiveAction.objects.select_for_update(of=("self",))
-        .filter(
+    owner_ids = (
+        _actions_to_remind(today).order_by("owner_id").values_list("owner_id", flat=True).distinct()
+    )
+    sent = 0
+    for owner_id in list(owner_ids):
+        owner_actions, before = _owner_reminder_claim(owner_id, today)
+        if not owner_actions:
+            continue  # Another run reminded them meanwhile, or their actions moved on.
+        subject, message = _reminder_email(owner_actions, today)
+        if mail_sent(subject=subject, message=message, to=owner_actions[0].owner.email):
+            sent += 1
+            continue
+        # Refused: tomorrow's run tries again, as if today's had never reached them.
+        for action in owner_actions:
+            CorrectiveAction.objects.filter(pk=action.pk, last_reminded_on=today).update(
+                last_reminded_on=before[action.pk]
+            )
+    return sent
+
+
+def _actions_to_remind(today: date):
+    return (
+        CorrectiveAction.objects.filter(
             status__in=OPEN_ACTION_STATUSES,
             due_on__lte=today + timedelta(days=REMINDER_LOOKAHEAD_DAYS),
             incident__merged_into__isnull=True,
@@ -805,46 +829,53 @@ def corrective_action_reminders_send(*, today: date | None = None) -> int:
         .filter(owner__is_active=True)
         .exclude(last_reminded_on=today)
         .exclude(owner__email="")
-        .select_related("owner", "owner__person", "incident")
-        .order_by("owner_id", "due_on", "pk")
     )
-    by_owner: dict[int, list[CorrectiveAction]] = defaultdict(list)
-    for action in actions:
-        by_owner[action.owner_id].append(action)
-    sent = 0
-    for owner_actions in by_owner.values():
-        owner = owner_actions[0].owner
-        overdue = [action for action in owner_actions if action.due_on < today]
-        context = {
-            "owner": owner,
-            "overdue": overdue,
-            "due_soon": [action for action in owner_actions if action.due_on >= today],
-            "today": today,
-        }
-        for action in owner_actions:
-            action.action_url = _my_action_link(action)
-        with translation.override(_email_language(owner)):
-            if overdue:
-                subject = ngettext(
-                    "[riskcabinet] %(count)d overdue corrective action",
-                    "[riskcabinet] %(count)d overdue corrective actions",
-                    len(overdue),
-                ) % {"count": len(overdue)}
-            else:
-                subject = ngettext(
-                    "[riskcabinet] %(count)d corrective action due soon",
-                    "[riskcabinet] %(count)d corrective actions due soon",
-                    len(owner_actions),
-                ) % {"count": len(owner_actions)}
-            message = render_to_string("incidents/triage_reminder_email.txt", context)
-        if not mail_sent(subject=subject, message=message, to=owner.email):
-            continue  # Not marked reminded: tomorrow's run tries again.
-        # Bookkeeping only: an update, so the reminder does not fill the audit timeline.
-        CorrectiveAction.objects.filter(pk__in=[action.pk for action in owner_actions]).update(
-            last_reminded_on=today
-        )
-        sent += 1
-    return sent
+
+
+@transaction.atomic
+def _owner_reminder_claim(
+    owner_id: int, today: date
+) -> tuple[list[CorrectiveAction], dict[int, date | None]]:
+    """Lock one owner's actions to remind, mark them reminded today, and return them with the
+    day each was last reminded before."""
+    owner_actions = list(
+        _actions_to_remind(today)
+        .select_for_update(of=("self",))
+        .filter(owner_id=owner_id)
+        .select_related("owner", "owner__person", "incident")
+        .order_by("due_on", "pk")
+    )
+    before = {action.pk: action.last_reminded_on for action in owner_actions}
+    # Bookkeeping only: an update, so the reminder does not fill the audit timeline.
+    CorrectiveAction.objects.filter(pk__in=before).update(last_reminded_on=today)
+    return owner_actions, before
+
+
+def _reminder_email(owner_actions: list[CorrectiveAction], today: date) -> tuple[str, str]:
+    owner = owner_actions[0].owner
+    overdue = [action for action in owner_actions if action.due_on < today]
+    context = {
+        "owner": owner,
+        "overdue": overdue,
+        "due_soon": [action for action in owner_actions if action.due_on >= today],
+        "today": today,
+    }
+    for action in owner_actions:
+        action.action_url = _my_action_link(action)
+    with translation.override(_email_language(owner)):
+        if overdue:
+            subject = ngettext(
+                "[riskcabinet] %(count)d overdue corrective action",
+                "[riskcabinet] %(count)d overdue corrective actions",
+                len(overdue),
+            ) % {"count": len(overdue)}
+        else:
+            subject = ngettext(
+                "[riskcabinet] %(count)d corrective action due soon",
+                "[riskcabinet] %(count)d corrective actions due soon",
+                len(owner_actions),
+            ) % {"count": len(owner_actions)}
+        return subject, render_to_string("incidents/triage_reminder_email.txt", context)
 
 
 # --- Compliance deadline warnings --------------------------------------------------------------
@@ -853,7 +884,6 @@ CLOCK_WARNING_WINDOW = timedelta(hours=24)
 CLOCK_WARNING_LIST_LIMIT = 25  # Clocks listed in one email; the rest are counted.
 
 
-@transaction.atomic
 def compliance_clock_warnings_send(*, now: datetime | None = None) -> int:
     """Warn once per deadline: a running compliance clock due within 24 hours, or already past
     its due time, is emailed to the safety officers who cover its case's department and to the
@@ -865,9 +895,11 @@ def compliance_clock_warnings_send(*, now: datetime | None = None) -> int:
     name cases and deadlines only: no names, no medical details.
     """
     now = now or timezone.now()
+    # Read without a lock, and marked once the emails are out: an officer recording a report
+    # made must not wait on a mail server that stalls. Two runs at once may both warn (a rare
+    # duplicate, never a lost warning).
     clocks = list(
-        ComplianceClock.objects.select_for_update(of=("self",))
-        .filter(
+        ComplianceClock.objects.filter(
             completed_at__isnull=True,
             warned_at__isnull=True,
             due_at__lte=now + CLOCK_WARNING_WINDOW,
@@ -916,7 +948,7 @@ def compliance_clock_warnings_send(*, now: datetime | None = None) -> int:
             warned.update(clock.pk for clock in own)
             sent += 1
     # Bookkeeping only, like the action reminders: the case's audit timeline is left alone.
-    ComplianceClock.objects.filter(pk__in=warned).update(warned_at=now)
+    ComplianceClock.objects.filter(pk__in=warned, warned_at__isnull=True).update(warned_at=now)
     return sent
 
 

@@ -1,0 +1,130 @@
+"""The scheduled emails hold no rows while the mail server takes its time: an owner marking an
+action done, or an officer recording a report made, goes through at once (on SQLite a held
+transaction would hold every write, reports included)."""
+
+import threading
+from datetime import timedelta
+
+import pytest
+from django.db import connections
+from django.utils import timezone
+
+from incidents import triage_services
+from incidents.models import ActionStatus, ClockKind, ComplianceClock, CorrectiveAction
+from riskcabinet.roles import Role
+from tests.factories import (
+    CorrectiveActionFactory,
+    DepartmentFactory,
+    IncidentFactory,
+    UserFactory,
+    user_with_role,
+)
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+WAIT = 5  # seconds a write may take beside a stalled email before it counts as held up
+
+
+def _write_beside(write) -> tuple[bool, threading.Thread]:
+    """Run `write` on its own connection, as another request would: whether it finished
+    within WAIT seconds, and its thread, for the test to join so that nothing outlives it."""
+    done = threading.Event()
+
+    def run() -> None:
+        try:
+            write()
+            done.set()
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    finished = done.wait(WAIT)
+    return finished, thread
+
+
+def test_an_owner_can_mark_an_action_done_while_the_reminders_are_being_sent(monkeypatch):
+    incident = IncidentFactory()
+    late = timezone.localdate() - timedelta(days=2)
+    first, second = (
+        CorrectiveActionFactory(
+            incident=incident,
+            owner=UserFactory(username=name, email=f"{name}@riskcabinet.example"),
+            due_on=late,
+        )
+        for name in ("a", "b")
+    )
+    beside = []
+
+    def stalling_mail(**email) -> bool:
+        if email["to"] == "b@riskcabinet.example":
+            # The first owner, reminded a moment ago, marks their action done meanwhile.
+            beside.append(
+                _write_beside(
+                    lambda: CorrectiveAction.objects.filter(pk=first.pk).update(
+                        status=ActionStatus.DONE
+                    )
+                )
+            )
+        return True
+
+    monkeypatch.setattr(triage_services, "mail_sent", stalling_mail)
+
+    assert triage_services.corrective_action_reminders_send() == 2
+
+    [(finished, thread)] = beside
+    thread.join()
+    assert finished, "the owner's update waited for the reminder run"
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.status == ActionStatus.DONE
+    assert (first.last_reminded_on, second.last_reminded_on) == (timezone.localdate(),) * 2
+
+
+def test_a_refused_reminder_leaves_the_action_as_it_was_reminded_before(monkeypatch):
+    yesterday = timezone.localdate() - timedelta(days=1)
+    action = CorrectiveActionFactory(
+        owner=UserFactory(email="b@riskcabinet.example"),
+        due_on=yesterday,
+        last_reminded_on=yesterday,
+    )
+    monkeypatch.setattr(triage_services, "mail_sent", lambda **email: False)
+
+    assert triage_services.corrective_action_reminders_send() == 0
+
+    action.refresh_from_db()
+    assert action.last_reminded_on == yesterday  # tried again on the next run
+
+
+def test_an_officer_can_record_a_report_made_while_deadline_warnings_are_being_sent(
+    monkeypatch,
+):
+    department = DepartmentFactory()
+    user_with_role(Role.SAFETY_OFFICER, covers=(department,), username="officer")
+    now = timezone.now()
+    clock = ComplianceClock.objects.create(
+        incident=IncidentFactory(department=department),
+        kind=ClockKind.EMPLOYER_REPORT,
+        started_at=now - timedelta(hours=7),
+        due_at=now + timedelta(hours=1),
+    )
+    beside = []
+
+    def stalling_mail(**email) -> bool:
+        beside.append(
+            _write_beside(
+                lambda: ComplianceClock.objects.filter(pk=clock.pk).update(completed_at=now)
+            )
+        )
+        return True
+
+    monkeypatch.setattr(triage_services, "mail_sent", stalling_mail)
+
+    assert triage_services.compliance_clock_warnings_send() == 1
+
+    [(finished, thread)] = beside
+    thread.join()
+    assert finished, "recording the report waited for the warning run"
+    clock.refresh_from_db()
+    assert clock.completed_at is not None
+    assert clock.warned_at is not None
