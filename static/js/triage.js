@@ -111,6 +111,16 @@
     var section = form && form.closest("#case section[id]");
     savedSection = section ? section.id : null;
   });
+  // The case's messages come in with the case: said again from the live region kept outside it.
+  function announceSaved(event) {
+    var announcer = document.getElementById("case-announcer");
+    if (!announcer || !event.detail.target || event.detail.target.id !== "case") return;
+    var messages = document.querySelector("#case > .messages");
+    var text = messages ? messages.textContent.replace(/\s+/g, " ").trim() : "";
+    // Emptied first, so the same message after a second save is still a change to announce.
+    announcer.textContent = "";
+    if (text) window.setTimeout(function () { announcer.textContent = text; }, 50);
+  }
   function refocusSaved(event) {
     if (!savedSection || !event.detail.target || event.detail.target.id !== "case") return;
     var section = document.getElementById(savedSection);
@@ -124,8 +134,25 @@
     if (target) target.focus({ preventScroll: true });
   }
 
+  // --- Queue: "Previous" and "Next" are swapped out with the rows they sit under; the focus
+  // goes to the top of the new page (the count, which names the page), not to the document. ---
+  var pagedQueue = false;
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var elt = event.detail.elt;
+    pagedQueue = !!(elt && elt.closest && elt.closest("#queue-rows .pager"));
+  });
+  function refocusPaged(event) {
+    if (!pagedQueue || !event.detail.target || event.detail.target.id !== "queue-rows") return;
+    pagedQueue = false;
+    var count = document.querySelector("#queue-rows .queue-count");
+    if (!count) return;
+    count.setAttribute("tabindex", "-1");
+    count.focus({ preventScroll: true });
+    count.scrollIntoView({ block: "start" });
+  }
+
   document.addEventListener("DOMContentLoaded", function () { initGuides(document); openWhereWide(); initPickAll(); });
-  document.addEventListener("htmx:afterSettle", function (event) { initGuides(document); resetPickAll(); refocusSaved(event); });
+  document.addEventListener("htmx:afterSettle", function (event) { initGuides(document); resetPickAll(); refocusSaved(event); announceSaved(event); refocusPaged(event); });
   document.addEventListener("htmx:pushedIntoHistory", syncExport);
   document.addEventListener("htmx:historyRestore", syncExport);
 })();

@@ -46,11 +46,13 @@ def base_url(live_server) -> str:
 
 @pytest.fixture
 def phone(browser):
-    """A new phone, in English unless a test asks otherwise."""
+    """A new phone, in English and 390 px wide unless a test asks otherwise (320 px is a small
+    phone, or a bigger one with large text)."""
     contexts = []
 
-    def open_phone(locale: str = "en-US"):
-        context = browser.new_context(locale=locale, **PHONE)
+    def open_phone(locale: str = "en-US", width: int = PHONE_WIDTH):
+        viewport = {**PHONE["viewport"], "width": width}
+        context = browser.new_context(locale=locale, **(PHONE | {"viewport": viewport}))
         context.set_default_timeout(15_000)
         contexts.append(context)
         return context

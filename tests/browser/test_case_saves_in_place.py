@@ -65,3 +65,25 @@ def test_a_recorded_decision_is_not_asked_to_be_recorded_again(browser, base_url
     assert "Recordable" in outcome.inner_text()
     assert "Record the decision to save it" not in outcome.inner_text()
     page.context.close()
+
+
+def test_a_save_in_place_is_announced_from_a_live_region_that_was_already_there(
+    browser, base_url, case
+):
+    """A screen reader reads out a change to a live region it already knows: one swapped in with
+    its text already written, as the case's own messages are, is passed over in silence."""
+    page = _case_page(browser, base_url, case)
+    before = page.evaluate(
+        "() => [...document.querySelectorAll('[role=status], [aria-live]')]"
+        ".filter(el => !el.closest('#case')).map(el => el.id)"
+    )
+    assert before  # A live region outside the part htmx swaps.
+    _save(page, page.locator("#classify button[type=submit]"))
+
+    announced = page.evaluate(
+        """ids => ids.map(id => document.getElementById(id)).filter(Boolean)
+            .map(el => el.textContent).join(' ')""",
+        before,
+    )
+    assert "Classification saved" in announced
+    page.context.close()

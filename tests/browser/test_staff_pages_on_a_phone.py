@@ -7,7 +7,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from incidents.models import Incident
+from incidents.clocks import clocks_start_for
+from incidents.models import Incident, Severity
 from riskcabinet.roles import Role
 from tests.browser.conftest import PHONE_WIDTH, page_width, sign_in
 from tests.factories import (
@@ -43,14 +44,20 @@ def _right_edge(locator) -> float:
     return box["x"] + box["width"]
 
 
-def test_the_case_page_fits_a_phone(phone, base_url, case):
-    page = phone().new_page()
+@pytest.mark.parametrize("width", [PHONE_WIDTH, 320])
+def test_the_case_page_fits_a_phone(phone, base_url, case, width):
+    # A serious case: its open deadlines' forms (a date field each) are the widest part.
+    case.severity, case.state_reportable = Severity.HOSPITALIZATION, True
+    case.save()
+    clocks_start_for(incident=case)
+    page = phone(width=width).new_page()
     sign_in(page, base_url, "manager", next="/triage/")
 
     page.goto(f"{base_url}/triage/{case.reference}/")
 
     assert page.locator("h1").first.is_visible()
-    assert page_width(page) <= PHONE_WIDTH
+    assert page.locator("#clocks form").first.is_visible()
+    assert page_width(page) <= width
 
 
 def test_the_claims_of_a_case_read_as_labelled_rows_on_a_phone(phone, base_url, case):
