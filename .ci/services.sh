@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Installs and starts the production services the test suite uses for real:
-# PostgreSQL, Redis, Debian's Chromium (browser tests) and poppler-utils (PDF pages to PNG).
+# PostgreSQL, Redis, Debian's Chromium (browser tests), poppler-utils (PDF pages to PNG) and
+# DejaVu Sans (the PDFs' font for what Helvetica cannot print).
 set -euo pipefail
 
 export DEBIAN_FRONTEND=noninteractive
-packages=(postgresql redis-server chromium chromium-driver poppler-utils gettext)
+packages=(postgresql redis-server chromium chromium-driver poppler-utils gettext fonts-dejavu-core)
 missing=()
 for package in "${packages[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")

@@ -13,7 +13,6 @@ import math
 from collections.abc import Sequence
 from datetime import date, time
 from typing import NamedTuple
-from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
@@ -32,6 +31,7 @@ from incidents.osha.records import (
     Outcome,
     Summary,
 )
+from riskcabinet import fonts
 
 INK = colors.HexColor("#1F2A3C")
 MUTED = colors.HexColor("#5B6472")
@@ -70,8 +70,15 @@ NOTES_POINTER = (
 )
 
 
+def _markup(text: str) -> str:
+    """Text escaped for a Paragraph. Helvetica has only the Windows-1252 letters: a name such as
+    "Nguyễn Thị Đào" (column B of the log, the 301) is set in DejaVu Sans where it needs it, and
+    printed with "?" in its place on a machine without that font."""
+    return fonts.markup(text, fonts.unicode_font())
+
+
 def _p(text: str, style: ParagraphStyle = _CELL) -> Paragraph:
-    return Paragraph(escape(text or ""), style)
+    return Paragraph(_markup(text or ""), style)
 
 
 def _clip(text: str, limit: int) -> str:
@@ -370,10 +377,8 @@ def _log_page_header(
     canvas.drawString(x + 8, y + 12, "City")
     canvas.drawString(x + box_w - 70, y + 12, "State")
     canvas.setFillColor(INK)
-    canvas.setFont(BOLD, 9.5)
-    canvas.drawString(x + 8, y + box_h - 27, _clip(name, 62))
-    canvas.setFont(REGULAR, 9)
-    canvas.drawString(x + 28, y + 12, _clip(city, 40))
+    fonts.draw_string(canvas, x + 8, y + box_h - 27, _clip(name, 62), BOLD, 9.5)
+    fonts.draw_string(canvas, x + 28, y + 12, _clip(city, 40), REGULAR, 9)
     canvas.drawString(x + box_w - 45, y + 12, state)
 
 
@@ -405,7 +410,7 @@ def form_300a_pdf(summary: Summary) -> bytes:
         "Post this Summary page from February 1 to April 30 of the year following the year "
         "covered by the form."
     )
-    para = Paragraph(escape(intro), _SMALL)
+    para = Paragraph(_markup(intro), _SMALL)
     _, para_h = para.wrapOn(canvas, width - 2 * left, 40)
     para.drawOn(canvas, left, top - 30 - para_h)
 
@@ -462,7 +467,7 @@ def form_300a_pdf(summary: Summary) -> bytes:
         ],
     )
     if summary.exposure_note:
-        note = Paragraph(escape(summary.exposure_note), _SMALL)
+        note = Paragraph(_markup(summary.exposure_note), _SMALL)
         _, note_h = note.wrapOn(canvas, right_w, 40)
         note.drawOn(canvas, right, ry - note_h)
         ry -= note_h + 4
@@ -524,7 +529,7 @@ def _number_boxes(canvas: Canvas, x: float, y: float, width: float, boxes) -> fl
         canvas.drawCentredString(bx + box_w / 2, y - 21, _number(value))
         canvas.setFont(BOLD, 7)
         canvas.drawCentredString(bx + box_w / 2, y - 40, column)
-        para = Paragraph(escape(label), ParagraphStyle("box", parent=_SMALL, alignment=TA_CENTER))
+        para = Paragraph(_markup(label), ParagraphStyle("box", parent=_SMALL, alignment=TA_CENTER))
         _, para_h = para.wrapOn(canvas, box_w, 40)
         para.drawOn(canvas, bx, y - 44 - para_h)
     return y - 72
@@ -551,9 +556,8 @@ def _field_lines(canvas: Canvas, x: float, y: float, width: float, fields) -> fl
         canvas.setFont(REGULAR, 7)
         canvas.setFillColor(MUTED)
         canvas.drawString(x, y - 8, label)
-        canvas.setFont(REGULAR, 9.5)
         canvas.setFillColor(INK)
-        canvas.drawString(x, y - 20, _clip(value, 80))
+        fonts.draw_string(canvas, x, y - 20, _clip(value, 80), REGULAR, 9.5)
         canvas.setStrokeColor(RULE)
         canvas.setLineWidth(0.5)
         canvas.line(x, y - 23, x + width, y - 23)
@@ -691,14 +695,14 @@ def _answers_continued(
 ) -> None:
     """The whole of each answer too long for its box, on the pages after the form."""
     story: list[Flowable] = [
-        Paragraph(escape(f"Form 301, case {case_number}: answers continued in full"), _TITLE),
+        Paragraph(_markup(f"Form 301, case {case_number}: answers continued in full"), _TITLE),
         Spacer(1, 8),
     ]
     for label, answer in answers:
         story += [
-            Paragraph(escape(label), _LABEL),
+            Paragraph(_markup(label), _LABEL),
             Spacer(1, 3),
-            Paragraph(escape(answer).replace("\n", "<br/>"), _ANSWER),
+            Paragraph(_markup(answer).replace("\n", "<br/>"), _ANSWER),
             Spacer(1, 10),
         ]
     _pages_of(canvas, letter, story, footer)
@@ -714,7 +718,7 @@ def _notes_for_the_recordkeeper(
         Spacer(1, 8),
     ]
     for warning in warnings:
-        story += [Paragraph(escape(warning), _ANSWER, bulletText="\u2022"), Spacer(1, 6)]
+        story += [Paragraph(_markup(warning), _ANSWER, bulletText="\u2022"), Spacer(1, 6)]
     _pages_of(canvas, pagesize, story, f"{footer} · notes for the recordkeeper")
 
 
@@ -741,14 +745,14 @@ def _yes_no_text(value: bool | None) -> str:
 
 
 def _narrative(canvas: Canvas, x: float, y: float, width: float, label: str, answer: str) -> float:
-    head = Paragraph(escape(label), _LABEL)
+    head = Paragraph(_markup(label), _LABEL)
     _, head_h = head.wrapOn(canvas, width, 40)
     head.drawOn(canvas, x, y - head_h)
     y -= head_h + 3
     text = _clip(answer, _NARRATIVE_ROOM)
     if text.endswith("\u2026"):
         text += " (continued in full after the form)"
-    body = Paragraph(escape(text) or "&nbsp;", _ANSWER)
+    body = Paragraph(_markup(text) or "&nbsp;", _ANSWER)
     _, body_h = body.wrapOn(canvas, width - 8, 200)
     body_h = max(body_h, 14)
     canvas.setFillColor(PANEL)

@@ -92,6 +92,12 @@ class LogRow:
     # A death with no date of death on file: the 301 and the ITA case file need it.
     death_date_missing: bool = False
 
+    @property
+    def days_away_uncounted(self) -> bool:
+        """Checked in column H with no days in K: the log and the 300A need the count, or an
+        estimate while the employee is still away (29 CFR 1904.7(b)(3)(ix))."""
+        return self.outcome == Outcome.DAYS_AWAY and self.days_away == 0
+
 
 @dataclass(frozen=True)
 class Summary:

@@ -18,6 +18,7 @@ Rules kept in this one place:
 """
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import ROUND_CEILING, Decimal
@@ -240,34 +241,45 @@ def log_rows(*, establishment: Establishment, year: int) -> list[LogRow]:
     return [_log_row(incident, establishment) for incident in cases]
 
 
+# What to put right before the log is posted or sent: which rows, and what to say of them
+# ({count} of them, {cases} their case numbers).
+_LOG_CHECKS: tuple[tuple[Callable[[LogRow], bool], str], ...] = (
+    (
+        lambda row: row.used_fallback_establishment,
+        "{count} case(s) name no establishment and were logged at the department's first "
+        "establishment: {cases}.",
+    ),
+    (
+        lambda row: not row.name_on_file,
+        "{count} case(s) have no name of the person hurt on file (column B): {cases}. Enter the "
+        "name on each case before the log is posted.",
+    ),
+    (
+        lambda row: row.death_date_missing,
+        "{count} death(s) have no date of death on file: {cases}. Enter it in each case's Form "
+        "301 details before the 301 or the ITA file is sent.",
+    ),
+    (
+        lambda row: row.days_away_uncounted,
+        "{count} days-away case(s) have no days away counted (column K): {cases}. Enter the "
+        "calendar days away after the day of injury, or an estimate while the employee is still "
+        "away, before the 300A or the ITA file is sent.",
+    ),
+    (
+        lambda row: row.possible_duplicate,
+        "{count} case(s) are flagged as possible duplicates of another report and not yet "
+        "settled: {cases}. Merge or dismiss each in triage, so that no injury is logged twice.",
+    ),
+)
+
+
 def log_warnings(rows: list[LogRow]) -> tuple[str, ...]:
     """What to put right before the log is posted or sent, printed on the log itself."""
     warnings = []
-    fallback = [row.case_number for row in rows if row.used_fallback_establishment]
-    if fallback:
-        warnings.append(
-            f"{len(fallback)} case(s) name no establishment and were logged at the department's "
-            f"first establishment: {', '.join(fallback)}."
-        )
-    nameless = [row.case_number for row in rows if not row.name_on_file]
-    if nameless:
-        warnings.append(
-            f"{len(nameless)} case(s) have no name of the person hurt on file (column B): "
-            f"{', '.join(nameless)}. Enter the name on each case before the log is posted."
-        )
-    undated = [row.case_number for row in rows if row.death_date_missing]
-    if undated:
-        warnings.append(
-            f"{len(undated)} death(s) have no date of death on file: {', '.join(undated)}. "
-            "Enter it in each case's Form 301 details before the 301 or the ITA file is sent."
-        )
-    doubtful = [row.case_number for row in rows if row.possible_duplicate]
-    if doubtful:
-        warnings.append(
-            f"{len(doubtful)} case(s) are flagged as possible duplicates of another report and "
-            f"not yet settled: {', '.join(doubtful)}. Merge or dismiss each in triage, so that no "
-            "injury is logged twice."
-        )
+    for applies, text in _LOG_CHECKS:
+        cases = [row.case_number for row in rows if applies(row)]
+        if cases:
+            warnings.append(text.format(count=len(cases), cases=", ".join(cases)))
     return tuple(warnings)
 
 
@@ -276,6 +288,13 @@ class Exposure:
     annual_average_employees: int
     total_hours_worked: int
     note: str
+
+
+def open_in_year(year: int) -> Q:
+    """The establishments open at some time in the year: the ones that owe that year's 300A."""
+    return (Q(opened_on__isnull=True) | Q(opened_on__year__lte=year)) & (
+        Q(closed_on__isnull=True) | Q(closed_on__year__gte=year)
+    )
 
 
 def establishment_exposure(*, establishment: Establishment, year: int) -> Exposure:
@@ -289,12 +308,9 @@ def establishment_exposure(*, establishment: Establishment, year: int) -> Exposu
     hours = int((totals["hours"] or Decimal(0)).to_integral_value(rounding=ROUND_CEILING))
     employees = -(-totals["headcount"] // totals["n"])
     # Shared among the establishments open that year (this one always among them).
-    open_that_year = (Q(opened_on__isnull=True) | Q(opened_on__year__lte=year)) & (
-        Q(closed_on__isnull=True) | Q(closed_on__year__gte=year)
-    )
     siblings = list(
         Establishment.objects.filter(department_id=establishment.department_id)
-        .filter(open_that_year | Q(pk=establishment.pk))
+        .filter(open_in_year(year) | Q(pk=establishment.pk))
         .order_by("pk")
         .values_list("pk", flat=True)
     )

@@ -1,5 +1,6 @@
 """OSHA recordkeeping pages: the index of logs and the form downloads."""
 
+import codecs
 import io
 from dataclasses import replace
 
@@ -117,8 +118,11 @@ def log_csv(request: HttpRequest, establishment_id: int, year: int) -> HttpRespo
             for row in rows
         ),
     )
+    # The 300 as a spreadsheet is opened in Excel, which reads a CSV without a byte-order mark
+    # as Windows-1252 ("José Peña" shows as "JosÃ© PeÃ±a"). The ITA files keep none: they go to
+    # OSHA as they are.
     return _download(
-        buffer.getvalue().encode("utf-8"),
+        codecs.BOM_UTF8 + buffer.getvalue().encode("utf-8"),
         "text/csv; charset=utf-8",
         _filename(establishment, year, "300", "csv"),
     )

@@ -12,7 +12,6 @@ from __future__ import annotations
 import math
 from decimal import Decimal
 from pathlib import Path
-from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_LEFT, TA_RIGHT
@@ -20,6 +19,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
+from riskcabinet import fonts
 from riskcabinet.charts import money_text
 
 # A muted palette that still prints legibly in greyscale.
@@ -43,11 +43,7 @@ BOLD = "Helvetica-Bold"
 ITALIC = "Helvetica-Oblique"
 
 SYMBOL_FONT_NAME = "RiskcabinetSymbols"
-_DEJAVU_CANDIDATES = (
-    Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"),
-    Path("/usr/share/fonts/dejavu/DejaVuSans.ttf"),
-    Path("/usr/share/fonts/TTF/DejaVuSans.ttf"),
-)
+_DEJAVU_CANDIDATES = tuple(folder / "DejaVuSans.ttf" for folder in fonts.FOLDERS)
 
 UP = "\u25b2"
 DOWN = "\u25bc"
@@ -71,37 +67,15 @@ def register_symbol_font(candidates: tuple[Path, ...] = _DEJAVU_CANDIDATES) -> s
     return None
 
 
-def _in_helvetica(character: str) -> bool:
-    try:
-        character.encode("cp1252")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
 def markup(text: str, symbol_font: str | None) -> str:
     """Escape text for a Paragraph, setting characters Helvetica lacks in the symbol font."""
-    try:
-        text.encode("cp1252")
-    except UnicodeEncodeError:
-        pass
-    else:
-        return escape(text)
-    pieces = []
-    for character in text:
-        if _in_helvetica(character):
-            pieces.append(escape(character))
-        elif symbol_font:
-            pieces.append(f'<font name="{symbol_font}">{escape(character)}</font>')
-        else:
-            pieces.append(escape(_PLAIN_FALLBACKS.get(character, "?")))
-    return "".join(pieces)
+    return fonts.markup(text, symbol_font, _PLAIN_FALLBACKS)
 
 
 def plain(text: str) -> str:
     """Text for a chart label, which is drawn in Helvetica alone."""
     return "".join(
-        character if _in_helvetica(character) else _PLAIN_FALLBACKS.get(character, "?")
+        character if fonts.in_helvetica(character) else _PLAIN_FALLBACKS.get(character, "?")
         for character in text
     )
 

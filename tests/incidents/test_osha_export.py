@@ -207,3 +207,19 @@ def test_it_names_the_cases_of_a_department_with_no_establishment(yard, tmp_path
 def test_it_refuses_an_unknown_kind(yard, tmp_path):
     with pytest.raises(CommandError, match="Unknown --kind 'totals'"):
         call_command("osha_export", year=2025, kind="totals", out=tmp_path / "x.csv")
+
+
+def test_the_summary_file_leaves_out_an_establishment_closed_before_the_year(yard, tmp_path):
+    """A site closed before the year owes no 300A for it: a row for it would report no cases and
+    take a share of the department's hours on top of the full hours the open site reports."""
+    site, _, _ = yard
+    EstablishmentFactory(
+        department=site.department, name="Old Sanitation Yard", closed_on=date(2023, 6, 30)
+    )
+    out = tmp_path / "summary.csv"
+
+    call_command("osha_export", year=2025, kind="summary", out=out, stdout=io.StringIO())
+    _, rows = _read(out)
+
+    assert [row["establishment_name"] for row in rows] == ["Sanitation North Yard"]
+    assert rows[0]["total_hours_worked"] == "30501"

@@ -1,9 +1,11 @@
 """OSHA Forms 300, 300A and 301: the selectors they share, the PDFs and who may download them."""
 
 import ast
+import codecs
 import csv
 import dataclasses
 import io
+import os
 import re
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -18,6 +20,7 @@ from pypdf import PdfReader
 from incidents.models import IllnessType, PrivacyCaseView, Severity
 from incidents.osha import forms_pdf, selectors
 from incidents.osha.records import CaseType, Outcome
+from riskcabinet import fonts
 from riskcabinet.roles import Role
 from tests.factories import (
     DepartmentFactory,
@@ -131,6 +134,25 @@ def test_it_warns_of_cases_without_the_name_of_the_person_hurt():
     assert nameless.reference in warnings[0]
     assert named.reference not in warnings[0]
     assert "no name of the person hurt" in warnings[0]
+
+
+@pytest.mark.django_db
+def test_it_warns_of_a_days_away_case_with_no_days_counted():
+    """An in-patient stay is a days-away case (column H) until its days are counted: with K
+    empty, the 300A's day total and the ITA file's dafw_num_away would be short."""
+    site = EstablishmentFactory()
+    uncounted = logged_case(site, severity=Severity.HOSPITALIZATION)
+    logged_case(site, severity=Severity.DAYS_AWAY, days_away=3)
+
+    rows = selectors.log_rows(establishment=site, year=2025)
+    warnings = selectors.summary_for(establishment=site, year=2025).warnings
+
+    assert [row.outcome for row in rows] == [Outcome.DAYS_AWAY, Outcome.DAYS_AWAY]
+    assert any(
+        "no days away counted" in warning and uncounted.reference in warning
+        for warning in selectors.log_warnings(rows)
+    )
+    assert any(uncounted.reference in warning for warning in warnings)
 
 
 @pytest.mark.django_db
@@ -407,7 +429,7 @@ def test_it_writes_privacy_case_in_the_300_csv(client, logs):
     client.force_login(user_with_role(Role.SAFETY_OFFICER, covers=(logs["site"].department,)))
 
     response = client.get(reverse("osha:log-csv", args=[logs["site"].pk, 2025]))
-    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
 
     names = {row["case_number"]: row["employee_name"] for row in rows}
     assert names[logs["private"].reference] == "Privacy case"
@@ -426,7 +448,7 @@ def test_it_records_who_opened_a_privacy_case_301(client, logs):
 
 
 def _csv_rows(response) -> list[dict]:
-    return list(csv.DictReader(io.StringIO(response.content.decode())))
+    return list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
 
 
 @pytest.mark.django_db
@@ -677,3 +699,68 @@ def test_a_case_not_on_the_log_has_no_form_301_panel(client, logs):
     page = client.get(reverse("triage:case", args=[logs["case"].reference])).content.decode()
 
     assert "Form 301 details" not in page
+
+
+def _needs_dejavu() -> None:
+    if fonts.unicode_font() is None:
+        # .ci/services.sh installs it; a machine without it prints "?" in such letters' place.
+        if os.environ.get("CI"):
+            pytest.fail("DejaVu Sans (fonts-dejavu-core) is not installed")
+        pytest.skip("DejaVu Sans is not installed")
+
+
+def test_the_log_prints_names_beyond_windows_1252():
+    """Column B is a legal record: a Vietnamese or Armenian name must print as written, not as
+    black boxes (Helvetica has only the Windows-1252 letters)."""
+    _needs_dejavu()
+    name = "Nguyễn Thị Đào"
+    pdf = forms_pdf.form_300_pdf(
+        establishment_name="Harbor Yard",
+        city="Los Angeles",
+        state="CA",
+        year=2025,
+        rows=[_log_row(employee_name=name, job_title="Técnico"), _log_row()],
+    )
+
+    text = _pdf_text(pdf)
+    assert name in text
+    assert "Técnico" in text
+    assert "Rosa Delgado" in text
+    assert "\u25a0" not in text
+
+
+def test_the_301_prints_a_name_beyond_windows_1252(client, logs):
+    _needs_dejavu()
+    logs["reporter"].first_name, logs["reporter"].last_name = "Արամ", "Հակոբյան"
+    logs["reporter"].save()
+    client.force_login(user_with_role(Role.RISK_MANAGER))
+
+    response = client.get(reverse("osha:case-pdf", args=[logs["case"].reference]))
+
+    # Drawn run by run (the space between in Helvetica), so read with the spacing evened out.
+    assert "Արամ Հակոբյան" in " ".join(_pdf_text(response.content).split())
+
+
+def test_without_dejavu_a_letter_helvetica_lacks_is_a_question_mark_not_a_box():
+    assert fonts.markup("Đào <b>", None) == "?ào &lt;b&gt;"
+    assert fonts.markup("Đào", "F") == '<font name="F">Đ</font>ào'
+
+
+@pytest.mark.django_db
+def test_the_300_csv_opens_in_a_spreadsheet_with_its_accents(client):
+    """Excel reads a UTF-8 CSV without a byte-order mark as Windows-1252: "José Peña" would show
+    as "JosÃ© PeÃ±a" in column B. The ITA files go to OSHA as they are, with no mark."""
+    site = EstablishmentFactory()
+    logged_case(site, injured_name="José Peña Ñúñez", injured_job_title="Técnico")
+    client.force_login(user_with_role(Role.RISK_MANAGER))
+
+    log = client.get(reverse("osha:log-csv", args=[site.pk, 2025])).content
+    cases = client.get(reverse("osha:ita-cases-csv", args=[site.pk, 2025])).content
+
+    assert log.startswith(codecs.BOM_UTF8)
+    assert _csv_rows_of(log)[0]["employee_name"] == "José Peña Ñúñez"
+    assert cases.startswith(b"establishment_name,")
+
+
+def _csv_rows_of(content: bytes) -> list[dict]:
+    return list(csv.DictReader(io.StringIO(content.decode("utf-8-sig"))))

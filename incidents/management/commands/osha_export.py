@@ -32,7 +32,20 @@ class Command(BaseCommand):
             if not establishments:
                 raise CommandError(f"No establishment with id {establishment}.")
         else:
-            establishments = list(Establishment.objects.order_by("pk"))
+            # Only the establishments open in the year owe its 300A: a site closed before it (or
+            # opened after it) would be sent a summary of no cases and a share of the hours the
+            # open sites already report, overstating the department's hours.
+            open_ids = set(
+                Establishment.objects.filter(selectors.open_in_year(year)).values_list(
+                    "pk", flat=True
+                )
+            )
+            establishments = [
+                e
+                for e in Establishment.objects.order_by("pk")
+                if e.pk in open_ids
+                or selectors.recordable_cases(year=year, establishment=e).exists()
+            ]
         with_cases = [
             e
             for e in establishments
