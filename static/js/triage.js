@@ -113,13 +113,18 @@
   });
   // The case's messages come in with the case: said again from the live region kept outside it.
   function announceSaved(event) {
-    var announcer = document.getElementById("case-announcer");
-    if (!announcer || !event.detail.target || event.detail.target.id !== "case") return;
-    var messages = document.querySelector("#case > .messages");
-    var text = messages ? messages.textContent.replace(/\s+/g, " ").trim() : "";
-    // Emptied first, so the same message after a second save is still a change to announce.
-    announcer.textContent = "";
-    if (text) window.setTimeout(function () { announcer.textContent = text; }, 50);
+    if (!event.detail.target || event.detail.target.id !== "case") return;
+    announce("case-announcer", document.querySelector("#case > .messages"));
+  }
+  /* Say the text of `source` from the live region `regionId`, which stays on the page while
+     htmx swaps what is around it. Emptied first, so the same words after a second save or
+     search are still a change to announce. */
+  function announce(regionId, source) {
+    var region = document.getElementById(regionId);
+    if (!region) return;
+    var text = source ? source.textContent.replace(/\s+/g, " ").trim() : "";
+    region.textContent = "";
+    if (text) window.setTimeout(function () { region.textContent = text; }, 50);
   }
   function refocusSaved(event) {
     if (!savedSection || !event.detail.target || event.detail.target.id !== "case") return;
@@ -151,8 +156,16 @@
     count.scrollIntoView({ block: "start" });
   }
 
+  // --- Queue: a search or a filter swaps the rows and their count in; the count is said again
+  // from the live region kept outside them. Not after paging: the focus goes to the count,
+  // and a screen reader reads it from there. ---
+  function announceCount(event) {
+    if (pagedQueue || !event.detail.target || event.detail.target.id !== "queue-rows") return;
+    announce("queue-announcer", document.querySelector("#queue-rows .queue-count"));
+  }
+
   document.addEventListener("DOMContentLoaded", function () { initGuides(document); openWhereWide(); initPickAll(); });
-  document.addEventListener("htmx:afterSettle", function (event) { initGuides(document); resetPickAll(); refocusSaved(event); announceSaved(event); refocusPaged(event); });
+  document.addEventListener("htmx:afterSettle", function (event) { initGuides(document); resetPickAll(); refocusSaved(event); announceSaved(event); announceCount(event); refocusPaged(event); });
   document.addEventListener("htmx:pushedIntoHistory", syncExport);
   document.addEventListener("htmx:historyRestore", syncExport);
 })();
