@@ -49,12 +49,18 @@ def index(request: HttpRequest) -> HttpResponse:
     if not can_read_osha_logs(request.user):
         raise PermissionDenied
     current_year = timezone.localdate().year
+    visible = establishments_visible_to(request.user)
+    open_last_year = set(
+        visible.filter(selectors.open_in_year(current_year - 1)).values_list("pk", flat=True)
+    )
     rows = []
-    for establishment, years in selectors.establishment_years(
-        establishments_visible_to(request.user)
-    ):
-        # Last year's log is the one posted in February, so it is always offered.
-        shown = sorted(set(years) | {current_year - 1}, reverse=True)
+    for establishment, years in selectors.establishment_years(visible):
+        # Last year's log is the one posted in February, so it is always offered, unless the
+        # site was closed (or not yet open) all that year and owes none.
+        posted = {current_year - 1} if establishment.pk in open_last_year else set()
+        shown = sorted(set(years) | posted, reverse=True)
+        if not shown:
+            continue  # Closed before last year with nothing logged: no log to offer.
         rows.append({"establishment": establishment, "years": shown, "case_years": set(years)})
     return render(
         request,

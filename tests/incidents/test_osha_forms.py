@@ -764,3 +764,19 @@ def test_the_300_csv_opens_in_a_spreadsheet_with_its_accents(client):
 
 def _csv_rows_of(content: bytes) -> list[dict]:
     return list(csv.DictReader(io.StringIO(content.decode("utf-8-sig"))))
+
+
+@pytest.mark.django_db
+def test_the_index_offers_last_years_log_only_for_sites_open_that_year(client):
+    department = DepartmentFactory()
+    last_year = timezone.localdate().year - 1
+    open_site = EstablishmentFactory(department=department, name="North Yard")
+    EstablishmentFactory(
+        department=department, name="Old Yard", closed_on=date(last_year - 2, 6, 30)
+    )
+    client.force_login(user_with_role(Role.SAFETY_OFFICER, covers=(department,)))
+
+    rows = client.get(reverse("osha:index")).context["rows"]
+
+    # A site closed two years before owes no 300A for last year, and has nothing logged.
+    assert [(row["establishment"], row["years"]) for row in rows] == [(open_site, [last_year])]
