@@ -85,9 +85,12 @@ _SPACES = re.compile(r"\s+")
 
 
 def _text(value: str, limit: int | None = None) -> str:
-    """One line of text: the upload rejects embedded line breaks."""
+    """One line of text (the upload rejects embedded line breaks), at most `limit` characters
+    once written: the apostrophe `write_csv` puts before text a spreadsheet would run counts."""
     text = _SPACES.sub(" ", value or "").strip()
-    return text[:limit] if limit else text
+    if not limit:
+        return text
+    return text[: limit - (len(spreadsheet_safe(text)) - len(text))]
 
 
 def _date(value: date | None) -> str:

@@ -288,6 +288,7 @@ class Exposure:
     annual_average_employees: int
     total_hours_worked: int
     note: str
+    months_on_file: int = 0
 
 
 def open_in_year(year: int) -> Q:
@@ -321,8 +322,8 @@ def establishment_exposure(*, establishment: Establishment, year: int) -> Exposu
         hours_share = hours // share + (hours % share if first else 0)
         employees_share = employees // share + (employees % share if first else 0)
         note += f" Shared equally among the department's {share} establishments open in {year}."
-        return Exposure(employees_share, hours_share, note)
-    return Exposure(employees, hours, note)
+        return Exposure(employees_share, hours_share, note, totals["n"])
+    return Exposure(employees, hours, note, totals["n"])
 
 
 def summary_for(*, establishment: Establishment, year: int) -> Summary:
@@ -332,6 +333,14 @@ def summary_for(*, establishment: Establishment, year: int) -> Summary:
     warnings = list(log_warnings(log_rows(establishment=establishment, year=year)))
     if exposure.total_hours_worked == 0:
         warnings.append(exposure.note)
+    elif exposure.months_on_file < 12 and year < timezone.localdate().year:
+        # The 300A asks for the year's hours: months missing from the payroll file leave them
+        # short, and every rate OSHA reads from them too high.
+        warnings.append(
+            f"Payroll hours are on file for {exposure.months_on_file} of the 12 months of "
+            f"{year}: import the missing months before the 300A is certified, unless the "
+            "department worked only those months."
+        )
     return Summary(
         establishment=establishment_info(establishment),
         year=year,

@@ -236,6 +236,27 @@ def test_the_300a_rounds_average_employees_and_hours_up_to_the_next_whole_number
 
 
 @pytest.mark.django_db
+def test_the_300a_warns_when_months_of_payroll_hours_are_missing():
+    site = EstablishmentFactory()
+    for month in range(1, 10):  # October to December never imported
+        ExposureMonthFactory(
+            department=site.department,
+            month=date(2025, month, 1),
+            hours_worked=Decimal("10000.0"),
+            headcount=60,
+        )
+    complete = EstablishmentFactory()
+    for month in range(1, 13):
+        ExposureMonthFactory(department=complete.department, month=date(2025, month, 1))
+
+    short = selectors.summary_for(establishment=site, year=2025).warnings
+    whole = selectors.summary_for(establishment=complete, year=2025).warnings
+
+    assert any("on file for 9 of the 12 months of 2025" in warning for warning in short)
+    assert not any("months of 2025" in warning for warning in whole)
+
+
+@pytest.mark.django_db
 def test_a_site_opened_later_does_not_change_earlier_years_300a():
     site = EstablishmentFactory()
     for year in (2024, 2025):
@@ -760,6 +781,19 @@ def test_the_300_csv_opens_in_a_spreadsheet_with_its_accents(client):
     assert log.startswith(codecs.BOM_UTF8)
     assert _csv_rows_of(log)[0]["employee_name"] == "José Peña Ñúñez"
     assert cases.startswith(b"establishment_name,")
+
+
+@pytest.mark.django_db
+def test_a_guarded_cell_of_the_ita_file_stays_within_its_limit(client):
+    # The location may have 255 characters; the apostrophe before "+" counts among them.
+    site = EstablishmentFactory()
+    logged_case(site, location_text="+" + "x" * 300)
+    client.force_login(user_with_role(Role.RISK_MANAGER))
+
+    case = _csv_rows(client.get(reverse("osha:ita-cases-csv", args=[site.pk, 2025])))[0]
+
+    assert len(case["incident_location"]) == 255
+    assert case["incident_location"].startswith("'+x")
 
 
 def _csv_rows_of(content: bytes) -> list[dict]:
