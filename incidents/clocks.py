@@ -101,10 +101,19 @@ def _end_of_day(day: date) -> datetime:
 
 
 def clock_kinds_required(
-    *, severity: str, state_reportable: bool, recordable: bool | None
+    *,
+    severity: str,
+    state_reportable: bool,
+    recordable: bool | None,
+    observation_only: bool = False,
 ) -> list[str]:
     kinds = []
-    if severity in SERIOUS or state_reportable:
+    # A hospital stay only for observation or tests is not serious for Cal/OSHA, unless the
+    # officer says the case is (a disfigurement, say).
+    serious = severity in SERIOUS and not (
+        severity == Severity.HOSPITALIZATION and observation_only
+    )
+    if serious or state_reportable:
         kinds.append(ClockKind.CALOSHA_REPORT)
     if severity in BEYOND_FIRST_AID:
         kinds += [ClockKind.CLAIM_FORM, ClockKind.EMPLOYER_REPORT]
@@ -143,6 +152,7 @@ def clock_deadlines_for(
         severity=incident.severity,
         state_reportable=incident.state_reportable,
         recordable=incident.recordable,
+        observation_only=incident.hospital_observation_only,
     )
     started_at = started_at or incident.learned_at
     return {kind: clock_due_at(kind=kind, learned_at=started_at) for kind in kinds}

@@ -254,6 +254,11 @@ class Incident(models.Model):
     object_substance = models.CharField(max_length=300, blank=True)
 
     state_reportable = models.BooleanField(default=False)
+    # A hospital stay only for observation or tests is no in-patient hospitalization for
+    # Cal/OSHA (Title 8 section 330(h)): it starts no 8-hour clock of its own.
+    hospital_observation_only = models.BooleanField(
+        "hospital stay for observation or tests only", default=False
+    )
     state_reported_at = models.DateTimeField(null=True, blank=True)
     state_reported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -368,6 +373,9 @@ class Incident(models.Model):
 
     @property
     def is_serious(self) -> bool:
+        """A death or an in-patient hospitalization (a stay only for observation is not)."""
+        if self.severity == Severity.HOSPITALIZATION and self.hospital_observation_only:
+            return False
         return self.severity in SERIOUS_SEVERITIES
 
     @property

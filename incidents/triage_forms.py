@@ -139,6 +139,12 @@ class ClassifyForm(forms.Form):
         help_text="Death, in-patient hospitalization (not for observation), amputation, loss of "
         "an eye, or serious permanent disfigurement.",
     )
+    hospital_observation_only = forms.BooleanField(
+        required=False,
+        label="The hospital stay was only for observation or tests",
+        help_text="Not an in-patient hospitalization for Cal/OSHA: no 8-hour report is due "
+        "unless the case is serious for another reason (tick the box above then).",
+    )
     days_away = forms.IntegerField(min_value=0, max_value=180, label="Days away from work")
     days_restricted = forms.IntegerField(
         min_value=0, max_value=180, label="Days of restriction or transfer"

@@ -119,8 +119,13 @@ def incident_classify(
     days_away: int,
     days_restricted: int,
     outcome_learned_at: datetime | None = None,
+    hospital_observation_only: bool = False,
 ) -> Incident:
     """Record the officer's classification; a new case becomes triaged; clocks follow.
+
+    A death or an in-patient hospitalization is reportable to Cal/OSHA whatever the officer
+    ticked; a hospital stay only for observation or tests is not (Title 8 section 330(h)), so
+    its 8-hour clock, started at intake when the employee said "hospital", is stopped.
 
     The clocks it starts count from when the city learned of the case, or from
     ``outcome_learned_at`` when the officer says the outcome became known later.
@@ -135,11 +140,14 @@ def incident_classify(
     )
     if problem:
         raise WorkflowError(problem)
+    observation_only = hospital_observation_only and severity == Severity.HOSPITALIZATION
     incident.severity = severity
     incident.illness_type = illness_type
-    incident.state_reportable = state_reportable or severity in (
-        Severity.FATALITY,
-        Severity.HOSPITALIZATION,
+    incident.hospital_observation_only = observation_only
+    incident.state_reportable = (
+        state_reportable
+        or severity == Severity.FATALITY
+        or (severity == Severity.HOSPITALIZATION and not observation_only)
     )
     incident.days_away = days_away
     incident.days_restricted = days_restricted

@@ -368,6 +368,7 @@ def _case_context(request: HttpRequest, incident: Incident, forms: dict | None =
                 "severity": incident.severity,
                 "illness_type": incident.illness_type,
                 "state_reportable": incident.state_reportable,
+                "hospital_observation_only": incident.hospital_observation_only,
                 "days_away": incident.days_away,
                 "days_restricted": incident.days_restricted,
             },

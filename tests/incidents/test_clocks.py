@@ -1,5 +1,6 @@
 """Compliance clocks: which deadlines a case starts, when they fall due, and how they stop."""
 
+import re
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
@@ -274,3 +275,67 @@ def test_a_classification_without_a_later_outcome_counts_from_the_report(client)
 
     calosha = incident.clocks.get(kind=ClockKind.CALOSHA_REPORT)
     assert calosha.due_at == at(2025, 3, 3, 17, 0)  # Long past: the officer must explain it.
+
+
+@pytest.mark.django_db
+def test_a_hospital_stay_only_for_observation_stops_the_eight_hour_clock(client):
+    """Reported from the phone as "hospital": intake starts the 8-hour clock. The officer learns
+    the stay was only for observation, which Cal/OSHA does not count as in-patient (Title 8
+    section 330(h)): no report is due, and the clock goes, its history kept."""
+    incident = _officers_case_from_monday(client, Severity.HOSPITALIZATION)
+    incident.state_reportable = True
+    incident.save()
+    clocks_start_for(incident=incident)
+    assert incident.clocks.filter(kind=ClockKind.CALOSHA_REPORT).exists()
+
+    response = client.post(
+        reverse("triage:case-classify", args=[incident.reference]),
+        {
+            "classify-severity": Severity.HOSPITALIZATION,
+            "classify-illness_type": "injury",
+            "classify-hospital_observation_only": "on",
+            "classify-days_away": "1",
+            "classify-days_restricted": "0",
+        },
+    )
+
+    assert response.status_code == 302
+    incident.refresh_from_db()
+    assert incident.hospital_observation_only is True
+    assert incident.state_reportable is False
+    assert incident.is_serious is False
+    kinds = set(incident.clocks.values_list("kind", flat=True))
+    assert kinds == {ClockKind.CLAIM_FORM, ClockKind.EMPLOYER_REPORT}
+    page = client.get(reverse("triage:case", args=[incident.reference])).content.decode()
+    box = re.search(r'<input type="checkbox" name="classify-hospital_observation_only"[^>]*>', page)
+    assert box
+    assert " checked" in box.group(0)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("severity", "ticked", "reportable"),
+    [
+        (Severity.HOSPITALIZATION, False, True),  # an in-patient stay: reportable whatever ticked
+        (Severity.FATALITY, False, True),
+        (Severity.DAYS_AWAY, False, False),
+        (Severity.HOSPITALIZATION, True, True),  # observation only, but serious for another reason
+    ],
+)
+def test_observation_only_is_read_only_with_a_hospital_stay(severity, ticked, reportable):
+    incident = IncidentFactory(severity=Severity.MEDICAL)
+
+    incident_classify(
+        incident=incident,
+        severity=severity,
+        illness_type="injury",
+        state_reportable=ticked,
+        days_away=0,
+        days_restricted=0,
+        hospital_observation_only=(severity != Severity.HOSPITALIZATION or ticked),
+    )
+
+    incident.refresh_from_db()
+    assert incident.state_reportable is reportable
+    assert incident.clocks.filter(kind=ClockKind.CALOSHA_REPORT).exists() is reportable
+    assert incident.hospital_observation_only is (severity == Severity.HOSPITALIZATION and ticked)
