@@ -88,6 +88,11 @@ class Severity(models.TextChoices):
 
 
 SERIOUS_SEVERITIES = (Severity.FATALITY, Severity.HOSPITALIZATION)
+# The serious cases, as `Incident.is_serious` reads them: a death or an in-patient stay (a
+# hospital stay only for observation or tests is not one).
+SERIOUS_CASES = Q(severity__in=SERIOUS_SEVERITIES) & ~Q(
+    severity=Severity.HOSPITALIZATION, hospital_observation_only=True
+)
 # What makes a case recordable by its outcome (DESIGN.md): first aid and no injury are not.
 RECORDABLE_SEVERITIES = (
     Severity.FATALITY,

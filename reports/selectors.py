@@ -29,7 +29,7 @@ from django.db.models import Count, Min, Q, Sum
 from incidents.models import (
     DART_SEVERITIES,
     RECORDABLE_SEVERITIES,
-    SERIOUS_SEVERITIES,
+    SERIOUS_CASES,
     ActionStatus,
     Claim,
     ClockKind,
@@ -462,8 +462,8 @@ def _serious_cases(
     zone = ZoneInfo(settings.TIME_ZONE)
     incidents = (
         Incident.objects.filter(
+            SERIOUS_CASES,
             merged_into__isnull=True,
-            severity__in=SERIOUS_SEVERITIES,
             occurred_at__gte=start,
             occurred_at__lt=end,
         )
@@ -637,8 +637,8 @@ def _summary(
         for severity in Severity
     )
     serious_in_month = Incident.objects.filter(
+        SERIOUS_CASES,
         merged_into__isnull=True,
-        severity__in=SERIOUS_SEVERITIES,
         occurred_at__gte=_month_bounds(month, month)[0],
         occurred_at__lt=end,
     ).count()

@@ -67,3 +67,20 @@ def test_it_counts_a_serious_privacy_case_without_describing_it():
     assert listed.reference.casefold() in text
     assert private.reference.casefold() not in text
     assert "also1privacycase,notdescribedhere;itsdeadlinesareinthesecounts." in text
+
+
+def test_a_hospital_stay_only_for_observation_is_not_a_serious_case():
+    from reports.selectors import packet_data_for_month
+
+    city = packet_city_seed()
+    this_month = Incident.objects.filter(
+        severity=Severity.HOSPITALIZATION, occurred_at__gte=_at(city["month"], 0)
+    )
+    observed, admitted = this_month.order_by("reference")[:2]
+    Incident.objects.filter(pk=observed.pk).update(hospital_observation_only=True)
+
+    data = packet_data_for_month(month=PACKET_MONTH)
+
+    listed = {case.reference for case in data.serious_cases}
+    assert admitted.reference in listed
+    assert observed.reference not in listed
