@@ -14,6 +14,7 @@ from incidents.models import (
     Investigation,
     PrivacyCaseView,
 )
+from riskcabinet.admin import ReadOnlyAdmin
 
 
 class ReadOnlyHistoryAdmin(SimpleHistoryAdmin):
@@ -75,10 +76,13 @@ class ActionInline(admin.TabularInline):
     raw_id_fields = ["owner"]
 
 
-class ClockInline(admin.TabularInline):
+class ClockInline(ReadOnlyAdmin, admin.TabularInline):
+    """The case's legal clocks, to read: they are started by its classification and completed on
+    its triage page (which keeps the queue's order and the warnings in step), never here."""
+
     model = ComplianceClock
     extra = 0
-    raw_id_fields = ["completed_by"]
+    fields = readonly_fields = ["kind", "started_at", "due_at", "completed_at", "completed_by"]
 
 
 @admin.register(Incident)
@@ -88,16 +92,35 @@ class IncidentAdmin(ReadOnlyHistoryAdmin):
     list_filter = ["status", "incident_type", "severity", "department"]
     search_fields = ["reference", "narrative"]
     date_hierarchy = "occurred_at"
-    raw_id_fields = [
-        "reporter",
-        "assignee",
-        "state_reported_by",
-        "possible_duplicate_of",
-        "merged_into",
-        "establishment",
-    ]
+    raw_id_fields = ["reporter", "establishment"]
     inlines = [ClockInline, ActionInline, AttachmentInline]
     list_select_related = ["department"]
+    # The workflow and the decisions that start the legal clocks are made on the triage pages,
+    # which check them (coverage, open actions, merges), audit them, keep the clocks in step and
+    # tell the people concerned; the admin shows them but does not write them.
+    readonly_fields = [
+        "source",
+        "source_key",
+        "receipt_code",
+        "reported_at",
+        "learned_at",
+        "severity",
+        "recordable",
+        "recordability_answers",
+        "privacy_case",
+        "privacy_reason",
+        "state_reportable",
+        "hospital_observation_only",
+        "state_reported_at",
+        "state_reported_by",
+        "state_report_confirmation",
+        "status",
+        "assignee",
+        "closed_at",
+        "close_reason",
+        "possible_duplicate_of",
+        "merged_into",
+    ]
 
 
 @admin.register(CorrectiveAction)
@@ -125,7 +148,9 @@ class ClaimAdmin(ReadOnlyHistoryAdmin):
 
 
 @admin.register(ComplianceClock)
-class ComplianceClockAdmin(ReadOnlyHistoryAdmin):
+class ComplianceClockAdmin(ReadOnlyAdmin, ReadOnlyHistoryAdmin):
+    """The legal clocks, to read (see ClockInline)."""
+
     list_display = ["incident", "kind", "due_at", "completed_at"]
     list_filter = ["kind"]
     raw_id_fields = ["incident", "completed_by"]
@@ -162,12 +187,8 @@ class CodeCorrectionAdmin(admin.ModelAdmin):
 
 
 @admin.register(PrivacyCaseView)
-class PrivacyCaseViewAdmin(admin.ModelAdmin):
+class PrivacyCaseViewAdmin(ReadOnlyAdmin, admin.ModelAdmin):
+    """The log of who opened a privacy case: written by the triage pages, read here."""
+
     list_display = ["incident", "user", "viewed_at", "path"]
     raw_id_fields = ["incident", "user"]
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

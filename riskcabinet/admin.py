@@ -1,8 +1,27 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+from django.db import transaction
+from django.template.defaultfilters import pluralize
 from simple_history.admin import SimpleHistoryAdmin
 
 from riskcabinet.models import DataImport, Department, DepartmentScore, ExposureMonth, Person
 from riskcabinet.services import rankings_refresh_queue
+
+
+class ReadOnlyAdmin:
+    """For a ModelAdmin or an inline whose rows are written by the product (its pages, its
+    imports, its computations), which check and audit them: read here, never added, changed
+    or deleted."""
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(Department)
@@ -39,7 +58,7 @@ class ExposureMonthAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(DataImport)
-class DataImportAdmin(admin.ModelAdmin):
+class DataImportAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     """The record of imported payroll and claims files: read-only, as an audit trail must be."""
 
     list_display = [
@@ -54,15 +73,6 @@ class DataImportAdmin(admin.ModelAdmin):
     list_filter = ["kind"]
     date_hierarchy = "imported_at"
 
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
 
 @admin.register(Person)
 class PersonAdmin(admin.ModelAdmin):
@@ -72,8 +82,100 @@ class PersonAdmin(admin.ModelAdmin):
     filter_horizontal = ["covered_departments"]
     raw_id_fields = ["user"]
 
+    @transaction.atomic
+    def save_related(self, request, form, formsets, change) -> None:
+        """A department taken off a safety officer's coverage: the open cases there assigned to
+        them, which they can no longer open, go back to nobody (a risk manager sees them all)."""
+        person = form.instance
+        before = set(person.covered_departments.values_list("pk", flat=True)) if change else set()
+        super().save_related(request, form, formsets, change)
+        dropped = before - set(person.covered_departments.values_list("pk", flat=True))
+        if dropped and not person.user.has_perm("incidents.triage_all_departments"):
+            names = ", ".join(
+                Department.objects.filter(pk__in=dropped).values_list("code", flat=True)
+            )
+            _open_cases_unassign(
+                request,
+                self,
+                user=person.user,
+                departments=dropped,
+                reason=f"Unassigned: {person.user.get_username()} no longer covers {names}",
+            )
+
 
 @admin.register(DepartmentScore)
-class DepartmentScoreAdmin(admin.ModelAdmin):
+class DepartmentScoreAdmin(ReadOnlyAdmin, admin.ModelAdmin):
+    """Stored rankings, to read: they are computed from the cases and the payroll hours (and
+    computed again with `manage.py score --since YYYY-MM`), never typed in."""
+
     list_display = ["month", "rank", "department", "score", "trir", "dart"]
-    list_filter = ["month"]
+    list_filter = ["month", "department"]
+
+
+def _open_cases_unassign(request, model_admin, *, user, reason: str, departments=None) -> None:
+    """Put the open cases assigned to ``user`` (in ``departments``, when given) back to nobody,
+    each audited with ``reason``, and tell the administrator which."""
+    from incidents.models import Incident, Status
+    from incidents.triage_services import incident_assign
+
+    cases = Incident.objects.select_for_update().filter(assignee=user).exclude(status=Status.CLOSED)
+    if departments is not None:
+        cases = cases.filter(department__in=departments)
+    cases = list(cases.order_by("reference"))
+    for incident in cases:
+        incident._change_reason = reason[:100]
+        incident_assign(incident=incident, assignee=None, by=request.user, notify=False)
+    if cases:
+        model_admin.message_user(
+            request,
+            f"{len(cases)} open case{pluralize(len(cases))} assigned to {user.get_username()} "
+            f"now assigned to nobody: {_references([case.reference for case in cases])}.",
+            messages.WARNING,
+        )
+
+
+def _references(references: list[str], *, shown: int = 10) -> str:
+    more = len(references) - shown
+    return ", ".join(references[:shown]) + (f" and {more} more" if more > 0 else "")
+
+
+User = get_user_model()
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class AccountAdmin(UserAdmin):
+    """Accounts. Deactivating someone who left puts their open cases back to nobody (audited), so
+    that the triage queue shows them as unassigned rather than with a person who will never open
+    them, and names the open corrective actions they still own, to be handed to someone else."""
+
+    @transaction.atomic
+    def save_model(self, request, obj, form, change) -> None:
+        deactivated = change and "is_active" in form.changed_data and not obj.is_active
+        super().save_model(request, obj, form, change)
+        if deactivated:
+            self._leaver_work_release(request, obj)
+
+    def _leaver_work_release(self, request, user) -> None:
+        from incidents.models import OPEN_ACTION_STATUSES, CorrectiveAction
+
+        _open_cases_unassign(
+            request,
+            self,
+            user=user,
+            reason=f"Unassigned: {user.get_username()}'s account was deactivated",
+        )
+        actions = list(
+            CorrectiveAction.objects.filter(owner=user, status__in=OPEN_ACTION_STATUSES)
+            .select_related("incident")
+            .order_by("incident__reference", "pk")
+        )
+        if actions:
+            references = list(dict.fromkeys(action.incident.reference for action in actions))
+            self.message_user(
+                request,
+                f"{user.get_username()} still owns {len(actions)} open corrective "
+                f"action{pluralize(len(actions))}, which no one will be reminded of: hand them "
+                f"to another owner on the case page of {_references(references)}.",
+                messages.WARNING,
+            )
