@@ -48,7 +48,7 @@ from incidents.models import (
 from incidents.services import INJURY_DETAIL_TYPES, incident_create
 from riskcabinet.models import DataImport, Department, ImportKind, Person
 from riskcabinet.services import data_import_create
-from riskcabinet.textfiles import utf8_text
+from riskcabinet.textfiles import separator_hint, utf8_text
 
 REQUIRED_COLUMNS = ("claim_number", "opened_on", "status", "paid_to_date", "total_incurred")
 # What the Claim columns hold: numeric(12, 2) dollars, a 40-character number, a day count.
@@ -227,7 +227,9 @@ def claims_import(*, data: bytes, source_name: str = "the file", user=None) -> C
             raise ClaimFileError(problem) from None
         missing = [c for c in REQUIRED_COLUMNS if c not in columns]
         if missing:
-            raise ClaimFileError(f"{source_name}: missing column(s) {', '.join(missing)}")
+            raise ClaimFileError(
+                f"{source_name}: missing column(s) {', '.join(missing)}{separator_hint(columns)}"
+            )
         reader.fieldnames = columns
         seen: set[str] = set()
         while True:

@@ -59,7 +59,7 @@ from incidents.osha.oiics_titles import title_code
 from incidents.services import format_reference
 from riskcabinet.inserts import HistoryRowCopy
 from riskcabinet.models import Department
-from riskcabinet.textfiles import utf8_text
+from riskcabinet.textfiles import separator_hint, utf8_text
 
 FORMATS = ("osha-severe", "generic-csv")
 # A count of days or people above this is a typing mistake (and would not fit the column).
@@ -345,7 +345,8 @@ def _read(
     ):
         missing.append("department")
     if missing:
-        raise ImportFileError(f"{path.name}: missing column(s) {', '.join(missing)}")
+        hint = separator_hint(header["__columns__"])
+        raise ImportFileError(f"{path.name}: missing column(s) {', '.join(missing)}{hint}")
     drafts: list[_Draft] = []
     seen: dict[str, int] = {}
     for line, row in rows:

@@ -34,7 +34,7 @@ from riskcabinet.models import (
 )
 from riskcabinet.queueing import task_queue_on_commit
 from riskcabinet.roles import Role, users_to_email
-from riskcabinet.textfiles import utf8_text
+from riskcabinet.textfiles import separator_hint, utf8_text
 
 logger = logging.getLogger(__name__)
 
@@ -304,7 +304,7 @@ def _exposure_reader(data: bytes, source_name: str) -> tuple[csv.DictReader, int
     if missing:
         raise ExposureFileError(
             f"{source_name}, line 1: missing column(s) {', '.join(missing)}; the header must be "
-            f"{', '.join(EXPOSURE_IMPORT_COLUMNS)}"
+            f"{', '.join(EXPOSURE_IMPORT_COLUMNS)}{separator_hint(header)}"
         )
     reader.fieldnames = header
     # reader.line_num counts physical lines read so far, header included.

@@ -13,6 +13,18 @@ def spreadsheet_safe(value):
     return "" if value is None else value
 
 
+def separator_hint(header: list[str] | tuple[str, ...]) -> str:
+    """What to add to a "missing column" message when the header was read as one column because
+    the file is separated by semicolons or tabs (a spreadsheet saved with another region's list
+    separator), else nothing."""
+    if len(header) != 1:
+        return ""
+    for separator, name in ((";", "semicolons"), ("\t", "tabs")):
+        if separator in header[0]:
+            return f" (its columns are separated by {name}: save it as comma-separated CSV)"
+    return ""
+
+
 def utf8_text(raw: bytes, name: str, error: type[Exception]) -> str:
     """The text of a file saved as UTF-8 (a leading byte-order mark is dropped).
 

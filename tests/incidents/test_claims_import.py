@@ -106,6 +106,14 @@ def test_it_refuses_a_file_without_the_claim_columns(db, tmp_path):
         call_command("import_claims", str(path))
 
 
+def test_it_says_when_a_claims_file_is_separated_by_tabs(db, tmp_path):
+    path = tmp_path / "claims.csv"
+    path.write_text("claim_number\topened_on\ttotal_incurred\n1\t2026-01-02\t5\n", "utf-8")
+
+    with pytest.raises(CommandError, match="separated by tabs: save it as comma-separated"):
+        call_command("import_claims", str(path))
+
+
 def test_a_claim_matches_the_case_a_supervisor_filed_for_the_person_hurt(db, tmp_path):
     department = DepartmentFactory(code="LASAN")
     supervisor = user_with_role(Role.EMPLOYEE, department=department, employee_id="E700010")

@@ -136,6 +136,15 @@ def test_it_refuses_an_unknown_department_or_format():
 
 
 @pytest.mark.django_db
+def test_it_says_when_an_incident_file_is_separated_by_semicolons(tmp_path):
+    path = tmp_path / "incidents.csv"
+    path.write_text("EventDate;Employer;Final Narrative\n1/2/2026;City;Fell\n", "utf-8")
+
+    with pytest.raises(CommandError, match="separated by semicolons"):
+        _run(str(path), "--format", "osha-severe")
+
+
+@pytest.mark.django_db
 def test_it_keeps_references_unique_across_imports():
     incidents_import(path=BAD_ROWS, fmt="osha-severe")
     incidents_import(path=SAMPLE, fmt="osha-severe")

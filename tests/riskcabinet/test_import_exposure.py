@@ -99,6 +99,13 @@ def test_it_refuses_a_file_missing_a_column(tmp_path, departments):
     assert not ExposureMonth.objects.exists()
 
 
+def test_it_says_when_a_file_is_separated_by_semicolons(tmp_path, departments):
+    # A spreadsheet set to a region whose list separator is ";" saves its CSV that way.
+    with pytest.raises(CommandError, match="separated by semicolons: save it as comma-sep"):
+        run(tmp_path, "department;month;hours_worked;headcount\nLASAN;2026-10;1000;10\n")
+    assert not ExposureMonth.objects.exists()
+
+
 def test_it_refuses_a_file_that_is_not_utf8(tmp_path, departments):
     latin1 = (
         "department,month,hours_worked,headcount\nLASAN,2026-10,1000,10\nSañitation,2026-10,1,1\n"
