@@ -526,7 +526,9 @@ def _reports_to_tell_of_closing(incident: Incident) -> list[int]:
     """The case and the reports merged into it, one for each employee who filed any: the
     reporter of a report merged here is told too, since its work went on in this case."""
     reports = [incident.pk]
-    told = {incident.reporter_id}
+    # Only a report filed from the intake form tells its reporter: a case entered by staff or
+    # opened from a claim names the staff member as reporter, who may have filed a report of it.
+    told = {incident.reporter_id} if incident.source == Source.INTAKE else set()
     merged = incident.merged_cases.filter(source=Source.INTAKE).order_by("reported_at", "pk")
     for report_id, reporter_id in merged.values_list("pk", "reporter_id"):
         if reporter_id not in told:

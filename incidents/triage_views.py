@@ -8,6 +8,8 @@ case page (htmx swaps the case in place; without JavaScript the browser follows 
 from __future__ import annotations
 
 import csv
+import sys
+import threading
 from collections.abc import Callable, Iterator
 from functools import wraps
 
@@ -290,7 +292,16 @@ def oiics_lookup(request: HttpRequest, family: str) -> HttpResponse:
 
 
 def _coder_prepare() -> None:
-    """Have the coder's model read in the background, if one is installed."""
+    """Have the coder's model read in the background, if one is installed. Importing the coder
+    (scikit-learn, pandas) takes a second or two itself: until it is imported, that is done in
+    the background too, so the queue never waits for it."""
+    if "riskcabinet.autocode" in sys.modules:
+        _coder_read()  # Only starts the read, once per process.
+    else:
+        threading.Thread(target=_coder_read, name="autocode-import", daemon=True).start()
+
+
+def _coder_read() -> None:
     try:
         from riskcabinet.autocode import prepare  # noqa: PLC0415 - optional, may not exist.
 

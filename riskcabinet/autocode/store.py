@@ -18,6 +18,9 @@ MODEL_PATH = MODELS_DIR / f"autocode-v{MODEL_VERSION}.joblib"
 _lock = threading.Lock()
 _cached: dict[Path, tuple[NarrativeCoder, dict]] = {}
 _warming: frozenset[Path] = frozenset()
+# Guards `_warming` only: `_lock` is held for the whole read (seconds), and a request asking for
+# the read to start must not wait for it.
+_warming_lock = threading.Lock()
 
 
 class ModelMissingError(RuntimeError):
@@ -57,7 +60,7 @@ def load_model_soon(path: Path = MODEL_PATH) -> bool:
     read; True when this call started it. A missing or broken file is left for the first
     ``load_model`` to report."""
     global _warming
-    with _lock:
+    with _warming_lock:
         if path in _cached or path in _warming:
             return False
         _warming = _warming | {path}
@@ -69,7 +72,7 @@ def load_model_soon(path: Path = MODEL_PATH) -> bool:
             pass
         finally:
             global _warming
-            with _lock:
+            with _warming_lock:
                 _warming = _warming - {path}
 
     threading.Thread(target=read, name="autocode-load", daemon=True).start()

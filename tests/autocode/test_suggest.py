@@ -112,3 +112,32 @@ def test_a_missing_model_read_in_the_background_is_left_for_the_first_suggestion
 
     with pytest.raises(store.ModelMissingError):
         store.load_model(missing)
+
+
+def test_asking_again_while_the_model_is_being_read_does_not_wait_for_the_read(
+    monkeypatch, tmp_path
+):
+    # The queue asks on every load (and its search asks as the officer types): a second queue
+    # request arriving while the background read takes its seconds must not wait for it.
+    monkeypatch.setattr(store, "_cached", {})
+    path = tmp_path / "autocode-slow.joblib"
+    release = threading.Event()
+
+    def slow_read(_path):
+        release.wait(30)
+        raise store.ModelMissingError("gone")
+
+    monkeypatch.setattr(store, "read_model", slow_read)
+    answers = []
+    asker = threading.Thread(target=lambda: answers.append(store.load_model_soon(path)))
+    try:
+        assert store.load_model_soon(path) is True
+        asker.start()
+        asker.join(timeout=2)
+        assert not asker.is_alive(), "the second request waited for the model to be read"
+        assert answers == [False]
+    finally:
+        release.set()
+        if asker.ident is not None:
+            asker.join()
+        _wait_for_the_reader(path)

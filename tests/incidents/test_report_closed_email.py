@@ -208,3 +208,18 @@ def test_nobody_is_told_while_the_case_a_report_was_merged_into_is_open(
     assert report.status == Status.CLOSED  # a merged report is closed at once...
     assert report_closed_notify(incident_id=report.pk) is False  # ...but its work goes on
     assert mail.outbox == []
+
+
+def test_an_employee_whose_report_was_merged_into_a_case_they_entered_as_staff_is_told(
+    reporter, department, django_capture_on_commit_callbacks
+):
+    # A supervisor enters the case by hand and has also filed a report of it from the field:
+    # the case itself tells nobody (entered by staff), so their report must.
+    case = _report(reporter, department, source=Source.STAFF)
+    report, case = _merged(_report(reporter, department, status=Status.NEW), case)
+
+    _close(case, django_capture_on_commit_callbacks)
+
+    [message] = mail.outbox
+    assert message.to == [reporter.email]
+    assert message.subject == f"[riskcabinet] Your report {report.reference} is closed"

@@ -294,3 +294,29 @@ def test_the_queue_opens_when_the_coder_cannot_be_prepared(client, officer, monk
     client.force_login(officer)
 
     assert client.get(QUEUE).status_code == 200
+
+
+def test_the_queue_does_not_wait_for_the_coder_to_be_imported(client, officer, monkeypatch):
+    # Importing scikit-learn and pandas takes a second or two: the first queue page of a
+    # process has it done in the background, not before it answers.
+    import sys
+    import threading
+
+    from incidents import triage_views
+
+    monkeypatch.delitem(sys.modules, "riskcabinet.autocode", raising=False)
+    started = []
+    monkeypatch.setattr(
+        threading, "Thread", lambda **kwargs: started.append(kwargs) or _NotStarted()
+    )
+    client.force_login(officer)
+
+    assert client.get(QUEUE).status_code == 200
+    assert [(kwargs["target"], kwargs["daemon"]) for kwargs in started] == [
+        (triage_views._coder_read, True)
+    ]
+
+
+class _NotStarted:
+    def start(self) -> None:
+        pass
