@@ -499,8 +499,11 @@
     open.addEventListener("click", function () {
       if (!formFor(entry)) {
         // Its form is not on this page ("My reports", or the confirmation that took the
-        // form's place): open that form, which puts the report in once loaded.
-        window.location.assign(entry.action + OPEN_SAVED + encodeURIComponent(entry.client_uuid));
+        // form's place): open that form, which puts the report in once loaded. A query, not a
+        // hash: a confirmation shown at the form's own address must still load the form.
+        var target = new URL(entry.action, window.location.href);
+        target.searchParams.set(OPEN_SAVED, entry.client_uuid);
+        window.location.assign(target.href);
         return;
       }
       // Opened, it takes the form's place: what is being written there must not go unasked.
@@ -525,9 +528,10 @@
     say(queueBox.getAttribute("data-msg-rejected"), wrap);
   }
 
-  /* "Open it" on a page without the report's form comes here with the report's number after
-     this mark; the form puts the report in as the button would have. */
-  var OPEN_SAVED = "#open-saved=";
+  /* "Open it" on a page without the report's form comes here with the report's number in this
+     query parameter; the form puts the report in as the button would have. (The service
+     worker keeps pages by path, so the form opens from its copy without signal too.) */
+  var OPEN_SAVED = "open-saved";
 
   /* The page's form if it is the one a saved report was written in (the employee's or the
      anonymous one), else null. */
@@ -538,10 +542,11 @@
   }
 
   function openSavedFromLink() {
-    var hash = window.location.hash;
-    if (hash.indexOf(OPEN_SAVED) !== 0 || !window.IntakeQueue) return Promise.resolve();
-    var uuid = decodeURIComponent(hash.slice(OPEN_SAVED.length));
-    history.replaceState(null, "", window.location.pathname + window.location.search);
+    var here = new URL(window.location.href);
+    var uuid = here.searchParams.get(OPEN_SAVED);
+    if (!uuid || !window.IntakeQueue) return Promise.resolve();
+    here.searchParams.delete(OPEN_SAVED);  // A reload must not open it a second time.
+    history.replaceState(null, "", here.pathname + here.search + here.hash);
     return IntakeQueue.all().then(function (entries) {
       var entry = entries.filter(function (e) {
         return e.client_uuid === uuid && e.state === "rejected" && savedByThisEmployee(e);
