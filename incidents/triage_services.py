@@ -349,6 +349,23 @@ def incident_codes_set(
 
 
 @transaction.atomic
+def incidents_unassign(*, assignee, by, reason: str, departments=None) -> list[str]:
+    """Put the open cases assigned to ``assignee`` (in ``departments``, when given) back to
+    nobody, each change audited with ``reason``: someone who left, or an officer who no longer
+    covers a department, would hold cases nobody else sees as theirs. Returns their references.
+    """
+    cases = Incident.objects.select_for_update().filter(assignee=assignee)
+    cases = cases.exclude(status=Status.CLOSED)
+    if departments is not None:
+        cases = cases.filter(department__in=departments)
+    cases = list(cases.order_by("reference"))
+    for incident in cases:
+        incident._change_reason = reason[:100]
+        incident_assign(incident=incident, assignee=None, by=by, notify=False)
+    return [incident.reference for incident in cases]
+
+
+@transaction.atomic
 def incident_assign(*, incident: Incident, assignee, by=None, notify: bool = True) -> bool:
     """Assign the case (None: unassign); True when that changed who has it. A new assignee
     other than ``by`` is told by email once the change is committed, unless ``notify`` is off

@@ -113,23 +113,18 @@ class DepartmentScoreAdmin(ReadOnlyAdmin, admin.ModelAdmin):
 
 
 def _open_cases_unassign(request, model_admin, *, user, reason: str, departments=None) -> None:
-    """Put the open cases assigned to ``user`` (in ``departments``, when given) back to nobody,
-    each audited with ``reason``, and tell the administrator which."""
-    from incidents.models import Incident, Status
-    from incidents.triage_services import incident_assign
+    """Put the open cases assigned to ``user`` back to nobody (see ``incidents_unassign``) and
+    tell the administrator which."""
+    from incidents.triage_services import incidents_unassign
 
-    cases = Incident.objects.select_for_update().filter(assignee=user).exclude(status=Status.CLOSED)
-    if departments is not None:
-        cases = cases.filter(department__in=departments)
-    cases = list(cases.order_by("reference"))
-    for incident in cases:
-        incident._change_reason = reason[:100]
-        incident_assign(incident=incident, assignee=None, by=request.user, notify=False)
-    if cases:
+    references = incidents_unassign(
+        assignee=user, by=request.user, reason=reason, departments=departments
+    )
+    if references:
         model_admin.message_user(
             request,
-            f"{len(cases)} open case{pluralize(len(cases))} assigned to {user.get_username()} "
-            f"now assigned to nobody: {_references([case.reference for case in cases])}.",
+            f"{len(references)} open case{pluralize(len(references))} assigned to "
+            f"{user.get_username()} now assigned to nobody: {_references(references)}.",
             messages.WARNING,
         )
 
