@@ -24,10 +24,40 @@ class ReadOnlyAdmin:
         return False
 
 
+class CoveredFilter(admin.SimpleListFilter):
+    """Departments by whether an active safety officer covers them: a case in one that nobody
+    covers reaches only the risk managers."""
+
+    title = "covered by an officer"
+    parameter_name = "covered"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Yes"), ("no", "No one covers it")]
+
+    def queryset(self, request, queryset):
+        covered = queryset.filter(safety_officers__user__is_active=True).values("pk")
+        if self.value() == "yes":
+            return queryset.filter(pk__in=covered)
+        if self.value() == "no":
+            return queryset.exclude(pk__in=covered)
+        return queryset
+
+
 @admin.register(Department)
 class DepartmentAdmin(admin.ModelAdmin):
-    list_display = ["code", "name"]
+    list_display = ["code", "name", "officers"]
+    list_filter = [CoveredFilter]
     search_fields = ["code", "name"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("safety_officers__user")
+
+    @admin.display(description="covered by")
+    def officers(self, department: Department) -> str:
+        names = sorted(
+            str(person) for person in department.safety_officers.all() if person.user.is_active
+        )
+        return ", ".join(names) or "nobody"
 
 
 @admin.register(ExposureMonth)
@@ -77,7 +107,7 @@ class DataImportAdmin(ReadOnlyAdmin, admin.ModelAdmin):
 @admin.register(Person)
 class PersonAdmin(admin.ModelAdmin):
     list_display = ["user", "employee_id", "department", "job_title", "preferred_language"]
-    list_filter = ["department", "preferred_language"]
+    list_filter = ["department", "covered_departments", "preferred_language"]
     search_fields = ["user__username", "user__first_name", "user__last_name", "employee_id"]
     filter_horizontal = ["covered_departments"]
     raw_id_fields = ["user"]

@@ -40,3 +40,28 @@ def test_it_keeps_everyone_but_administrators_out_of_the_admin(client):
     response = client.get(reverse("admin:index"))
     assert response.status_code == 302
     assert reverse("admin:login") in response["Location"]
+
+
+def test_the_department_list_says_who_covers_each_and_finds_those_nobody_covers(client):
+    from tests.factories import DepartmentFactory
+
+    covered, uncovered, left = (
+        DepartmentFactory(code=code, name=name)
+        for code, name in (("LASAN", "Sanitation"), ("LIB", "Library"), ("ZOO", "Zoo"))
+    )
+    officer = user_with_role(Role.SAFETY_OFFICER, covers=(covered,), username="marcus")
+    officer.first_name, officer.last_name = "Marcus", "Bell"
+    officer.save()
+    gone = user_with_role(Role.SAFETY_OFFICER, covers=(left,), username="gone")
+    gone.is_active = False
+    gone.save()
+    client.force_login(user_with_role(Role.ADMINISTRATOR, username="sysadmin"))
+    url = reverse("admin:riskcabinet_department_changelist")
+
+    listed = client.get(url).content.decode()
+    nobody = client.get(url, {"covered": "no"}).context["cl"].result_list
+
+    assert "Marcus Bell" in listed
+    codes = {department.code for department in nobody}
+    assert {uncovered.code, left.code} <= codes  # the Zoo's only officer has left
+    assert covered.code not in codes
