@@ -59,6 +59,23 @@ class DepartmentAdmin(admin.ModelAdmin):
         )
         return ", ".join(names) or "nobody"
 
+    # A department deleted (only one without cases can be) takes its payroll hours and stored
+    # rankings with it: the months they reached are ranked again, as a deleted payroll month is.
+    def delete_model(self, request, obj) -> None:
+        self.delete_queryset(request, Department.objects.filter(pk=obj.pk))
+
+    def delete_queryset(self, request, queryset) -> None:
+        months = [
+            month
+            for model in (ExposureMonth, DepartmentScore)
+            for month in model.objects.filter(department__in=queryset).values_list(
+                "month", flat=True
+            )
+        ]
+        super().delete_queryset(request, queryset)
+        if months:
+            rankings_refresh_queue(since=min(months))
+
 
 @admin.register(ExposureMonth)
 class ExposureMonthAdmin(SimpleHistoryAdmin):

@@ -65,3 +65,31 @@ def test_the_department_list_says_who_covers_each_and_finds_those_nobody_covers(
     codes = {department.code for department in nobody}
     assert {uncovered.code, left.code} <= codes  # the Zoo's only officer has left
     assert covered.code not in codes
+
+
+def test_deleting_a_department_ranks_again_the_months_its_hours_reached(client, monkeypatch):
+    from datetime import date
+    from decimal import Decimal
+
+    import riskcabinet.admin as cabinet_admin
+    from riskcabinet.models import Department, ExposureMonth
+    from tests.factories import DepartmentFactory
+
+    gone = DepartmentFactory(code="OLD")
+    for month in (date(2026, 3, 1), date(2026, 5, 1)):
+        ExposureMonth.objects.create(
+            department=gone, month=month, hours_worked=Decimal("100.0"), headcount=1
+        )
+    refreshed = []
+    monkeypatch.setattr(
+        cabinet_admin, "rankings_refresh_queue", lambda since: refreshed.append(since)
+    )
+    client.force_login(user_with_role(Role.ADMINISTRATOR, username="sysadmin"))
+
+    response = client.post(
+        reverse("admin:riskcabinet_department_delete", args=[gone.pk]), {"post": "yes"}
+    )
+
+    assert response.status_code == 302
+    assert not Department.objects.filter(code="OLD").exists()
+    assert refreshed == [date(2026, 3, 1)]
