@@ -95,6 +95,13 @@ class IncidentAdmin(ReadOnlyHistoryAdmin):
     raw_id_fields = ["reporter", "establishment"]
     inlines = [ClockInline, ActionInline, AttachmentInline]
     list_select_related = ["department"]
+
+    def has_add_permission(self, request) -> bool:
+        # A case comes from the report form (anyone signed in, a supervisor for a crew member),
+        # the anonymous form or the imports, which give it its reference and its clocks: one
+        # added here would have neither.
+        return False
+
     # The workflow and the decisions that start the legal clocks are made on the triage pages,
     # which check them (coverage, open actions, merges), audit them, keep the clocks in step and
     # tell the people concerned; the admin shows them but does not write them.

@@ -152,3 +152,8 @@ def test_an_administrator_still_saves_a_case_correction(admin_client):
 
     assert response.status_code == 302, response.context["adminform"].form.errors
     assert Incident.objects.get(pk=case.pk).narrative == "Slipped on the ramp."
+
+
+def test_a_case_is_not_added_in_the_admin(admin_client):
+    # It would have no reference and no clocks: cases come from the forms and the imports.
+    assert admin_client.get("/admin/incidents/incident/add/").status_code == 403
