@@ -31,7 +31,6 @@ BEYOND_FIRST_AID = (
     Severity.RESTRICTED,
     Severity.MEDICAL,
 )
-SERIOUS = (Severity.FATALITY, Severity.HOSPITALIZATION)
 
 
 # --- Working days -----------------------------------------------------------------------------
@@ -100,24 +99,15 @@ def _end_of_day(day: date) -> datetime:
 # --- Which clocks a case starts ---------------------------------------------------------------
 
 
-def clock_kinds_required(
-    *,
-    severity: str,
-    state_reportable: bool,
-    recordable: bool | None,
-    observation_only: bool = False,
-) -> list[str]:
+def clock_kinds_required(incident: Incident) -> list[str]:
     kinds = []
-    # A hospital stay only for observation or tests is not serious for Cal/OSHA, unless the
-    # officer says the case is (a disfigurement, say).
-    serious = severity in SERIOUS and not (
-        severity == Severity.HOSPITALIZATION and observation_only
-    )
-    if serious or state_reportable:
+    # Serious as `Incident.is_serious` reads it (a hospital stay only for observation is not),
+    # or marked reportable by the officer (a disfigurement, say).
+    if incident.is_serious or incident.state_reportable:
         kinds.append(ClockKind.CALOSHA_REPORT)
-    if severity in BEYOND_FIRST_AID:
+    if incident.severity in BEYOND_FIRST_AID:
         kinds += [ClockKind.CLAIM_FORM, ClockKind.EMPLOYER_REPORT]
-    if recordable:
+    if incident.recordable:
         kinds.append(ClockKind.LOG_300)
     return kinds
 
@@ -148,12 +138,7 @@ def clock_deadlines_for(
 ) -> dict[str, datetime]:
     """The clocks the case's current classification requires, with their deadlines counted from
     ``started_at`` (by default when the city learned of the case)."""
-    kinds = clock_kinds_required(
-        severity=incident.severity,
-        state_reportable=incident.state_reportable,
-        recordable=incident.recordable,
-        observation_only=incident.hospital_observation_only,
-    )
+    kinds = clock_kinds_required(incident)
     started_at = started_at or incident.learned_at
     return {kind: clock_due_at(kind=kind, learned_at=started_at) for kind in kinds}
 

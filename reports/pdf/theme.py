@@ -11,13 +11,10 @@ from __future__ import annotations
 
 import math
 from decimal import Decimal
-from pathlib import Path
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 
 from riskcabinet import fonts
 from riskcabinet.charts import money_text
@@ -42,9 +39,6 @@ REGULAR = "Helvetica"
 BOLD = "Helvetica-Bold"
 ITALIC = "Helvetica-Oblique"
 
-SYMBOL_FONT_NAME = "RiskcabinetSymbols"
-_DEJAVU_CANDIDATES = tuple(folder / "DejaVuSans.ttf" for folder in fonts.FOLDERS)
-
 UP = "\u25b2"
 DOWN = "\u25bc"
 MINUS = "\u2212"
@@ -56,15 +50,10 @@ EM_DASH = "\u2014"
 _PLAIN_FALLBACKS = {UP: "+", DOWN: "-", MINUS: "-", "\u2032": "'", "\u2265": ">=", "\u2264": "<="}
 
 
-def register_symbol_font(candidates: tuple[Path, ...] = _DEJAVU_CANDIDATES) -> str | None:
-    """Register DejaVu Sans once; return its font name, or None when it is not installed."""
-    if SYMBOL_FONT_NAME in pdfmetrics.getRegisteredFontNames():
-        return SYMBOL_FONT_NAME
-    for path in candidates:
-        if path.is_file():
-            pdfmetrics.registerFont(TTFont(SYMBOL_FONT_NAME, str(path)))
-            return SYMBOL_FONT_NAME
-    return None
+def register_symbol_font() -> str | None:
+    """DejaVu Sans for the characters Helvetica lacks (registered once, as the OSHA forms use
+    it too); None when it is not installed."""
+    return fonts.unicode_font()
 
 
 def markup(text: str, symbol_font: str | None) -> str:
