@@ -4,37 +4,29 @@ its reporter sees that it was joined to another report and what is being done on
 import pytest
 from django.urls import reverse
 
-from incidents.models import ActionStatus, Source, Status
+from incidents.models import ActionStatus, Status
 from incidents.triage_services import incident_merge
 from riskcabinet.roles import Role
 from tests.factories import (
     CorrectiveActionFactory,
     DepartmentFactory,
-    IncidentFactory,
     user_with_role,
 )
+from tests.incidents.triage_helpers import employee_report
 
 pytestmark = pytest.mark.django_db
-
-
-def _report(reporter, department, **fields):
-    values = {
-        "source": Source.INTAKE,
-        "reporter": reporter,
-        "department": department,
-        "status": Status.ACTIONS_PENDING,
-        "injured_name": "",
-        "privacy_case": False,
-    }
-    return IncidentFactory(**(values | fields))
 
 
 def test_a_merged_report_shows_the_steps_taken_on_the_case_it_joined(client):
     department = DepartmentFactory()
     first = user_with_role(Role.EMPLOYEE, department=department, username="rosa")
     second = user_with_role(Role.EMPLOYEE, department=department, username="luis")
-    kept = _report(first, department, narrative="Luis cut his hand: deep cut, stitches at ER.")
-    duplicate = _report(second, department, narrative="My hand was cut by the shelf bracket.")
+    kept = employee_report(
+        first, department, narrative="Luis cut his hand: deep cut, stitches at ER."
+    )
+    duplicate = employee_report(
+        second, department, narrative="My hand was cut by the shelf bracket."
+    )
     CorrectiveActionFactory(
         incident=duplicate,
         owner=user_with_role(Role.EMPLOYEE),
@@ -58,8 +50,8 @@ def test_my_reports_gives_a_merged_report_the_status_of_the_case_it_joined(clien
     department = DepartmentFactory()
     first = user_with_role(Role.EMPLOYEE, department=department, username="rosa")
     second = user_with_role(Role.EMPLOYEE, department=department, username="luis")
-    kept = _report(first, department, status=Status.ACTIONS_PENDING)
-    duplicate = _report(second, department, status=Status.NEW)
+    kept = employee_report(first, department, status=Status.ACTIONS_PENDING)
+    duplicate = employee_report(second, department, status=Status.NEW)
     incident_merge(source=duplicate, target=kept)
     client.force_login(second)
 

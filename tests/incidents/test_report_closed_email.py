@@ -12,9 +12,9 @@ from riskcabinet.roles import Role
 from tests.factories import (
     CorrectiveActionFactory,
     DepartmentFactory,
-    IncidentFactory,
     user_with_role,
 )
+from tests.incidents.triage_helpers import employee_report
 
 pytestmark = pytest.mark.django_db
 
@@ -32,18 +32,6 @@ def reporter(department):
     return user
 
 
-def _report(filer, department, **fields):
-    values = {
-        "source": Source.INTAKE,
-        "reporter": filer,
-        "department": department,
-        "status": Status.ACTIONS_PENDING,
-        "narrative": "Cut my hand on the broken shelf bracket.",
-        "injured_name": "",
-    }
-    return IncidentFactory(**(values | fields))
-
-
 def _close(incident, capture):
     with capture(execute=True):
         incident_status_change(incident=incident, status=Status.CLOSED, close_reason="")
@@ -52,7 +40,7 @@ def _close(incident, capture):
 def test_the_reporter_is_told_when_their_report_is_closed_and_what_was_done(
     reporter, department, django_capture_on_commit_callbacks
 ):
-    incident = _report(reporter, department)
+    incident = employee_report(reporter, department)
     done = CorrectiveActionFactory(
         incident=incident,
         description="Replace the broken shelf brackets in the stockroom.",
@@ -75,7 +63,7 @@ def test_the_reporter_is_told_when_their_report_is_closed_and_what_was_done(
 
 def test_it_is_written_in_the_reporters_language(department, django_capture_on_commit_callbacks):
     reporter = user_with_role(Role.EMPLOYEE, department=department, language="es")
-    incident = _report(reporter, department)
+    incident = employee_report(reporter, department)
 
     _close(incident, django_capture_on_commit_callbacks)
 
@@ -95,7 +83,7 @@ def test_it_is_written_in_the_reporters_language(department, django_capture_on_c
 def test_nobody_is_emailed_for_a_report_no_employee_filed(
     reporter, department, fields, django_capture_on_commit_callbacks
 ):
-    incident = _report(reporter, department, **fields)
+    incident = employee_report(reporter, department, **fields)
 
     _close(incident, django_capture_on_commit_callbacks)
 
@@ -103,7 +91,7 @@ def test_nobody_is_emailed_for_a_report_no_employee_filed(
 
 
 def test_a_privacy_case_lists_no_steps(reporter, department, django_capture_on_commit_callbacks):
-    incident = _report(reporter, department, privacy_case=True)
+    incident = employee_report(reporter, department, privacy_case=True)
     CorrectiveActionFactory(
         incident=incident, description="Sensitive step.", status=ActionStatus.DONE
     )
@@ -117,7 +105,7 @@ def test_a_privacy_case_lists_no_steps(reporter, department, django_capture_on_c
 def test_an_officer_closing_the_case_in_triage_sends_it(
     client, reporter, department, django_capture_on_commit_callbacks
 ):
-    incident = _report(reporter, department)
+    incident = employee_report(reporter, department)
     client.force_login(user_with_role(Role.SAFETY_OFFICER, covers=(department,)))
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -144,8 +132,8 @@ def test_the_reporter_of_a_report_merged_into_the_case_is_told_too(
     reporter, department, django_capture_on_commit_callbacks
 ):
     colleague = user_with_role(Role.EMPLOYEE, department=department, username="luis")
-    case = _report(colleague, department)
-    report, case = _merged(_report(reporter, department, status=Status.NEW), case)
+    case = employee_report(colleague, department)
+    report, case = _merged(employee_report(reporter, department, status=Status.NEW), case)
     step = CorrectiveActionFactory(
         incident=case,
         description="Replace the broken shelf brackets in the stockroom.",
@@ -172,8 +160,8 @@ def test_the_reporter_of_a_report_merged_into_the_case_is_told_too(
 def test_an_employee_who_filed_both_reports_gets_one_email(
     reporter, department, django_capture_on_commit_callbacks
 ):
-    case = _report(reporter, department)
-    _, case = _merged(_report(reporter, department, status=Status.NEW), case)
+    case = employee_report(reporter, department)
+    _, case = _merged(employee_report(reporter, department, status=Status.NEW), case)
 
     _close(case, django_capture_on_commit_callbacks)
 
@@ -185,9 +173,9 @@ def test_a_merged_report_is_told_in_its_reporters_language_and_anonymous_ones_ar
     reporter, department, django_capture_on_commit_callbacks
 ):
     hablante = user_with_role(Role.EMPLOYEE, department=department, language="es")
-    case = _report(reporter, department)
-    report, case = _merged(_report(hablante, department, status=Status.NEW), case)
-    _merged(_report(None, department, source=Source.ANONYMOUS, status=Status.NEW), case)
+    case = employee_report(reporter, department)
+    report, case = _merged(employee_report(hablante, department, status=Status.NEW), case)
+    _merged(employee_report(None, department, source=Source.ANONYMOUS, status=Status.NEW), case)
 
     _close(case, django_capture_on_commit_callbacks)
 
@@ -202,8 +190,8 @@ def test_nobody_is_told_while_the_case_a_report_was_merged_into_is_open(
 ):
     from incidents.triage_services import report_closed_notify
 
-    case = _report(user_with_role(Role.EMPLOYEE, department=department), department)
-    report, case = _merged(_report(reporter, department, status=Status.NEW), case)
+    case = employee_report(user_with_role(Role.EMPLOYEE, department=department), department)
+    report, case = _merged(employee_report(reporter, department, status=Status.NEW), case)
 
     assert report.status == Status.CLOSED  # a merged report is closed at once...
     assert report_closed_notify(incident_id=report.pk) is False  # ...but its work goes on
@@ -215,8 +203,8 @@ def test_an_employee_whose_report_was_merged_into_a_case_they_entered_as_staff_i
 ):
     # A supervisor enters the case by hand and has also filed a report of it from the field:
     # the case itself tells nobody (entered by staff), so their report must.
-    case = _report(reporter, department, source=Source.STAFF)
-    report, case = _merged(_report(reporter, department, status=Status.NEW), case)
+    case = employee_report(reporter, department, source=Source.STAFF)
+    report, case = _merged(employee_report(reporter, department, status=Status.NEW), case)
 
     _close(case, django_capture_on_commit_callbacks)
 

@@ -1,4 +1,5 @@
-"""Helpers shared by the triage tests: a case page's address, and a report as intake files it."""
+"""Helpers shared by the triage tests: a case page's address, a report as intake files it, and
+an employee's report already on its way through triage."""
 
 import uuid
 from datetime import timedelta
@@ -6,8 +7,9 @@ from datetime import timedelta
 from django.urls import reverse
 from django.utils import timezone
 
-from incidents.models import Incident, IncidentType, Treatment
+from incidents.models import Incident, IncidentType, Source, Status, Treatment
 from incidents.services import incident_create
+from tests.factories import IncidentFactory
 
 
 def url(name: str, incident: Incident, *args) -> str:
@@ -26,3 +28,18 @@ def report(department, *, minutes_later=0, **extra) -> Incident:
         treatment=Treatment.CLINIC,
         **extra,
     ).incident
+
+
+def employee_report(filer, department, /, **fields) -> Incident:
+    """An employee's own report (no one else hurt), with corrective actions under way; `fields`
+    may say otherwise, the reporter included."""
+    values = {
+        "source": Source.INTAKE,
+        "reporter": filer,
+        "department": department,
+        "status": Status.ACTIONS_PENDING,
+        "narrative": "Cut my hand on the broken shelf bracket.",
+        "injured_name": "",
+        "privacy_case": False,
+    }
+    return IncidentFactory(**(values | fields))

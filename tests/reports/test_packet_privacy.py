@@ -29,6 +29,15 @@ def _packet_text() -> str:
     return re.sub(r"\s+", "", text).casefold()
 
 
+def _two_hospitalizations_this_month() -> list[Incident]:
+    """The demo city's first two hospitalizations of the packet's month, by reference."""
+    city = packet_city_seed()
+    this_month = Incident.objects.filter(
+        severity=Severity.HOSPITALIZATION, occurred_at__gte=_at(city["month"], 0)
+    )
+    return list(this_month.order_by("reference")[:2])
+
+
 def test_it_keeps_names_ids_and_narratives_out_of_the_packet():
     packet_city_seed()
     serious = Incident.objects.filter(severity=Severity.HOSPITALIZATION).first()
@@ -55,11 +64,7 @@ def test_it_names_action_owners_by_role_only():
 
 
 def test_it_counts_a_serious_privacy_case_without_describing_it():
-    city = packet_city_seed()
-    this_month = Incident.objects.filter(
-        severity=Severity.HOSPITALIZATION, occurred_at__gte=_at(city["month"], 0)
-    )
-    private, listed = this_month.order_by("reference")[:2]
+    private, listed = _two_hospitalizations_this_month()
     Incident.objects.filter(pk=private.pk).update(privacy_case=True)
 
     text = _packet_text()
@@ -72,11 +77,7 @@ def test_it_counts_a_serious_privacy_case_without_describing_it():
 def test_a_hospital_stay_only_for_observation_is_not_a_serious_case():
     from reports.selectors import packet_data_for_month
 
-    city = packet_city_seed()
-    this_month = Incident.objects.filter(
-        severity=Severity.HOSPITALIZATION, occurred_at__gte=_at(city["month"], 0)
-    )
-    observed, admitted = this_month.order_by("reference")[:2]
+    observed, admitted = _two_hospitalizations_this_month()
     Incident.objects.filter(pk=observed.pk).update(hospital_observation_only=True)
 
     data = packet_data_for_month(month=PACKET_MONTH)
