@@ -70,8 +70,13 @@ class AttachmentInline(admin.TabularInline):
     readonly_fields = ["content_type", "size", "sha256", "width", "height", "uploaded_at"]
 
 
-class ActionInline(admin.TabularInline):
+class ActionInline(ReadOnlyAdmin, admin.TabularInline):
+    """The case's corrective actions, to read: they are added, handed to another owner and
+    closed on the case page (and marked done on "My actions"), which check the owner and the
+    dates, keep the reminders and the packet's overdue list right, and audit each change."""
+
     model = CorrectiveAction
+    fields = readonly_fields = ["description", "control_level", "owner", "due_on", "status"]
     extra = 0
     raw_id_fields = ["owner"]
 
@@ -130,15 +135,20 @@ class IncidentAdmin(ReadOnlyHistoryAdmin):
     ]
 
 
+# What officers write on the triage pages (actions, investigations, notes, code corrections) and
+# what the claims page and its import keep is read here, with its history, never written: the
+# pages check it and audit it, and the admin would skip both.
+
+
 @admin.register(CorrectiveAction)
-class CorrectiveActionAdmin(ReadOnlyHistoryAdmin):
+class CorrectiveActionAdmin(ReadOnlyAdmin, ReadOnlyHistoryAdmin):
     list_display = ["incident", "control_level", "owner", "due_on", "status"]
     list_filter = ["status", "control_level"]
     raw_id_fields = ["incident", "owner"]
 
 
 @admin.register(Claim)
-class ClaimAdmin(ReadOnlyHistoryAdmin):
+class ClaimAdmin(ReadOnlyAdmin, ReadOnlyHistoryAdmin):
     list_display = [
         "claim_number",
         "incident",
@@ -164,7 +174,7 @@ class ComplianceClockAdmin(ReadOnlyAdmin, ReadOnlyHistoryAdmin):
 
 
 @admin.register(Investigation)
-class InvestigationAdmin(ReadOnlyHistoryAdmin):
+class InvestigationAdmin(ReadOnlyAdmin, ReadOnlyHistoryAdmin):
     list_display = ["incident", "completed_by", "completed_at"]
     raw_id_fields = ["incident", "completed_by"]
 
@@ -176,13 +186,16 @@ class AttachmentAdmin(ReadOnlyHistoryAdmin):
 
 
 @admin.register(CaseNote)
-class CaseNoteAdmin(ReadOnlyHistoryAdmin):
+class CaseNoteAdmin(ReadOnlyAdmin, ReadOnlyHistoryAdmin):
     list_display = ["incident", "author", "created_at"]
     raw_id_fields = ["incident", "author"]
 
 
 @admin.register(CodeCorrection)
-class CodeCorrectionAdmin(admin.ModelAdmin):
+class CodeCorrectionAdmin(ReadOnlyAdmin, admin.ModelAdmin):
+    """Officers' choices against the coder's suggestions, which `train --include-corrections`
+    learns from: written by the case page only."""
+
     list_display = ["incident", "field", "suggested_code", "chosen_code", "officer", "created_at"]
     raw_id_fields = ["incident", "officer"]
 

@@ -6,6 +6,7 @@ from django.template.defaultfilters import pluralize
 from simple_history.admin import SimpleHistoryAdmin
 
 from riskcabinet.models import DataImport, Department, DepartmentScore, ExposureMonth, Person
+from riskcabinet.roles import ROLE_PRECEDENCE
 from riskcabinet.services import rankings_refresh_queue
 
 
@@ -197,6 +198,34 @@ class AccountAdmin(UserAdmin):
         super().save_model(request, obj, form, change)
         if deactivated:
             self._leaver_work_release(request, obj)
+
+    def save_related(self, request, form, formsets, change) -> None:
+        super().save_related(request, form, formsets, change)
+        user = form.instance
+        if user.is_active and not user.is_superuser:
+            self._role_groups_check(request, user)
+
+    def _role_groups_check(self, request, user) -> None:
+        """A role is a group: tell the administrator of an account in none (it signs in to
+        nothing) or in several (it acts in the strongest, with the permissions of all)."""
+        names = set(user.groups.values_list("name", flat=True))
+        roles = [role.value for role in ROLE_PRECEDENCE if role.value in names]
+        username = user.get_username()
+        if not roles:
+            self.message_user(
+                request,
+                f"{username} is in no role group, so they can sign in but see nothing: add them "
+                f"to one of {', '.join(role.value for role in reversed(ROLE_PRECEDENCE))}.",
+                messages.WARNING,
+            )
+        elif len(roles) > 1:
+            self.message_user(
+                request,
+                f"{username} is in {len(roles)} role groups ({', '.join(roles)}): their pages are "
+                f"those of a {roles[0]}, with the permissions of every group. Keep one group "
+                f"unless that is meant.",
+                messages.WARNING,
+            )
 
     def _leaver_work_release(self, request, user) -> None:
         from incidents.models import OPEN_ACTION_STATUSES, CorrectiveAction

@@ -7,10 +7,24 @@ import pytest
 from django.utils import timezone
 
 from incidents.clocks import clocks_start_for
-from incidents.models import ComplianceClock, Incident, PrivacyCaseView, Severity
+from incidents.models import (
+    CaseNote,
+    CodeCorrection,
+    ComplianceClock,
+    Incident,
+    Investigation,
+    PrivacyCaseView,
+    Severity,
+)
 from riskcabinet.models import DepartmentScore
 from riskcabinet.roles import Role
-from tests.factories import DepartmentFactory, IncidentFactory, user_with_role
+from tests.factories import (
+    ClaimFactory,
+    CorrectiveActionFactory,
+    DepartmentFactory,
+    IncidentFactory,
+    user_with_role,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -157,3 +171,54 @@ def test_an_administrator_still_saves_a_case_correction(admin_client):
 def test_a_case_is_not_added_in_the_admin(admin_client):
     # It would have no reference and no clocks: cases come from the forms and the imports.
     assert admin_client.get("/admin/incidents/incident/add/").status_code == 403
+
+
+def _officer_record(kind: str):
+    """One row of what the triage pages and the claims page write, of the given kind."""
+    officer = user_with_role(Role.SAFETY_OFFICER, username="officer.record")
+    case = IncidentFactory()
+    if kind == "correctiveaction":
+        return CorrectiveActionFactory(incident=case, owner=officer)
+    if kind == "claim":
+        return ClaimFactory(incident=case)
+    if kind == "investigation":
+        return Investigation.objects.create(incident=case, root_cause="Worn ladder feet")
+    if kind == "casenote":
+        return CaseNote.objects.create(incident=case, author=officer, body="Called the crew lead")
+    return CodeCorrection.objects.create(
+        incident=case, field="event", suggested_code="42", chosen_code="43", officer=officer
+    )
+
+
+@pytest.mark.parametrize(
+    "kind", ["correctiveaction", "claim", "investigation", "casenote", "codecorrection"]
+)
+def test_what_the_triage_and_claims_pages_write_is_read_not_written_in_the_admin(
+    admin_client, kind
+):
+    record = _officer_record(kind)
+    before = type(record).objects.values().get(pk=record.pk)
+    base = f"/admin/incidents/{kind}/"
+
+    read = admin_client.get(f"{base}{record.pk}/change/")
+    added = admin_client.get(f"{base}add/")
+    changed = admin_client.post(f"{base}{record.pk}/change/", {"incident": record.incident_id})
+    deleted = admin_client.post(f"{base}{record.pk}/delete/", {"post": "yes"})
+
+    assert read.status_code == 200
+    assert added.status_code == 403
+    assert changed.status_code == 403
+    assert deleted.status_code == 403
+    assert type(record).objects.values().get(pk=record.pk) == before
+
+
+def test_a_cases_corrective_actions_are_shown_but_not_editable_on_its_admin_page(admin_client):
+    action = CorrectiveActionFactory(description="Replace the ladder feet")
+
+    page = admin_client.get(
+        f"/admin/incidents/incident/{action.incident_id}/change/"
+    ).content.decode()
+
+    assert "Replace the ladder feet" in page
+    assert 'name="actions-0-due_on"' not in page
+    assert 'name="actions-0-owner"' not in page

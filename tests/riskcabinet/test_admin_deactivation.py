@@ -3,6 +3,7 @@ nobody (so the queue shows them as unassigned), and the admin names the actions 
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.contrib.messages import get_messages
 
 from incidents.models import ActionStatus, Status
@@ -86,3 +87,39 @@ def test_saving_an_active_user_unchanged_leaves_their_cases_alone(client, leaver
 
     open_case.refresh_from_db()
     assert open_case.assignee_id == officer.pk
+
+
+def _saved_messages(client, user, **changes) -> list[str]:
+    client.force_login(user_with_role(Role.ADMINISTRATOR, username="sysadmin"))
+    response = client.post(f"/admin/auth/user/{user.pk}/change/", _change_form(user, **changes))
+    assert response.status_code == 302, response.content.decode()[:2000]
+    return [str(message) for message in get_messages(response.wsgi_request)]
+
+
+def test_an_account_put_in_two_role_groups_is_told_which_role_it_acts_in(client):
+    officer = user_with_role(Role.SAFETY_OFFICER, username="two.hats")
+    groups = [Group.objects.get(name="safety officer"), Group.objects.get(name="cabinet member")]
+
+    messages = _saved_messages(client, officer, groups=[group.pk for group in groups])
+
+    assert any(
+        "two.hats is in 2 role groups (safety officer, cabinet member)" in message
+        and "those of a safety officer" in message
+        for message in messages
+    ), messages
+
+
+def test_an_account_in_no_role_group_is_told_it_sees_nothing(client):
+    employee = user_with_role(Role.EMPLOYEE, username="no.role")
+
+    messages = _saved_messages(client, employee, groups=[])
+
+    assert any("no.role is in no role group" in message for message in messages), messages
+
+
+def test_an_account_in_one_role_group_saves_without_a_warning(client):
+    officer = user_with_role(Role.SAFETY_OFFICER, username="one.hat")
+
+    messages = _saved_messages(client, officer, first_name="Ana")
+
+    assert not any("role group" in message for message in messages), messages
