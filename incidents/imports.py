@@ -59,6 +59,7 @@ from incidents.osha.oiics_titles import title_code
 from incidents.services import format_reference
 from riskcabinet.inserts import HistoryRowCopy
 from riskcabinet.models import Department
+from riskcabinet.selectors import departments_by_code
 from riskcabinet.textfiles import separator_hint, utf8_text
 
 FORMATS = ("osha-severe", "generic-csv")
@@ -384,8 +385,11 @@ def incidents_import(
 ) -> ImportReport:
     """Import a file of incidents; see the module docstring for the formats."""
     report = ImportReport(dry_run=dry_run)
-    if department_code is not None and not Department.objects.filter(code=department_code).exists():
-        raise ImportFileError(f"No department with code '{department_code}'")
+    if department_code is not None:
+        department = departments_by_code().get(department_code.strip().upper())
+        if department is None:
+            raise ImportFileError(f"No department with code '{department_code}'")
+        department_code = department.code
     drafts = _read(path, fmt, department_code, report, progress)
 
     keys = [d.source_key for d in drafts]

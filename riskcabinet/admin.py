@@ -46,9 +46,9 @@ class CoveredFilter(admin.SimpleListFilter):
 
 @admin.register(Department)
 class DepartmentAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "officers"]
+    list_display = ["code", "name", "former_codes", "officers"]
     list_filter = [CoveredFilter]
-    search_fields = ["code", "name"]
+    search_fields = ["code", "name", "former_codes"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("safety_officers__user")

@@ -1,6 +1,7 @@
 """The city's own domain: departments, their monthly exposure, employee profiles and scores."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -11,12 +12,47 @@ from simple_history.models import HistoricalRecords
 class Department(models.Model):
     code = models.CharField(max_length=12, unique=True)
     name = models.CharField(max_length=120, unique=True)
+    # Payroll files written before a department's code changed still name it by the old code.
+    former_codes = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Codes the department had before, separated by commas; payroll files may still "
+        "use them. A changed code is added here when the department is saved.",
+    )
 
     class Meta:
         ordering = ["name"]
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None:
+            before = Department.objects.filter(pk=self.pk).values_list("code", flat=True).first()
+            if before and before.upper() != self.code.upper():
+                kept = [c for c in self.former_code_list if c.upper() != self.code.upper()]
+                if before.upper() not in {c.upper() for c in kept}:
+                    kept.append(before)
+                self.former_codes = ", ".join(kept)
+                if "update_fields" in kwargs and kwargs["update_fields"] is not None:
+                    kwargs["update_fields"] = {*kwargs["update_fields"], "former_codes"}
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        """A code, now or before, names one department only: payroll files are read by it."""
+        super().clean()
+        mine = {self.code.strip().upper()} | {code.upper() for code in self.former_code_list}
+        for other in Department.objects.exclude(pk=self.pk):
+            taken = mine & ({other.code.upper()} | {c.upper() for c in other.former_code_list})
+            if taken:
+                raise ValidationError(
+                    f"The code {', '.join(sorted(taken))} is, or was, {other.name}'s: payroll "
+                    f"files would not say which department they mean."
+                )
+
+    @property
+    def former_code_list(self) -> list[str]:
+        return [code.strip() for code in self.former_codes.split(",") if code.strip()]
 
 
 class ExposureMonth(models.Model):

@@ -51,6 +51,19 @@ INCIDENT_COLUMNS = [
 EXPOSURE_COLUMNS = ["department", "month", "hours_worked", "headcount"]
 
 
+def departments_by_code() -> dict[str, Department]:
+    """Every department under its code and its former codes, upper-cased; a current code wins
+    over a former one."""
+    departments = list(Department.objects.all())
+    found = {
+        code.upper(): department
+        for department in departments
+        for code in department.former_code_list
+    }
+    found.update({department.code.upper(): department for department in departments})
+    return found
+
+
 def incident_frame(*, until: date | None = None) -> pd.DataFrame:
     """One row per incident (merged duplicates excluded) in the scoring engine's format."""
     incidents = Incident.objects.filter(merged_into__isnull=True)

@@ -183,7 +183,7 @@ def exposure_import(
     rankings that read the changed months are ranked again once the import is committed.
     """
     reader, rows_start = _exposure_reader(data, source_name)
-    by_code = {d.code.upper(): d for d in Department.objects.all()}
+    by_code = selectors.departments_by_code()
     by_name = {d.name.casefold(): d for d in by_code.values()}
     report = ExposureImportReport()
     good: dict[tuple[int, date], _ExposureRow] = {}

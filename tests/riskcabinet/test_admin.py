@@ -4,8 +4,10 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
+from riskcabinet.models import Department, ExposureMonth
 from riskcabinet.roles import Role
-from tests.factories import IncidentFactory, user_with_role
+from riskcabinet.services import exposure_import
+from tests.factories import DepartmentFactory, IncidentFactory, user_with_role
 
 pytestmark = pytest.mark.django_db
 
@@ -93,3 +95,46 @@ def test_deleting_a_department_ranks_again_the_months_its_hours_reached(client, 
     assert response.status_code == 302
     assert not Department.objects.filter(code="OLD").exists()
     assert refreshed == [date(2026, 3, 1)]
+
+
+def _department_saved(client, department, **changes):
+    data = {"code": department.code, "name": department.name, "former_codes": ""}
+    data.update(changes)
+    url = (
+        reverse("admin:riskcabinet_department_change", args=[department.pk])
+        if department.pk
+        else reverse("admin:riskcabinet_department_add")
+    )
+    return client.post(url, data)
+
+
+def test_a_department_whose_code_changes_still_takes_payroll_files_in_its_old_code(client):
+    streets = DepartmentFactory(code="BSS", name="Street Services")
+    client.force_login(user_with_role(Role.ADMINISTRATOR, username="sysadmin"))
+
+    response = _department_saved(client, streets, code="STREETS")
+    report = exposure_import(
+        data=b"department,month,hours_worked,headcount\nBSS,2026-10,41000,240\n",
+        source_name="payroll-2026-10.csv",
+    )
+
+    assert response.status_code == 302
+    streets.refresh_from_db()
+    assert (streets.code, streets.former_codes) == ("STREETS", "BSS")
+    assert report.problems == []
+    assert ExposureMonth.objects.get(department=streets).hours_worked == 41000
+    # The new code is its code; an old code given back does not become a former code twice.
+    _department_saved(client, streets, code="BSS", former_codes="BSS")
+    assert Department.objects.get(pk=streets.pk).former_codes == "STREETS"
+
+
+def test_a_code_another_department_had_is_not_given_to_a_new_one(client):
+    streets = DepartmentFactory(code="STREETS", name="Street Services", former_codes="BSS")
+    client.force_login(user_with_role(Role.ADMINISTRATOR, username="sysadmin"))
+
+    response = _department_saved(client, Department(code="bss", name="Bureau of Sanitation"))
+
+    assert response.status_code == 200
+    assert "is, or was, Street Services" in response.content.decode()
+    assert not Department.objects.filter(name="Bureau of Sanitation").exists()
+    assert Department.objects.get(code="STREETS") == streets
