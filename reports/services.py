@@ -199,35 +199,50 @@ def packet_notify(*, month: date) -> int:
     """Email every reader a link to the published packet, once; returns how many were sent.
 
     The email holds a link to the packet's page, never the file: the page checks who is asking.
+    The packet is marked told in a short transaction before the emails go, so a slow mail server
+    holds no lock (on SQLite a held write transaction would hold every write, reports included);
+    if nobody could be emailed (the mail server down) the mark is taken back for the next try.
+    A worker lost between the mark and the emails leaves the cabinet untold (never told twice).
     """
     month = month_start(month)
-    with transaction.atomic():
-        packet = BriefingPacket.objects.select_for_update().get(month=month)
-        if packet.status != PacketStatus.PUBLISHED or packet.notified_at is not None:
-            return 0
-        link = site_link("reports:packet-detail", month=month_label(month))
-        title = f"{month:%B %Y}"
-        body = (
-            f"The Risk Reduction Cabinet's briefing packet for {title} is ready "
-            f"({packet.page_count} pages).\n\n"
-            f"Read it here (sign in first): {link}\n\n"
-            "The packet holds aggregate figures only; please do not forward the file "
-            "outside the cabinet."
+    packet = _packet_notify_claim(month)
+    if packet is None:
+        return 0
+    link = site_link("reports:packet-detail", month=month_label(month))
+    title = f"{month:%B %Y}"
+    body = (
+        f"The Risk Reduction Cabinet's briefing packet for {title} is ready "
+        f"({packet.page_count} pages).\n\n"
+        f"Read it here (sign in first): {link}\n\n"
+        "The packet holds aggregate figures only; please do not forward the file "
+        "outside the cabinet."
+    )
+    readers = list(packet_readers())
+    # One email each: a refused address is logged and the readers after it still get theirs.
+    sent = sum(
+        mail_sent(
+            subject=f"Briefing packet for {title} is ready",
+            message=body,
+            to=user.email,
+            from_email=settings.DEFAULT_FROM_EMAIL,
         )
-        readers = list(packet_readers())
-        # One email each: a refused address is logged and the readers after it still get theirs.
-        sent = sum(
-            mail_sent(
-                subject=f"Briefing packet for {title} is ready",
-                message=body,
-                to=user.email,
-                from_email=settings.DEFAULT_FROM_EMAIL,
-            )
-            for user in readers
+        for user in readers
+    )
+    # Told once: a retry would email again those who got it. Only when nobody could be
+    # emailed is it left for the next try.
+    if readers and not sent:
+        BriefingPacket.objects.filter(pk=packet.pk, notified_at=packet.notified_at).update(
+            notified_at=None
         )
-        # Told once: a retry would email again those who got it. Only when nobody could be
-        # emailed (the mail server down) is it left for the next try.
-        if sent or not readers:
-            packet.notified_at = timezone.now()
-            packet.save(update_fields=["notified_at"])
     return sent
+
+
+@transaction.atomic
+def _packet_notify_claim(month: date) -> BriefingPacket | None:
+    """Mark the month's published packet told, if it was not: the packet, or None."""
+    packet = BriefingPacket.objects.select_for_update().filter(month=month).first()
+    if packet is None or packet.status != PacketStatus.PUBLISHED or packet.notified_at:
+        return None
+    packet.notified_at = timezone.now()
+    packet.save(update_fields=["notified_at"])
+    return packet

@@ -1,9 +1,10 @@
 """The scheduled emails hold no rows while the mail server takes its time: an owner marking an
-action done, or an officer recording a report made, goes through at once (on SQLite a held
-transaction would hold every write, reports included)."""
+action done, an officer recording a report made, or a risk manager asking for the packet to be
+built again goes through at once (on SQLite a held transaction would hold every write, reports
+included)."""
 
 import threading
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.db import connections
@@ -11,6 +12,8 @@ from django.utils import timezone
 
 from incidents import triage_services
 from incidents.models import ActionStatus, ClockKind, ComplianceClock, CorrectiveAction
+from reports import services as packet_services
+from reports.models import BriefingPacket, PacketStatus
 from riskcabinet.roles import Role
 from tests.factories import (
     CorrectiveActionFactory,
@@ -131,3 +134,46 @@ def test_an_officer_can_record_a_report_made_while_deadline_warnings_are_being_s
     clock.refresh_from_db()
     assert clock.completed_at is not None
     assert clock.warned_at is not None
+
+
+def test_the_packet_can_be_asked_for_again_while_the_cabinet_is_being_emailed(monkeypatch):
+    for name in ("deputy", "chief"):
+        user_with_role(Role.CABINET_MEMBER, username=name)
+    packet = BriefingPacket.objects.create(
+        month=date(2026, 10, 1), status=PacketStatus.PUBLISHED, page_count=9
+    )
+    beside = []
+
+    def stalling_mail(**email) -> bool:
+        if not beside:
+            beside.append(
+                _write_beside(
+                    lambda: BriefingPacket.objects.filter(pk=packet.pk).update(
+                        progress_label="Queued again"
+                    )
+                )
+            )
+        return True
+
+    monkeypatch.setattr(packet_services, "mail_sent", stalling_mail)
+
+    assert packet_services.packet_notify(month=packet.month) == 2
+
+    assert _went_through(beside), "the packet's row waited for the cabinet's emails"
+    packet.refresh_from_db()
+    assert packet.progress_label == "Queued again"
+    assert packet.notified_at is not None
+    assert packet_services.packet_notify(month=packet.month) == 0  # told once
+
+
+def test_a_packet_nobody_could_be_emailed_about_is_left_for_the_next_try(monkeypatch):
+    user_with_role(Role.CABINET_MEMBER, username="deputy")
+    packet = BriefingPacket.objects.create(
+        month=date(2026, 10, 1), status=PacketStatus.PUBLISHED, page_count=9
+    )
+    monkeypatch.setattr(packet_services, "mail_sent", lambda **email: False)
+
+    assert packet_services.packet_notify(month=packet.month) == 0
+
+    packet.refresh_from_db()
+    assert packet.notified_at is None
