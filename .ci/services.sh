@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Installs and starts the production services the test suite uses for real:
-# PostgreSQL, Redis, Debian's Chromium (browser tests), poppler-utils (PDF pages to PNG) and
-# DejaVu Sans (the PDFs' font for what Helvetica cannot print).
+# PostgreSQL, Redis, Debian's Chromium (browser tests), poppler-utils (PDF pages to PNG),
+# DejaVu Sans and WenQuanYi Micro Hei (the PDFs' fonts for what Helvetica cannot print, the
+# latter for Chinese, Japanese and Korean).
 set -euo pipefail
 
 export DEBIAN_FRONTEND=noninteractive
-packages=(postgresql redis-server chromium chromium-driver poppler-utils gettext fonts-dejavu-core)
+packages=(postgresql redis-server chromium chromium-driver poppler-utils gettext fonts-dejavu-core fonts-wqy-microhei)
 missing=()
 for package in "${packages[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")

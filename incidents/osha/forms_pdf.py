@@ -72,9 +72,10 @@ NOTES_POINTER = (
 
 def _markup(text: str) -> str:
     """Text escaped for a Paragraph. Helvetica has only the Windows-1252 letters: a name such as
-    "Nguyễn Thị Đào" (column B of the log, the 301) is set in DejaVu Sans where it needs it, and
-    printed with "?" in its place on a machine without that font."""
-    return fonts.markup(text, fonts.unicode_font())
+    "Nguyễn Thị Đào" or "王小明" (column B of the log, the 301) is set in DejaVu Sans or the
+    Chinese, Japanese and Korean font where it needs them, and printed with "?" in their place on
+    a machine without that font."""
+    return fonts.markup(text, fonts.unicode_fonts())
 
 
 def _p(text: str, style: ParagraphStyle = _CELL) -> Paragraph:
@@ -102,9 +103,8 @@ def _number(value: int) -> str:
 
 
 def _footer(canvas: Canvas, width: float, text: str) -> None:
-    canvas.setFont(REGULAR, 6.5)
     canvas.setFillColor(MUTED)
-    canvas.drawString(0.4 * inch, 0.3 * inch, text)
+    fonts.draw_string(canvas, 0.4 * inch, 0.3 * inch, text, REGULAR, 6.5)
     canvas.drawRightString(width - 0.4 * inch, 0.3 * inch, f"Page {canvas.getPageNumber()}")
 
 
@@ -580,14 +580,16 @@ def form_301_pdf(report: CaseReport) -> bytes:
     canvas.drawString(left, top, "OSHA's Form 301")
     canvas.setFont(BOLD, 15)
     canvas.drawString(left, top - 20, "Injury and Illness Incident Report")
-    canvas.setFont(REGULAR, 8)
     canvas.setFillColor(MUTED)
-    canvas.drawRightString(width - left, top, report.establishment.name)
-    canvas.drawRightString(
+    fonts.draw_right_string(canvas, width - left, top, report.establishment.name, REGULAR, 8)
+    fonts.draw_right_string(
+        canvas,
         width - left,
         top - 11,
         f"{report.establishment.street_address}, {report.establishment.city}, "
         f"{report.establishment.state} {report.establishment.zip_code}",
+        REGULAR,
+        8,
     )
     canvas.setFont(REGULAR, 7)
     canvas.drawString(

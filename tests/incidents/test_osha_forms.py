@@ -767,6 +767,105 @@ def test_without_dejavu_a_letter_helvetica_lacks_is_a_question_mark_not_a_box():
     assert fonts.markup("Đào", "F") == '<font name="F">Đ</font>ào'
 
 
+def _needs_cjk_font() -> None:
+    if fonts.cjk_font() is None:
+        # .ci/services.sh installs it; a machine without it prints "?" in such letters' place.
+        if os.environ.get("CI"):
+            pytest.fail("WenQuanYi Micro Hei (fonts-wqy-microhei) is not installed")
+        pytest.skip("No Chinese, Japanese and Korean font is installed")
+
+
+def _embedded_fonts(content: bytes) -> set[str]:
+    """The names of the fonts whose outlines the PDF carries."""
+    names = set()
+    for page in PdfReader(io.BytesIO(content)).pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            descriptor = font.get("/FontDescriptor")
+            if descriptor is not None and "/FontFile2" in descriptor.get_object():
+                names.add(str(font["/BaseFont"]))
+    return names
+
+
+def _cjk_log() -> bytes:
+    return forms_pdf.form_300_pdf(
+        establishment_name="Harbor Yard 港口",
+        city="Los Angeles",
+        state="CA",
+        year=2025,
+        rows=[
+            _log_row(employee_name="王小明", job_title="技术员"),
+            _log_row(employee_name="김민준", job_title="Mechanic"),
+            _log_row(employee_name="山田太郎 (Taro Yamada)"),
+            _log_row(employee_name="Nguyễn Thị Đào"),
+            _log_row(),
+        ],
+    )
+
+
+def test_the_log_prints_chinese_japanese_and_korean_names():
+    """Column B of a log for a city in Los Angeles: a name written in Chinese, Korean or
+    Japanese prints as written, in a font the PDF carries, not as "?" or empty boxes."""
+    _needs_dejavu()
+    _needs_cjk_font()
+
+    content = _cjk_log()
+
+    text = _pdf_text(content)
+    for written in ("王小明", "技术员", "김민준", "山田太郎 (Taro Yamada)", "Nguyễn Thị Đào"):
+        assert written in text
+    assert "?" not in text
+    # Drawn run by run in the box at the top and the footer, so read with the spacing evened out.
+    assert " ".join(text.split()).count("Harbor Yard 港口") == 2
+    assert any("WenQuanYi" in name for name in _embedded_fonts(content))
+
+
+@pytest.mark.django_db
+def test_the_301_prints_a_korean_and_a_chinese_name(client, logs):
+    _needs_cjk_font()
+    logs["reporter"].first_name, logs["reporter"].last_name = "민준", "김"
+    logs["reporter"].save()
+    logs["site"].name = "Harbor Yard 港口"
+    logs["site"].save()
+    client.force_login(user_with_role(Role.RISK_MANAGER))
+
+    korean = client.get(reverse("osha:case-pdf", args=[logs["case"].reference])).content
+    logs["reporter"].first_name, logs["reporter"].last_name = "小明", "王"
+    logs["reporter"].save()
+    chinese = client.get(reverse("osha:case-pdf", args=[logs["case"].reference])).content
+
+    # Drawn run by run (the space between in Helvetica), so read with the spacing evened out.
+    assert "민준 김" in " ".join(_pdf_text(korean).split())
+    assert "小明 王" in " ".join(_pdf_text(chinese).split())
+    assert "Harbor Yard 港口" in " ".join(_pdf_text(chinese).split())
+    assert any("WenQuanYi" in name for name in _embedded_fonts(chinese))
+
+
+def test_without_a_cjk_font_such_a_name_prints_as_question_marks(monkeypatch):
+    """A machine without the font still builds the forms, with "?" for each such letter (and
+    never an empty box), and DejaVu Sans still sets the letters it has."""
+    _needs_dejavu()
+    monkeypatch.setattr(fonts, "cjk_font", lambda *args, **kwargs: None)
+
+    content = _cjk_log()
+
+    text = _pdf_text(content)
+    assert "???" in text
+    assert "(Taro Yamada)" in text
+    assert "Nguyễn Thị Đào" in text
+    assert "王" not in text
+    assert not any("WenQuanYi" in name for name in _embedded_fonts(content))
+    dejavu = fonts.unicode_font()
+    assert fonts.markup("王 Đ", fonts.unicode_fonts()) == f'? <font name="{dejavu}">Đ</font>'
+
+
+def test_the_cjk_font_is_looked_for_only_where_listed(tmp_path):
+    assert fonts.cjk_file((tmp_path / "missing.ttc",)) is None
+    present = tmp_path / "present.ttc"
+    present.write_bytes(b"")
+    assert fonts.cjk_file((tmp_path / "missing.ttc", present)) == present
+
+
 @pytest.mark.django_db
 def test_the_300_csv_opens_in_a_spreadsheet_with_its_accents(client):
     """Excel reads a UTF-8 CSV without a byte-order mark as Windows-1252: "José Peña" would show
