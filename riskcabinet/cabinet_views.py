@@ -149,21 +149,28 @@ def _rank_rows(
 
 
 def _funnel_svg(funnel: selectors.FunnelData | None, month: date, highlight: str | None = None):
+    """The funnel plot twice: for a screen, and as wide as a phone (its legend on more rows),
+    which CSS shows instead below 40rem; a phone would otherwise show a third of it."""
     if funnel is None:
-        return ""
-    return mark_safe(  # noqa: S308 - built by charts.py, every text escaped there.
-        charts.funnel_plot_svg(
-            points=funnel.points,
-            statuses=funnel.statuses,
-            city_rate=funnel.city_rate,
-            curves=funnel.curves,
-            title=f"Funnel plot: harm rate against hours worked, 12 months to {month:%B %Y}",
-            rate_name="harm rate",
-            x_label="Hours worked in the 12 months (log scale)",
-            y_label="Harm rate (severity-weighted, per 200,000 hours)",
-            highlight=highlight,
+        return {}
+    return {
+        size: mark_safe(  # noqa: S308 - built by charts.py, every text escaped there.
+            charts.funnel_plot_svg(
+                points=funnel.points,
+                statuses=funnel.statuses,
+                city_rate=funnel.city_rate,
+                curves=funnel.curves,
+                title=f"Funnel plot: harm rate against hours worked, 12 months to {month:%B %Y}",
+                rate_name="harm rate",
+                x_label="Hours worked in the 12 months (log scale)",
+                y_label="Harm rate (severity-weighted, per 200,000 hours)",
+                highlight=highlight,
+                chart_id=f"funnel-{size}",
+                width=width,
+            )
         )
-    )
+        for size, width in (("screen", 760), ("phone", 360))
+    }
 
 
 @login_required

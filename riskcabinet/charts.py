@@ -140,12 +140,33 @@ FUNNEL_STATUS_COLOURS = {
     "below_inner": OK,
     "within": NEUTRAL,
 }
+# Width of an average character of the charts' 11-unit text, to lay the legend out.
+_CHAR_WIDTH = 6.0
 FUNNEL_STATUS_WORDS = {
     "above_outer": "above the 99.8% limit",
     "above_inner": "above the 95% limit",
     "below_inner": "below the 95% lower limit",
     "within": "within the limits",
 }
+
+
+def _legend_rows(*groups, start: float, end: float) -> list[list[tuple[float, tuple]]]:
+    """Legend items laid out in rows from `start` to `end`: each group starts a row, and an item
+    that would run past `end` goes to the next. Each item is (kind, colour, dash, label); a
+    row is a list of (x, item)."""
+    rows = []
+    for group in groups:
+        row, x = [], start
+        for item in group:
+            key = 28 if item[0] == "line" else 14
+            item_width = key + _CHAR_WIDTH * len(item[3])
+            if row and x + item_width > end:
+                rows.append(row)
+                row, x = [], start
+            row.append((x, item))
+            x += item_width + 14
+        rows.append(row)
+    return rows
 
 
 def funnel_plot_svg(
@@ -160,16 +181,40 @@ def funnel_plot_svg(
     y_label: str = "Recordable cases per 200,000 hours",
     chart_id: str = "funnel",
     highlight: str | None = None,
+    width: int = 760,
 ) -> str:
     """Departments' rates against their exposure, inside the funnel of chance variation.
 
     `statuses` maps a department code to its funnel_classify() result; departments outside the
-    95% limits are labelled with their code.
+    95% limits are labelled with their code. `width` is in the chart's units (its text is 11
+    units high): a phone gets one about as wide as its screen, whose legend wraps onto more rows.
     """
-    width, height = 760, 476
-    # The legend takes two rows above the plot: the lines, then what the dots' colours say.
-    left, right, top, bottom = 64, 20, 56, 58
-    plot_w, plot_h = width - left - right, height - top - bottom
+    left, right, bottom = (64, 20, 58) if width >= 600 else (60, 22, 58)
+    # The axes' titles: a phone's narrower plot takes them a size smaller.
+    title_size = 13 if width >= 600 else 12
+    # The legend sits above the plot: the lines, then what the dots' colours say.
+    legend = _legend_rows(
+        [
+            ("line", BRAND, "", f"City {rate_name} {_rate_text(city_rate)}"),
+            ("line", WARN, "", "95% limits"),
+            ("line", DANGER, ' stroke-dasharray="6 4"', "99.8% limits"),
+        ],
+        [
+            ("dot", FUNNEL_STATUS_COLOURS[status], "", label)
+            for status, label in (
+                ("above_outer", "above the 99.8% limit"),
+                ("above_inner", "above the 95% limit"),
+                ("below_inner", "below the 95% limit"),
+                ("within", "within the limits"),
+            )
+        ],
+        start=left,
+        end=width - right,
+    )
+    top = 16 + 20 * len(legend)
+    plot_h = 362 if width >= 600 else 330
+    height = top + plot_h + bottom
+    plot_w = width - left - right
     exposures = [p.exposure for p in points if p.exposure > 0]
     low = min(exposures, default=1_000.0)
     high = max(exposures, default=1_000_000.0)
@@ -232,11 +277,11 @@ def funnel_plot_svg(
         decade *= 10
     out.append(
         f'<text x="{left + plot_w / 2}" y="{height - 12}" text-anchor="middle" '
-        f'fill="{INK}" font-size="13">{escape(x_label)}</text>'
+        f'fill="{INK}" font-size="{title_size}">{escape(x_label)}</text>'
     )
     out.append(
         f'<text transform="translate(16 {top + plot_h / 2}) rotate(-90)" '
-        f'text-anchor="middle" fill="{INK}" font-size="13">{escape(y_label)}</text>'
+        f'text-anchor="middle" fill="{INK}" font-size="{title_size}">{escape(y_label)}</text>'
     )
 
     # Limits and the city's rate. A limit is drawn where it is, not held at the plot's edge:
@@ -263,36 +308,23 @@ def funnel_plot_svg(
     )
     out.append("</g>")
 
-    # Legend across the top.
-    legend = [
-        (BRAND, "", f"City {rate_name} {_rate_text(city_rate)}"),
-        (WARN, "", "95% limits"),
-        (DANGER, ' stroke-dasharray="6 4"', "99.8% limits"),
-    ]
-    x = left
-    for colour, dash, label in legend:
-        out.append(
-            f'<line x1="{x}" x2="{x + 22}" y1="16" y2="16" stroke="{colour}" '
-            f'stroke-width="2"{dash}/>'
-        )
-        out.append(f'<text x="{x + 28}" y="20">{escape(label)}</text>')
-        x += 28 + 6.6 * len(label) + 16
-    x = left
-    for status, label in (
-        ("above_outer", "above the 99.8% limit"),
-        ("above_inner", "above the 95% limit"),
-        ("below_inner", "below the 95% limit"),
-        ("within", "within the limits"),
-    ):
-        out.append(
-            f'<circle cx="{_n(x + 5)}" cy="36" r="5" fill="{FUNNEL_STATUS_COLOURS[status]}"/>'
-        )
-        out.append(f'<text x="{_n(x + 14)}" y="40">{label}</text>')
-        x += 14 + 6.6 * len(label) + 12
+    # Legend across the top, one row under another.
+    for row, items in enumerate(legend):
+        y = 16 + 20 * row
+        for x, (kind, colour, dash, label) in items:
+            if kind == "line":
+                out.append(
+                    f'<line x1="{_n(x)}" x2="{_n(x + 22)}" y1="{y}" y2="{y}" '
+                    f'stroke="{colour}" stroke-width="2"{dash}/>'
+                )
+                out.append(f'<text x="{_n(x + 28)}" y="{y + 4}">{escape(label)}</text>')
+            else:
+                out.append(f'<circle cx="{_n(x + 5)}" cy="{y}" r="5" fill="{colour}"/>')
+                out.append(f'<text x="{_n(x + 14)}" y="{y + 4}">{escape(label)}</text>')
 
     # Points, the highlighted one last so it sits on top; outliers labelled.
     ordered = sorted(points, key=lambda p: (p.code == highlight, statuses.get(p.code) != "within"))
-    taken: list[tuple[float, float]] = []
+    taken: list[tuple[float, float, float]] = []
     for point in ordered:
         status = statuses.get(point.code, "within")
         colour = FUNNEL_STATUS_COLOURS[status]
@@ -307,12 +339,19 @@ def funnel_plot_svg(
         # Only departments above the limits are named: they are the ones to ask about, and
         # naming every small department near zero would bury them.
         if status.startswith("above") or point.code == highlight:
-            label_y = cy + 4
-            for _, other_y in [t for t in taken if abs(t[0] - cx) < 60]:
-                if abs(other_y - label_y) < 13:
-                    label_y = other_y + 13
-            taken.append((cx, label_y))
             anchor, dx = ("end", -9) if cx > left + plot_w - 70 else ("start", 9)
+            # The label's extent across, to move it down below any label it would run into.
+            label_w = 7.2 * len(point.code)
+            x0 = cx + dx - (label_w if anchor == "end" else 0)
+            label_y = cy + 4
+            moved = True
+            while moved:
+                moved = False
+                for other_x0, other_x1, other_y in taken:
+                    crosses = x0 < other_x1 + 4 and other_x0 < x0 + label_w + 4
+                    if crosses and abs(other_y - label_y) < 13:
+                        label_y, moved = other_y + 13, True
+            taken.append((x0, x0 + label_w, label_y))
             out.append(
                 f'<text x="{_n(cx + dx)}" y="{_n(label_y)}" text-anchor="{anchor}" '
                 f'font-weight="600" fill="{colour if status != "within" else INK}">'

@@ -152,17 +152,26 @@ def test_the_recordability_guide_names_the_criterion_that_settles_it(phone, base
 
 
 def test_a_departments_charts_open_where_a_phone_reader_needs_them(phone, base_url):
-    """On a phone the wide charts scroll sideways: the monthly chart opens at its latest months,
-    the funnel at its left, where its scale and legend are."""
+    """On a phone the monthly chart scrolls sideways and opens at its latest months; the funnel
+    is drawn as wide as the phone, legend, limits and departments all in view."""
     scored_city()
     user_with_role(Role.CABINET_MEMBER, username="head")
     page = phone().new_page()
     sign_in(page, base_url, "head", next="/cabinet/")
     page.goto(f"{base_url}/cabinet/departments/BSS/?month=2026-10")
 
-    charts = page.locator(".chart-figure--wide")
-    assert charts.count() == 2
-    monthly, funnel = charts.nth(0), charts.nth(1)
+    monthly = page.locator(".chart-figure--wide")
+    assert monthly.count() == 1
     assert monthly.evaluate("f => f.scrollWidth > f.clientWidth")
     assert monthly.evaluate("f => f.scrollLeft + f.clientWidth >= f.scrollWidth - 1")
-    assert funnel.evaluate("f => f.scrollWidth > f.clientWidth && f.scrollLeft === 0")
+    assert page.locator(".chart-figure--screen").is_hidden()
+    funnel = page.locator(".chart-figure--phone")
+    assert funnel.is_visible()
+    assert funnel.evaluate("f => f.scrollWidth <= f.clientWidth")
+    box = funnel.bounding_box()
+    assert box["x"] >= 0
+    assert box["x"] + box["width"] <= 390
+    for text in ("99.8% limits", "within the limits", "BSS"):
+        label = funnel.locator("text", has_text=text).first.bounding_box()
+        assert box["x"] <= label["x"]
+        assert label["x"] + label["width"] <= box["x"] + box["width"]

@@ -66,6 +66,55 @@ def test_it_labels_the_funnel_outliers_and_names_them_in_the_description():
     assert "Above the limits: Big & Co (9.5)" in root.find(f"{SVG}desc").text
 
 
+@pytest.mark.parametrize("width", [760, 360])
+def test_the_funnels_legend_stays_inside_the_chart_at_a_screens_and_a_phones_width(width):
+    root = parse(funnel_svg(width=width))
+
+    assert root.get("viewBox") == f"0 0 {width} {root.get('viewBox').split()[3]}"
+    legend = [
+        node
+        for node in root.iter(f"{SVG}text")
+        if node.text in ("95% limits", "99.8% limits", "within the limits")
+        or (node.text or "").startswith(("City TRIR", "above the", "below the"))
+    ]
+    assert len(legend) == 7
+    for node in legend:
+        # 6.6 units a character is the widest the charts' 11-unit text runs.
+        assert float(node.get("x")) + 6.6 * len(node.text) <= width
+    rows = {node.get("y") for node in legend}
+    assert len(rows) == (2 if width == 760 else 5)
+
+
+def test_labels_of_neighbouring_outliers_do_not_run_into_each_other():
+    # Two departments above the limits at nearly the same rate, one near the right edge (its
+    # label to its left), one just before it (its label to its right): the labels would cross.
+    points = [
+        charts.FunnelPoint("LADOT", "Transportation", 3_500_000, 32.4, 60),
+        charts.FunnelPoint("LAPD", "Police", 24_000_000, 32.2, 380),
+        charts.FunnelPoint("TINY", "Tiny", 20_000, 0.0, 0),
+    ]
+    root = parse(
+        funnel_svg(
+            points=points,
+            statuses={"LADOT": "above_inner", "LAPD": "above_outer", "TINY": "within"},
+            city_rate=24.0,
+            width=360,
+        )
+    )
+
+    labels = {node.text: node for node in root.iter(f"{SVG}text") if node.text in ("LADOT", "LAPD")}
+
+    def extent(node):
+        x, w = float(node.get("x")), 7.2 * len(node.text)
+        return (x - w, x) if node.get("text-anchor") == "end" else (x, x + w)
+
+    (a0, a1), (b0, b1) = extent(labels["LADOT"]), extent(labels["LAPD"])
+    crossing = a0 < b1 and b0 < a1
+    assert (
+        not crossing or abs(float(labels["LADOT"].get("y")) - float(labels["LAPD"].get("y"))) >= 13
+    )
+
+
 def test_it_escapes_department_names():
     svg = funnel_svg()
 
