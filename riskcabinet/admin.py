@@ -1,13 +1,16 @@
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.db import transaction
 from django.template.defaultfilters import pluralize
+from django.template.response import TemplateResponse
 from simple_history.admin import SimpleHistoryAdmin
 
 from riskcabinet.models import DataImport, Department, DepartmentScore, ExposureMonth, Person
 from riskcabinet.roles import ROLE_PRECEDENCE
-from riskcabinet.services import rankings_refresh_queue
+from riskcabinet.services import departments_merge, rankings_refresh_queue
 
 
 class ReadOnlyAdmin:
@@ -44,11 +47,68 @@ class CoveredFilter(admin.SimpleListFilter):
         return queryset
 
 
+class DepartmentMergeForm(forms.Form):
+    into = forms.ModelChoiceField(
+        queryset=Department.objects.none(),
+        label="Merge it into",
+        help_text="The department that goes on. It takes the cases, sites, people, officers' "
+        "coverage and payroll hours, and keeps the old code for later payroll files.",
+    )
+
+    def __init__(self, *args, merged: Department, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["into"].queryset = Department.objects.exclude(pk=merged.pk)
+
+
 @admin.register(Department)
 class DepartmentAdmin(admin.ModelAdmin):
     list_display = ["code", "name", "former_codes", "officers"]
     list_filter = [CoveredFilter]
     search_fields = ["code", "name", "former_codes"]
+    actions = ["merge"]
+
+    @admin.action(description="Merge the selected department into another", permissions=["delete"])
+    def merge(self, request, queryset):
+        """A reorganisation: one department folded into another, asked for on a page that says
+        what moves."""
+        if queryset.count() != 1:
+            self.message_user(
+                request, "Select one department to merge into another.", messages.ERROR
+            )
+            return None
+        merged = queryset.get()
+        form = DepartmentMergeForm(request.POST if "apply" in request.POST else None, merged=merged)
+        if form.is_valid():
+            into = form.cleaned_data["into"]
+            done = departments_merge(merged=merged, into=into, user=request.user)
+            self.message_user(
+                request,
+                f"{merged.name} ({merged.code}) merged into {into.name}: "
+                f"{done.cases} case{pluralize(done.cases)}, {done.establishments} "
+                f"site{pluralize(done.establishments)} and {done.people} "
+                f"{'person' if done.people == 1 else 'people'} moved; payroll hours of "
+                f"{done.months_added + done.months_moved} month"
+                f"{pluralize(done.months_added + done.months_moved)} moved or added to its own. "
+                f"Payroll files in {merged.code} now reach {into.code}.",
+                messages.SUCCESS,
+            )
+            return None
+        return TemplateResponse(
+            request,
+            "admin/riskcabinet/department/merge.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": f"Merge {merged.name} into another department",
+                "opts": self.model._meta,
+                "merged": merged,
+                "form": form,
+                "cases": merged.incidents.count(),
+                "establishments": merged.establishments.count(),
+                "people": merged.people.count(),
+                "months": merged.exposure.count(),
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("safety_officers__user")

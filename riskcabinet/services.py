@@ -418,6 +418,75 @@ def _exposure_rows_save(
         report.months_changed = {item.month for item in to_create + to_update}
 
 
+# --- Department merges ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DepartmentMerge:
+    cases: int
+    establishments: int
+    people: int
+    months_added: int  # payroll months the surviving department had too: hours summed
+    months_moved: int
+
+
+@transaction.atomic
+def departments_merge(*, merged: Department, into: Department, user=None) -> DepartmentMerge:
+    """Fold `merged` into `into` (a reorganisation): its cases (audited), sites, people, the
+    officers who covered it and its payroll hours (summed with `into`'s for a month both
+    have) move to `into`, which keeps its codes as former codes, so later payroll files in the
+    old code still find it; then `merged` is deleted and the months it reached ranked again.
+    """
+    from incidents.models import Establishment, Incident
+
+    if merged.pk == into.pk:
+        raise ValueError("A department cannot be merged into itself.")
+    reason = f"{merged.code} merged into {into.code}"[:100]
+    history = {"default_user": user, "default_change_reason": reason}
+    cases = list(Incident.objects.select_for_update().filter(department=merged))
+    for case in cases:
+        case.department = into
+    bulk_update_with_history(cases, Incident, ["department"], batch_size=500, **history)
+    establishments = Establishment.objects.filter(department=merged).update(department=into)
+    people = Person.objects.filter(department=merged).update(department=into)
+    for officer in Person.objects.filter(covered_departments=merged):
+        officer.covered_departments.add(into)
+
+    theirs = {row.month: row for row in ExposureMonth.objects.filter(department=into)}
+    added, moved = [], []
+    for row in ExposureMonth.objects.filter(department=merged).order_by("month"):
+        mine = theirs.get(row.month)
+        if mine is None:
+            row.department = into
+            moved.append(row)
+        else:
+            mine.hours_worked += row.hours_worked
+            mine.headcount += row.headcount
+            added.append(mine)
+    months = [row.month for row in added + moved]
+    months += DepartmentScore.objects.filter(department=merged).values_list("month", flat=True)
+    months += [case.occurred_at.date().replace(day=1) for case in cases]
+    ExposureMonth.objects.filter(department=merged).exclude(pk__in=[r.pk for r in moved]).delete()
+    bulk_update_with_history(moved, ExposureMonth, ["department"], batch_size=500, **history)
+    bulk_update_with_history(
+        added, ExposureMonth, ["hours_worked", "headcount"], batch_size=500, **history
+    )
+
+    codes = [*into.former_code_list, merged.code, *merged.former_code_list]
+    merged.delete()
+    into.former_codes = ", ".join(dict.fromkeys(code for code in codes if code != into.code))
+    into.save(update_fields=["former_codes"])
+    if months:
+        rankings_refresh_queue(since=min(months))
+    return DepartmentMerge(
+        cases=len(cases),
+        establishments=establishments,
+        people=people,
+        months_added=len(added),
+        months_moved=len(moved),
+    )
+
+
 # --- Payroll hours reminders ---------------------------------------------------------------
 
 
