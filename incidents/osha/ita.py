@@ -15,7 +15,10 @@ from typing import TextIO
 from incidents.osha.records import CaseReport, CaseType, Outcome, Summary
 from riskcabinet.textfiles import spreadsheet_safe
 
-# ITA "Form 300A summary data" CSV columns, in the template's order.
+# ITA "Form 300A summary data" CSV columns, in the template's order. The first ten (names, order,
+# text limits, the ZIP's 5 or 9 digits, the size codes) agree with the ITA upload requirements as
+# a vendor's published guide gives them; the later ones and the case-data columns below follow
+# OSHA's data dictionary as we read it, unconfirmed against a copy of it.
 SUMMARY_COLUMNS = (
     "establishment_name",
     "ein",
@@ -82,6 +85,7 @@ ITA_SIZE_BY_CLASS = {1: 1, 2: 21, 3: 22, 4: 3}
 HAD_CASES, HAD_NO_CASES = 1, 2
 
 _SPACES = re.compile(r"\s+")
+_NOT_DIGITS = re.compile(r"\D")
 
 
 def _text(value: str, limit: int | None = None) -> str:
@@ -116,7 +120,8 @@ def summary_row(summary: Summary, *, change_reason: str = "") -> dict[str, str |
         "street_address": _text(info.street_address, 100),
         "city": _text(info.city, 100),
         "state": info.state,
-        "zip": info.zip_code,
+        # ITA takes 5 or 9 digits: a ZIP+4 goes without its hyphen.
+        "zip": _NOT_DIGITS.sub("", info.zip_code or ""),
         "naics_code": info.naics_code,
         "industry_description": _text(info.industry_description, 300),
         "size": ITA_SIZE_BY_CLASS.get(info.size, info.size),

@@ -223,3 +223,16 @@ def test_the_summary_file_leaves_out_an_establishment_closed_before_the_year(yar
 
     assert [row["establishment_name"] for row in rows] == ["Sanitation North Yard"]
     assert rows[0]["total_hours_worked"] == "30501"
+
+
+def test_the_summary_file_writes_a_zip_plus_4_as_nine_digits(yard, tmp_path):
+    """ITA takes a ZIP of 5 or 9 digits: the hyphen of a ZIP+4 would fail the upload."""
+    site, _, _ = yard
+    site.zip_code = "90015-2301"
+    site.save()
+    out = tmp_path / "summary.csv"
+
+    call_command("osha_export", year=2025, kind="summary", establishment=site.pk, out=out)
+    _, rows = _read(out)
+
+    assert rows[0]["zip"] == "900152301"
