@@ -44,6 +44,7 @@ def action_assigned_notify(action_id: int) -> bool:
 
 
 from incidents.triage_tasks import (  # noqa: E402, F401
+    coder_learn_from_corrections,
     compliance_clock_warnings_send,
     corrective_action_reminders_send,
 )

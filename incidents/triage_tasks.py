@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from incidents import triage_services
+from incidents import coder_learning, triage_services
 
 
 @shared_task(name="incidents.tasks.corrective_action_reminders_send", acks_late=True)
@@ -15,3 +15,11 @@ def corrective_action_reminders_send() -> int:
 def compliance_clock_warnings_send() -> int:
     """Hourly (beat): warn officers once of each compliance deadline near or past."""
     return triage_services.compliance_clock_warnings_send()
+
+
+@shared_task(name="incidents.tasks.coder_learn_from_corrections", acks_late=True)
+def coder_learn_from_corrections() -> int:
+    """Weekly (beat, Sunday 02:30): train the narrative coder again on the officers' code
+    choices when they have changed; the number of corrections learnt (0: nothing changed)."""
+    metadata = coder_learning.coder_learn_from_corrections()
+    return 0 if metadata is None else metadata["corrections"]

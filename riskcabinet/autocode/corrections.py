@@ -12,8 +12,9 @@ load with an error naming the line, so a bad export never trains silently.
 
 from __future__ import annotations
 
+import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -67,6 +68,13 @@ def load_corrections(path: Path | str) -> list[Correction]:
             if line.strip():
                 corrections.append(parse_correction(line, number))
     return corrections
+
+
+def corrections_fingerprint(corrections: list[Correction]) -> str:
+    """SHA-256 of the corrections as a set: the same officers' answers, in any order, give the
+    same fingerprint, so a model already trained on them is not trained again."""
+    rows = sorted(json.dumps(astuple(c), ensure_ascii=False) for c in corrections)
+    return hashlib.sha256("\n".join(rows).encode()).hexdigest()
 
 
 def corrections_frame(corrections: list[Correction]) -> pd.DataFrame:

@@ -16,11 +16,22 @@ MODELS_DIR = Path(__file__).resolve().parent / "models"
 MODEL_PATH = MODELS_DIR / f"autocode-v{MODEL_VERSION}.joblib"
 
 _lock = threading.Lock()
-_cached: dict[Path, tuple[NarrativeCoder, dict]] = {}
+# Per model file: the file's signature when it was read (see `_signature`), the coder and its
+# metadata.
+_cached: dict[Path, tuple[tuple | None, NarrativeCoder, dict]] = {}
 _warming: frozenset[Path] = frozenset()
 # Guards `_warming` only: `_lock` is held for the whole read (seconds), and a request asking for
 # the read to start must not wait for it.
 _warming_lock = threading.Lock()
+
+
+def _signature(path: Path) -> tuple | None:
+    """What changes when the file is written again (``save_model`` replaces it whole)."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return (stat.st_ino, stat.st_mtime_ns, stat.st_size)
 
 
 class ModelMissingError(RuntimeError):
@@ -48,26 +59,44 @@ def read_model(path: Path = MODEL_PATH) -> tuple[NarrativeCoder, dict]:
 
 
 def load_model(path: Path = MODEL_PATH) -> tuple[NarrativeCoder, dict]:
-    """The model at ``path``, read from disk once per process."""
+    """The model at ``path``, read from disk once per process, and again once the file has been
+    written anew (the weekly training on officers' corrections): the model read before serves
+    while the new one is read in the background."""
+    cached = _cached.get(path)
+    if cached is not None:
+        if cached[0] != _signature(path):
+            load_model_soon(path)
+        return cached[1], cached[2]
     with _lock:
         if path not in _cached:
-            _cached[path] = read_model(path)
-        return _cached[path]
+            _read_into_cache(path)
+        return _cached[path][1], _cached[path][2]
+
+
+def _read_into_cache(path: Path) -> None:
+    # The signature is taken before the read: a file replaced during the read is read again.
+    signature = _signature(path)
+    coder, metadata = read_model(path)
+    _cached[path] = (signature, coder, metadata)
 
 
 def load_model_soon(path: Path = MODEL_PATH) -> bool:
-    """Start reading the model at ``path`` in a background thread, unless it is read or being
-    read; True when this call started it. A missing or broken file is left for the first
-    ``load_model`` to report."""
+    """Start reading the model at ``path`` in a background thread, unless it is read (and its
+    file unchanged since) or being read; True when this call started it. A missing or broken
+    file is left for the first ``load_model`` to report (a model read before keeps serving)."""
     global _warming
     with _warming_lock:
-        if path in _cached or path in _warming:
+        cached = _cached.get(path)
+        if (cached is not None and cached[0] == _signature(path)) or path in _warming:
             return False
         _warming = _warming | {path}
 
     def read() -> None:
         try:
-            load_model(path)
+            with _lock:
+                cached = _cached.get(path)
+                if cached is None or cached[0] != _signature(path):
+                    _read_into_cache(path)
         except Exception:  # noqa: BLE001, S110 - the caller that needs it will say why.
             pass
         finally:

@@ -25,7 +25,12 @@ from riskcabinet.autocode.calibration import (
     reliability,
 )
 from riskcabinet.autocode.coder import NarrativeCoder
-from riskcabinet.autocode.corrections import CORRECTION_WEIGHT, Correction, corrections_frame
+from riskcabinet.autocode.corrections import (
+    CORRECTION_WEIGHT,
+    Correction,
+    corrections_fingerprint,
+    corrections_frame,
+)
 from riskcabinet.autocode.dataset import (
     HELD_OUT_START,
     OSHA_CSV,
@@ -143,6 +148,7 @@ def train_coder(
         "training_reports": {f: int(training[f].notna().sum()) for f in FIELDS},
         "dropped_unmatched_titles": {f: int(training[f].isna().sum()) for f in FIELDS},
         "corrections": len(extra),
+        "corrections_sha256": corrections_fingerprint(corrections or []),
         "correction_weight": CORRECTION_WEIGHT,
         "auto_accept_thresholds": {f: round(t, 4) for f, t in thresholds.items()},
         "validation": validation_figures,

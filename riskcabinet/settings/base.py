@@ -297,6 +297,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "riskcabinet.tasks.payroll_hours_reminders_send",
         "schedule": crontab(day_of_month="1-7", hour=7, minute=30),
     },
+    # The narrative coder learns the officers' code choices of the week (about two minutes of
+    # a worker, only when they have changed).
+    "coder-learns-from-corrections": {
+        "task": "incidents.tasks.coder_learn_from_corrections",
+        "schedule": crontab(day_of_week="sunday", hour=2, minute=30),
+    },
 }
 
 # --- Logging ----------------------------------------------------------------------------------
