@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from pathlib import Path
 
@@ -12,7 +13,11 @@ from riskcabinet.autocode.coder import NarrativeCoder
 from riskcabinet.autocode.dataset import OSHA_CSV, file_sha256
 from riskcabinet.autocode.training import MODEL_VERSION
 
-MODELS_DIR = Path(__file__).resolve().parent / "models"
+# The package's own folder, unless AUTOCODE_MODEL_DIR names another: in production, a folder
+# the web processes and the worker that trains the model weekly both reach, and can write.
+MODELS_DIR = Path(
+    os.environ.get("AUTOCODE_MODEL_DIR") or Path(__file__).resolve().parent / "models"
+)
 MODEL_PATH = MODELS_DIR / f"autocode-v{MODEL_VERSION}.joblib"
 
 _lock = threading.Lock()

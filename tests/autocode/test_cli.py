@@ -1,9 +1,11 @@
 import json
+import os
 import subprocess
 import sys
 
 from riskcabinet.autocode.__main__ import main
 from riskcabinet.autocode.labels import FIELDS
+from riskcabinet.autocode.training import MODEL_VERSION
 
 
 def _run(*args: str, stdin: str = "") -> subprocess.CompletedProcess:
@@ -82,3 +84,16 @@ def test_train_refuses_a_bad_corrections_file(tmp_path, capsys):
         == 2
     )
     assert "line 1" in capsys.readouterr().err
+
+
+def test_the_model_folder_can_be_one_the_web_and_the_worker_share(tmp_path):
+    # Read when the package is imported, as a fresh web or worker process does.
+    shown = subprocess.run(
+        [sys.executable, "-c", "from riskcabinet.autocode import store; print(store.MODEL_PATH)"],
+        env={**os.environ, "AUTOCODE_MODEL_DIR": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+
+    assert shown.stdout.strip() == str(tmp_path / f"autocode-v{MODEL_VERSION}.joblib")
