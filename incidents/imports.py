@@ -403,19 +403,29 @@ def incidents_import(
     report.already_imported = len(known)
     drafts = [d for d in drafts if d.source_key not in known]
 
-    departments = {d.code: d for d in Department.objects.all()}
+    # A code is looked up as payroll's are: in any case, and among former codes too, so that a
+    # file in a department's old code reaches it and no department is made under a code
+    # another one had.
+    by_code = departments_by_code()
+    departments = {d.code: d for d in by_code.values()}
     resolved: list[tuple[_Draft, str]] = []
     to_create: dict[str, str] = {}
     for draft in drafts:
         if draft.department_key.startswith("STATE:"):
             code, name = _state_department(draft.department_key[6:])
-            if code not in departments:
+            known = by_code.get(code.upper())
+            if known is not None:
+                code = known.code
+            else:
                 to_create[code] = name
         else:
-            code = draft.department_key
-            if code not in departments:
-                report.bad_rows.append((draft.line, f"no department with code '{code}'"))
+            known = by_code.get(draft.department_key.strip().upper())
+            if known is None:
+                report.bad_rows.append(
+                    (draft.line, f"no department with code '{draft.department_key}'")
+                )
                 continue
+            code = known.code
         resolved.append((draft, code))
     report.bad_rows.sort()
     report.departments_created = sorted(to_create)

@@ -208,33 +208,44 @@ def packet_notify(*, month: date) -> int:
     packet = _packet_notify_claim(month)
     if packet is None:
         return 0
-    link = site_link("reports:packet-detail", month=month_label(month))
-    title = f"{month:%B %Y}"
-    body = (
-        f"The Risk Reduction Cabinet's briefing packet for {title} is ready "
-        f"({packet.page_count} pages).\n\n"
-        f"Read it here (sign in first): {link}\n\n"
-        "The packet holds aggregate figures only; please do not forward the file "
-        "outside the cabinet."
-    )
-    readers = list(packet_readers())
-    # One email each: a refused address is logged and the readers after it still get theirs.
-    sent = sum(
-        mail_sent(
-            subject=f"Briefing packet for {title} is ready",
-            message=body,
-            to=user.email,
-            from_email=settings.DEFAULT_FROM_EMAIL,
+    sent = 0
+    readers: list = []
+    try:
+        link = site_link("reports:packet-detail", month=month_label(month))
+        title = f"{month:%B %Y}"
+        body = (
+            f"The Risk Reduction Cabinet's briefing packet for {title} is ready "
+            f"({packet.page_count} pages).\n\n"
+            f"Read it here (sign in first): {link}\n\n"
+            "The packet holds aggregate figures only; please do not forward the file "
+            "outside the cabinet."
         )
-        for user in readers
-    )
+        readers = list(packet_readers())
+        # One email each: a refused address is logged and the readers after it still get theirs.
+        for user in readers:
+            sent += mail_sent(
+                subject=f"Briefing packet for {title} is ready",
+                message=body,
+                to=user.email,
+                from_email=settings.DEFAULT_FROM_EMAIL,
+            )
+    except BaseException:
+        # An error before anyone was emailed (the readers unreadable, say): the job's retry
+        # and the hourly try must still find the packet untold.
+        if not sent:
+            _packet_notify_unclaim(packet)
+        raise
     # Told once: a retry would email again those who got it. Only when nobody could be
     # emailed is it left for the next try.
     if readers and not sent:
-        BriefingPacket.objects.filter(pk=packet.pk, notified_at=packet.notified_at).update(
-            notified_at=None
-        )
+        _packet_notify_unclaim(packet)
     return sent
+
+
+def _packet_notify_unclaim(packet: BriefingPacket) -> None:
+    BriefingPacket.objects.filter(pk=packet.pk, notified_at=packet.notified_at).update(
+        notified_at=None
+    )
 
 
 @transaction.atomic

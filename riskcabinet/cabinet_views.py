@@ -15,8 +15,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
@@ -261,7 +261,16 @@ def _rate_points(series: list[dict]) -> list[charts.RatePoint]:
 @login_required
 @permission_required(VIEW_PERMISSION, raise_exception=True)
 def department(request: HttpRequest, code: str) -> HttpResponse:
-    department = get_object_or_404(Department, code=code)
+    department = Department.objects.filter(code=code).first()
+    if department is None:
+        # A page kept under a department's former code (renamed, or merged into another).
+        department = selectors.departments_by_code().get(code.upper())
+        if department is None:
+            raise Http404("No such department.")
+        return redirect(
+            f"{reverse('cabinet:department', args=[department.code])}"
+            f"{'?' + request.GET.urlencode() if request.GET else ''}"
+        )
     available = selectors.scoring_months_available()
     month = _month_from(request, available)
     scores = _scores_or_compute(request, month)

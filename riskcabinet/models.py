@@ -13,8 +13,7 @@ class Department(models.Model):
     code = models.CharField(max_length=12, unique=True)
     name = models.CharField(max_length=120, unique=True)
     # Payroll files written before a department's code changed still name it by the old code.
-    former_codes = models.CharField(
-        max_length=200,
+    former_codes = models.TextField(
         blank=True,
         help_text="Codes the department had before, separated by commas; payroll files may still "
         "use them. A changed code is added here when the department is saved.",

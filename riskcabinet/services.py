@@ -11,7 +11,7 @@ import io
 import logging
 import re
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
@@ -187,6 +187,7 @@ def exposure_import(
     by_name = {d.name.casefold(): d for d in by_code.values()}
     report = ExposureImportReport()
     good: dict[tuple[int, date], _ExposureRow] = {}
+    codes_for: dict[tuple[int, date], set[str | None]] = {}
     unknown: dict[str, None] = {}
     for record in reader:
         line = rows_start + reader.line_num - 1
@@ -206,6 +207,19 @@ def exposure_import(
                 unknown[(record.get("department") or "").strip()] = None
             continue
         key = (row.department.pk, row.month)
+        # A department's former codes are departments merged into it (or its code before a
+        # change): a file that still lists them apart gives each part's hours, added up here.
+        code = (record.get("department") or "").strip().upper()
+        code = code if by_code.get(code) is row.department else None
+        if key in good and None not in codes_for[key] | {code} and code not in codes_for[key]:
+            first = good[key]
+            good[key] = replace(
+                first,
+                hours_worked=first.hours_worked + row.hours_worked,
+                headcount=first.headcount + row.headcount,
+            )
+            codes_for[key].add(code)
+            continue
         if key in good:
             report.problems.append(
                 ExposureRowProblem(
@@ -216,6 +230,7 @@ def exposure_import(
             )
             continue
         good[key] = row
+        codes_for[key] = {code}
     report.unknown_departments = list(unknown)
     rows = list(good.values())
     try:
@@ -447,6 +462,20 @@ def departments_merge(*, merged: Department, into: Department, user=None) -> Dep
     for case in cases:
         case.department = into
     bulk_update_with_history(cases, Incident, ["department"], batch_size=500, **history)
+    # A site's name is unique within its department: one named as a site of `into` keeps its
+    # name with the old code after it, so both sites (and their OSHA logs) are kept apart.
+    their_sites = set(Establishment.objects.filter(department=into).values_list("name", flat=True))
+    taken = their_sites | set(
+        Establishment.objects.filter(department=merged).values_list("name", flat=True)
+    )
+    name_limit = Establishment._meta.get_field("name").max_length
+    for site in Establishment.objects.filter(department=merged, name__in=their_sites):
+        suffix, number = f" ({merged.code})", 1
+        while (name := site.name[: name_limit - len(suffix)] + suffix) in taken:
+            number += 1
+            suffix = f" ({merged.code} {number})"
+        taken.add(name)
+        Establishment.objects.filter(pk=site.pk).update(name=name)
     establishments = Establishment.objects.filter(department=merged).update(department=into)
     people = Person.objects.filter(department=merged).update(department=into)
     for officer in Person.objects.filter(covered_departments=merged):
@@ -465,8 +494,15 @@ def departments_merge(*, merged: Department, into: Department, user=None) -> Dep
             added.append(mine)
     months = [row.month for row in added + moved]
     months += DepartmentScore.objects.filter(department=merged).values_list("month", flat=True)
-    months += [case.occurred_at.date().replace(day=1) for case in cases]
-    ExposureMonth.objects.filter(department=merged).exclude(pk__in=[r.pk for r in moved]).delete()
+    # A case's month is the city's, as the rankings count it.
+    months += [timezone.localdate(case.occurred_at).replace(day=1) for case in cases]
+    # The months both had: the merged department's rows go, their deletion in the history with
+    # who merged and why, like the rows that moved.
+    for row in ExposureMonth.objects.filter(department=merged).exclude(
+        pk__in=[r.pk for r in moved]
+    ):
+        row._change_reason, row._history_user = reason, user
+        row.delete()
     bulk_update_with_history(moved, ExposureMonth, ["department"], batch_size=500, **history)
     bulk_update_with_history(
         added, ExposureMonth, ["hours_worked", "headcount"], batch_size=500, **history

@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='department',
             name='former_codes',
-            field=models.CharField(blank=True, help_text='Codes the department had before, separated by commas; payroll files may still use them. A changed code is added here when the department is saved.', max_length=200),
+            field=models.TextField(blank=True, help_text='Codes the department had before, separated by commas; payroll files may still use them. A changed code is added here when the department is saved.'),
         ),
     ]

@@ -246,3 +246,37 @@ def test_each_imported_case_starts_its_history_with_the_file_it_came_from(client
     page = client.get(reverse("triage:case-history", args=[case.reference])).content.decode()
     assert "created case" in page
     assert '<p class="timeline__reason muted">Imported from osha_severe_sample.csv</p>' in page
+
+
+@pytest.mark.django_db
+def test_a_generic_csv_in_a_departments_former_code_reaches_it(tmp_path):
+    fire = DepartmentFactory(code="FIRE", former_codes="LAFD")
+    path = tmp_path / "generic.csv"
+    path.write_text(
+        "external_id,department,occurred_at,incident_type,severity,narrative\n"
+        "B-1,LAFD,2025-03-01,injury_illness,medical,Burned a hand at a fire.\n"
+        "B-2,fire,2025-03-02,near_miss,none,Ladder slipped.\n",
+        encoding="utf-8",
+    )
+
+    report = incidents_import(path=path, fmt="generic-csv")
+
+    assert report.bad_rows == []
+    assert set(Incident.objects.values_list("department", flat=True)) == {fire.pk}
+    assert dict(report.by_department) == {"FIRE": 2}
+
+
+@pytest.mark.django_db
+def test_a_state_department_whose_code_changed_is_not_made_again_under_its_old_code():
+    delaware = DepartmentFactory(
+        code="DE-SEVERE", name="Delaware severe injuries", former_codes="st-de"
+    )
+    EstablishmentFactory(department=delaware)
+    rows = _sample_rows()
+
+    report = incidents_import(path=SAMPLE, fmt="osha-severe")
+
+    assert not Department.objects.filter(code__iexact="ST-DE").exists()
+    assert "ST-DE" not in report.departments_created
+    expected = sum(1 for row in rows if row["State"] == "DELAWARE")
+    assert delaware.incidents.count() == expected > 0

@@ -177,3 +177,24 @@ def test_a_packet_nobody_could_be_emailed_about_is_left_for_the_next_try(monkeyp
 
     packet.refresh_from_db()
     assert packet.notified_at is None
+
+
+def test_a_packet_whose_emails_failed_before_any_went_is_left_for_the_next_try(monkeypatch):
+    # The beat job retries on an error: the packet must not stay marked told with nobody told.
+    user_with_role(Role.CABINET_MEMBER, username="deputy")
+    packet = BriefingPacket.objects.create(
+        month=date(2026, 10, 1), status=PacketStatus.PUBLISHED, page_count=9
+    )
+
+    def readers_unreadable():
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(packet_services, "packet_readers", readers_unreadable)
+
+    with pytest.raises(RuntimeError):
+        packet_services.packet_notify(month=packet.month)
+
+    packet.refresh_from_db()
+    assert packet.notified_at is None
+    monkeypatch.undo()
+    assert packet_services.packet_notify(month=packet.month) == 1
