@@ -19,7 +19,7 @@ def compliance_clock_warnings_send() -> int:
 
 @shared_task(name="incidents.tasks.coder_learn_from_corrections", acks_late=True)
 def coder_learn_from_corrections() -> int:
-    """Weekly (beat, Sunday 02:30): train the narrative coder again on the officers' code
+    """Weekly (beat, Sunday 04:00): train the narrative coder again on the officers' code
     choices when they have changed; the number of corrections learnt (0: nothing changed)."""
     metadata = coder_learning.coder_learn_from_corrections()
     return 0 if metadata is None else metadata["corrections"]

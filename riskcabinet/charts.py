@@ -142,6 +142,9 @@ FUNNEL_STATUS_COLOURS = {
 }
 # Width of an average character of the charts' 11-unit text, to lay the legend out.
 _CHAR_WIDTH = 6.0
+# Width of a character of an outlier's label: a department code, bold capitals of the 12-unit
+# text (up to about 9 units each in DejaVu Sans Bold, 8.8 in Helvetica Bold).
+_CODE_CHAR_WIDTH = 9.0
 FUNNEL_STATUS_WORDS = {
     "above_outer": "above the 99.8% limit",
     "above_inner": "above the 95% limit",
@@ -339,9 +342,11 @@ def funnel_plot_svg(
         # Only departments above the limits are named: they are the ones to ask about, and
         # naming every small department near zero would bury them.
         if status.startswith("above") or point.code == highlight:
-            anchor, dx = ("end", -9) if cx > left + plot_w - 70 else ("start", 9)
             # The label's extent across, to move it down below any label it would run into.
-            label_w = 7.2 * len(point.code)
+            label_w = _CODE_CHAR_WIDTH * len(point.code)
+            # Set to the dot's left near the right edge, or where it would run off the chart.
+            near_edge = cx > left + plot_w - 70 or cx + 9 + label_w > width - 2
+            anchor, dx = ("end", -9) if near_edge else ("start", 9)
             x0 = cx + dx - (label_w if anchor == "end" else 0)
             label_y = cy + 4
             moved = True

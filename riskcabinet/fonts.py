@@ -153,6 +153,24 @@ def string_width(text: str, font: str, size: float) -> float:
     return sum(pdfmetrics.stringWidth(run, face, size) for face, run in _drawn_runs(text, font))
 
 
+def clip_to_width(text: str, font: str, size: float, width: float) -> str:
+    """`text` on one line (its spacing evened out), cut with "…" where it would run past
+    `width` as `draw_string` sets it: a Chinese, Japanese or Korean letter is about twice as wide
+    as a Latin one, so a count of letters does not say what fits."""
+    text = " ".join((text or "").split())
+    if string_width(text, font, size) <= width:
+        return text
+    # The longest start that fits with the ellipsis after it.
+    fits, longer = 0, len(text)
+    while longer - fits > 1:
+        middle = (fits + longer) // 2
+        if string_width(text[:middle].rstrip() + "\u2026", font, size) <= width:
+            fits = middle
+        else:
+            longer = middle
+    return text[:fits].rstrip() + "\u2026"
+
+
 def draw_string(canvas, x: float, y: float, text: str, font: str, size: float) -> None:
     """`canvas.drawString` in `font`, its runs Helvetica lacks set in DejaVu Sans or the Chinese,
     Japanese and Korean font where installed, and as "?" where neither has them."""

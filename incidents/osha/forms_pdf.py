@@ -377,8 +377,10 @@ def _log_page_header(
     canvas.drawString(x + 8, y + 12, "City")
     canvas.drawString(x + box_w - 70, y + 12, "State")
     canvas.setFillColor(INK)
-    fonts.draw_string(canvas, x + 8, y + box_h - 27, _clip(name, 62), BOLD, 9.5)
-    fonts.draw_string(canvas, x + 28, y + 12, _clip(city, 40), REGULAR, 9)
+    name = fonts.clip_to_width(_clip(name, 62), BOLD, 9.5, box_w - 16)
+    fonts.draw_string(canvas, x + 8, y + box_h - 27, name, BOLD, 9.5)
+    city = fonts.clip_to_width(_clip(city, 40), REGULAR, 9, box_w - 70 - 28 - 6)
+    fonts.draw_string(canvas, x + 28, y + 12, city, REGULAR, 9)
     canvas.drawString(x + box_w - 45, y + 12, state)
 
 
@@ -557,7 +559,8 @@ def _field_lines(canvas: Canvas, x: float, y: float, width: float, fields) -> fl
         canvas.setFillColor(MUTED)
         canvas.drawString(x, y - 8, label)
         canvas.setFillColor(INK)
-        fonts.draw_string(canvas, x, y - 20, _clip(value, 80), REGULAR, 9.5)
+        value = fonts.clip_to_width(_clip(value, 80), REGULAR, 9.5, width)
+        fonts.draw_string(canvas, x, y - 20, value, REGULAR, 9.5)
         canvas.setStrokeColor(RULE)
         canvas.setLineWidth(0.5)
         canvas.line(x, y - 23, x + width, y - 23)
@@ -579,18 +582,20 @@ def form_301_pdf(report: CaseReport) -> bytes:
     canvas.setFont(BOLD, 8)
     canvas.drawString(left, top, "OSHA's Form 301")
     canvas.setFont(BOLD, 15)
-    canvas.drawString(left, top - 20, "Injury and Illness Incident Report")
+    title = "Injury and Illness Incident Report"
+    canvas.drawString(left, top - 20, title)
     canvas.setFillColor(MUTED)
-    fonts.draw_right_string(canvas, width - left, top, report.establishment.name, REGULAR, 8)
-    fonts.draw_right_string(
-        canvas,
-        width - left,
-        top - 11,
+    # Right-aligned, clear of the form's name and of the title beside the address.
+    name = fonts.clip_to_width(report.establishment.name, REGULAR, 8, width - 2 * left - 120)
+    fonts.draw_right_string(canvas, width - left, top, name, REGULAR, 8)
+    address = fonts.clip_to_width(
         f"{report.establishment.street_address}, {report.establishment.city}, "
         f"{report.establishment.state} {report.establishment.zip_code}",
         REGULAR,
         8,
+        width - 2 * left - stringWidth(title, BOLD, 15) - 12,
     )
+    fonts.draw_right_string(canvas, width - left, top - 11, address, REGULAR, 8)
     canvas.setFont(REGULAR, 7)
     canvas.drawString(
         left,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 from pathlib import Path
@@ -20,6 +21,8 @@ MODELS_DIR = Path(
 )
 MODEL_PATH = MODELS_DIR / f"autocode-v{MODEL_VERSION}.joblib"
 
+logger = logging.getLogger(__name__)
+
 _lock = threading.Lock()
 # Per model file: the file's signature when it was read (see `_signature`), the coder and its
 # metadata.
@@ -28,6 +31,10 @@ _warming: frozenset[Path] = frozenset()
 # Guards `_warming` only: `_lock` is held for the whole read (seconds), and a request asking for
 # the read to start must not wait for it.
 _warming_lock = threading.Lock()
+# Per model file: the signature of a version of it that could not be read while a model read
+# before kept serving. That version is not read again (a full read on every suggestion); the
+# next one is.
+_unreadable: dict[Path, tuple | None] = {}
 
 
 def _signature(path: Path) -> tuple | None:
@@ -69,7 +76,7 @@ def load_model(path: Path = MODEL_PATH) -> tuple[NarrativeCoder, dict]:
     while the new one is read in the background."""
     cached = _cached.get(path)
     if cached is not None:
-        if cached[0] != _signature(path):
+        if _stale(path, cached):
             load_model_soon(path)
         return cached[1], cached[2]
     with _lock:
@@ -78,32 +85,50 @@ def load_model(path: Path = MODEL_PATH) -> tuple[NarrativeCoder, dict]:
         return _cached[path][1], _cached[path][2]
 
 
+def _stale(path: Path, cached: tuple) -> bool:
+    """Whether the file has been written anew since ``cached`` was read, and that version has
+    not already failed to read."""
+    signature = _signature(path)
+    return cached[0] != signature and _unreadable.get(path, cached[0]) != signature
+
+
 def _read_into_cache(path: Path) -> None:
     # The signature is taken before the read: a file replaced during the read is read again.
     signature = _signature(path)
     coder, metadata = read_model(path)
     _cached[path] = (signature, coder, metadata)
+    _unreadable.pop(path, None)
 
 
 def load_model_soon(path: Path = MODEL_PATH) -> bool:
     """Start reading the model at ``path`` in a background thread, unless it is read (and its
     file unchanged since) or being read; True when this call started it. A missing or broken
-    file is left for the first ``load_model`` to report (a model read before keeps serving)."""
+    file is left for the first ``load_model`` to report; where a model read before keeps
+    serving, it is logged, and that version of the file is not read again."""
     global _warming
     with _warming_lock:
         cached = _cached.get(path)
-        if (cached is not None and cached[0] == _signature(path)) or path in _warming:
+        if (cached is not None and not _stale(path, cached)) or path in _warming:
             return False
         _warming = _warming | {path}
 
     def read() -> None:
+        signature = _signature(path)
         try:
             with _lock:
                 cached = _cached.get(path)
                 if cached is None or cached[0] != _signature(path):
                     _read_into_cache(path)
-        except Exception:  # noqa: BLE001, S110 - the caller that needs it will say why.
-            pass
+        # With no model read before, the caller that needs it will say why.
+        except Exception:  # noqa: BLE001
+            if _cached.get(path) is not None:
+                _unreadable[path] = signature
+                logger.warning(
+                    "Narrative coder: the new model file %s could not be read; the model read "
+                    "before keeps serving.",
+                    path,
+                    exc_info=True,
+                )
         finally:
             global _warming
             with _warming_lock:

@@ -298,10 +298,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(day_of_month="1-7", hour=7, minute=30),
     },
     # The narrative coder learns the officers' code choices of the week (about two minutes of
-    # a worker, only when they have changed).
+    # a worker, only when they have changed); after the nightly scores, and outside the hour
+    # that daylight saving time skips or repeats.
     "coder-learns-from-corrections": {
         "task": "incidents.tasks.coder_learn_from_corrections",
-        "schedule": crontab(day_of_week="sunday", hour=2, minute=30),
+        "schedule": crontab(day_of_week="sunday", hour=4, minute=0),
     },
 }
 

@@ -91,6 +91,7 @@ def test_the_training_is_on_the_weekly_schedule():
 
     assert entry["task"] == "incidents.tasks.coder_learn_from_corrections"
     assert entry["schedule"].day_of_week == {0}  # Sunday
+    assert entry["schedule"].hour == {4}  # not in the hour daylight saving time skips
 
 
 def test_a_web_process_serves_the_model_it_has_until_the_new_file_is_read(tmp_path, monkeypatch):
@@ -108,4 +109,46 @@ def test_a_web_process_serves_the_model_it_has_until_the_new_file_is_read(tmp_pa
     for thread in threading.enumerate():
         if thread.name == "autocode-load":
             thread.join(timeout=30)
+    assert store.load_model(path) == ("this week's", {"corrections": 3})
+
+
+def _join_readers() -> None:
+    for thread in threading.enumerate():
+        if thread.name == "autocode-load":
+            thread.join(timeout=30)
+
+
+def test_a_new_file_that_cannot_be_read_is_tried_once_and_said_not_on_every_suggestion(
+    tmp_path, monkeypatch, caplog
+):
+    monkeypatch.setattr(store, "_cached", {})
+    monkeypatch.setattr(store, "_unreadable", {})
+    path = tmp_path / "autocode.joblib"
+    joblib.dump({"metadata": {"corrections": 2}, "coder": "last week's"}, path)
+    assert store.load_model(path)[0] == "last week's"
+    reads = []
+    read_model = store.read_model
+    monkeypatch.setattr(store, "read_model", lambda p: reads.append(p) or read_model(p))
+
+    # A file the web process cannot read (written by another scikit-learn, say): the model it
+    # has keeps answering, the file is read once, and the failure is logged.
+    path.write_bytes(b"not a model")
+    with caplog.at_level(logging.WARNING, logger="riskcabinet.autocode.store"):
+        for _ in range(5):
+            assert store.load_model(path)[0] == "last week's"
+            _join_readers()
+    assert reads == [path]
+    assert "could not be read" in caplog.text
+
+    # The file gone altogether: looked for once more, not on every suggestion.
+    path.unlink()
+    for _ in range(5):
+        assert store.load_model(path)[0] == "last week's"
+        _join_readers()
+    assert len(reads) == 2
+
+    # A good file again is picked up.
+    joblib.dump({"metadata": {"corrections": 3}, "coder": "this week's"}, path)
+    store.load_model(path)
+    _join_readers()
     assert store.load_model(path) == ("this week's", {"corrections": 3})

@@ -859,6 +859,40 @@ def test_without_a_cjk_font_such_a_name_prints_as_question_marks(monkeypatch):
     assert fonts.markup("王 Đ", fonts.unicode_fonts()) == f'? <font name="{dejavu}">Đ</font>'
 
 
+@pytest.mark.parametrize(
+    "name",
+    [
+        "港口维修与车辆管理中心东区第二分部港口维修与车辆管理中心东区第二分部",
+        "DEPARTMENT OF RECREATION AND PARKS - GRIFFITH PARK MAINTENANCE",
+    ],
+)
+def test_a_long_establishment_name_stays_inside_the_logs_box(monkeypatch, name):
+    """A Chinese letter is about twice as wide as a Latin one: a name cut at a number of letters
+    ran out of the establishment box, and off the page."""
+    _needs_dejavu()
+    _needs_cjk_font()
+    drawn = []
+    draw_string = fonts.draw_string
+
+    def record(canvas, x, y, text, font, size):
+        drawn.append((x, text, font, size))
+        draw_string(canvas, x, y, text, font, size)
+
+    monkeypatch.setattr(fonts, "draw_string", record)
+
+    forms_pdf.form_300_pdf(
+        establishment_name=name, city="Los Angeles", state="CA", year=2025, rows=[_log_row()]
+    )
+
+    page_width = forms_pdf.landscape(forms_pdf.legal)[0]
+    box_right = page_width - 0.4 * forms_pdf.inch
+    name_drawn = [(x, text, font, size) for x, text, font, size in drawn if text[:2] == name[:2]]
+    assert name_drawn
+    for x, text, font, size in name_drawn:
+        assert x + fonts.string_width(text, font, size) <= box_right - 8
+        assert text.endswith("\u2026")
+
+
 def test_the_cjk_font_is_looked_for_only_where_listed(tmp_path):
     assert fonts.cjk_file((tmp_path / "missing.ttc",)) is None
     present = tmp_path / "present.ttc"

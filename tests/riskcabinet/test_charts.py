@@ -202,3 +202,35 @@ def test_money_is_written_short_without_a_thousand_thousands(amount, text):
 )
 def test_hours_are_written_short_without_a_thousand_thousands(hours, text):
     assert charts.hours_text(hours) == text
+
+
+def test_outlier_labels_in_bold_capitals_do_not_print_over_each_other_on_a_phone():
+    # Two departments above the limits at the same rate, their dots 43 units apart on the
+    # phone's chart: "WATER" in bold capitals is wider than that (44 units in Helvetica Bold,
+    # 48 in DejaVu Sans Bold), so the second label must move.
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    points = [
+        charts.FunnelPoint("WATER", "Water", 100_000, 40.0, 9),
+        charts.FunnelPoint("LASAN", "Sanitation", 290_000, 40.0, 9),
+        charts.FunnelPoint("TINY", "Tiny", 20_000, 0.0, 0),
+        charts.FunnelPoint("BIG", "Big", 1_000_000, 5.0, 0),
+    ]
+    root = parse(
+        funnel_svg(
+            points=points,
+            statuses={"WATER": "above_outer", "LASAN": "above_outer"},
+            width=360,
+        )
+    )
+
+    def extent(node):
+        x, w = float(node.get("x")), stringWidth(node.text, "Helvetica-Bold", 12)
+        return (x - w, x) if node.get("text-anchor") == "end" else (x, x + w)
+
+    water, lasan = (
+        next(node for node in root.iter(f"{SVG}text") if node.text == code)
+        for code in ("WATER", "LASAN")
+    )
+    (a0, a1), (b0, b1) = extent(water), extent(lasan)
+    assert not (a0 < b1 and b0 < a1) or abs(float(water.get("y")) - float(lasan.get("y"))) >= 13
