@@ -3,6 +3,7 @@
 import xml.etree.ElementTree as ET
 
 import pytest
+from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from riskcabinet import charts
 
@@ -85,34 +86,49 @@ def test_the_funnels_legend_stays_inside_the_chart_at_a_screens_and_a_phones_wid
     assert len(rows) == (2 if width == 760 else 5)
 
 
-def test_labels_of_neighbouring_outliers_do_not_run_into_each_other():
-    # Two departments above the limits at nearly the same rate, one near the right edge (its
-    # label to its left), one just before it (its label to its right): the labels would cross.
-    points = [
-        charts.FunnelPoint("LADOT", "Transportation", 3_500_000, 32.4, 60),
-        charts.FunnelPoint("LAPD", "Police", 24_000_000, 32.2, 380),
-        charts.FunnelPoint("TINY", "Tiny", 20_000, 0.0, 0),
-    ]
+@pytest.mark.parametrize(
+    "points",
+    [
+        # Nearly the same rate, one near the right edge (its label to its left), one just
+        # before it (its label to its right): the labels would cross.
+        [
+            charts.FunnelPoint("LADOT", "Transportation", 3_500_000, 32.4, 60),
+            charts.FunnelPoint("LAPD", "Police", 24_000_000, 32.2, 380),
+        ],
+        # The same rate, the dots 43 units apart: "WATER" in bold capitals is wider than that
+        # (44 units in Helvetica Bold, 48 in DejaVu Sans Bold), so the second label must move.
+        [
+            charts.FunnelPoint("WATER", "Water", 100_000, 40.0, 9),
+            charts.FunnelPoint("LASAN", "Sanitation", 290_000, 40.0, 9),
+        ],
+    ],
+)
+def test_labels_of_neighbouring_outliers_do_not_print_over_each_other_on_a_phone(points):
+    first, second = points
     root = parse(
         funnel_svg(
-            points=points,
-            statuses={"LADOT": "above_inner", "LAPD": "above_outer", "TINY": "within"},
+            points=[
+                *points,
+                charts.FunnelPoint("TINY", "Tiny", 20_000, 0.0, 0),
+                charts.FunnelPoint("BIG", "Big", 1_000_000, 5.0, 0),
+            ],
+            statuses={first.code: "above_inner", second.code: "above_outer"},
             city_rate=24.0,
             width=360,
         )
     )
 
-    labels = {node.text: node for node in root.iter(f"{SVG}text") if node.text in ("LADOT", "LAPD")}
-
     def extent(node):
-        x, w = float(node.get("x")), 7.2 * len(node.text)
+        x, w = float(node.get("x")), stringWidth(node.text, "Helvetica-Bold", 12)
         return (x - w, x) if node.get("text-anchor") == "end" else (x, x + w)
 
-    (a0, a1), (b0, b1) = extent(labels["LADOT"]), extent(labels["LAPD"])
-    crossing = a0 < b1 and b0 < a1
-    assert (
-        not crossing or abs(float(labels["LADOT"].get("y")) - float(labels["LAPD"].get("y"))) >= 13
+    a, b = (
+        next(node for node in root.iter(f"{SVG}text") if node.text == point.code)
+        for point in points
     )
+    (a0, a1), (b0, b1) = extent(a), extent(b)
+    crossing = a0 < b1 and b0 < a1
+    assert not crossing or abs(float(a.get("y")) - float(b.get("y"))) >= 13
 
 
 def test_it_escapes_department_names():
@@ -202,35 +218,3 @@ def test_money_is_written_short_without_a_thousand_thousands(amount, text):
 )
 def test_hours_are_written_short_without_a_thousand_thousands(hours, text):
     assert charts.hours_text(hours) == text
-
-
-def test_outlier_labels_in_bold_capitals_do_not_print_over_each_other_on_a_phone():
-    # Two departments above the limits at the same rate, their dots 43 units apart on the
-    # phone's chart: "WATER" in bold capitals is wider than that (44 units in Helvetica Bold,
-    # 48 in DejaVu Sans Bold), so the second label must move.
-    from reportlab.pdfbase.pdfmetrics import stringWidth
-
-    points = [
-        charts.FunnelPoint("WATER", "Water", 100_000, 40.0, 9),
-        charts.FunnelPoint("LASAN", "Sanitation", 290_000, 40.0, 9),
-        charts.FunnelPoint("TINY", "Tiny", 20_000, 0.0, 0),
-        charts.FunnelPoint("BIG", "Big", 1_000_000, 5.0, 0),
-    ]
-    root = parse(
-        funnel_svg(
-            points=points,
-            statuses={"WATER": "above_outer", "LASAN": "above_outer"},
-            width=360,
-        )
-    )
-
-    def extent(node):
-        x, w = float(node.get("x")), stringWidth(node.text, "Helvetica-Bold", 12)
-        return (x - w, x) if node.get("text-anchor") == "end" else (x, x + w)
-
-    water, lasan = (
-        next(node for node in root.iter(f"{SVG}text") if node.text == code)
-        for code in ("WATER", "LASAN")
-    )
-    (a0, a1), (b0, b1) = extent(water), extent(lasan)
-    assert not (a0 < b1 and b0 < a1) or abs(float(water.get("y")) - float(lasan.get("y"))) >= 13
