@@ -209,9 +209,11 @@ def exposure_import(
         key = (row.department.pk, row.month)
         # A department's former codes are departments merged into it (or its code before a
         # change): a file that still lists them apart gives each part's hours, added up here.
+        # The same code twice, or a row naming the department by name, is a repeat.
         code = (record.get("department") or "").strip().upper()
-        code = code if by_code.get(code) is row.department else None
-        if key in good and None not in codes_for[key] | {code} and code not in codes_for[key]:
+        code = code if by_code.get(code) is row.department else None  # None: by its name
+        earlier = codes_for.get(key, set())
+        if key in good and code is not None and None not in earlier and code not in earlier:
             first = good[key]
             good[key] = replace(
                 first,
@@ -452,7 +454,7 @@ def departments_merge(*, merged: Department, into: Department, user=None) -> Dep
     have) move to `into`, which keeps its codes as former codes, so later payroll files in the
     old code still find it; then `merged` is deleted and the months it reached ranked again.
     """
-    from incidents.models import Establishment, Incident
+    from incidents.models import Incident
 
     if merged.pk == into.pk:
         raise ValueError("A department cannot be merged into itself.")
@@ -462,51 +464,16 @@ def departments_merge(*, merged: Department, into: Department, user=None) -> Dep
     for case in cases:
         case.department = into
     bulk_update_with_history(cases, Incident, ["department"], batch_size=500, **history)
-    # A site's name is unique within its department: one named as a site of `into` keeps its
-    # name with the old code after it, so both sites (and their OSHA logs) are kept apart.
-    their_sites = set(Establishment.objects.filter(department=into).values_list("name", flat=True))
-    taken = their_sites | set(
-        Establishment.objects.filter(department=merged).values_list("name", flat=True)
-    )
-    name_limit = Establishment._meta.get_field("name").max_length
-    for site in Establishment.objects.filter(department=merged, name__in=their_sites):
-        suffix, number = f" ({merged.code})", 1
-        while (name := site.name[: name_limit - len(suffix)] + suffix) in taken:
-            number += 1
-            suffix = f" ({merged.code} {number})"
-        taken.add(name)
-        Establishment.objects.filter(pk=site.pk).update(name=name)
-    establishments = Establishment.objects.filter(department=merged).update(department=into)
+    establishments = _establishments_move(merged=merged, into=into)
     people = Person.objects.filter(department=merged).update(department=into)
     for officer in Person.objects.filter(covered_departments=merged):
         officer.covered_departments.add(into)
 
-    theirs = {row.month: row for row in ExposureMonth.objects.filter(department=into)}
-    added, moved = [], []
-    for row in ExposureMonth.objects.filter(department=merged).order_by("month"):
-        mine = theirs.get(row.month)
-        if mine is None:
-            row.department = into
-            moved.append(row)
-        else:
-            mine.hours_worked += row.hours_worked
-            mine.headcount += row.headcount
-            added.append(mine)
+    added, moved = _exposure_move(merged=merged, into=into, reason=reason, user=user)
     months = [row.month for row in added + moved]
     months += DepartmentScore.objects.filter(department=merged).values_list("month", flat=True)
     # A case's month is the city's, as the rankings count it.
     months += [timezone.localdate(case.occurred_at).replace(day=1) for case in cases]
-    # The months both had: the merged department's rows go, their deletion in the history with
-    # who merged and why, like the rows that moved.
-    for row in ExposureMonth.objects.filter(department=merged).exclude(
-        pk__in=[r.pk for r in moved]
-    ):
-        row._change_reason, row._history_user = reason, user
-        row.delete()
-    bulk_update_with_history(moved, ExposureMonth, ["department"], batch_size=500, **history)
-    bulk_update_with_history(
-        added, ExposureMonth, ["hours_worked", "headcount"], batch_size=500, **history
-    )
 
     codes = [*into.former_code_list, merged.code, *merged.former_code_list]
     merged.delete()
@@ -521,6 +488,56 @@ def departments_merge(*, merged: Department, into: Department, user=None) -> Dep
         months_added=len(added),
         months_moved=len(moved),
     )
+
+
+def _establishments_move(*, merged: Department, into: Department) -> int:
+    """Move `merged`'s sites to `into`; how many. A site's name is unique within its
+    department: one named as a site of `into` keeps its name with the old code after it, so
+    both sites (and their OSHA logs) are kept apart."""
+    from incidents.models import Establishment
+
+    their_sites = set(Establishment.objects.filter(department=into).values_list("name", flat=True))
+    taken = their_sites | set(
+        Establishment.objects.filter(department=merged).values_list("name", flat=True)
+    )
+    name_limit = Establishment._meta.get_field("name").max_length
+    for site in Establishment.objects.filter(department=merged, name__in=their_sites):
+        suffix, number = f" ({merged.code})", 1
+        while (name := site.name[: name_limit - len(suffix)] + suffix) in taken:
+            number += 1
+            suffix = f" ({merged.code} {number})"
+        taken.add(name)
+        Establishment.objects.filter(pk=site.pk).update(name=name)
+    return Establishment.objects.filter(department=merged).update(department=into)
+
+
+def _exposure_move(
+    *, merged: Department, into: Department, reason: str, user
+) -> tuple[list[ExposureMonth], list[ExposureMonth]]:
+    """Move `merged`'s payroll months to `into`, summed with `into`'s for a month both have;
+    the months added to and the months moved, each change (and each row that goes) in the
+    history with who merged and why."""
+    theirs = {row.month: row for row in ExposureMonth.objects.filter(department=into)}
+    added, moved, gone = [], [], []
+    for row in ExposureMonth.objects.filter(department=merged).order_by("month"):
+        mine = theirs.get(row.month)
+        if mine is None:
+            row.department = into
+            moved.append(row)
+        else:
+            mine.hours_worked += row.hours_worked
+            mine.headcount += row.headcount
+            added.append(mine)
+            gone.append(row)
+    for row in gone:
+        row._change_reason, row._history_user = reason, user
+        row.delete()
+    history = {"default_user": user, "default_change_reason": reason}
+    bulk_update_with_history(moved, ExposureMonth, ["department"], batch_size=500, **history)
+    bulk_update_with_history(
+        added, ExposureMonth, ["hours_worked", "headcount"], batch_size=500, **history
+    )
+    return added, moved
 
 
 # --- Payroll hours reminders ---------------------------------------------------------------
