@@ -4,6 +4,7 @@ from django.contrib.admin import helpers
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.db import transaction
+from django.db.models import ProtectedError
 from django.template.defaultfilters import pluralize
 from django.template.response import TemplateResponse
 from simple_history.admin import SimpleHistoryAdmin
@@ -80,7 +81,17 @@ class DepartmentAdmin(admin.ModelAdmin):
         form = DepartmentMergeForm(request.POST if "apply" in request.POST else None, merged=merged)
         if form.is_valid():
             into = form.cleaned_data["into"]
-            done = departments_merge(merged=merged, into=into, user=request.user)
+            try:
+                done = departments_merge(merged=merged, into=into, user=request.user)
+            except ProtectedError:
+                # A report or a site came in for it during the merge, which was undone whole.
+                self.message_user(
+                    request,
+                    f"Something was added to {merged.name} while it was being merged, so "
+                    f"nothing was changed: merge it again.",
+                    messages.ERROR,
+                )
+                return None
             self.message_user(
                 request,
                 f"{merged.name} ({merged.code}) merged into {into.name}: "

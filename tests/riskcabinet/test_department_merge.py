@@ -233,3 +233,31 @@ def test_the_merged_departments_payroll_rows_leave_a_history_of_who_merged_them(
         history_type="-", department_id=bss_id, month=date(2026, 10, 1)
     ).get()
     assert (gone.history_change_reason, gone.history_user) == ("BSS merged into BPW", manager)
+
+
+def test_a_report_that_arrives_during_the_merge_undoes_it_whole_and_says_so(
+    client, streets, monkeypatch
+):
+    from riskcabinet import services
+
+    bss, works = streets["bss"], streets["works"]
+    sites_move = services._establishments_move
+
+    def sites_move_while_a_report_arrives(**departments):
+        # After the cases have moved: a report filed from a truck just now.
+        IncidentFactory(department=departments["merged"], narrative="Filed just now")
+        return sites_move(**departments)
+
+    monkeypatch.setattr(services, "_establishments_move", sites_move_while_a_report_arrives)
+    client.force_login(user_with_role(Role.ADMINISTRATOR, username="sysadmin"))
+
+    response = client.post(
+        reverse("admin:riskcabinet_department_changelist"),
+        {"action": "merge", "_selected_action": [bss.pk], "apply": "1", "into": works.pk},
+        follow=True,
+    )
+
+    assert response.status_code == 200
+    assert "while it was being merged, so nothing was changed" in response.content.decode()
+    assert Department.objects.filter(pk=bss.pk).exists()
+    assert Incident.objects.get(pk=streets["case"].pk).department == bss
