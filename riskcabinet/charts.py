@@ -140,7 +140,7 @@ FUNNEL_STATUS_COLOURS = {
     "below_inner": OK,
     "within": NEUTRAL,
 }
-# Width of an average character of the charts' 11-unit text, to lay the legend out.
+# Width of an average character of the charts' 12-unit text, to lay the legend out.
 _CHAR_WIDTH = 6.0
 # Width of a character of an outlier's label: a department code, bold capitals of the 12-unit
 # text (up to about 9 units each in DejaVu Sans Bold, 8.8 in Helvetica Bold).
@@ -189,7 +189,7 @@ def funnel_plot_svg(
     """Departments' rates against their exposure, inside the funnel of chance variation.
 
     `statuses` maps a department code to its funnel_classify() result; departments outside the
-    95% limits are labelled with their code. `width` is in the chart's units (its text is 11
+    95% limits are labelled with their code. `width` is in the chart's units (its text is 12
     units high): a phone gets one about as wide as its screen, whose legend wraps onto more rows.
     """
     left, right, bottom = (64, 20, 58) if width >= 600 else (60, 22, 58)

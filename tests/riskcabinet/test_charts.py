@@ -80,7 +80,7 @@ def test_the_funnels_legend_stays_inside_the_chart_at_a_screens_and_a_phones_wid
     ]
     assert len(legend) == 7
     for node in legend:
-        # 6.6 units a character is the widest the charts' 11-unit text runs.
+        # 6.6 units a character is about the widest the charts' 12-unit lower-case text runs.
         assert float(node.get("x")) + 6.6 * len(node.text) <= width
     rows = {node.get("y") for node in legend}
     assert len(rows) == (2 if width == 760 else 5)
