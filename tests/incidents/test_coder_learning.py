@@ -8,6 +8,7 @@ import joblib
 import pytest
 import sklearn
 from django.conf import settings
+from django.core.management import call_command
 
 from incidents import coder_learning
 from incidents.models import CodeCorrection
@@ -152,3 +153,20 @@ def test_a_new_file_that_cannot_be_read_is_tried_once_and_said_not_on_every_sugg
     store.load_model(path)
     _join_readers()
     assert store.load_model(path) == ("this week's", {"corrections": 3})
+
+
+def test_a_deployment_trains_with_the_corrections_only_when_the_model_needs_it(
+    trainings, tmp_path, monkeypatch, capsys
+):
+    # `manage.py coder_train` in place of the package's `train --if-missing`, which knows no
+    # corrections: after an upgrade that retrains, the officers' choices are kept.
+    monkeypatch.setattr(store, "MODEL_PATH", tmp_path / "autocode.joblib")
+    _coded("Bitten by a dog on the meter route, left calf", event="1313")
+
+    call_command("coder_train")
+    call_command("coder_train")
+
+    said = capsys.readouterr().out
+    assert "Trained the narrative coder with 1 officers' correction(s)" in said
+    assert "The narrative coder is current; not trained." in said
+    assert [len(corrections) for corrections in trainings] == [1]
