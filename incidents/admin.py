@@ -193,8 +193,8 @@ class CaseNoteAdmin(ReadOnlyAdmin, ReadOnlyHistoryAdmin):
 
 @admin.register(CodeCorrection)
 class CodeCorrectionAdmin(ReadOnlyAdmin, admin.ModelAdmin):
-    """Officers' choices against the coder's suggestions, which `train --include-corrections`
-    learns from: written by the case page only."""
+    """Officers' choices against the coder's suggestions, which the coder learns from every
+    week (`incidents.coder_learning`): written by the case page only."""
 
     list_display = ["incident", "field", "suggested_code", "chosen_code", "officer", "created_at"]
     raw_id_fields = ["incident", "officer"]
