@@ -80,10 +80,11 @@ def test_a_save_in_place_is_announced_from_a_live_region_that_was_already_there(
     assert before  # A live region outside the part htmx swaps.
     _save(page, page.locator("#classify button[type=submit]"))
 
-    announced = page.evaluate(
-        """ids => ids.map(id => document.getElementById(id)).filter(Boolean)
-            .map(el => el.textContent).join(' ')""",
-        before,
+    # Said a moment after the swap settles (the region is emptied first): waited for, up to 5 s.
+    said = """ids => ids.map(id => document.getElementById(id)).filter(Boolean)
+        .map(el => el.textContent).join(' ')"""
+    page.wait_for_function(
+        f"ids => ({said})(ids).includes('Classification saved')", arg=before, timeout=5000
     )
-    assert "Classification saved" in announced
+    assert "Classification saved" in page.evaluate(said, before)
     page.context.close()
