@@ -11,6 +11,7 @@ import csv
 import sys
 import threading
 from collections.abc import Callable, Iterator
+from datetime import datetime
 from functools import wraps
 
 from django.contrib import messages
@@ -321,6 +322,19 @@ def _code_suggestions(narrative: str) -> dict:
     return suggestions if isinstance(suggestions, dict) else {}
 
 
+def _coder_trained() -> dict:
+    """When the coder answering was trained (a date) and on how many officers' corrections, for
+    the line under its suggestions; nothing when that cannot be read."""
+    try:
+        from riskcabinet.autocode import model_info  # noqa: PLC0415 - optional, may not exist.
+
+        info = model_info()
+        trained = datetime.fromisoformat(info["trained_at"])
+    except Exception:  # noqa: BLE001 - a missing or broken model must never break the page.
+        return {}
+    return {"on": timezone.localdate(trained), "corrections": info["corrections"]}
+
+
 def _case_context(request: HttpRequest, incident: Incident, forms: dict | None = None) -> dict:
     page = case_page_load(user=request.user, incident=incident)
     suggestions = _code_suggestions(incident.narrative)
@@ -421,6 +435,7 @@ def _case_context(request: HttpRequest, incident: Incident, forms: dict | None =
         "privacy_reason_label": dict(PRIVACY_REASONS).get(incident.privacy_reason, ""),
         "codes_form": codes_form,
         "pickers": pickers,
+        "coder_trained": _coder_trained() if suggestions else {},
         "assign_form": forms.get("assign")
         or AssignForm(
             initial={"assignee": incident.assignee_id},

@@ -19,6 +19,16 @@ def suggest(narrative: str) -> dict:
     return coder.suggest_many([narrative])[0]
 
 
+def model_info() -> dict:
+    """When the model answering was trained, and on how many officers' corrections besides the
+    OSHA reports: ``{"trained_at": ISO 8601 text, "corrections": int}``."""
+    _, metadata = load_model()
+    return {
+        "trained_at": metadata.get("trained_at"),
+        "corrections": int(metadata.get("corrections") or 0),
+    }
+
+
 def prepare() -> None:
     """Read the model in the background now, so that a later ``suggest`` does not wait for it
     (a few seconds); it is still read once per process, and only when this or ``suggest`` asks."""

@@ -386,6 +386,36 @@ def test_it_shows_suggestions_and_learns_from_the_officers_choice(
     assert corrections[1].suggested_probability == 0.71
 
 
+def test_it_says_when_the_coder_was_trained_and_on_how_many_corrections(
+    client, officer, incident, monkeypatch
+):
+    import riskcabinet.autocode as autocode
+
+    monkeypatch.setattr(triage_views, "_code_suggestions", lambda narrative: SUGGESTION)
+    monkeypatch.setattr(
+        autocode,
+        "model_info",
+        lambda: {"trained_at": "2026-11-22T12:04:00+00:00", "corrections": 14},
+    )
+    client.force_login(officer)
+
+    body = client.get(url("case", incident)).content.decode()
+
+    assert (
+        "Suggested by the coder trained Nov 22, 2026 on OSHA's severe-injury reports and 14 of "
+        "the officers' corrections. It learns the week's corrections every Sunday."
+    ) in body
+
+
+def test_the_shipped_coder_says_when_it_was_trained():
+    from riskcabinet.autocode import model_info
+
+    info = model_info()
+
+    assert info["corrections"] >= 0
+    assert info["trained_at"][:4].isdigit()
+
+
 def test_it_shows_nothing_when_no_coder_is_trained(client, officer, incident, monkeypatch):
     def broken(narrative):
         raise FileNotFoundError("no model")
@@ -397,6 +427,7 @@ def test_it_shows_nothing_when_no_coder_is_trained(client, officer, incident, mo
     response = client.get(url("case", incident))
     assert response.status_code == 200
     assert 'class="suggestions"' not in response.content.decode()
+    assert "Suggested by the coder trained" not in response.content.decode()
 
 
 def test_it_exports_code_corrections_for_training(tmp_path, officer, incident):
