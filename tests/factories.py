@@ -21,7 +21,7 @@ from incidents.models import (
     Source,
 )
 from incidents.services import format_reference
-from riskcabinet.models import Department, ExposureMonth, Person
+from riskcabinet.models import Department, DepartmentScore, ExposureMonth, Person
 from riskcabinet.roles import Role
 
 
@@ -53,6 +53,22 @@ class ExposureMonthFactory(factory.django.DjangoModelFactory):
     month = date(2026, 1, 1)
     hours_worked = Decimal("16800.0")
     headcount = 100
+
+
+class DepartmentScoreFactory(factory.django.DjangoModelFactory):
+    """A stored ranking row with placeholder figures, for tests about who may see or change it."""
+
+    class Meta:
+        model = DepartmentScore
+
+    month = date(2026, 10, 1)
+    department = factory.SubFactory(DepartmentFactory)
+    rank = 1
+    score = 1.0
+    trir = 1.0
+    dart = 1.0
+    harm_rate = 1.0
+    shrunk_harm_rate = 1.0
 
 
 class UserFactory(factory.django.DjangoModelFactory):

@@ -15,10 +15,11 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from incidents.models import Attachment, Claim
 from reports.models import BriefingPacket
-from riskcabinet.models import DataImport, DepartmentScore
+from riskcabinet.models import DataImport
 from riskcabinet.roles import Role
 from tests.factories import (
     DepartmentFactory,
+    DepartmentScoreFactory,
     EstablishmentFactory,
     IncidentFactory,
     user_with_role,
@@ -209,17 +210,7 @@ def world(db):
         kind="claims", file_name="claims.csv", file_sha256="0" * 64
     )
     claim = Claim.objects.create(claim_number="WC-1", opened_on=date(2026, 10, 2))
-    DepartmentScore.objects.create(
-        month=date(2026, 10, 1),
-        department=department_a,
-        rank=1,
-        score=1.0,
-        trir=1.0,
-        dart=1.0,
-        harm_rate=1.0,
-        shrunk_harm_rate=1.0,
-        hours_worked=float(Decimal("1000")),
-    )
+    DepartmentScoreFactory(department=department_a, hours_worked=float(Decimal("1000")))
     kwargs = {
         "incidents:report-done": {"reference": incident.reference},
         "incidents:photo": {"pk": photo.pk},

@@ -16,12 +16,11 @@ from incidents.models import (
     PrivacyCaseView,
     Severity,
 )
-from riskcabinet.models import DepartmentScore
 from riskcabinet.roles import Role
 from tests.factories import (
     ClaimFactory,
     CorrectiveActionFactory,
-    DepartmentFactory,
+    DepartmentScoreFactory,
     IncidentFactory,
     user_with_role,
 )
@@ -36,16 +35,7 @@ def admin_client(client):
 
 
 def test_a_stored_ranking_cannot_be_added_or_changed_in_the_admin(admin_client):
-    score = DepartmentScore.objects.create(
-        month=date(2026, 9, 1),
-        department=DepartmentFactory(),
-        rank=3,
-        score=1.5,
-        trir=2.0,
-        dart=1.0,
-        harm_rate=1.0,
-        shrunk_harm_rate=1.0,
-    )
+    score = DepartmentScoreFactory(month=date(2026, 9, 1), rank=3, score=1.5, trir=2.0)
 
     added = admin_client.get("/admin/riskcabinet/departmentscore/add/")
     changed = admin_client.post(

@@ -3,7 +3,7 @@
 from datetime import date
 
 from riskcabinet.models import DepartmentScore
-from tests.factories import DepartmentFactory
+from tests.factories import DepartmentFactory, DepartmentScoreFactory
 
 
 def stored_ranking(month: date = date(2026, 10, 1), previous: bool = True):
@@ -83,17 +83,7 @@ def stored_ranking(month: date = date(2026, 10, 1), previous: bool = True):
             date(month.year, month.month - 1, 1) if month.month > 1 else date(month.year - 1, 12, 1)
         )
         for dept, rank in ((police, 3), (parks, 2), (clerk, 1)):
-            DepartmentScore.objects.create(
-                month=before,
-                department=dept,
-                rank=rank,
-                score=1.0,
-                trir=1.0,
-                dart=1.0,
-                harm_rate=1.0,
-                shrunk_harm_rate=1.0,
-                hours_worked=1.0,
-            )
+            DepartmentScoreFactory(month=before, department=dept, rank=rank, hours_worked=1.0)
     return police, parks, clerk
 
 

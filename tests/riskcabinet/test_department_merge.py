@@ -14,6 +14,7 @@ from riskcabinet.roles import Role
 from riskcabinet.services import departments_merge, exposure_import
 from tests.factories import (
     DepartmentFactory,
+    DepartmentScoreFactory,
     EstablishmentFactory,
     ExposureMonthFactory,
     IncidentFactory,
@@ -36,16 +37,7 @@ def streets():
     ExposureMonthFactory(department=bss, month=date(2026, 9, 1), hours_worked=Decimal("1000"))
     ExposureMonthFactory(department=bss, month=date(2026, 10, 1), hours_worked=Decimal("1500"))
     ExposureMonthFactory(department=works, month=date(2026, 10, 1), hours_worked=Decimal("4000"))
-    DepartmentScore.objects.create(
-        month=date(2026, 10, 1),
-        department=bss,
-        rank=1,
-        score=9,
-        trir=1,
-        dart=1,
-        harm_rate=1,
-        shrunk_harm_rate=1,
-    )
+    DepartmentScoreFactory(department=bss, score=9)
     return {"bss": bss, "works": works, "site": site, "officer": officer, "case": case}
 
 
