@@ -8,7 +8,6 @@ teaches it the city's words. A privacy case's narrative is never used.
 
 from __future__ import annotations
 
-import json
 import logging
 from pathlib import Path
 
@@ -58,22 +57,22 @@ def coder_learn_from_corrections(*, path: Path | None = None) -> dict | None:
     from riskcabinet.autocode.corrections import (
         Correction,
         CorrectionsError,
+        correction_from_record,
         corrections_fingerprint,
-        parse_correction,
     )
 
     path = path or store.MODEL_PATH
     corrections: list[Correction] = []
     for number, record in enumerate(code_corrections_for_training(), start=1):
         try:
-            corrections.append(parse_correction(json.dumps(record), number))
+            corrections.append(correction_from_record(record, number))
         except CorrectionsError as error:
             logger.warning("Officers' corrections: record %s left out: %s", number, error)
     fingerprint = corrections_fingerprint(corrections)
-    if store.model_is_current(path):
-        _, metadata = store.read_model(path)
-        if metadata.get("corrections_sha256") == fingerprint:
-            return None
+    # The model file is read once (about 30 MB): its metadata says whether it is current.
+    current = store.current_metadata(path)
+    if current is not None and current.get("corrections_sha256") == fingerprint:
+        return None
     coder, metadata = training.train_coder(corrections=corrections, log=logger.info)
     store.save_model(coder, metadata, path)
     logger.info(

@@ -43,6 +43,11 @@ def parse_correction(line: str, line_number: int = 1) -> Correction:
         record = json.loads(line)
     except json.JSONDecodeError as error:
         raise CorrectionsError(f"line {line_number}: not valid JSON ({error.msg})") from None
+    return correction_from_record(record, line_number)
+
+
+def correction_from_record(record: object, line_number: int = 1) -> Correction:
+    """One correction from its decoded record (a mapping), checked as a file's line is."""
     if not isinstance(record, dict):
         raise CorrectionsError(f"line {line_number}: expected a JSON object")
     narrative = record.get("narrative")

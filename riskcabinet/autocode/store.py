@@ -140,14 +140,21 @@ def load_model_soon(path: Path = MODEL_PATH) -> bool:
 
 def model_is_current(path: Path = MODEL_PATH) -> bool:
     """True when ``path`` holds a model of this version, scikit-learn and training data."""
+    return current_metadata(path) is not None
+
+
+def current_metadata(path: Path = MODEL_PATH) -> dict | None:
+    """The metadata of the model at ``path`` when it is current (see ``model_is_current``),
+    else None: a missing or unreadable file, or one of another version or training data."""
     if not path.exists():
-        return False
+        return None
     try:
         _, metadata = read_model(path)
     except Exception:  # noqa: BLE001 - any unreadable file means "train again"
-        return False
-    return (
+        return None
+    current = (
         metadata.get("model_version") == MODEL_VERSION
         and metadata.get("sklearn_version") == sklearn.__version__
         and metadata.get("data_sha256") == file_sha256(OSHA_CSV)
     )
+    return metadata if current else None
