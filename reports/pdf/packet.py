@@ -78,8 +78,8 @@ from reports.pdf.theme import (
     hex_of,
     markup,
     month_label,
-    register_symbol_font,
 )
+from riskcabinet import fonts
 
 PAGE_WIDTH, PAGE_HEIGHT = letter
 SIDE_MARGIN = 0.75 * inch
@@ -1278,7 +1278,8 @@ def _fast_reportlab_settings() -> Iterator[None]:
 
 def build_packet_pdf(data: PacketData) -> bytes:
     """Lay out the monthly briefing packet and return the PDF's bytes."""
-    symbol_font = register_symbol_font()
+    # DejaVu Sans for the signs Helvetica lacks, as the OSHA forms use it; None when missing.
+    symbol_font = fonts.unicode_font()
     with _fast_reportlab_settings():
         # The measuring pass finds where sections start and how many pages there are.
         # Page numbers printed on the cover and in the ranking could in principle move

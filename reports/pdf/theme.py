@@ -50,12 +50,6 @@ EM_DASH = "\u2014"
 _PLAIN_FALLBACKS = {UP: "+", DOWN: "-", MINUS: "-", "\u2032": "'", "\u2265": ">=", "\u2264": "<="}
 
 
-def register_symbol_font() -> str | None:
-    """DejaVu Sans for the characters Helvetica lacks (registered once, as the OSHA forms use
-    it too); None when it is not installed."""
-    return fonts.unicode_font()
-
-
 def markup(text: str, symbol_font: str | None) -> str:
     """Escape text for a Paragraph, setting characters Helvetica lacks in the symbol font."""
     return fonts.markup(text, symbol_font, _PLAIN_FALLBACKS)

@@ -201,7 +201,7 @@ def test_it_builds_a_packet_with_no_data_at_all(sample: PacketData) -> None:
 def test_it_falls_back_to_plain_signs_without_the_symbol_font(
     sample: PacketData, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(packet_module, "register_symbol_font", lambda: None)
+    monkeypatch.setattr(packet_module.fonts, "unicode_font", lambda: None)
 
     first, second = build_packet_pdf(sample), build_packet_pdf(sample)
     text = "\n".join(_pages_text(first))
