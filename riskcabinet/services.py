@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -50,8 +50,38 @@ def department_scores_compute(
     late reports or corrected payroll hours leaves one row per department. A department that
     dropped out of the ranking (no hours in the window) loses its row for the month. ``result``
     is the engine's run as of `month` when the caller already has it (the packet's build).
+
+    On PostgreSQL, two workers ranking the same month take turns: each holds the month's lock
+    from before the engine reads the cases until its rows are committed, so the one that ranks
+    last has read everything the other saw, and an older reading never overwrites a newer one.
+    SQLite lets one writer in at a time and its transactions take the write lock as they
+    start, so there the engine reads outside the transaction: reports are not held while it
+    works.
     """
     month = month.replace(day=1)
+    if connection.vendor == "postgresql":
+        with transaction.atomic():
+            _ranking_lock(month)
+            return _department_scores_write(month, result)
+    return _department_scores_write(month, result)
+
+
+# The first key of PostgreSQL's two-key advisory locks that belong to the monthly rankings.
+RANKING_LOCK_CLASS = 8_201
+
+
+def _ranking_lock(month: date) -> None:
+    """Wait for, and hold until the transaction ends, the lock on ranking `month`."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(%s, %s)",
+            [RANKING_LOCK_CLASS, month.year * 12 + month.month - 1],
+        )
+
+
+def _department_scores_write(
+    month: date, result: selectors.ScoringResult | None
+) -> list[DepartmentScore]:
     if result is None:
         result = selectors.scoring_result_compute(month=month)
     departments = {d.code: d for d in Department.objects.filter(code__in=result.codes())}
