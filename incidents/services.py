@@ -2,6 +2,7 @@
 
 import contextlib
 import secrets
+import smtplib
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -10,7 +11,6 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.core.mail import send_mail
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
@@ -30,7 +30,8 @@ from incidents.photos import VerifiedPhoto
 from incidents.triage_services import incident_duplicate_of
 from riskcabinet.inserts import HistoryRowCopy, RowInsert
 from riskcabinet.links import site_link
-from riskcabinet.models import Department
+from riskcabinet.mail import mail_once
+from riskcabinet.models import Department, MailDelivery
 from riskcabinet.queueing import task_queue_on_commit
 from riskcabinet.roles import Role, users_to_email
 
@@ -274,7 +275,10 @@ def calosha_deadline(incident: Incident) -> datetime:
 
 def serious_case_notify(*, incident_id: int) -> int:
     """Email the safety officers who cover the incident's department (the risk managers when
-    nobody covers it, as the deadline warnings do); returns how many."""
+    nobody covers it, as the deadline warnings do); returns how many were told now.
+
+    Each is told once through ``mail_once``. An email refused raises once the others are sent,
+    so the task's retry tells that reader, and only them."""
     incident = Incident.objects.select_related("department").get(pk=incident_id)
     covering = covering_officer_emails([incident.department_id])
     recipients = sorted(covering.get(incident.department_id, ())) or sorted(
@@ -294,5 +298,24 @@ def serious_case_notify(*, incident_id: int) -> int:
         "(America/Los_Angeles).\n\n"
         f"Open the triage queue: {case_url}\n"
     )
-    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
-    return len(recipients)
+    told_now, refused = 0, []
+    for email in recipients:
+        told = mail_once(
+            to=email,
+            topics=[f"serious:{incident.pk}"],
+            compose=lambda _topics: (subject, body),
+            from_email=settings.DEFAULT_FROM_EMAIL,
+        )
+        told_now += bool(told)
+        if not told and _serious_alert_unsent(incident, email):
+            refused.append(email)
+    if refused:
+        # The task's retry tells these; those told already are not told again.
+        raise smtplib.SMTPException(f"the serious-case alert to {', '.join(refused)} was refused")
+    return told_now
+
+
+def _serious_alert_unsent(incident: Incident, email: str) -> bool:
+    return not MailDelivery.objects.filter(
+        topic=f"serious:{incident.pk}", recipient=email, sent_at__isnull=False
+    ).exists()

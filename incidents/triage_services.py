@@ -48,7 +48,7 @@ from incidents.recordability import (
     recordability_decide,
 )
 from riskcabinet.links import site_link
-from riskcabinet.mail import mail_sent
+from riskcabinet.mail import mail_once
 from riskcabinet.models import Person
 from riskcabinet.queueing import task_queue_on_commit
 from riskcabinet.roles import Role, users_to_email
@@ -816,33 +816,38 @@ REMINDER_LOOKAHEAD_DAYS = 3
 def corrective_action_reminders_send(*, today: date | None = None) -> int:
     """Email each owner once a day the open actions that are overdue or due within 3 days.
 
-    Returns the number of emails sent. An owner already reminded today gets nothing more, and
-    one whose account is closed gets nothing; one whose email was refused is tried again on the
-    next run, and the owners after them still get theirs.
-
-    Each owner's actions are marked reminded in a short transaction of their own before the
-    email goes, and unmarked if it is refused: a mail server that accepts and stalls must not
-    hold the actions' rows (on SQLite, every write) while it takes its time, and two runs at
-    once cannot both remind one owner. A worker lost between the two loses that day's reminder.
+    Returns the number of emails sent. An action is in its owner's reminder once a day (one
+    handed to a new owner is news to them); an owner whose account is closed gets nothing; an
+    email refused is tried again on the next run, and the owners after them still get theirs.
+    Each owner's actions go through ``mail_once``: two runs at once never both remind one
+    owner, and a reminder lost with its worker is sent by the next run (the beat runs hourly in
+    the morning).
     """
     today = today or timezone.localdate()
-    owner_ids = (
-        _actions_to_remind(today).order_by("owner_id").values_list("owner_id", flat=True).distinct()
+    actions = (
+        _actions_to_remind(today)
+        .select_related("owner", "owner__person", "incident")
+        .order_by("owner_id", "due_on", "pk")
     )
+    by_owner: dict[int, dict[str, CorrectiveAction]] = defaultdict(dict)
+    for action in actions:
+        by_owner[action.owner_id][f"action:{action.pk}:{today:%Y-%m-%d}"] = action
     sent = 0
-    for owner_id in list(owner_ids):
-        owner_actions, before = _owner_reminder_claim(owner_id, today)
-        if not owner_actions:
-            continue  # Another run reminded them meanwhile, or their actions moved on.
-        subject, message = _reminder_email(owner_actions, today)
-        if mail_sent(subject=subject, message=message, to=owner_actions[0].owner.email):
+    for owner_actions in by_owner.values():
+        owner = next(iter(owner_actions.values())).owner
+        told = mail_once(
+            to=owner.email,
+            topics=owner_actions,
+            compose=lambda topics, owner_actions=owner_actions: _reminder_email(
+                [owner_actions[topic] for topic in topics], today
+            ),
+        )
+        if told:
             sent += 1
-            continue
-        # Refused: tomorrow's run tries again, as if today's had never reached them.
-        for action in owner_actions:
-            CorrectiveAction.objects.filter(pk=action.pk, last_reminded_on=today).update(
-                last_reminded_on=before[action.pk]
-            )
+            # Bookkeeping only: an update, so the reminder does not fill the audit timeline.
+            CorrectiveAction.objects.filter(
+                pk__in=[owner_actions[topic].pk for topic in told]
+            ).update(last_reminded_on=today)
     return sent
 
 
@@ -857,25 +862,6 @@ def _actions_to_remind(today: date):
         .exclude(last_reminded_on=today)
         .exclude(owner__email="")
     )
-
-
-@transaction.atomic
-def _owner_reminder_claim(
-    owner_id: int, today: date
-) -> tuple[list[CorrectiveAction], dict[int, date | None]]:
-    """Lock one owner's actions to remind, mark them reminded today, and return them with the
-    day each was last reminded before."""
-    owner_actions = list(
-        _actions_to_remind(today)
-        .select_for_update(of=("self",))
-        .filter(owner_id=owner_id)
-        .select_related("owner", "owner__person", "incident")
-        .order_by("due_on", "pk")
-    )
-    before = {action.pk: action.last_reminded_on for action in owner_actions}
-    # Bookkeeping only: an update, so the reminder does not fill the audit timeline.
-    CorrectiveAction.objects.filter(pk__in=before).update(last_reminded_on=today)
-    return owner_actions, before
 
 
 def _reminder_email(owner_actions: list[CorrectiveAction], today: date) -> tuple[str, str]:
@@ -916,15 +902,13 @@ def compliance_clock_warnings_send(*, now: datetime | None = None) -> int:
     its due time, is emailed to the safety officers who cover its case's department and to the
     case's assignee (to the risk managers when nobody covers the department).
 
-    Each person gets one email listing their cases' deadlines, past ones first; each clock is
-    then marked as warned, so the hourly run never repeats a warning; a clock whose every email
-    was refused is tried again on the next run. Returns the number of emails sent. The emails
-    name cases and deadlines only: no names, no medical details.
+    Each person gets one email listing their cases' deadlines, past ones first, through
+    ``mail_once``: a deadline is in one person's email once, even when two runs overlap. A clock
+    is marked warned once someone was told of it; one whose every email was refused, or was
+    lost with its worker, is tried again by the next run. Returns the number of emails sent.
+    The emails name cases and deadlines only: no names, no medical details.
     """
     now = now or timezone.now()
-    # Read without a lock, and marked once the emails are out: an officer recording a report
-    # made must not wait on a mail server that stalls. Two runs at once may both warn (a rare
-    # duplicate, never a lost warning).
     clocks = list(
         ComplianceClock.objects.filter(
             completed_at__isnull=True,
@@ -957,26 +941,38 @@ def compliance_clock_warnings_send(*, now: datetime | None = None) -> int:
         clock.hours_left = max(0, math.ceil((clock.due_at - now).total_seconds() / 3600))
     sent = 0
     for email, own in sorted(by_recipient.items()):
-        passed = [clock for clock in own if clock.due_at <= now]
-        coming = [clock for clock in own if clock.due_at > now]
-        subject = (
-            f"{len(passed)} compliance deadline(s) passed"
-            if passed
-            else f"{len(coming)} compliance deadline(s) due within 24 hours"
+        by_topic = {f"clock:{clock.pk}": clock for clock in own}
+        told = mail_once(
+            to=email,
+            topics=by_topic,
+            compose=lambda topics, by_topic=by_topic: _clock_warning_email(
+                [by_topic[topic] for topic in topics], now
+            ),
         )
-        context = {
-            "passed": passed[:CLOCK_WARNING_LIST_LIMIT],
-            "coming": coming[: max(0, CLOCK_WARNING_LIST_LIMIT - len(passed))],
-            "unlisted": max(0, len(own) - CLOCK_WARNING_LIST_LIMIT),
-            "queue_url": site_link("triage:queue"),
-        }
-        message = render_to_string("incidents/clock_warning_email.txt", context)
-        if mail_sent(subject=f"[riskcabinet] {subject}", message=message, to=email):
-            warned.update(clock.pk for clock in own)
+        if told:
+            warned.update(by_topic[topic].pk for topic in told)
             sent += 1
     # Bookkeeping only, like the action reminders: the case's audit timeline is left alone.
     ComplianceClock.objects.filter(pk__in=warned, warned_at__isnull=True).update(warned_at=now)
     return sent
+
+
+def _clock_warning_email(own: list[ComplianceClock], now: datetime) -> tuple[str, str]:
+    passed = [clock for clock in own if clock.due_at <= now]
+    coming = [clock for clock in own if clock.due_at > now]
+    subject = (
+        f"{len(passed)} compliance deadline(s) passed"
+        if passed
+        else f"{len(coming)} compliance deadline(s) due within 24 hours"
+    )
+    context = {
+        "passed": passed[:CLOCK_WARNING_LIST_LIMIT],
+        "coming": coming[: max(0, CLOCK_WARNING_LIST_LIMIT - len(passed))],
+        "unlisted": max(0, len(own) - CLOCK_WARNING_LIST_LIMIT),
+        "queue_url": site_link("triage:queue"),
+    }
+    message = render_to_string("incidents/clock_warning_email.txt", context)
+    return f"[riskcabinet] {subject}", message
 
 
 # --- Duplicates and merging -------------------------------------------------------------------

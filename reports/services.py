@@ -26,7 +26,7 @@ from reports.models import BriefingPacket, PacketStatus
 from reports.pdf import build_packet_pdf
 from reports.selectors import month_label, month_start, packet_inputs_for_month
 from riskcabinet.links import site_link
-from riskcabinet.mail import mail_sent
+from riskcabinet.mail import mail_once
 from riskcabinet.queueing import task_queue_on_commit
 from riskcabinet.roles import Role, users_to_email
 from riskcabinet.services import department_scores_compute
@@ -196,64 +196,39 @@ def packet_readers():
 
 
 def packet_notify(*, month: date) -> int:
-    """Email every reader a link to the published packet, once; returns how many were sent.
+    """Email every reader a link to the published packet, once each; returns how many were sent.
 
     The email holds a link to the packet's page, never the file: the page checks who is asking.
-    The packet is marked told in a short transaction before the emails go, so a slow mail server
-    holds no lock (on SQLite a held write transaction would hold every write, reports included);
-    if nobody could be emailed (the mail server down) the mark is taken back for the next try.
-    A worker lost between the mark and the emails leaves the cabinet untold (never told twice).
+    Each reader is told through ``mail_once``: a reader whose email was refused (the mail server
+    down), or was on its way when a worker was lost, is told by the hourly try; one told already
+    is never told again, and a cabinet member added since the packet came out is told too.
     """
     month = month_start(month)
-    packet = _packet_notify_claim(month)
+    packet = BriefingPacket.objects.filter(month=month, status=PacketStatus.PUBLISHED).first()
     if packet is None:
         return 0
+    link = site_link("reports:packet-detail", month=month_label(month))
+    title = f"{month:%B %Y}"
+    subject = f"Briefing packet for {title} is ready"
+    body = (
+        f"The Risk Reduction Cabinet's briefing packet for {title} is ready "
+        f"({packet.page_count} pages).\n\n"
+        f"Read it here (sign in first): {link}\n\n"
+        "The packet holds aggregate figures only; please do not forward the file "
+        "outside the cabinet."
+    )
     sent = 0
-    readers: list = []
-    try:
-        link = site_link("reports:packet-detail", month=month_label(month))
-        title = f"{month:%B %Y}"
-        body = (
-            f"The Risk Reduction Cabinet's briefing packet for {title} is ready "
-            f"({packet.page_count} pages).\n\n"
-            f"Read it here (sign in first): {link}\n\n"
-            "The packet holds aggregate figures only; please do not forward the file "
-            "outside the cabinet."
-        )
-        readers = list(packet_readers())
-        # One email each: a refused address is logged and the readers after it still get theirs.
-        for user in readers:
-            sent += mail_sent(
-                subject=f"Briefing packet for {title} is ready",
-                message=body,
+    for user in packet_readers():
+        sent += bool(
+            mail_once(
                 to=user.email,
+                topics=[f"packet:{month:%Y-%m}"],
+                compose=lambda _topics: (subject, body),
                 from_email=settings.DEFAULT_FROM_EMAIL,
             )
-    except BaseException:
-        # An error before anyone was emailed (the readers unreadable, say): the job's retry
-        # and the hourly try must still find the packet untold.
-        if not sent:
-            _packet_notify_unclaim(packet)
-        raise
-    # Told once: a retry would email again those who got it. Only when nobody could be
-    # emailed is it left for the next try.
-    if readers and not sent:
-        _packet_notify_unclaim(packet)
+        )
+    if sent:
+        BriefingPacket.objects.filter(pk=packet.pk, notified_at__isnull=True).update(
+            notified_at=timezone.now()
+        )
     return sent
-
-
-def _packet_notify_unclaim(packet: BriefingPacket) -> None:
-    BriefingPacket.objects.filter(pk=packet.pk, notified_at=packet.notified_at).update(
-        notified_at=None
-    )
-
-
-@transaction.atomic
-def _packet_notify_claim(month: date) -> BriefingPacket | None:
-    """Mark the month's published packet told, if it was not: the packet, or None."""
-    packet = BriefingPacket.objects.select_for_update().filter(month=month).first()
-    if packet is None or packet.status != PacketStatus.PUBLISHED or packet.notified_at:
-        return None
-    packet.notified_at = timezone.now()
-    packet.save(update_fields=["notified_at"])
-    return packet

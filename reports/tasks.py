@@ -58,9 +58,9 @@ def packet_build_for_last_month() -> int:
 
 @shared_task(name="reports.tasks.packet_notify_last_month", acks_late=True)
 def packet_notify_last_month() -> int:
-    """Beat, hourly on the 2nd to the 7th: email the cabinet last month's packet if it is
-    published and nobody could be told yet (the mail server was down when it was built).
-    Told once: a packet already announced is left alone."""
+    """Beat, hourly on the 2nd to the 7th: email last month's published packet to the readers
+    not told of it yet (the mail server was down when it was built, or they joined since).
+    Each reader is told once."""
     last_month = month_shift(timezone.localdate().replace(day=1), -1)
     if not BriefingPacket.objects.filter(month=last_month).exists():
         return 0

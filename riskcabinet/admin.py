@@ -9,7 +9,14 @@ from django.template.defaultfilters import pluralize
 from django.template.response import TemplateResponse
 from simple_history.admin import SimpleHistoryAdmin
 
-from riskcabinet.models import DataImport, Department, DepartmentScore, ExposureMonth, Person
+from riskcabinet.models import (
+    DataImport,
+    Department,
+    DepartmentScore,
+    ExposureMonth,
+    MailDelivery,
+    Person,
+)
 from riskcabinet.roles import ROLE_PRECEDENCE
 from riskcabinet.services import departments_merge, rankings_refresh_queue
 
@@ -229,6 +236,16 @@ class DepartmentScoreAdmin(ReadOnlyAdmin, admin.ModelAdmin):
 
     list_display = ["month", "rank", "department", "score", "trir", "dart"]
     list_filter = ["month", "department"]
+
+
+@admin.register(MailDelivery)
+class MailDeliveryAdmin(ReadOnlyAdmin, admin.ModelAdmin):
+    """Who was sent which scheduled email, to read: a row never sent, with attempts, is an
+    address the mail server kept refusing (after six, it is not tried again)."""
+
+    list_display = ["topic", "recipient", "sent_at", "attempts"]
+    list_filter = [("sent_at", admin.EmptyFieldListFilter)]
+    search_fields = ["topic", "recipient"]
 
 
 def _open_cases_unassign(request, model_admin, *, user, reason: str, departments=None) -> None:

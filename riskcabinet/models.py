@@ -212,3 +212,31 @@ class DepartmentScore(models.Model):
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m} #{self.rank} {self.department.code}"
+
+
+class MailDelivery(models.Model):
+    """One scheduled email's news for one reader: claimed before the email goes, marked sent once
+    it went.
+
+    A topic names what the reader is told of ("packet:2026-10", "clock:812",
+    "action:77:2026-11-27"); one email may tell of several. A claim keeps other runs off the topic
+    while the email goes; one older than the lease belongs to a worker that was lost, and the
+    next run takes it over, so news is neither told twice by runs at once nor lost with a
+    worker.
+    """
+
+    topic = models.CharField(max_length=80)
+    recipient = models.EmailField(max_length=254)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-pk"]
+        verbose_name_plural = "mail deliveries"
+        constraints = [
+            models.UniqueConstraint(fields=["topic", "recipient"], name="mail_once_per_reader"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.topic} to {self.recipient}"

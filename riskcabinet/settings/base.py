@@ -270,9 +270,11 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "interval_max": 0.2,
 }
 CELERY_BEAT_SCHEDULE = {
+    # At 07:00, and again at 08:00 to 10:00 for a reminder refused or lost with its worker
+    # (nobody is reminded twice a day).
     "corrective-action-reminders": {
         "task": "incidents.tasks.corrective_action_reminders_send",
-        "schedule": crontab(hour=7, minute=0),
+        "schedule": crontab(hour="7-10", minute=0),
     },
     "compliance-deadline-warnings": {
         "task": "incidents.tasks.compliance_clock_warnings_send",

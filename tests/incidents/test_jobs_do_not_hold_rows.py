@@ -10,6 +10,7 @@ import pytest
 from django.db import connections
 from django.utils import timezone
 
+import riskcabinet.mail
 from incidents import triage_services
 from incidents.models import ActionStatus, ClockKind, ComplianceClock, CorrectiveAction
 from reports import services as packet_services
@@ -78,7 +79,7 @@ def test_an_owner_can_mark_an_action_done_while_the_reminders_are_being_sent(mon
             )
         return True
 
-    monkeypatch.setattr(triage_services, "mail_sent", stalling_mail)
+    monkeypatch.setattr(riskcabinet.mail, "mail_sent", stalling_mail)
 
     assert triage_services.corrective_action_reminders_send() == 2
 
@@ -96,7 +97,7 @@ def test_a_refused_reminder_leaves_the_action_as_it_was_reminded_before(monkeypa
         due_on=yesterday,
         last_reminded_on=yesterday,
     )
-    monkeypatch.setattr(triage_services, "mail_sent", lambda **email: False)
+    monkeypatch.setattr(riskcabinet.mail, "mail_sent", lambda **email: False)
 
     assert triage_services.corrective_action_reminders_send() == 0
 
@@ -126,7 +127,7 @@ def test_an_officer_can_record_a_report_made_while_deadline_warnings_are_being_s
         )
         return True
 
-    monkeypatch.setattr(triage_services, "mail_sent", stalling_mail)
+    monkeypatch.setattr(riskcabinet.mail, "mail_sent", stalling_mail)
 
     assert triage_services.compliance_clock_warnings_send() == 1
 
@@ -155,7 +156,7 @@ def test_the_packet_can_be_asked_for_again_while_the_cabinet_is_being_emailed(mo
             )
         return True
 
-    monkeypatch.setattr(packet_services, "mail_sent", stalling_mail)
+    monkeypatch.setattr(riskcabinet.mail, "mail_sent", stalling_mail)
 
     assert packet_services.packet_notify(month=packet.month) == 2
 
@@ -171,7 +172,7 @@ def test_a_packet_nobody_could_be_emailed_about_is_left_for_the_next_try(monkeyp
     packet = BriefingPacket.objects.create(
         month=date(2026, 10, 1), status=PacketStatus.PUBLISHED, page_count=9
     )
-    monkeypatch.setattr(packet_services, "mail_sent", lambda **email: False)
+    monkeypatch.setattr(riskcabinet.mail, "mail_sent", lambda **email: False)
 
     assert packet_services.packet_notify(month=packet.month) == 0
 
