@@ -11,7 +11,7 @@ File format (CSV, UTF-8, header row, one claim per row):
 | opened_on           | yes      | date the claim was opened                                      |
 | status              | yes      | open, reopened, closed or denied                               |
 | paid_to_date        | yes      | dollars, e.g. 1234.56 (a "$" and thousands commas are allowed)  |
-| total_incurred      | yes      | dollars: paid plus reserves                                    |
+| total_incurred      | yes      | dollars: paid plus reserves, so not less than paid_to_date    |
 | lost_days           | no       | whole days lost (blank means 0)                                |
 
 A claim is linked to its incident by reference when one is given, otherwise by the date of
@@ -199,13 +199,22 @@ def _row_values(row: dict) -> dict:
     if int(lost) > MAX_LOST_DAYS:
         raise ValueError(f"lost_days {lost} is too large")
     employee_id, injured_on = _employee_and_day(row)
+    paid = _parse_money(row.get("paid_to_date") or "", "paid_to_date")
+    incurred = _parse_money(row.get("total_incurred") or "", "total_incurred")
+    if incurred < paid:
+        # Incurred is paid plus reserves: below paid, the columns are swapped or a figure is
+        # wrong, and either would understate what the claim costs.
+        raise ValueError(
+            f"total_incurred {incurred:,.2f} is less than paid_to_date {paid:,.2f} "
+            "(incurred is paid plus reserves)"
+        )
     return {
         "employee_id": employee_id,
         "injured_on": injured_on,
         "opened_on": _parse_date(row.get("opened_on") or ""),
         "status": status,
-        "paid_to_date": _parse_money(row.get("paid_to_date") or "", "paid_to_date"),
-        "total_incurred": _parse_money(row.get("total_incurred") or "", "total_incurred"),
+        "paid_to_date": paid,
+        "total_incurred": incurred,
         "lost_days": int(lost),
     }
 

@@ -64,6 +64,10 @@ def test_it_lists_unlinked_claims_and_bad_rows_with_line_numbers(incidents):
     assert "line 8: '2025-13-40' is not a date" in err
     assert "line 9: status 'pending' is not one of" in err
     assert "line 10: paid_to_date is negative" in err
+    assert (
+        "line 11: total_incurred 4,800.00 is less than paid_to_date 5,000.00 "
+        "(incurred is paid plus reserves)"
+    ) in err
     assert Claim.objects.count() == 5
 
 
