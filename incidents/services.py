@@ -1,6 +1,7 @@
 """Writes to incidents. Every function here runs in a transaction and takes keyword arguments."""
 
 import contextlib
+import math
 import secrets
 import smtplib
 import uuid
@@ -30,7 +31,7 @@ from incidents.photos import VerifiedPhoto
 from incidents.triage_services import incident_duplicate_of
 from riskcabinet.inserts import HistoryRowCopy, RowInsert
 from riskcabinet.links import site_link
-from riskcabinet.mail import mail_once
+from riskcabinet.mail import MAIL_CLAIM_LEASE, mail_once
 from riskcabinet.models import Department, MailDelivery
 from riskcabinet.queueing import task_queue_on_commit
 from riskcabinet.roles import Role, users_to_email
@@ -278,7 +279,9 @@ def serious_case_notify(*, incident_id: int) -> int:
     nobody covers it, as the deadline warnings do); returns how many were told now.
 
     Each is told once through ``mail_once``. An email refused raises once the others are sent,
-    so the task's retry tells that reader, and only them."""
+    so the task's retry tells that reader, and only them; one still claimed by another run (a
+    worker killed mid-send, whose task came back at once) raises ``SeriousAlertPending``, for
+    the task to look again once that claim has lapsed."""
     incident = Incident.objects.select_related("department").get(pk=incident_id)
     covering = covering_officer_emails([incident.department_id])
     recipients = sorted(covering.get(incident.department_id, ())) or sorted(
@@ -311,8 +314,31 @@ def serious_case_notify(*, incident_id: int) -> int:
             refused.append(email)
     if refused:
         # The task's retry tells these; those told already are not told again.
+        held = list(
+            MailDelivery.objects.filter(
+                topic=f"serious:{incident.pk}",
+                recipient__in=refused,
+                sent_at__isnull=True,
+                claimed_at__isnull=False,
+            ).values_list("claimed_at", flat=True)
+        )
+        if held:
+            lapses = max(held) + MAIL_CLAIM_LEASE - timezone.now()
+            raise SeriousAlertPending(
+                f"the serious-case alert to {', '.join(refused)} is claimed by another run",
+                retry_after=max(60, math.ceil(lapses.total_seconds()) + 60),
+            )
         raise smtplib.SMTPException(f"the serious-case alert to {', '.join(refused)} was refused")
     return told_now
+
+
+class SeriousAlertPending(smtplib.SMTPException):
+    """A reader's serious-case alert is claimed by another run that may have been lost with its
+    worker: ``retry_after`` seconds from now the claim has lapsed and a retry can send it."""
+
+    def __init__(self, message: str, *, retry_after: int):
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 def _serious_alert_unsent(incident: Incident, email: str) -> bool:

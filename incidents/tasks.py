@@ -5,10 +5,15 @@ from celery import shared_task
 from incidents import services
 
 
-@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
-def serious_case_notify(incident_id: int) -> int:
+@shared_task(bind=True, acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def serious_case_notify(self, incident_id: int) -> int:
     """Tell the department's safety officers of a death or serious injury, with the deadline."""
-    return services.serious_case_notify(incident_id=incident_id)
+    try:
+        return services.serious_case_notify(incident_id=incident_id)
+    except services.SeriousAlertPending as pending:
+        # A claim left by a worker lost mid-send lapses after minutes, long after the backoff's
+        # retries (seconds) would have run out: look again once it has lapsed.
+        raise self.retry(exc=pending, countdown=pending.retry_after) from pending
 
 
 @shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)

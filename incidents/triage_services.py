@@ -845,8 +845,9 @@ def corrective_action_reminders_send(*, today: date | None = None) -> int:
         if told:
             sent += 1
             # Bookkeeping only: an update, so the reminder does not fill the audit timeline.
+            # An action handed over while the email went is still news to its new owner.
             CorrectiveAction.objects.filter(
-                pk__in=[owner_actions[topic].pk for topic in told]
+                pk__in=[owner_actions[topic].pk for topic in told], owner_id=owner.pk
             ).update(last_reminded_on=today)
     return sent
 

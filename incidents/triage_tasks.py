@@ -7,7 +7,8 @@ from incidents import coder_learning, triage_services
 
 @shared_task(name="incidents.tasks.corrective_action_reminders_send", acks_late=True)
 def corrective_action_reminders_send() -> int:
-    """Daily (beat, 07:00): email owners their overdue and due-soon corrective actions."""
+    """Beat, 07:00 and hourly until 10:00: email owners their overdue and due-soon corrective
+    actions (each action once a day)."""
     return triage_services.corrective_action_reminders_send()
 
 

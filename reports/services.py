@@ -27,6 +27,7 @@ from reports.pdf import build_packet_pdf
 from reports.selectors import month_label, month_start, packet_inputs_for_month
 from riskcabinet.links import site_link
 from riskcabinet.mail import mail_once
+from riskcabinet.models import MailDelivery
 from riskcabinet.queueing import task_queue_on_commit
 from riskcabinet.roles import Role, users_to_email
 from riskcabinet.services import department_scores_compute
@@ -201,11 +202,18 @@ def packet_notify(*, month: date) -> int:
     The email holds a link to the packet's page, never the file: the page checks who is asking.
     Each reader is told through ``mail_once``: a reader whose email was refused (the mail server
     down), or was on its way when a worker was lost, is told by the hourly try; one told already
-    is never told again, and a cabinet member added since the packet came out is told too.
+    is never told again, and a cabinet member added since the packet came out is told too. A
+    packet announced before the deliveries were recorded (``notified_at`` and no delivery) is
+    left alone.
     """
     month = month_start(month)
     packet = BriefingPacket.objects.filter(month=month, status=PacketStatus.PUBLISHED).first()
     if packet is None:
+        return 0
+    topic = f"packet:{month:%Y-%m}"
+    if packet.notified_at and not MailDelivery.objects.filter(topic=topic).exists():
+        # Announced before the deliveries were recorded (riskcabinet 0008): nobody is known to
+        # be untold, and everyone would be told twice.
         return 0
     link = site_link("reports:packet-detail", month=month_label(month))
     title = f"{month:%B %Y}"
@@ -222,7 +230,7 @@ def packet_notify(*, month: date) -> int:
         sent += bool(
             mail_once(
                 to=user.email,
-                topics=[f"packet:{month:%Y-%m}"],
+                topics=[topic],
                 compose=lambda _topics: (subject, body),
                 from_email=settings.DEFAULT_FROM_EMAIL,
             )

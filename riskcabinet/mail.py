@@ -9,8 +9,10 @@ worker lost mid-send is taken over by a later run once the lease has passed.
 
 import logging
 import smtplib
+import socket
 from collections.abc import Callable, Iterable
 from datetime import timedelta
+from enum import StrEnum
 
 from django.core.mail import send_mail
 from django.db import transaction
@@ -24,16 +26,39 @@ logger = logging.getLogger(__name__)
 MAIL_CLAIM_LEASE = timedelta(minutes=30)
 # A reader whose address has been refused this many times for the same news is not tried again.
 MAIL_ATTEMPTS = 6
+# Failures that say nothing of the address: the mail server could not be reached, or hung up.
+# They do not count as refusals, so news due while the server is down for hours still goes.
+MAIL_SERVER_UNREACHABLE = (
+    ConnectionError,
+    TimeoutError,
+    socket.gaierror,
+    smtplib.SMTPConnectError,
+    smtplib.SMTPServerDisconnected,
+)
+
+
+class MailOutcome(StrEnum):
+    SENT = "sent"
+    REFUSED = "refused"  # The server answered, and would not take it (for this address).
+    UNREACHABLE = "unreachable"  # The server could not be reached, or hung up.
+
+
+def mail_send(*, subject: str, message: str, to: str, from_email: str | None = None) -> MailOutcome:
+    """Send one email; what came of it (a failure is logged, not raised)."""
+    try:
+        send_mail(subject=subject, message=message, from_email=from_email, recipient_list=[to])
+    except (smtplib.SMTPException, OSError) as error:
+        logger.exception("The email %r to %s could not be sent", subject, to)
+        if isinstance(error, MAIL_SERVER_UNREACHABLE):
+            return MailOutcome.UNREACHABLE
+        return MailOutcome.REFUSED
+    return MailOutcome.SENT
 
 
 def mail_sent(*, subject: str, message: str, to: str, from_email: str | None = None) -> bool:
     """Send one email; False (and a log entry) when it could not be sent."""
-    try:
-        send_mail(subject=subject, message=message, from_email=from_email, recipient_list=[to])
-    except (smtplib.SMTPException, OSError):
-        logger.exception("The email %r to %s could not be sent", subject, to)
-        return False
-    return True
+    outcome = mail_send(subject=subject, message=message, to=to, from_email=from_email)
+    return outcome is MailOutcome.SENT
 
 
 def mail_once(
@@ -47,22 +72,27 @@ def mail_once(
     told of ([] when none was left to tell, or the email was refused).
 
     ``compose`` gets the topics claimed (in the order given) and returns the subject and the
-    message. A refused email leaves its topics for the next run.
+    message. A refused email leaves its topics for the next run; after ``MAIL_ATTEMPTS``
+    refusals they are not tried again. A mail server that could not be reached refuses nobody:
+    that try does not count.
     """
     claimed, stamp = _mail_claim(to, list(dict.fromkeys(topics)))
     if not claimed:
         return []
-    sent = False
+    outcome = MailOutcome.REFUSED
     try:
         subject, message = compose(claimed)
-        sent = mail_sent(subject=subject, message=message, to=to, from_email=from_email)
+        outcome = mail_send(subject=subject, message=message, to=to, from_email=from_email)
     finally:
         rows = _mail_rows(to, claimed).filter(claimed_at=stamp)
-        if sent:
+        if outcome is MailOutcome.SENT:
             rows.update(sent_at=timezone.now())
+        elif outcome is MailOutcome.UNREACHABLE:
+            # The server was not reached: no refusal of the address, so no attempt spent.
+            rows.update(claimed_at=None, attempts=F("attempts") - 1)
         else:
             rows.update(claimed_at=None)
-    return claimed if sent else []
+    return claimed if outcome is MailOutcome.SENT else []
 
 
 def _mail_rows(to: str, topics: list[str]):

@@ -270,8 +270,8 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "interval_max": 0.2,
 }
 CELERY_BEAT_SCHEDULE = {
-    # At 07:00, and again at 08:00 to 10:00 for a reminder refused or lost with its worker
-    # (nobody is reminded twice a day).
+    # At 07:00, and again at 08:00 to 10:00 for a reminder refused or lost with its worker, or
+    # an action given to its owner since (no action is in its owner's reminders twice a day).
     "corrective-action-reminders": {
         "task": "incidents.tasks.corrective_action_reminders_send",
         "schedule": crontab(hour="7-10", minute=0),
@@ -284,7 +284,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reports.tasks.packet_build_for_last_month",
         "schedule": crontab(day_of_month=2, hour=6, minute=0),
     },
-    # The packet's email again while nobody could be told of it (the mail server was down).
+    # The packet's email to the readers not told of it yet (the mail server was down, or they
+    # joined the cabinet since).
     "monthly-briefing-packet-email": {
         "task": "reports.tasks.packet_notify_last_month",
         "schedule": crontab(day_of_month="2-7", minute=20),

@@ -170,7 +170,8 @@ def test_it_names_the_file_when_it_is_not_utf8(tmp_path, department):
 
 
 def _good_claim(number: str, amount: int, lost: int) -> list[str]:
-    return [number, "2026-03-02", "open", f"${amount:,}.50", f"{amount * 2}.00", str(lost)]
+    # Incurred (paid plus reserves) is never below paid: a row with less is refused.
+    return [number, "2026-03-02", "open", f"${amount:,}.50", f"{amount * 2 + 1}.00", str(lost)]
 
 
 bad_claim_changes = st.one_of(

@@ -155,3 +155,26 @@ def test_a_refused_address_does_not_stop_the_other_warnings(parks, monkeypatch):
     alone.refresh_from_db()
     assert near.warned_at is not None
     assert alone.warned_at is None  # Nobody was told: the next run tries again.
+
+
+def test_a_warning_due_while_the_mail_server_is_down_for_hours_goes_once_it_is_back(
+    parks, monkeypatch
+):
+    # Down overnight: the hourly runs cannot reach it at all. That says nothing about the
+    # officer's address, so the warning is not given up on after six of them.
+    import riskcabinet.mail
+    from riskcabinet.mail import MAIL_ATTEMPTS
+
+    department, officer = parks
+    _clock(IncidentFactory(department=department), ClockKind.EMPLOYER_REPORT, timedelta(hours=2))
+
+    def mail_server_down(**email):
+        raise ConnectionRefusedError(111, "Connection refused")
+
+    monkeypatch.setattr(riskcabinet.mail, "send_mail", mail_server_down)
+    for _hour in range(MAIL_ATTEMPTS + 2):
+        assert compliance_clock_warnings_send() == 0
+    monkeypatch.undo()
+
+    assert compliance_clock_warnings_send() == 1
+    assert [m.to for m in mail.outbox] == [[officer.email]]

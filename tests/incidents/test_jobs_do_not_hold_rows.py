@@ -15,6 +15,7 @@ from incidents import triage_services
 from incidents.models import ActionStatus, ClockKind, ComplianceClock, CorrectiveAction
 from reports import services as packet_services
 from reports.models import BriefingPacket, PacketStatus
+from riskcabinet.mail import MailOutcome
 from riskcabinet.roles import Role
 from tests.factories import (
     CorrectiveActionFactory,
@@ -67,7 +68,7 @@ def test_an_owner_can_mark_an_action_done_while_the_reminders_are_being_sent(mon
     )
     beside = []
 
-    def stalling_mail(**email) -> bool:
+    def stalling_mail(**email) -> MailOutcome:
         if email["to"] == "b@riskcabinet.example":
             # The first owner, reminded a moment ago, marks their action done meanwhile.
             beside.append(
@@ -77,9 +78,9 @@ def test_an_owner_can_mark_an_action_done_while_the_reminders_are_being_sent(mon
                     )
                 )
             )
-        return True
+        return MailOutcome.SENT
 
-    monkeypatch.setattr(riskcabinet.mail, "mail_sent", stalling_mail)
+    monkeypatch.setattr(riskcabinet.mail, "mail_send", stalling_mail)
 
     assert triage_services.corrective_action_reminders_send() == 2
 
@@ -97,7 +98,7 @@ def test_a_refused_reminder_leaves_the_action_as_it_was_reminded_before(monkeypa
         due_on=yesterday,
         last_reminded_on=yesterday,
     )
-    monkeypatch.setattr(riskcabinet.mail, "mail_sent", lambda **email: False)
+    monkeypatch.setattr(riskcabinet.mail, "mail_send", lambda **email: MailOutcome.REFUSED)
 
     assert triage_services.corrective_action_reminders_send() == 0
 
@@ -119,15 +120,15 @@ def test_an_officer_can_record_a_report_made_while_deadline_warnings_are_being_s
     )
     beside = []
 
-    def stalling_mail(**email) -> bool:
+    def stalling_mail(**email) -> MailOutcome:
         beside.append(
             _write_beside(
                 lambda: ComplianceClock.objects.filter(pk=clock.pk).update(completed_at=now)
             )
         )
-        return True
+        return MailOutcome.SENT
 
-    monkeypatch.setattr(riskcabinet.mail, "mail_sent", stalling_mail)
+    monkeypatch.setattr(riskcabinet.mail, "mail_send", stalling_mail)
 
     assert triage_services.compliance_clock_warnings_send() == 1
 
@@ -145,7 +146,7 @@ def test_the_packet_can_be_asked_for_again_while_the_cabinet_is_being_emailed(mo
     )
     beside = []
 
-    def stalling_mail(**email) -> bool:
+    def stalling_mail(**email) -> MailOutcome:
         if not beside:
             beside.append(
                 _write_beside(
@@ -154,9 +155,9 @@ def test_the_packet_can_be_asked_for_again_while_the_cabinet_is_being_emailed(mo
                     )
                 )
             )
-        return True
+        return MailOutcome.SENT
 
-    monkeypatch.setattr(riskcabinet.mail, "mail_sent", stalling_mail)
+    monkeypatch.setattr(riskcabinet.mail, "mail_send", stalling_mail)
 
     assert packet_services.packet_notify(month=packet.month) == 2
 
@@ -172,7 +173,7 @@ def test_a_packet_nobody_could_be_emailed_about_is_left_for_the_next_try(monkeyp
     packet = BriefingPacket.objects.create(
         month=date(2026, 10, 1), status=PacketStatus.PUBLISHED, page_count=9
     )
-    monkeypatch.setattr(riskcabinet.mail, "mail_sent", lambda **email: False)
+    monkeypatch.setattr(riskcabinet.mail, "mail_send", lambda **email: MailOutcome.REFUSED)
 
     assert packet_services.packet_notify(month=packet.month) == 0
 

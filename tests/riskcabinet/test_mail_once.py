@@ -8,7 +8,7 @@ from django.core import mail
 from django.utils import timezone
 
 import riskcabinet.mail
-from riskcabinet.mail import MAIL_ATTEMPTS, MAIL_CLAIM_LEASE, mail_once
+from riskcabinet.mail import MAIL_ATTEMPTS, MAIL_CLAIM_LEASE, MailOutcome, mail_once
 from riskcabinet.models import MailDelivery
 
 pytestmark = pytest.mark.django_db
@@ -55,7 +55,7 @@ def test_news_claimed_by_a_worker_that_was_lost_is_sent_by_the_next_run():
 
 
 def test_a_refused_email_is_left_for_the_next_run_until_the_attempts_run_out(monkeypatch):
-    monkeypatch.setattr(riskcabinet.mail, "mail_sent", lambda **email: False)
+    monkeypatch.setattr(riskcabinet.mail, "mail_send", lambda **email: MailOutcome.REFUSED)
     for _ in range(MAIL_ATTEMPTS):
         assert _send(["packet:2026-10"]) == []
     delivery = MailDelivery.objects.get()
