@@ -337,6 +337,7 @@ class DepartmentRank:
     trend_significant: bool
     control_signal: str
     reasons: tuple[str, ...]
+    funnel_status: str = "within"  # As the dashboard's Signal column reads it.
 
 
 @dataclass(frozen=True)
@@ -370,6 +371,9 @@ def _rank_from_row(row: dict) -> DepartmentRank:
         trend_significant=bool(row.get("trend_significant")),
         control_signal=str(row.get("control_signal") or ""),
         reasons=tuple(str(reason) for reason in row.get("reasons") or ()),
+        funnel_status=cabinet_selectors.FUNNEL_STATUS_OF_POSITION.get(
+            str(row.get("funnel_position") or ""), "within"
+        ),
     )
 
 
@@ -428,6 +432,7 @@ def _ranking(frames: _Frames, month: date, view: ScoringView) -> tuple[RankingRo
                 control_signal=item.control_signal,
                 score=round(item.score, 1),
                 reasons=tuple(item.reasons),
+                funnel_status=item.funnel_status,
             )
         )
     return tuple(rows)

@@ -532,7 +532,9 @@ class _Writer:
                 f"Change: places moved since last month ({up} toward the top of the ranking, "
                 f"{down} away from it, = unchanged). Trend: yearly change in the case rate; bold "
                 "when it is unlikely to be chance. Signal: a recent month's cases with harm are "
-                "above their control limit. Shaded rows have their own page.",
+                "above their control limit; else above funnel (the harm rate above the funnel "
+                "plot's 99.8% limit) or near funnel limit (above its 95% line). Shaded rows have "
+                "their own page.",
                 "muted",
             )
         )
@@ -610,6 +612,8 @@ class _Writer:
         signal: object = DASH
         if row.control_signal:
             signal = self.raw(self.coloured(row.control_signal, WORSE, bold=True), "small")
+        elif row.signal_words:
+            signal = self.raw(self.coloured(row.signal_words, CAUTION, bold=True), "small")
         return [
             str(row.rank),
             self.raw(change, "cell"),
@@ -838,7 +842,7 @@ class _Writer:
             ("DART", format_rate(row.dart)),
             ("Adjusted rate", format_rate(row.shrunk_rate)),
             ("Trend a year", trend),
-            ("Signal", row.control_signal or "None"),
+            ("Signal", row.signal_words or "None"),
         ]
         table = Table(
             [

@@ -168,9 +168,22 @@ class RankingRow:
     control_signal: str
     score: float
     reasons: tuple[str, ...]
+    # Where its harm rate sits on the funnel plot: "above_outer" (its 99.8% limit),
+    # "above_inner" (its 95% line), "below_inner" or "within".
+    funnel_status: str = "within"
 
     def __post_init__(self) -> None:
         _freeze_sequences(self)
+
+    @property
+    def signal_words(self) -> str:
+        """The Signal column's words, as the dashboard's: a control-chart signal, else how far
+        above the funnel the department sits, else nothing."""
+        if self.control_signal:
+            return self.control_signal
+        return {"above_outer": "Above funnel", "above_inner": "Near funnel limit"}.get(
+            self.funnel_status, ""
+        )
 
 
 @dataclass(frozen=True)

@@ -210,3 +210,34 @@ def test_action_owner_title_naming_a_person_is_not_printed():
     owners = [action.owner_role for action in page.open_actions]
     assert owners, "the action is listed"
     assert not any("Vonnegrath" in role for role in owners), owners
+
+
+@pytest.mark.django_db
+def test_the_packets_signal_column_says_what_the_dashboards_does(client):
+    from riskcabinet.services import department_scores_compute
+    from tests.riskcabinet.cabinet_helpers import scored_city
+
+    scored_city()
+    month = date(2026, 10, 1)
+    department_scores_compute(month=month)
+    client.force_login(user_with_role(Role.CABINET_MEMBER))
+    page = client.get("/cabinet/", {"month": "2026-10"}).content.decode()
+    on_dashboard = {}
+    for row in re.findall(r"<tr[^>]*>.*?</tr>", page, flags=re.S):
+        name = re.search(r'class="dept-link"[^>]*>([^<]+)<', row)
+        signal = re.search(r'class="signal-cell"[^>]*>(.*?)</td>', row, flags=re.S)
+        if name and signal:
+            badge = re.search(r'<span class="badge[^"]*"[^>]*>([^<]+)<', signal.group(1))
+            on_dashboard[name.group(1)] = badge.group(1)
+
+    ranking = packet_data_for_month(month=month).ranking
+    # The dashboard shows a control-chart signal as a "Signal" badge with the signal beside it.
+    printed = {
+        row.department.name: "Signal" if row.control_signal else row.signal_words or "In control"
+        for row in ranking
+    }
+
+    # Street Services' harm rate is far above the city's: the dashboard said so in its Signal
+    # column, and the packet printed "–" there.
+    assert printed["Street Services"] == "Above funnel"
+    assert printed == on_dashboard
