@@ -50,7 +50,7 @@ class QueueFilterForm(forms.Form):
     assignee = forms.ChoiceField(
         required=False,
         label="Assigned to",
-        choices=[("", "Anyone or nobody"), ("me", "Me"), ("none", "Nobody yet")],
+        choices=[("", "Any or none"), ("me", "Me"), ("none", "Nobody yet")],
     )
     overdue = forms.BooleanField(required=False, label="Overdue only")
     clocks = forms.BooleanField(required=False, label="Clocks running")

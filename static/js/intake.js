@@ -37,7 +37,25 @@
       if (field && !root.querySelector("#error-summary")) { field.value = newUuid(); setNow(form); }
     }
     toggleInjury();
+    root.querySelectorAll(".photo-inputs").forEach(function (box) {
+      box.classList.add("photo-inputs--enhanced");
+      box.querySelectorAll("input[type=file][data-photo-input]").forEach(showPhotoNames);
+    });
   }
+
+  /* The photo pickers: the label is the button (see report_photos.html), so the names of the
+     photos chosen are listed under it, in place of the browser's "No file chosen". */
+  function showPhotoNames(input) {
+    var list = document.getElementById(input.id + "-chosen");
+    if (!list) return;
+    list.textContent = Array.prototype.map.call(input.files || [], function (file) {
+      return file.name;
+    }).join(", ");
+  }
+  document.addEventListener("change", function (event) {
+    var input = event.target;
+    if (input && input.matches && input.matches("input[type=file][data-photo-input]")) showPhotoNames(input);
+  });
 
   function setNow(form) {
     var date = form && form.querySelector("#id_occurred_date");
@@ -244,6 +262,7 @@
         var transfer = new DataTransfer();
         Array.prototype.forEach.call(pair[1], function (file) { transfer.items.add(file); });
         input.files = transfer.files;
+        showPhotoNames(input);
       });
       var dropped = summary.querySelector("[data-photos-dropped]");
       if (dropped && stashedFiles && stashedFiles.length) dropped.remove();
@@ -577,6 +596,7 @@
     var transfer = new DataTransfer();
     files.forEach(function (f) { transfer.items.add(new File([f.blob], f.filename, { type: f.blob.type })); });
     photos.files = transfer.files;
+    showPhotoNames(photos);
     return photos.files.length;
   }
 
