@@ -312,6 +312,37 @@ def test_it_files_a_report_in_spanish(phone, base_url, photo_path, axe_check):
     assert Incident.objects.get().narrative.startswith("Me resbalé")
 
 
+def test_the_photo_pickers_speak_the_pages_language_and_name_the_photos_chosen(
+    phone, base_url, photo_path
+):
+    # The browser's own file button says "Choose File" and "No file chosen" in the phone's
+    # language, whatever the page's: the page's own words are the buttons.
+    user = _employee(language="es")
+    page = phone(locale="en-US").new_page()
+    sign_in(page, base_url, user.username)
+    assert page.locator("html").get_attribute("lang") == "es"
+    take = page.get_by_text("Tomar una foto")
+    pick = page.get_by_text("Elegir fotos de este teléfono")
+    for label in (take, pick):
+        box = label.bounding_box()
+        assert box is not None
+        assert box["height"] >= 44
+    native = page.locator("#id_photos_library").bounding_box()
+    assert native is not None
+    assert native["width"] <= 1
+
+    page.set_input_files("#id_photos_library", str(photo_path))
+
+    assert page.locator("#id_photos_library-chosen").inner_text() == "IMG_2041.jpg"
+    page.focus("#id_photos")
+    assert (
+        page.evaluate(
+            "getComputedStyle(document.querySelector('label[for=id_photos]')).outlineStyle"
+        )
+        == "solid"
+    )
+
+
 def _phone_without_service_worker(browser, base_url):
     """A new employee signed in on a phone without a service worker, so that the page's own
     routes see every request; returns the employee, the phone and its page."""
