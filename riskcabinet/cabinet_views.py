@@ -281,16 +281,27 @@ def department(request: HttpRequest, code: str) -> HttpResponse:
     )
     profile = selectors.department_profile(department=department, month=month)
     series = selectors.scoring_series_for(month=month).get(department.code, []) if row else []
-    rate_svg = ""
+    rate_svg = {}
     if series:
-        rate_svg = mark_safe(  # noqa: S308 - built by charts.py, every text escaped there.
-            charts.rate_chart_svg(
-                points=_rate_points(series),
-                title=f"{department.name}: monthly rate of cases with harm, with its expected "
-                f"level and control limits",
-                y_label="Cases with harm per 200,000 hours",
+        points = _rate_points(series)
+        # For a screen, and as wide as a phone with its last twelve months (CSS shows it below
+        # 40rem): a phone showed a screen-wide chart scrolled to its end, scale and legend out
+        # of view.
+        rate_svg = {
+            size: mark_safe(  # noqa: S308 - built by charts.py, every text escaped there.
+                charts.rate_chart_svg(
+                    points=shown,
+                    title=f"{department.name}: monthly rate of cases with harm, with its "
+                    f"expected level and control limits",
+                    y_label="Cases with harm per 200,000 hours",
+                    chart_id=f"rate-{size}",
+                    width=width,
+                )
             )
-        )
+            for size, shown, width in (("screen", points, 760), ("phone", points[-12:], 380))
+        }
+        # The phone's axis names every other month, so the year may not be on it.
+        rate_svg["phone_span"] = f"{points[-12:][0].label} to {points[-1].label}"
     severity_svg = mark_safe(  # noqa: S308
         charts.bars_svg(
             bars=[

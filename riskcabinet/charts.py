@@ -375,10 +375,23 @@ def rate_chart_svg(
     title: str,
     y_label: str = "Cases per 200,000 hours",
     chart_id: str = "rate",
+    width: int = 760,
 ) -> str:
-    """A department's monthly rate with its expected level (centre) and control limits."""
-    width, height = 760, 340
-    left, right, top, bottom = 60, 20, 40, 44
+    """A department's monthly rate with its expected level (centre) and control limits.
+
+    `width` is in the chart's units (its text is 12 of them); below 600 the chart is drawn for
+    a phone: its legend on as many rows as it needs, every other month named on the axis.
+    """
+    legend = [
+        ("line", ACCENT, "", "Monthly rate"),
+        ("line", BRAND, "", "Expected"),
+        ("line", DANGER, ' stroke-dasharray="6 4"', "Upper control limit"),
+        ("line", AXIS, ' stroke-dasharray="3 3"', "Lower limit"),
+    ]
+    left, right, bottom = (60, 20, 44) if width >= 600 else (54, 12, 44)
+    legend_rows = _legend_rows(legend, start=left, end=width - right)
+    top = 22 + 20 * len(legend_rows)
+    height = 300 + top if width >= 600 else 260 + top
     plot_w, plot_h = width - left - right, height - top - bottom
     values = [
         v for p in points for v in (p.rate, p.centre, p.upper) if v is not None and math.isfinite(v)
@@ -431,9 +444,9 @@ def rate_chart_svg(
         f'<text transform="translate(16 {top + plot_h / 2}) rotate(-90)" '
         f'text-anchor="middle" font-size="13">{escape(y_label)}</text>'
     )
-    every = 1 if count <= 13 else 2
+    every = 1 if count <= 13 and width >= 600 else 2
     for index, point in enumerate(points):
-        if index % every == 0 or index == count - 1:
+        if (count - 1 - index) % every == 0:  # The latest month always named.
             out.append(
                 f'<text x="{_n(x_of(index))}" y="{top + plot_h + 18}" '
                 f'text-anchor="middle" fill="{MUTED}">{escape(point.short_label)}</text>'
@@ -492,20 +505,14 @@ def rate_chart_svg(
                 f'text-anchor="middle" fill="{DANGER}" font-weight="600">▲</text>'
             )
 
-    legend = [
-        (ACCENT, "", "Monthly rate"),
-        (BRAND, "", "Expected"),
-        (DANGER, ' stroke-dasharray="6 4"', "Upper control limit"),
-        (AXIS, ' stroke-dasharray="3 3"', "Lower limit"),
-    ]
-    x = left
-    for colour, dash, label in legend:
-        out.append(
-            f'<line x1="{x}" x2="{x + 22}" y1="16" y2="16" stroke="{colour}" '
-            f'stroke-width="2"{dash}/>'
-        )
-        out.append(f'<text x="{x + 28}" y="20">{escape(label)}</text>')
-        x += 28 + 6.6 * len(label) + 16
+    for number, row in enumerate(legend_rows):
+        y = 16 + 20 * number
+        for x, (_kind, colour, dash, label) in row:
+            out.append(
+                f'<line x1="{_n(x)}" x2="{_n(x + 22)}" y1="{y}" y2="{y}" stroke="{colour}" '
+                f'stroke-width="2"{dash}/>'
+            )
+            out.append(f'<text x="{_n(x + 28)}" y="{y + 4}">{escape(label)}</text>')
     out.append("</svg>")
     return "".join(out)
 

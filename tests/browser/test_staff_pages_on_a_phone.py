@@ -2,6 +2,7 @@
 become stacked rows instead of pushing the whole page sideways."""
 
 from datetime import timedelta
+from itertools import pairwise
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -151,27 +152,40 @@ def test_the_recordability_guide_names_the_criterion_that_settles_it(phone, base
     assert guide.locator("[data-question='medical_treatment']").is_hidden()
 
 
-def test_a_departments_charts_open_where_a_phone_reader_needs_them(phone, base_url):
-    """On a phone the monthly chart scrolls sideways and opens at its latest months; the funnel
-    is drawn as wide as the phone, legend, limits and departments all in view."""
+def test_a_departments_charts_are_drawn_for_a_phone_with_scale_and_legend_in_view(phone, base_url):
+    """On a phone the monthly chart shows the last twelve months as wide as the phone, and the
+    funnel is drawn as wide as the phone: scale, legend, limits and departments all in view
+    (the monthly chart was a screen-wide drawing scrolled to its end, its scale out of view)."""
     scored_city()
     user_with_role(Role.CABINET_MEMBER, username="head")
     page = phone().new_page()
     sign_in(page, base_url, "head", next="/cabinet/")
     page.goto(f"{base_url}/cabinet/departments/BSS/?month=2026-10")
 
-    monthly = page.locator(".chart-figure--wide")
-    assert monthly.count() == 1
-    assert monthly.evaluate("f => f.scrollWidth > f.clientWidth")
-    assert monthly.evaluate("f => f.scrollLeft + f.clientWidth >= f.scrollWidth - 1")
-    assert page.locator(".chart-figure--screen").is_hidden()
-    funnel = page.locator(".chart-figure--phone")
-    assert funnel.is_visible()
-    assert funnel.evaluate("f => f.scrollWidth <= f.clientWidth")
-    box = funnel.bounding_box()
-    assert box["x"] >= 0
-    assert box["x"] + box["width"] <= 390
-    for text in ("99.8% limits", "within the limits", "BSS"):
-        label = funnel.locator("text", has_text=text).first.bounding_box()
-        assert box["x"] <= label["x"]
-        assert label["x"] + label["width"] <= box["x"] + box["width"]
+    for figure in page.locator(".chart-figure--screen").all():
+        assert figure.is_hidden()
+    monthly, funnel = page.locator(".chart-figure--phone").all()
+    for figure, texts in (
+        (monthly, ("Cases with harm per 200,000 hours", "Upper control limit", "Lower limit")),
+        (funnel, ("99.8% limits", "within the limits", "BSS")),
+    ):
+        assert figure.is_visible()
+        assert figure.evaluate("f => f.scrollWidth <= f.clientWidth")
+        box = figure.bounding_box()
+        assert box["x"] >= 0
+        assert box["x"] + box["width"] <= PHONE_WIDTH
+        for text in texts:
+            label = figure.locator("text", has_text=text).first.bounding_box()
+            assert box["x"] <= label["x"]
+            assert label["x"] + label["width"] <= box["x"] + box["width"]
+    # Twelve months, the latest named on the axis; labels do not run into each other.
+    assert monthly.locator("circle").count() == 12
+    months = monthly.locator("text", has_text="Oct")
+    assert months.count() >= 1
+    named = sorted(
+        (b["x"], b["x"] + b["width"])
+        for b in (t.bounding_box() for t in monthly.locator("text[text-anchor=middle]").all())
+        if b and b["y"] > box["y"] + box["height"] * 0.7
+    )
+    assert all(right < next_left for (_, right), (next_left, _) in pairwise(named))
+    assert monthly.locator("figcaption").inner_text() == "Nov 2025 to Oct 2026"
