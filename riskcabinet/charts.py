@@ -20,6 +20,7 @@ BRAND = "#12355b"
 ACCENT = "#0b66c3"
 DANGER = "#b3261e"
 WARN = "#b07400"
+WARN_TEXT = "#875900"  # WARN as text on white: 5.9:1.
 OK = "#1e6b3a"
 NEUTRAL = "#6f7f95"
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif"
@@ -357,10 +358,13 @@ def funnel_plot_svg(
                     if crosses and abs(other_y - label_y) < 13:
                         label_y, moved = other_y + 13, True
             taken.append((x0, x0 + label_w, label_y))
+            # A white halo keeps a label legible where it crosses a limit curve, and the
+            # amber of "above the 95% limit" is darkened for text (#b07400 is 3.9:1 on white).
+            fill = INK if status == "within" else WARN_TEXT if colour == WARN else colour
             out.append(
                 f'<text x="{_n(cx + dx)}" y="{_n(label_y)}" text-anchor="{anchor}" '
-                f'font-weight="600" fill="{colour if status != "within" else INK}">'
-                f"{escape(point.code)}</text>"
+                f'font-weight="600" fill="{fill}" stroke="#fff" stroke-width="3" '
+                f'stroke-linejoin="round" paint-order="stroke">{escape(point.code)}</text>'
             )
     out.append("</svg>")
     return "".join(out)

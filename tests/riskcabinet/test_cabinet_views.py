@@ -74,6 +74,19 @@ def test_each_row_shows_the_score_the_ranking_follows(client, ranking):
     assert scores == ["9.1", "4.0", "1.2"]
 
 
+def test_it_spells_out_every_column_heading_where_a_phone_shows_no_tooltip(client, ranking):
+    client.force_login(user_with_role(Role.CABINET_MEMBER))
+
+    html = client.get(reverse("cabinet:dashboard")).content.decode()
+
+    key = html[html.index('<details class="column-key">') : html.index("</details>")]
+    headings = re.findall(r'<th scope="col"[^>]*>(?:<abbr[^>]*>)?([^<]+)<', html)
+    explained = re.findall(r"<dt>([^<]+)</dt>", key)
+    assert explained == ["TRIR", "DART", "Harm rate", "Score", "Trend", "Signal"]
+    assert set(explained) <= set(headings)
+    assert "200,000 hours" in key
+
+
 def test_it_shows_how_each_department_moved_since_the_month_before(client, ranking):
     client.force_login(user_with_role(Role.CABINET_MEMBER))
 
