@@ -243,7 +243,7 @@ class MailDeliveryAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     """Who was sent which scheduled email, to read: a row never sent, with attempts, is an
     address the mail server kept refusing (after six, it is not tried again)."""
 
-    list_display = ["topic", "recipient", "sent_at", "attempts"]
+    list_display = ["topic", "recipient", "created_at", "sent_at", "attempts"]
     list_filter = [("sent_at", admin.EmptyFieldListFilter)]
     search_fields = ["topic", "recipient"]
 

@@ -26,6 +26,9 @@ logger = logging.getLogger(__name__)
 MAIL_CLAIM_LEASE = timedelta(minutes=30)
 # A reader whose address has been refused this many times for the same news is not tried again.
 MAIL_ATTEMPTS = 6
+# How long the record of who was sent what is kept (the admin's "Mail deliveries"): a year of
+# packets, and long after any news could be sent again (a reminder's news is its day's).
+MAIL_DELIVERIES_KEPT = timedelta(days=400)
 # Failures that say nothing of the address: the mail server could not be reached, or hung up.
 # They do not count as refusals, so news due while the server is down for hours still goes.
 MAIL_SERVER_UNREACHABLE = (
@@ -119,3 +122,13 @@ def _mail_claim(to: str, topics: list[str]):
     free_topics = set(free.values_list("topic", flat=True))
     _mail_rows(to, list(free_topics)).update(claimed_at=now, attempts=F("attempts") + 1)
     return [topic for topic in topics if topic in free_topics], now
+
+
+def mail_deliveries_prune(*, now=None) -> int:
+    """Forget the deliveries of news older than ``MAIL_DELIVERIES_KEPT``; returns how many (the
+    action reminders alone add one a day for each action overdue)."""
+    from riskcabinet.models import MailDelivery
+
+    cutoff = (now or timezone.now()) - MAIL_DELIVERIES_KEPT
+    deleted, _ = MailDelivery.objects.filter(created_at__lt=cutoff).delete()
+    return deleted

@@ -227,6 +227,7 @@ class MailDelivery(models.Model):
 
     topic = models.CharField(max_length=80)
     recipient = models.EmailField(max_length=254)
+    created_at = models.DateTimeField(auto_now_add=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)

@@ -4,6 +4,7 @@ import logging
 
 from celery import shared_task
 
+from riskcabinet import mail
 from riskcabinet.selectors import ScoringUnavailable, last_complete_month, month_parse
 from riskcabinet.services import (
     department_scores_compute,
@@ -48,3 +49,9 @@ def department_scores_refresh_since_task(month: str) -> list[str]:
 def payroll_hours_reminders_send_task() -> int:
     """Beat, each morning of the month's first days: remind risk managers of missing hours."""
     return payroll_hours_reminders_send()
+
+
+@shared_task(name="riskcabinet.tasks.mail_deliveries_prune", acks_late=True)
+def mail_deliveries_prune() -> int:
+    """Beat, every night: forget who was sent which scheduled email, after a year."""
+    return mail.mail_deliveries_prune()

@@ -295,6 +295,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "riskcabinet.tasks.department_scores_refresh_last_month",
         "schedule": crontab(hour=3, minute=0),
     },
+    # The record of who was sent which scheduled email is kept for a year.
+    "mail-deliveries-prune": {
+        "task": "riskcabinet.tasks.mail_deliveries_prune",
+        "schedule": crontab(hour=3, minute=30),
+    },
     # Until payroll's file for last month is in: the ranking and the packet need it.
     "payroll-hours-reminders": {
         "task": "riskcabinet.tasks.payroll_hours_reminders_send",

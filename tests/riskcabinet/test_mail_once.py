@@ -76,3 +76,21 @@ def test_an_error_while_writing_the_email_leaves_the_news_for_the_next_run():
 
     assert MailDelivery.objects.get().claimed_at is None
     assert _send(["clock:1"]) == ["clock:1"]
+
+
+def test_deliveries_are_forgotten_after_a_year_by_the_nightly_job():
+    from django.conf import settings
+
+    from riskcabinet.tasks import mail_deliveries_prune
+
+    _send(["packet:2025-09"])
+    _send(["packet:2026-10"])
+    old = timezone.now() - timedelta(days=401)
+    MailDelivery.objects.filter(topic="packet:2025-09").update(created_at=old, claimed_at=old)
+
+    assert mail_deliveries_prune.apply().get() == 1
+    assert list(MailDelivery.objects.values_list("topic", flat=True)) == ["packet:2026-10"]
+    assert any(
+        entry["task"] == "riskcabinet.tasks.mail_deliveries_prune"
+        for entry in settings.CELERY_BEAT_SCHEDULE.values()
+    )
