@@ -452,8 +452,11 @@ def incident_timeline(incident: Incident) -> list[TimelineEntry]:
         for pk, reference in Incident.objects.filter(pk__in=case_ids).values_list("pk", "reference")
     }
 
-    entries: list[TimelineEntry] = []
-    for what, records in histories:
+    # Newest first. Rows written at the same moment (a case and the clocks it starts, a seeded or
+    # imported case) keep the order they were written in: the case's own rows before what hangs
+    # off it (histories is in that order), and within one table, by history id.
+    keyed: list[tuple[tuple[datetime, int, int], TimelineEntry]] = []
+    for rank, (what, records) in enumerate(histories):
         previous_by_object: dict[int, Any] = {}
         for record in records:
             who = "system"
@@ -475,20 +478,23 @@ def incident_timeline(incident: Incident) -> list[TimelineEntry]:
                     previous_by_object[record.id] = record
                     continue
             kind = {"+": "created", "~": "changed", "-": "deleted"}[record.history_type]
-            entries.append(
-                TimelineEntry(
-                    when=record.history_date,
-                    who=who,
-                    what=what,
-                    label=_label_for(what, record),
-                    kind=kind,
-                    changes=tuple(changes),
-                    reason=record.history_change_reason or "",
+            keyed.append(
+                (
+                    (record.history_date, rank, record.history_id),
+                    TimelineEntry(
+                        when=record.history_date,
+                        who=who,
+                        what=what,
+                        label=_label_for(what, record),
+                        kind=kind,
+                        changes=tuple(changes),
+                        reason=record.history_change_reason or "",
+                    ),
                 )
             )
             previous_by_object[record.id] = record
-    entries.sort(key=lambda entry: entry.when, reverse=True)
-    return entries
+    keyed.sort(key=lambda item: item[0], reverse=True)
+    return [entry for _key, entry in keyed]
 
 
 def _field_label(record, field_name: str) -> str:

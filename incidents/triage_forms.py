@@ -502,8 +502,15 @@ class _OwnerDueForm(forms.Form):
         help_text="Username, employee ID or full name: the case's officers and the "
         "department's past action owners are suggested as you type.",
         widget=forms.TextInput(attrs={"list": "action-owners", "autocomplete": "off"}),
+        error_messages={
+            "required": "Type who owns this action: their username, employee ID or full name."
+        },
     )
-    due_on = forms.DateField(label="Due", widget=forms.DateInput(attrs={"type": "date"}))
+    due_on = forms.DateField(
+        label="Due",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"required": "Choose the date this action is due."},
+    )
 
     def clean_owner(self):
         value = self.cleaned_data["owner"].strip()
@@ -562,6 +569,7 @@ class ActionForm(_OwnerDueForm):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Say what will change, not who was hurt or at fault: the cabinet's packet and "
         "the department's page print this text.",
+        error_messages={"required": "Describe the action: say what will change."},
     )
     # No control is chosen for the officer: the packet prints it, and a default of the
     # strongest (elimination) was saved for actions that were nothing of the kind.

@@ -17,6 +17,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
+from django.core.paginator import Paginator
 from django.http import (
     FileResponse,
     Http404,
@@ -43,7 +44,9 @@ from incidents.throttle import anonymous_report_admit, held_report_admit
 from incidents.triage_services import privacy_case_view_record
 from riskcabinet.services import person_language_remember
 
-MY_REPORTS_SHOWN = 100  # The newest reports; older ones stay with the safety officers.
+# "My reports" a page at a time, newest first (an employee may have filed a hundred). Only the
+# first page is kept on the phone for reading without signal (static/js/sw.js).
+MY_REPORTS_PER_PAGE = 20
 # A report posted without JavaScript after its writer's session ended waits here, in the new
 # session, while they sign in again (the sign-in keeps the session's data).
 HELD_REPORT = "intake.held_report"
@@ -162,14 +165,16 @@ def report_done(request: HttpRequest, reference: str) -> HttpResponse:
 @login_required
 @require_GET
 def my_reports(request: HttpRequest) -> HttpResponse:
-    shown = MY_REPORTS_SHOWN
-    reports = list(
-        own_reports(request.user).select_related("department", "merged_into")[: shown + 1]
+    reports = (
+        own_reports(request.user)
+        .select_related("department", "merged_into")
+        .order_by("-reported_at", "-pk")
     )
+    # A page number out of range or not a number shows the nearest page rather than an error.
+    page = Paginator(reports, MY_REPORTS_PER_PAGE).get_page(request.GET.get("page"))
     context = {
-        "reports": reports[:shown],
-        "shown": shown,
-        "more": len(reports) > shown,
+        "reports": page.object_list,
+        "page": page,
         "reporter_tag": reporter_tag(request.user),
     }
     return render(request, "incidents/my_reports.html", context)

@@ -59,15 +59,19 @@ self.addEventListener("fetch", function (event) {
   }
   if (request.method !== "GET") return;
   if (request.mode === "navigate" && OFFLINE_PAGES.indexOf(url.pathname) !== -1) {
-    event.respondWith(networkFirst(request, url.pathname));
+    // Kept under its path, so only the page itself is kept: "My reports" from its first page,
+    // the newest reports. Its later pages (?page=2) are read with signal and are not kept, or
+    // they would take the first page's place; without signal they get the first page.
+    event.respondWith(networkFirst(request, url.pathname, url.search === ""));
   } else if (url.pathname.indexOf(STATIC_PREFIX) === 0) {
     event.respondWith(staleWhileRevalidate(request));
   }
 });
 
-function networkFirst(request, key) {
+function networkFirst(request, key, keepIt) {
   return fetch(request).then(function (response) {
     if (response.ok && !response.redirected) {
+      if (!keepIt) return response;
       var copy = response.clone();
       caches.open(CACHE).then(function (cache) { keep(cache, key, copy); });
     } else if (SIGNED_IN_PAGES.indexOf(key) !== -1 &&

@@ -604,6 +604,42 @@ def test_my_reports_are_not_shown_without_signal_once_the_session_could_have_end
     context.set_offline(False)
 
 
+def test_my_reports_keeps_its_first_page_for_reading_without_signal(phone, base_url):
+    """The phone keeps the newest reports (the first page of "My reports"): reading a later
+    page with signal does not put that page in the first one's place."""
+    first, _next_one, context, page = _shared_phone(phone, base_url)
+    now = timezone.now()
+    for hours in range(25):  # Two pages, 20 a page.
+        IncidentFactory(
+            reporter=first,
+            department=first.person.department,
+            reported_at=now - timedelta(hours=hours),
+        )
+    newest, oldest = (
+        Incident.objects.order_by(order).values_list("reference", flat=True)[0]
+        for order in ("-reported_at", "reported_at")
+    )
+    page.goto(f"{base_url}/my-reports/")
+    _until(lambda: newest in (_kept_page(page, "/my-reports/") or ""), failure=_NOT_RENEWED)
+
+    page.get_by_role("link", name="Next").click()
+    page.wait_for_url(f"{base_url}/my-reports/?page=2")
+    assert oldest in page.content()
+    time.sleep(1)  # Time for the worker to keep a copy of this page, were it to keep one.
+    kept = _kept_page(page, "/my-reports/")
+    assert newest in kept
+    assert oldest not in kept
+
+    context.set_offline(True)
+    page.goto(f"{base_url}/my-reports/")
+    assert newest in page.content()
+    assert "Page 1 of 2" in page.locator(".pager").inner_text()
+    # A later page without signal: the newest reports, which the phone has, not an error.
+    page.goto(f"{base_url}/my-reports/?page=2")
+    assert newest in page.content()
+    context.set_offline(False)
+
+
 def test_pages_of_a_session_that_ended_without_sign_out_are_dropped_at_the_next_signal(
     phone, base_url
 ):

@@ -16,6 +16,7 @@ from tests.factories import (
     ClaimFactory,
     CorrectiveActionFactory,
     DepartmentFactory,
+    EstablishmentFactory,
     IncidentFactory,
     user_with_role,
 )
@@ -189,3 +190,78 @@ def test_a_departments_charts_are_drawn_for_a_phone_with_scale_and_legend_in_vie
     )
     assert all(right < next_left for (_, right), (next_left, _) in pairwise(named))
     assert monthly.locator("figcaption").inner_text() == "Nov 2025 to Oct 2026"
+
+
+def _middle(locator) -> float:
+    box = locator.bounding_box()
+    return box["y"] + box["height"] / 2
+
+
+def test_the_recordability_steps_number_their_questions(phone, base_url, case):
+    case.recordable = True  # From a claims file: the guide's answers are still to be given.
+    case.save()
+    page = phone().new_page()
+    sign_in(page, base_url, "manager", next="/triage/")
+    page.goto(f"{base_url}/triage/{case.reference}/")
+    step = page.locator("#recordability .guide__step").first
+
+    # The number is the question's (its legend's), not a list marker beside the first line of
+    # text, which is the help under the question.
+    assert step.evaluate("li => getComputedStyle(li).listStyleType") == "none"
+    number = step.locator("legend").evaluate("el => getComputedStyle(el, '::before').content")
+    assert number == 'counter(guide-step) "."'
+    # The notice that the case is recordable reads in the page's ink, not brown on yellow.
+    outcome = page.locator("#recordability-outcome.decision--yes")
+    assert outcome.evaluate("el => getComputedStyle(el).color") == "rgb(27, 35, 48)"
+
+
+def test_the_investigation_is_completed_by_a_checkbox_above_its_button(browser, base_url, case):
+    tablet = browser.new_context(viewport={"width": 820, "height": 1180}, locale="en-US")
+    try:
+        page = tablet.new_page()
+        sign_in(page, base_url, "manager", next="/triage/")
+        page.goto(f"{base_url}/triage/{case.reference}/")
+        check = page.locator("#investigation label.check")
+        button = page.get_by_role("button", name="Save investigation")
+
+        check_box, button_box = check.bounding_box(), button.bounding_box()
+        assert check_box["y"] + check_box["height"] <= button_box["y"]
+        assert check_box["height"] >= 44
+    finally:
+        tablet.close()
+
+
+def test_the_osha_logs_line_up_on_a_tablet_and_label_their_links_on_a_phone(
+    browser, phone, base_url, case
+):
+    EstablishmentFactory(department=case.department)
+    tablet = browser.new_context(viewport={"width": 820, "height": 1180}, locale="en-US")
+    try:
+        wide = tablet.new_page()
+        sign_in(wide, base_url, "manager", next="/osha/")
+        row = wide.locator(".osha-years tbody tr").first
+        # The year is level with its links, not at the top of its cell.
+        year, links = row.locator("th"), row.locator("td .osha-links a").first
+        assert abs(_middle(year) - _middle(links)) <= 2
+        assert links.bounding_box()["height"] >= 44
+    finally:
+        tablet.close()
+
+    page = phone().new_page()
+    sign_in(page, base_url, "manager", next="/osha/")
+    cells = page.locator(".osha-years tbody tr").first.locator("td")
+    labels = cells.evaluate_all(
+        "cells => cells.map(cell => getComputedStyle(cell, '::before').content)"
+    )
+    assert labels == ['"Log and summary"', '"ITA upload files"']
+    assert page_width(page) <= PHONE_WIDTH
+
+
+def test_an_overdue_action_is_one_tinted_row_on_a_phone(phone, base_url, case):
+    page = phone().new_page()
+    sign_in(page, base_url, "manager", next="/triage/")
+    page.goto(f"{base_url}/cabinet/departments/LAPD/")
+    row = page.locator(".actions-table tr.is-overdue")
+
+    # The row itself is tinted, so no white bands show between its cells and the next row.
+    assert row.evaluate("tr => getComputedStyle(tr).backgroundColor") == "rgb(253, 236, 234)"

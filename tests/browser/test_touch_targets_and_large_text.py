@@ -90,6 +90,37 @@ def test_the_header_and_my_reports_links_are_44px_tall_on_a_phone(phone, base_ur
     assert _too_short(targets) == {}
 
 
+@pytest.mark.parametrize(
+    ("language", "width", "names"),
+    [
+        ("en", PHONE_WIDTH, ("Pages of your reports", "Previous", "Page 2 of 3", "Next")),
+        ("es", 320, ("Páginas de sus reportes", "Anterior", "Página 2 de 3", "Siguiente")),
+    ],
+)
+def test_the_pages_of_my_reports_are_44px_tap_targets_on_a_phone(
+    phone, base_url, language, width, names
+):
+    employee = field_employee(language)
+    for hours in range(45):
+        IncidentFactory(reporter=employee, reported_at=timezone.now() - timedelta(hours=hours))
+    page = phone(width=width).new_page()
+    sign_in(page, base_url, employee.username, next="/my-reports/?page=2")
+
+    label, previous, status, following = names
+    pager = page.get_by_role("navigation", name=label)
+    targets = {
+        "previous": pager.get_by_role("link", name=previous),
+        "next": pager.get_by_role("link", name=following),
+    }
+    assert _too_short(targets) == {}
+    widths = {name: target.bounding_box()["width"] for name, target in targets.items()}
+    assert min(widths.values()) >= TAP, widths
+    # The page it is on reads on one line, and nothing is pushed past the phone's edge.
+    status_box = pager.get_by_text(status).bounding_box()
+    assert status_box["height"] < 2 * 16
+    assert page_width(page) <= width, page.evaluate(STICKING_OUT, width)
+
+
 @pytest.mark.parametrize("where", ["queue", "case", "history", "overdue", "osha"])
 def test_the_staff_pages_reflow_with_200_percent_text(phone, base_url, serious_case, where):
     path = {

@@ -446,16 +446,59 @@ def test_it_lists_my_reports_with_their_status(client, employee):
     assert theirs.reference not in page
 
 
-def test_my_reports_says_when_it_lists_only_the_newest(client, employee, monkeypatch):
-    monkeypatch.setattr("incidents.views.MY_REPORTS_SHOWN", 2)
-    for _ in range(2):
-        IncidentFactory(reporter=employee)
+def _reports_filed(reporter, count: int) -> list[Incident]:
+    """`count` reports by `reporter`, an hour apart, newest first."""
+    now = timezone.now()
+    return [
+        IncidentFactory(reporter=reporter, reported_at=now - timedelta(hours=hours))
+        for hours in range(count)
+    ]
+
+
+def test_my_reports_lists_twenty_a_page_newest_first(client, employee):
+    reports = _reports_filed(employee, 45)
+    references = [incident.reference for incident in reports]
+
+    first = client.get("/my-reports/").content.decode()
+    assert first.count('class="card"') == 20
+    assert [ref for ref in references if ref in first] == references[:20]
+    assert first.index(references[0]) < first.index(references[1])
+    assert "Page 1 of 3" in first
+    assert 'rel="prev"' not in first
+    assert '<a class="button" rel="next" href="/my-reports/?page=2">Next</a>' in first
+
+    second = client.get("/my-reports/?page=2").content.decode()
+    assert [ref for ref in references if ref in second] == references[20:40]
+    assert "Page 2 of 3" in second
+    # Back to page 1 is /my-reports/ itself, the page the phone keeps for reading offline.
+    assert '<a class="button" rel="prev" href="/my-reports/">Previous</a>' in second
+    assert '<a class="button" rel="next" href="/my-reports/?page=3">Next</a>' in second
+
+    last = client.get("/my-reports/?page=3").content.decode()
+    assert [ref for ref in references if ref in last] == references[40:]
+    assert 'rel="next"' not in last
+    # A page past the end or not a number shows the nearest one rather than an error.
+    assert "Page 3 of 3" in client.get("/my-reports/?page=9").content.decode()
+    assert "Page 1 of 3" in client.get("/my-reports/?page=x").content.decode()
+
+
+def test_my_reports_has_no_pages_when_one_holds_them(client, employee):
+    _reports_filed(employee, 20)
     page = client.get("/my-reports/").content.decode()
-    assert "newest reports" not in page
-    IncidentFactory(reporter=employee)
+    assert page.count('class="card"') == 20
+    assert "Page 1 of" not in page
+
+
+def test_my_reports_pages_speak_spanish(client):
+    user = user_with_role(Role.EMPLOYEE, language="es")
+    client.force_login(user)
+    _reports_filed(user, 21)
+    page = client.get("/my-reports/?page=2").content.decode()
+    assert "Página 2 de 2" in page
+    assert 'aria-label="Páginas de sus reportes"' in page
+    assert ">Anterior</a>" in page
     page = client.get("/my-reports/").content.decode()
-    assert "These are your 2 newest reports. For an older one, ask your safety officer." in page
-    assert page.count('class="card"') == 2
+    assert ">Siguiente</a>" in page
 
 
 def test_it_speaks_spanish_from_the_browser_language(client):

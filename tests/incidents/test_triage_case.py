@@ -25,6 +25,7 @@ from incidents.models import (
     Severity,
     Status,
 )
+from incidents.selectors import incident_timeline
 from incidents.triage_services import incident_duplicate_of
 from riskcabinet.roles import Role
 from tests.factories import (
@@ -207,6 +208,34 @@ def test_an_action_names_its_control_rather_than_taking_elimination(client, offi
     )
     page = client.get(url("case", incident)).content.decode()
     assert '<option value="" selected>Choose a control</option>' in page
+
+
+def test_an_empty_action_form_says_what_each_field_needs(client, officer, incident):
+    incident.status = Status.INVESTIGATING
+    incident.save()
+    client.force_login(officer)
+
+    response = client.post(
+        url("case-action-add", incident),
+        {
+            "action-description": "",
+            "action-control_level": "",
+            "action-owner": "",
+            "action-due_on": "",
+        },
+        follow=True,
+    )
+
+    page = response.content.decode()
+    assert not CorrectiveAction.objects.exists()
+    for message in (
+        "Describe the action: say what will change.",
+        "Choose the control this action is, from elimination to PPE.",
+        "Type who owns this action: their username, employee ID or full name.",
+        "Choose the date this action is due.",
+    ):
+        assert message in page
+    assert "This field is required." not in page
 
 
 def test_it_closes_with_open_actions_only_with_a_reason(client, officer, incident):
@@ -559,6 +588,27 @@ def test_a_merge_moves_the_claims_to_the_surviving_case(client, officer, departm
         officer,
         f"Moved with {second.reference}, merged into {first.reference}",
     )
+
+
+def test_the_history_lists_rows_of_the_same_moment_newest_first_too(client, officer, department):
+    # A seeded or imported case and what it starts are written with one time: the case was
+    # still created first, so it is last in a list that is newest first.
+    with time_machine.travel("2026-03-10 09:30 -07:00", tick=False):
+        incident = IncidentFactory(department=department)
+        first = CorrectiveActionFactory(incident=incident, description="Fit a lift gate.")
+        second = CorrectiveActionFactory(incident=incident, description="Train the crew.")
+
+    entries = [(e.what, e.kind, e.label) for e in incident_timeline(incident)]
+
+    assert entries == [
+        ("Corrective action", "created", second.description),
+        ("Corrective action", "created", first.description),
+        ("Case", "created", incident.reference),
+    ]
+    client.force_login(officer)
+    page = client.get(url("case-history", incident)).content.decode()
+    assert page.index(second.description) < page.index(first.description)
+    assert page.index(first.description) < page.index("created case")
 
 
 def test_a_merged_actions_history_stays_on_the_surviving_cases_timeline(
