@@ -54,6 +54,8 @@ def department_scores_compute(
     On PostgreSQL, two workers ranking the same month take turns: each holds the month's lock
     from before the engine reads the cases until its rows are committed, so the one that ranks
     last has read everything the other saw, and an older reading never overwrites a newer one.
+    A ``result`` read before the lock (the packet's, kept as the packet printed it) can still
+    replace a newer ranking of the month; the next night's run ranks it again.
     SQLite lets one writer in at a time and its transactions take the write lock as they
     start, so there the engine reads outside the transaction: reports are not held while it
     works.
