@@ -173,6 +173,23 @@ def _legend_rows(*groups, start: float, end: float) -> list[list[tuple[float, tu
     return rows
 
 
+def _legend_draw(out: list[str], rows: list[list[tuple[float, tuple]]]) -> None:
+    """Draw legend rows laid out by `_legend_rows`, a row every 20 units from the top: a line
+    item as a short stroke in its colour and dash, a dot item as a dot, each with its label."""
+    for number, row in enumerate(rows):
+        y = 16 + 20 * number
+        for x, (kind, colour, dash, label) in row:
+            if kind == "line":
+                out.append(
+                    f'<line x1="{_n(x)}" x2="{_n(x + 22)}" y1="{y}" y2="{y}" '
+                    f'stroke="{colour}" stroke-width="2"{dash}/>'
+                )
+                out.append(f'<text x="{_n(x + 28)}" y="{y + 4}">{escape(label)}</text>')
+            else:
+                out.append(f'<circle cx="{_n(x + 5)}" cy="{y}" r="5" fill="{colour}"/>')
+                out.append(f'<text x="{_n(x + 14)}" y="{y + 4}">{escape(label)}</text>')
+
+
 def funnel_plot_svg(
     *,
     points: Sequence[FunnelPoint],
@@ -313,18 +330,7 @@ def funnel_plot_svg(
     out.append("</g>")
 
     # Legend across the top, one row under another.
-    for row, items in enumerate(legend):
-        y = 16 + 20 * row
-        for x, (kind, colour, dash, label) in items:
-            if kind == "line":
-                out.append(
-                    f'<line x1="{_n(x)}" x2="{_n(x + 22)}" y1="{y}" y2="{y}" '
-                    f'stroke="{colour}" stroke-width="2"{dash}/>'
-                )
-                out.append(f'<text x="{_n(x + 28)}" y="{y + 4}">{escape(label)}</text>')
-            else:
-                out.append(f'<circle cx="{_n(x + 5)}" cy="{y}" r="5" fill="{colour}"/>')
-                out.append(f'<text x="{_n(x + 14)}" y="{y + 4}">{escape(label)}</text>')
+    _legend_draw(out, legend)
 
     # Points, the highlighted one last so it sits on top; outliers labelled.
     ordered = sorted(points, key=lambda p: (p.code == highlight, statuses.get(p.code) != "within"))
@@ -509,14 +515,7 @@ def rate_chart_svg(
                 f'text-anchor="middle" fill="{DANGER}" font-weight="600">▲</text>'
             )
 
-    for number, row in enumerate(legend_rows):
-        y = 16 + 20 * number
-        for x, (_kind, colour, dash, label) in row:
-            out.append(
-                f'<line x1="{_n(x)}" x2="{_n(x + 22)}" y1="{y}" y2="{y}" stroke="{colour}" '
-                f'stroke-width="2"{dash}/>'
-            )
-            out.append(f'<text x="{_n(x + 28)}" y="{y + 4}">{escape(label)}</text>')
+    _legend_draw(out, legend_rows)
     out.append("</svg>")
     return "".join(out)
 
