@@ -301,27 +301,25 @@ def serious_case_notify(*, incident_id: int) -> int:
         "(America/Los_Angeles).\n\n"
         f"Open the triage queue: {case_url}\n"
     )
-    told_now, refused = 0, []
-    for email in recipients:
-        told = mail_once(
+    topic = f"serious:{incident.pk}"
+    told = [
+        email
+        for email in recipients
+        if mail_once(
             to=email,
-            topics=[f"serious:{incident.pk}"],
+            topics=[topic],
             compose=lambda _topics: (subject, body),
             from_email=settings.DEFAULT_FROM_EMAIL,
         )
-        told_now += bool(told)
-        if not told and _serious_alert_unsent(incident, email):
-            refused.append(email)
-    if refused:
+    ]
+    # Those not told now and never told: refused (their claim let go), or held by another run.
+    unsent = MailDelivery.objects.filter(
+        topic=topic, recipient__in=set(recipients) - set(told), sent_at__isnull=True
+    ).values_list("recipient", "claimed_at")
+    if unsent:
         # The task's retry tells these; those told already are not told again.
-        held = list(
-            MailDelivery.objects.filter(
-                topic=f"serious:{incident.pk}",
-                recipient__in=refused,
-                sent_at__isnull=True,
-                claimed_at__isnull=False,
-            ).values_list("claimed_at", flat=True)
-        )
+        refused = sorted(recipient for recipient, _ in unsent)
+        held = [claimed_at for _, claimed_at in unsent if claimed_at is not None]
         if held:
             lapses = max(held) + MAIL_CLAIM_LEASE - timezone.now()
             raise SeriousAlertPending(
@@ -329,7 +327,7 @@ def serious_case_notify(*, incident_id: int) -> int:
                 retry_after=max(60, math.ceil(lapses.total_seconds()) + 60),
             )
         raise smtplib.SMTPException(f"the serious-case alert to {', '.join(refused)} was refused")
-    return told_now
+    return len(told)
 
 
 class SeriousAlertPending(smtplib.SMTPException):
@@ -339,9 +337,3 @@ class SeriousAlertPending(smtplib.SMTPException):
     def __init__(self, message: str, *, retry_after: int):
         super().__init__(message)
         self.retry_after = retry_after
-
-
-def _serious_alert_unsent(incident: Incident, email: str) -> bool:
-    return not MailDelivery.objects.filter(
-        topic=f"serious:{incident.pk}", recipient=email, sent_at__isnull=False
-    ).exists()
