@@ -281,9 +281,10 @@ def department(request: HttpRequest, code: str) -> HttpResponse:
     )
     profile = selectors.department_profile(department=department, month=month)
     series = selectors.scoring_series_for(month=month).get(department.code, []) if row else []
-    rate_svg = {}
+    rate_svg, rate_phone_span = {}, ""
     if series:
         points = _rate_points(series)
+        recent = points[-12:]
         # For a screen, and as wide as a phone with its last twelve months (CSS shows it below
         # 40rem): a phone showed a screen-wide chart scrolled to its end, scale and legend out
         # of view.
@@ -298,10 +299,10 @@ def department(request: HttpRequest, code: str) -> HttpResponse:
                     width=width,
                 )
             )
-            for size, shown, width in (("screen", points, 760), ("phone", points[-12:], 380))
+            for size, shown, width in (("screen", points, 760), ("phone", recent, 380))
         }
         # The phone's axis names every other month, so the year may not be on it.
-        rate_svg["phone_span"] = f"{points[-12:][0].label} to {points[-1].label}"
+        rate_phone_span = f"{recent[0].label} to {recent[-1].label}"
     severity_svg = mark_safe(  # noqa: S308
         charts.bars_svg(
             bars=[
@@ -343,6 +344,7 @@ def department(request: HttpRequest, code: str) -> HttpResponse:
         "claims_incurred": charts.money_text(profile.claims_incurred),
         "claims_paid": charts.money_text(profile.claims_paid),
         "rate_svg": rate_svg,
+        "rate_phone_span": rate_phone_span,
         "severity_svg": severity_svg,
         "type_svg": type_svg,
         "funnel_svg": _funnel_svg(funnel, month, highlight=department.code),
