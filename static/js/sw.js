@@ -17,6 +17,15 @@ var SIGNED_IN_PAGES = ["/report/", "/my-reports/"];
 var PRIVATE_PAGES = ["/my-reports/"];
 var SESSION_SECONDS = __SESSION_SECONDS__;
 var KEPT_AT = "X-Riskcabinet-Kept-At";
+/* Counts the session changes this worker has seen (a sign-in or sign-out, a page sent to the
+   sign-in page). A page is kept only if no change came between its fetch and its keeping: a
+   form fetched for the session that just ended, and answered after its pages were dropped, must
+   not come back. */
+var sessionChanges = 0;
+/* The worker's own fetches of pages to keep do not follow a redirect to the sign-in page: the
+   page would set a new CSRF cookie behind the back of a sign-in form open at that moment, whose
+   token would then be refused. */
+var KEEP_FETCH = { credentials: "same-origin", redirect: "manual" };
 
 self.addEventListener("install", function () {
   self.skipWaiting();
@@ -37,9 +46,10 @@ self.addEventListener("message", function (event) {
   var data = event.data || {};
   if (data.type === "precache" && Array.isArray(data.urls)) {
     event.waitUntil(caches.open(CACHE).then(function (cache) {
+      var seen = sessionChanges;
       return Promise.all(data.urls.map(function (url) {
-        return fetch(url, { credentials: "same-origin" }).then(function (response) {
-          if (response.ok && !response.redirected) return keep(cache, url, response);
+        return fetch(url, KEEP_FETCH).then(function (response) {
+          if (response.ok && !response.redirected) return keep(cache, url, response, seen);
         }).catch(function () {});
       }));
     }));
@@ -69,15 +79,17 @@ self.addEventListener("fetch", function (event) {
 });
 
 function networkFirst(request, key, keepIt) {
+  var seen = sessionChanges;
   return fetch(request).then(function (response) {
     if (response.ok && !response.redirected) {
       if (!keepIt) return response;
       var copy = response.clone();
-      caches.open(CACHE).then(function (cache) { keep(cache, key, copy); });
+      caches.open(CACHE).then(function (cache) { keep(cache, key, copy, seen); });
     } else if (SIGNED_IN_PAGES.indexOf(key) !== -1 &&
                (response.type === "opaqueredirect" || response.redirected)) {
       // Sent to the sign-in page (a navigation sees the redirect itself, unfollowed): the
       // session is over, and so are its pages.
+      sessionChanges += 1;
       caches.open(CACHE).then(function (cache) {
         SIGNED_IN_PAGES.forEach(function (path) { cache.delete(path); });
       });
@@ -96,9 +108,10 @@ function networkFirst(request, key, keepIt) {
 }
 
 /* A page is kept with the time it was read, so that a private page outlives its session by no
-   more than the session's own length. */
-function keep(cache, key, response) {
+   more than the session's own length; not at all when the session changed since `seen`. */
+function keep(cache, key, response, seen) {
   return response.blob().then(function (body) {
+    if (seen !== sessionChanges) return undefined;
     var headers = new Headers(response.headers);
     headers.set(KEPT_AT, String(Date.now()));
     return cache.put(key, new Response(body, {
@@ -133,12 +146,14 @@ function offlinePage() {
    mark, and keep the pages of whoever is signed in now. Signed out, the pages redirect to the
    sign-in page and are not kept. The reports saved on the phone (IndexedDB) are not touched. */
 function pagesRenew() {
+  sessionChanges += 1;
+  var seen = sessionChanges;
   return caches.open(CACHE).then(function (cache) {
     return Promise.all(OFFLINE_PAGES.map(function (path) {
       return cache.delete(path).then(function () {
-        return fetch(path, { credentials: "same-origin" });
+        return fetch(path, KEEP_FETCH);
       }).then(function (response) {
-        if (response.ok && !response.redirected) return keep(cache, path, response);
+        if (response.ok && !response.redirected) return keep(cache, path, response, seen);
       }).catch(function () {});
     }));
   });
